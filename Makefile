@@ -1,0 +1,54 @@
+# iopf-bench: benchmark and stress suite for the Linux IOPF framework.
+#
+#   make            build the userspace tools (bench/) and, when a kernel build
+#                   dir is given (KDIR=...) or an rcu/perf kernel is cached, kmod/
+#   make bench      the main job: build what is missing, boot the VM, run the
+#                   default sweep, write results and plots under results/
+#   make check      the tests (host, then inside the VM); ends with one line
+#                   "N passed, N failed, N skipped"
+#   make stress     the stress suite on the debug kernels (DESIGNS=, DURATION=)
+#
+# Each target installs what it needs first (scripts/install-deps, as root).
+SHELL := /bin/bash
+export CC ?= gcc
+export CFLAGS ?= -O2 -g -Wall -Wextra
+
+all: tools kmod
+
+deps:
+	@scripts/install-deps
+
+tools: deps
+	@$(MAKE) --no-print-directory -C bench
+
+# The module: against KDIR if given, else against the cached rcu/perf kernel
+# (only if it is already built: `make` alone never starts a kernel build).
+kmod: deps
+ifdef KDIR
+	@$(MAKE) --no-print-directory -C kmod KDIR=$(KDIR)
+else
+	@if kdir=$$(scripts/kernel-build --design rcu --flavor perf --cached-only); then \
+		scripts/kmod-build --kdir "$$kdir" >/dev/null && echo "kmod: built against $$kdir"; \
+	else \
+		echo "kmod: no KDIR given and no cached rcu/perf kernel; skipped (make check/bench build one)"; \
+	fi
+endif
+
+test-progs: tools
+	@$(MAKE) --no-print-directory -C tests
+
+check: deps
+	@scripts/check
+
+bench: deps
+	@scripts/bench $(BENCH_ARGS)
+
+stress: deps
+	@scripts/stress $(if $(DESIGNS),--designs "$(DESIGNS)") $(if $(DURATION),--duration $(DURATION))
+
+clean:
+	@$(MAKE) --no-print-directory -C bench clean
+	@$(MAKE) --no-print-directory -C tests clean
+	rm -rf build
+
+.PHONY: all deps tools kmod test-progs check bench stress clean

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Description: scripts refuse bad input with one clear error and a known exit
+# code before doing any work, and the test runner counts results the kselftest way.
+. "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
+S=$TESTS_TOP/scripts
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# run CMD...: sets out (stderr+stdout) and rc
+run() { out=$("$@" 2>&1); rc=$?; }
+
+ktap_print_header
+ktap_set_plan 17
+run "$S/kernel-build" --design nosuch --flavor perf
+check "kernel-build: unknown design exits 1" 1 "$rc"
+check_match "kernel-build: unknown design lists the valid ones" "unknown design 'nosuch' \(valid: rcu mutex mutex-busted" "$out"
+run "$S/kernel-build" --design rcu --flavor fast
+check_match "kernel-build: unknown flavor" "unknown flavor 'fast' \(valid: perf debug\)" "$out"
+run "$S/kernel-build" --design rcu
+check_match "kernel-build: flavor required" "--flavor is required" "$out"
+run "$S/kernel-build" --design rcu --flavor perf --jobs 0
+check_match "kernel-build: bad --jobs" "--jobs must be a positive integer" "$out"
+run "$S/kernel-build" --design rcu --flavor perf --bogus
+check "kernel-build: unknown option exits 1" 1 "$rc"
+
+run "$S/vm-run" --design rcu --flavor perf
+check "vm-run: no command exits $VMRUN_ERROR" "$VMRUN_ERROR" "$rc"
+run "$S/vm-run" --design rcu --flavor perf --timeout 0 -- true
+check_match "vm-run: bad timeout" "--timeout must be a positive number" "$out"
+run "$S/vm-run" --design rcu --flavor perf --topology 2x2 -- true
+check_match "vm-run: bad topology" "--topology must be sockets:cores:threads" "$out"
+run "$S/vm-run" --design rcu --flavor perf --cpus 65 -- true
+check "vm-run: too many CPUs exits $VMRUN_ERROR" "$VMRUN_ERROR" "$rc"
+run "$S/vm-run" --design rcu --flavor perf --numa-nodes 3 --cpus 2 -- true
+check_match "vm-run: more nodes than CPUs" "cannot exceed the number of CPUs" "$out"
+run "$S/vm-run" --design rcu --flavor perf --mem lots -- true
+check_match "vm-run: bad --mem" "--mem must look like" "$out"
+run "$S/vm-run" --design nosuch --flavor perf -- true
+check "vm-run: unknown design exits $VMRUN_ERROR" "$VMRUN_ERROR" "$rc"
+
+# The runner: a passing program, a failing one, a skipping one, and a
+# harness-style program whose totals count as several tests.
+printf '#!/bin/sh\nexit 0\n' >"$tmp/a"; printf '#!/bin/sh\nexit 1\n' >"$tmp/b"
+printf '#!/bin/sh\nexit 4\n' >"$tmp/c"
+printf '#!/bin/sh\necho "# Totals: pass:3 fail:1 xfail:0 xpass:0 skip:2 error:0"\nexit 1\n' >"$tmp/d"
+printf '#!/bin/sh\necho "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0"\nexit 139\n' >"$tmp/e"
+chmod +x "$tmp"/?
+run "$S/run-tests" --counts "$tmp/counts" "$tmp/a" "$tmp/b" "$tmp/c" "$tmp/d" "$tmp/e"
+check "run-tests: exits 1 when a test fails" 1 "$rc"
+check "run-tests: counts pass/fail/skip over programs and subtests" "6 3 3" "$(cat "$tmp/counts")"
+check_match "run-tests: KTAP result lines" "^not ok 2 b$" "$out"
+run "$S/run-tests" "$tmp/a" "$tmp/c"
+check "run-tests: pass and skip only exits 0" 0 "$rc"
+ktap_finished
