@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cmd.h - the subcommands. bench_main() is the whole program; main.c only
+ * hands it the real device and stdio, tests hand it a fake module.
+ */
+#ifndef BENCH_CMD_H
+#define BENCH_CMD_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "dev.h"
+
+/* Exit status */
+enum {
+	BENCH_EXIT_OK = 0,
+	BENCH_EXIT_FAIL = 1,		/* invariant violations, or an error */
+	BENCH_EXIT_USAGE = 2,		/* bad usage: nothing was sent to the module */
+	BENCH_EXIT_NOMODULE = 3,	/* the module is missing or cannot run */
+};
+
+struct bench_env {
+	FILE *out;
+	FILE *err;
+	/* Opens the device; returns 0 or a negative errno. */
+	int (*open_dev)(const char *path, struct bench_dev **d);
+	/* Tests: a topology to use instead of this machine's (hwloc synthetic or XML). */
+	const char *topo_synthetic;
+	const char *topo_xml;
+	/* Install SIGINT/SIGTERM handlers that stop the run (the real program). */
+	int handle_signals;
+};
+
+int bench_main(int argc, char **argv, const struct bench_env *env);
+
+#endif

@@ -1,0 +1,983 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * opts.c - the option table and everything derived from it: parsing,
+ * defaults, range and combination checks, --help.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "opts.h"
+#include "topo.h"
+
+const struct bench_cmd_info bench_cmds[CMD_NR] = {
+	[CMD_VERSION] = { "version", "what the module is: ABI, capabilities, mock kind, limits" },
+	[CMD_RUN] = { "run", "start a run, wait for it, print its results, reset (the main one)" },
+	[CMD_START] = { "start", "start a run and exit; the run goes on in the kernel" },
+	[CMD_STATUS] = { "status", "state and progress of the current run" },
+	[CMD_STOP] = { "stop", "end the current run early" },
+	[CMD_WAIT] = { "wait", "wait until the current run is finished" },
+	[CMD_RESULTS] = { "results", "print the results of the finished run (without resetting it)" },
+	[CMD_RESET] = { "reset", "free the finished run" },
+};
+
+enum bench_cmd bench_cmd_lookup(const char *name)
+{
+	for (int c = 0; c < CMD_NR; c++)
+		if (!strcmp(bench_cmds[c].name, name))
+			return c;
+	return CMD_NR;
+}
+
+const struct opt_enum handler_names[] = {
+	{ "wq", IOPF_BENCH_HANDLER_WQ, "queue the group's work on the iopf workqueue, answer from it (like SVA)" },
+	{ "inline", IOPF_BENCH_HANDLER_INLINE, "answer inside the domain's iopf_handler" },
+	{ "null", IOPF_BENCH_HANDLER_NULL, "no framework: the injector's own cost" },
+	{ NULL, 0, NULL },
+};
+
+const struct opt_enum pacing_names[] = {
+	{ "closed", IOPF_BENCH_PACE_CLOSED, "as fast as the credit allows (closed loop)" },
+	{ "constant", IOPF_BENCH_PACE_CONSTANT, "open loop, constant interarrival (needs --rate)" },
+	{ "poisson", IOPF_BENCH_PACE_POISSON, "open loop, exponential interarrival (needs --rate)" },
+	{ NULL, 0, NULL },
+};
+
+const struct opt_enum scope_names[] = {
+	{ "device", IOPF_BENCH_UNBIND_DEVICE, "stop, flush, detach RID and PASIDs, disable IOPF, re-enable, re-attach" },
+	{ "pasid", IOPF_BENCH_UNBIND_PASID, "stop one PASID, flush, detach it, re-attach (needs --pasids)" },
+	{ NULL, 0, NULL },
+};
+
+#define OFF(f) offsetof(struct bench_opts, f)
+#define RUNCMDS (CMDF(CMD_RUN) | CMDF(CMD_START))
+#define ALLCMDS ((1u << CMD_NR) - 1)
+#define MS_PER_S 1000ull
+
+const struct bench_option bench_options[] = {
+	/* The run config: what START gets. */
+	{ .name = "handler", .type = OPT_ENUM, .off = OFF(handler), .def = IOPF_BENCH_HANDLER_WQ,
+	  .enums = handler_names, .help = "how each page request group is answered",
+	  .json = "handler", .cmds = RUNCMDS },
+	{ .name = "group-size", .type = OPT_UINT, .off = OFF(group_size), .def = 1,
+	  .min = 1, .max = IOPF_BENCH_MAX_GROUP_SIZE, .metavar = "N",
+	  .help = "requests per page request group (1 = last page only)",
+	  .json = "group_size", .cmds = RUNCMDS },
+	{ .name = "open-groups", .type = OPT_UINT, .off = OFF(open_groups), .def = 0,
+	  .def_help = "the injectors per device, at least 1", .min = 1, .max = IOPF_BENCH_MAX_OPEN_GROUPS, .metavar = "N",
+	  .help = "groups in their partial phase at once per device (interleaved grpids); at least the injectors sharing a device",
+	  .json = "open_groups", .cmds = RUNCMDS },
+	{ .name = "injectors", .type = OPT_UINT, .off = OFF(injectors), .def = 1,
+	  .min = 1, .max = IOPF_BENCH_MAX_INJECTORS, .metavar = "N",
+	  .help = "injector threads, one per CPU picked over the topology (one PU per core first, across packages, then SMT siblings)",
+	  .json = "injectors", .cmds = RUNCMDS },
+	{ .name = "cpus", .type = OPT_CPULIST, .off = OFF(cpus), .def_help = "--injectors CPUs spread over the topology",
+	  .metavar = "LIST", .help = "run one injector on each of these CPUs (cpulist, e.g. 0-3,6)",
+	  .json = "cpus", .cmds = RUNCMDS },
+	{ .name = "rate", .type = OPT_U64, .off = OFF(rate_per_s), .def = 0, .def_help = "closed loop",
+	  .min = 1, .max = IOPF_BENCH_MAX_RATE_PER_S, .metavar = "N",
+	  .help = "open loop: requests/s over all injectors",
+	  .json = "rate_per_s", .cmds = RUNCMDS },
+	{ .name = "pacing", .type = OPT_ENUM, .off = OFF(pacing), .def = 0,
+	  .def_help = "closed without --rate, constant with --rate", .enums = pacing_names,
+	  .help = "how requests are paced", .json = "pacing", .cmds = RUNCMDS },
+	{ .name = "unbinders", .type = OPT_UINT, .off = OFF(unbinders), .def = 0,
+	  .min = 0, .max = IOPF_BENCH_MAX_UNBINDERS, .metavar = "N",
+	  .help = "threads cycling unbind/rebind while faults flow (not with --handler null)",
+	  .json = "unbinders", .cmds = RUNCMDS },
+	{ .name = "duration", .type = OPT_DURATION, .off = OFF(duration_ms), .def = 10 * MS_PER_S,
+	  .def_help = "10s, or 0 with --requests", .min = 0, .max = IOPF_BENCH_MAX_DURATION_MS,
+	  .metavar = "TIME", .help = "the measured window (0 = until --requests)",
+	  .json = "duration_ms", .cmds = RUNCMDS },
+	{ .name = "requests", .type = OPT_U64, .off = OFF(max_requests), .def = 0, .def_help = "no limit",
+	  .min = 0, .max = UINT64_MAX, .metavar = "N",
+	  .help = "stop after N requests in the measured window (whichever of this and --duration comes first)",
+	  .json = "max_requests", .cmds = RUNCMDS },
+	{ .name = "warmup", .type = OPT_DURATION, .off = OFF(warmup_ms), .def = 0,
+	  .min = 0, .max = IOPF_BENCH_MAX_WARMUP_MS, .metavar = "TIME",
+	  .help = "run this long before the measured window starts",
+	  .json = "warmup_ms", .cmds = RUNCMDS },
+	{ .name = "devices", .type = OPT_UINT, .off = OFF(nr_devices), .def = 1,
+	  .min = 1, .max = IOPF_BENCH_MAX_DEVICES, .metavar = "N",
+	  .help = "mock devices", .json = "devices", .cmds = RUNCMDS },
+	{ .name = "pasids", .type = OPT_UINT, .off = OFF(pasids), .def = 0,
+	  .min = 0, .max = IOPF_BENCH_MAX_PASIDS, .metavar = "N",
+	  .help = "PASIDs per device (faults also go to the RID)",
+	  .json = "pasids", .cmds = RUNCMDS },
+	{ .name = "credit", .type = OPT_UINT, .off = OFF(credit), .def = 0,
+	  .def_help = "max(--open-groups, 1 + --pasids, 64)", .min = 0, .max = IOPF_BENCH_MAX_CREDIT,
+	  .metavar = "N", .help = "groups in flight (first request .. response) per device, like a PRI "
+	  "credit; at least --open-groups and 1 + --pasids (0 = default)",
+	  .json = "credit", .cmds = RUNCMDS },
+	{ .name = "service-ns", .type = OPT_UINT, .off = OFF(service_ns), .def = 0,
+	  .min = 0, .max = IOPF_BENCH_MAX_SERVICE_NS, .metavar = "N",
+	  .help = "synthetic service time per group in the handler, ns (busy-wait)",
+	  .json = "service_ns", .cmds = RUNCMDS },
+	{ .name = "service-sleep", .type = OPT_FLAG, .off = OFF(service_sleep),
+	  .help = "the service time sleeps instead of busy-waiting (needs --service-ns)",
+	  .json = "service_sleep", .cmds = RUNCMDS },
+	{ .name = "no-timestamps", .type = OPT_FLAG, .off = OFF(no_timestamps),
+	  .help = "no timestamps and no histograms: counts only",
+	  .json = "no_timestamps", .cmds = RUNCMDS },
+	{ .name = "unbind-scope", .type = OPT_ENUM, .off = OFF(unbind_scope), .def = IOPF_BENCH_UNBIND_DEVICE,
+	  .enums = scope_names, .help = "what one unbind cycle takes down (needs --unbinders)",
+	  .json = "unbind_scope", .cmds = RUNCMDS },
+	{ .name = "unbind-rate", .type = OPT_UINT, .off = OFF(unbind_rate), .def = 0, .def_help = "0, back to back",
+	  .min = 0, .max = UINT32_MAX, .metavar = "N",
+	  .help = "unbind cycles/s over all unbinders, 0 = back to back (needs --unbinders)",
+	  .json = "unbind_rate_per_s", .cmds = RUNCMDS },
+	{ .name = "fail-every", .type = OPT_UINT, .off = OFF(fail_every), .def = 0, .def_help = "0, never",
+	  .min = 0, .max = UINT32_MAX, .metavar = "N",
+	  .help = "the handler fails every Nth group, the core answers FAILURE (not with --handler null)",
+	  .json = "fail_every", .cmds = RUNCMDS },
+	{ .name = "abandon-every", .type = OPT_UINT, .off = OFF(abandon_every), .def = 0, .def_help = "0, never",
+	  .min = 0, .max = UINT32_MAX, .metavar = "N",
+	  .help = "the handler keeps every Nth group unanswered for remove_device to answer (needs --unbinders, --unbind-scope device)",
+	  .json = "abandon_every", .cmds = RUNCMDS },
+	{ .name = "seed", .type = OPT_U64, .off = OFF(seed), .def = 0, .def_help = "0, the module's fixed seed",
+	  .min = 0, .max = UINT64_MAX, .metavar = "N",
+	  .help = "PRNG seed (Poisson arrivals, unbind targets)",
+	  .json = "seed", .cmds = RUNCMDS },
+
+	/* The tool itself. */
+	{ .name = "device", .type = OPT_STRING, .off = OFF(device), .def_str = IOPF_BENCH_DEVICE,
+	  .metavar = "PATH", .help = "the module's control device",
+	  .json = "device", .cmds = ALLCMDS },
+	{ .name = "timeout", .type = OPT_DURATION, .off = OFF(timeout_ms), .def = 0,
+	  .def_help = "run: warm-up + duration + 60s (none with --duration 0); wait: none",
+	  .min = 0, .max = 7 * 24 * 3600 * MS_PER_S, .metavar = "TIME",
+	  .help = "bound on the wait; run: then STOP the run and report an error (0 = wait forever)",
+	  .json = "timeout_ms", .cmds = CMDF(CMD_RUN) | CMDF(CMD_WAIT) },
+	{ .name = "json", .type = OPT_FLAG, .off = OFF(json),
+	  .help = "one JSON document on stdout (diagnostics stay on stderr)",
+	  .cmds = CMDF(CMD_VERSION) | CMDF(CMD_RUN) | CMDF(CMD_START) | CMDF(CMD_STATUS) |
+		  CMDF(CMD_WAIT) | CMDF(CMD_RESULTS) },
+	{ .name = "percentiles", .type = OPT_PCTLIST, .off = OFF(percentiles), .def_str = "50,90,99,99.9,99.99",
+	  .metavar = "LIST", .help = "percentiles computed from the raw histograms (0 < p <= 100, at most 4 decimals)",
+	  .cmds = CMDF(CMD_RUN) | CMDF(CMD_RESULTS) },
+	{ .name = "hist", .type = OPT_STRING, .off = OFF(hist_file), .metavar = "FILE",
+	  .help = "write the raw histograms (non-zero buckets: lower bound, upper bound, count) as JSON",
+	  .cmds = CMDF(CMD_RUN) | CMDF(CMD_RESULTS) },
+	{ .name = "help", .type = OPT_FLAG, .off = OFF(help), .help = "this text (also -h)",
+	  .cmds = ALLCMDS },
+};
+const unsigned int bench_nr_options = sizeof(bench_options) / sizeof(bench_options[0]);
+
+_Static_assert(sizeof(bench_options) / sizeof(bench_options[0]) <=
+	       sizeof(((struct bench_opts *)0)->set) / sizeof(bool), "bench_opts.set too small");
+
+int opt_index(const char *name)
+{
+	for (unsigned int i = 0; i < bench_nr_options; i++)
+		if (!strcmp(bench_options[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+bool opt_given(const struct bench_opts *o, const char *name)
+{
+	int i = opt_index(name);
+
+	return i >= 0 && o->set[i];
+}
+
+const char *enum_name(const struct opt_enum *e, uint32_t value)
+{
+	for (; e->name; e++)
+		if (e->value == value)
+			return e->name;
+	return "?";
+}
+
+static void errf(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Value syntax */
+
+int parse_u64(const char *s, uint64_t *v, char *err, size_t len)
+{
+	unsigned long long x;
+	uint64_t mult = 1;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0])) {
+		errf(err, len, "'%s' is not a number", s);
+		return -1;
+	}
+	errno = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (!isxdigit((unsigned char)s[2])) {
+			errf(err, len, "'%s' is not a number", s);
+			return -1;
+		}
+		x = strtoull(s + 2, &end, 16);
+	} else {
+		x = strtoull(s, &end, 10);
+		switch (*end) {
+		case 'k': case 'K': mult = 1000; end++; break;
+		case 'M': mult = 1000000; end++; break;
+		case 'G': mult = 1000000000; end++; break;
+		}
+	}
+	if (*end) {
+		errf(err, len, "'%s' is not a number", s);
+		return -1;
+	}
+	if (errno == ERANGE || __builtin_mul_overflow(x, mult, v)) {
+		errf(err, len, "'%s' is too large", s);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint64_t ns;
+} duration_units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ull },
+	{ "m", 60000000000ull }, { "h", 3600000000000ull },
+};
+
+int parse_duration_ms(const char *s, uint64_t *ms, char *err, size_t len)
+{
+	unsigned __int128 ns, whole = 0, frac = 0, scale = 1;
+	uint64_t unit = 1000000000ull;	/* a bare number is seconds */
+	const char *p = s;
+	unsigned int i, ndig = 0;
+
+	if (!isdigit((unsigned char)*p))
+		goto bad;
+	for (; isdigit((unsigned char)*p); p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 1000000000000000ull)	/* 10^15 of anything is too long */
+			goto big;
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (++ndig > 9)
+				goto bad;
+			frac = frac * 10 + (*p - '0');
+			scale *= 10;
+		}
+	}
+	if (*p) {
+		for (i = 0; i < sizeof(duration_units) / sizeof(duration_units[0]); i++)
+			if (!strcmp(p, duration_units[i].name))
+				break;
+		if (i == sizeof(duration_units) / sizeof(duration_units[0]))
+			goto bad;
+		unit = duration_units[i].ns;
+	}
+	ns = whole * unit;
+	if ((frac * unit) % scale) {
+		errf(err, len, "'%s' is finer than a nanosecond", s);
+		return -1;
+	}
+	ns += frac * unit / scale;
+	if (ns % 1000000) {
+		errf(err, len, "'%s' is not a whole number of milliseconds", s);
+		return -1;
+	}
+	if (ns / 1000000 > UINT64_MAX)
+		goto big;
+	*ms = (uint64_t)(ns / 1000000);
+	return 0;
+bad:
+	errf(err, len, "'%s' is not a duration (e.g. 10, 10s, 500ms, 2m, 1h)", s);
+	return -1;
+big:
+	errf(err, len, "'%s' is too long", s);
+	return -1;
+}
+
+void fmt_duration_ms(uint64_t ms, char *buf, size_t len)
+{
+	if (ms == 0)
+		snprintf(buf, len, "0s");
+	else if (ms % 3600000 == 0)
+		snprintf(buf, len, "%" PRIu64 "h", ms / 3600000);
+	else if (ms % 60000 == 0)
+		snprintf(buf, len, "%" PRIu64 "m", ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%" PRIu64 "s", ms / 1000);
+	else
+		snprintf(buf, len, "%" PRIu64 "ms", ms);
+}
+
+int parse_pctlist(const char *s, struct pct_list *l, char *err, size_t len)
+{
+	const char *p = s;
+
+	l->n = 0;
+	if (!*p)
+		goto bad;
+	while (*p) {
+		uint64_t whole = 0, frac = 0;
+		unsigned int nd = 0, ppm;
+		const char *start = p;
+
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		for (; isdigit((unsigned char)*p); p++) {
+			whole = whole * 10 + (*p - '0');
+			if (whole > 100)
+				goto range;
+		}
+		if (*p == '.') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			for (; isdigit((unsigned char)*p); p++) {
+				if (++nd > 4) {
+					errf(err, len, "'%.*s' has more than 4 decimals",
+					     (int)strcspn(start, ","), start);
+					return -1;
+				}
+				frac = frac * 10 + (*p - '0');
+			}
+		}
+		for (; nd < 4; nd++)
+			frac *= 10;
+		ppm = (uint32_t)(whole * 10000 + frac);
+		if (ppm == 0 || ppm > HIST_PPM_MAX)
+			goto range;
+		if (l->n == PCT_MAX) {
+			errf(err, len, "'%s' has more than %d percentiles", s, PCT_MAX);
+			return -1;
+		}
+		l->ppm[l->n++] = ppm;
+		if (*p == ',') {
+			p++;
+			if (!*p)
+				goto bad;
+		} else if (*p) {
+			goto bad;
+		}
+		continue;
+range:
+		errf(err, len, "'%.*s' is not a percentile above 0 and at most 100",
+		     (int)strcspn(start, ","), start);
+		return -1;
+	}
+	return 0;
+bad:
+	errf(err, len, "'%s' is not a list of percentiles (e.g. 50,90,99,99.9,99.99)", s);
+	return -1;
+}
+
+void pct_name(uint32_t ppm, char *buf, size_t len)
+{
+	unsigned int whole = ppm / 10000, frac = ppm % 10000, nd = 4;
+
+	if (!frac) {
+		snprintf(buf, len, "p%u", whole);
+		return;
+	}
+	while (frac % 10 == 0) {
+		frac /= 10;
+		nd--;
+	}
+	snprintf(buf, len, "p%u.%0*u", whole, (int)nd, frac);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The table-driven parser */
+
+static void *field(struct bench_opts *o, const struct bench_option *op)
+{
+	return (char *)o + op->off;
+}
+
+/* "1 to 512", "0 to 24h" */
+static void range_str(const struct bench_option *op, char *buf, size_t len)
+{
+	char a[32], b[32];
+
+	switch (op->type) {
+	case OPT_DURATION:
+		fmt_duration_ms(op->min, a, sizeof(a));
+		fmt_duration_ms(op->max, b, sizeof(b));
+		snprintf(buf, len, "%s to %s", a, b);
+		break;
+	case OPT_ENUM: {
+		size_t n = 0;
+
+		buf[0] = 0;
+		for (const struct opt_enum *e = op->enums; e->name; e++)
+			n += snprintf(buf + n, n < len ? len - n : 0, "%s%s", e == op->enums ? "" : ", ",
+				      e->name);
+		break;
+	}
+	default:
+		snprintf(buf, len, "%" PRIu64 " to %" PRIu64, op->min, op->max);
+		break;
+	}
+}
+
+static void set_default(struct bench_opts *o, const struct bench_option *op)
+{
+	void *f = field(o, op);
+
+	switch (op->type) {
+	case OPT_UINT:
+	case OPT_ENUM:
+		*(uint32_t *)f = (uint32_t)op->def;
+		break;
+	case OPT_U64:
+	case OPT_DURATION:
+		*(uint64_t *)f = op->def;
+		break;
+	case OPT_FLAG:
+		*(bool *)f = op->def;
+		break;
+	case OPT_STRING:
+		*(const char **)f = op->def_str;
+		break;
+	case OPT_CPULIST:
+		memset(f, 0, sizeof(struct cpu_list));
+		break;
+	case OPT_PCTLIST: {
+		char err[8];
+
+		memset(f, 0, sizeof(struct pct_list));
+		if (op->def_str)
+			parse_pctlist(op->def_str, f, err, sizeof(err));
+		break;
+	}
+	}
+}
+
+static int set_value(struct bench_opts *o, const struct bench_option *op, const char *arg,
+		     char *err, size_t len)
+{
+	char why[160], range[96];
+	void *f = field(o, op);
+	uint64_t v;
+
+	range_str(op, range, sizeof(range));
+	switch (op->type) {
+	case OPT_UINT:
+	case OPT_U64:
+		if (parse_u64(arg, &v, why, sizeof(why))) {
+			errf(err, len, "--%s: %s; accepted: %s.", op->name, why, range);
+			return -1;
+		}
+		if (v < op->min || v > op->max) {
+			errf(err, len, "--%s %s is out of range; accepted: %s.", op->name, arg, range);
+			return -1;
+		}
+		if (op->type == OPT_UINT)
+			*(uint32_t *)f = (uint32_t)v;
+		else
+			*(uint64_t *)f = v;
+		return 0;
+	case OPT_DURATION:
+		if (parse_duration_ms(arg, &v, why, sizeof(why))) {
+			errf(err, len, "--%s: %s; accepted: %s.", op->name, why, range);
+			return -1;
+		}
+		if (v < op->min || v > op->max) {
+			errf(err, len, "--%s %s is out of range; accepted: %s.", op->name, arg, range);
+			return -1;
+		}
+		*(uint64_t *)f = v;
+		return 0;
+	case OPT_ENUM:
+		for (const struct opt_enum *e = op->enums; e->name; e++)
+			if (!strcmp(e->name, arg)) {
+				*(uint32_t *)f = e->value;
+				return 0;
+			}
+		errf(err, len, "--%s: '%s' is not valid; accepted: %s.", op->name, arg, range);
+		return -1;
+	case OPT_CPULIST: {
+		struct cpu_list *l = f;
+
+		if (topo_parse_cpulist(arg, l->cpu, IOPF_BENCH_MAX_INJECTORS, &l->n, why, sizeof(why))) {
+			errf(err, len, "--%s: %s.", op->name, why);
+			return -1;
+		}
+		return 0;
+	}
+	case OPT_PCTLIST:
+		if (parse_pctlist(arg, f, why, sizeof(why))) {
+			errf(err, len, "--%s: %s.", op->name, why);
+			return -1;
+		}
+		return 0;
+	case OPT_STRING:
+		if (!*arg) {
+			errf(err, len, "--%s needs a non-empty %s.", op->name, op->metavar);
+			return -1;
+		}
+		*(const char **)f = arg;
+		return 0;
+	case OPT_FLAG:
+		*(bool *)f = true;
+		return 0;
+	}
+	return -1;
+}
+
+/* Combination rules; they mirror the module's (include/iopf_bench.h, kmod/run.c). */
+static int check_run_config(struct bench_opts *o, char *err, size_t len)
+{
+	uint32_t per_dev;
+
+	/* Closed loop without --rate, open loop with it. */
+	if (!opt_given(o, "pacing"))
+		o->pacing = opt_given(o, "rate") ? IOPF_BENCH_PACE_CONSTANT : IOPF_BENCH_PACE_CLOSED;
+	if (o->pacing == IOPF_BENCH_PACE_CLOSED && opt_given(o, "rate")) {
+		errf(err, len, "--rate needs an open-loop --pacing (constant or poisson); "
+		     "--pacing closed runs as fast as the credit allows.");
+		return -1;
+	}
+	if (o->pacing != IOPF_BENCH_PACE_CLOSED && !opt_given(o, "rate")) {
+		errf(err, len, "--pacing %s is open loop and needs --rate N (requests/s, 1 to %llu).",
+		     enum_name(pacing_names, o->pacing), (unsigned long long)IOPF_BENCH_MAX_RATE_PER_S);
+		return -1;
+	}
+
+	/* Injectors: a count spread over the topology, or a CPU list. */
+	if (opt_given(o, "cpus")) {
+		if (opt_given(o, "injectors") && o->injectors != o->cpus.n) {
+			errf(err, len, "--injectors %u does not match --cpus (%u CPUs, one injector each); "
+			     "give one or the other.", o->injectors, o->cpus.n);
+			return -1;
+		}
+		o->injectors = o->cpus.n;
+	}
+
+	/*
+	 * A device shared by several injectors splits its open groups between
+	 * them: each needs one. Credit slots map to streams (slot s uses stream
+	 * s mod (1 + pasids)), so every stream needs a credit.
+	 */
+	per_dev = (o->injectors + o->nr_devices - 1) / o->nr_devices;
+	if (!opt_given(o, "open-groups"))
+		o->open_groups = per_dev;
+	if (o->open_groups < per_dev) {
+		errf(err, len, "--open-groups %u is below the %u injectors that share a device "
+		     "(--injectors %u, --devices %u); give --open-groups %u or more, or more --devices.",
+		     o->open_groups, per_dev, o->injectors, o->nr_devices, per_dev);
+		return -1;
+	}
+	if (o->credit && o->credit < o->open_groups) {
+		errf(err, len, "--credit %u is below --open-groups (%u); accepted: %u to %u, or 0 for "
+		     "the default max(open groups, 1 + pasids, 64).", o->credit, o->open_groups,
+		     o->open_groups, IOPF_BENCH_MAX_CREDIT);
+		return -1;
+	}
+	if (o->credit && o->credit < 1 + o->pasids) {
+		errf(err, len, "--credit %u is below the %u streams of a device (the RID and --pasids "
+		     "%u): each needs a credit; accepted: %u to %u, or 0 for the default.", o->credit,
+		     1 + o->pasids, o->pasids, 1 + o->pasids, IOPF_BENCH_MAX_CREDIT);
+		return -1;
+	}
+
+	/* Unbinders. */
+	if (o->unbinders && o->handler == IOPF_BENCH_HANDLER_NULL) {
+		errf(err, len, "--unbinders needs --handler wq or inline; --handler null has no "
+		     "framework to unbind from.");
+		return -1;
+	}
+	if (!o->unbinders) {
+		static const char *const needs_unbinders[] = { "unbind-scope", "unbind-rate" };
+
+		for (unsigned int i = 0; i < 2; i++)
+			if (opt_given(o, needs_unbinders[i])) {
+				errf(err, len, "--%s has no effect without --unbinders N (1 to %u).",
+				     needs_unbinders[i], IOPF_BENCH_MAX_UNBINDERS);
+				return -1;
+			}
+	}
+	if (o->unbind_scope == IOPF_BENCH_UNBIND_PASID && !o->pasids) {
+		errf(err, len, "--unbind-scope pasid needs --pasids 1 or more (1 to %u).",
+		     IOPF_BENCH_MAX_PASIDS);
+		return -1;
+	}
+	if (o->unbind_scope == IOPF_BENCH_UNBIND_DEVICE && o->unbinders > o->nr_devices) {
+		errf(err, len, "--unbinders %u is above --devices (%u): one unbinder per device at "
+		     "most; accepted: 0 to %u.", o->unbinders, o->nr_devices, o->nr_devices);
+		return -1;
+	}
+	if (o->unbind_scope == IOPF_BENCH_UNBIND_PASID && o->unbinders > o->nr_devices * o->pasids) {
+		errf(err, len, "--unbinders %u is above the %u PASIDs to cycle (--devices x --pasids); "
+		     "accepted: 0 to %u.", o->unbinders, o->nr_devices * o->pasids,
+		     o->nr_devices * o->pasids);
+		return -1;
+	}
+	if (o->fail_every && o->handler == IOPF_BENCH_HANDLER_NULL) {
+		errf(err, len, "--fail-every needs --handler wq or inline; --handler null has no "
+		     "framework to fail into.");
+		return -1;
+	}
+	if (o->abandon_every) {
+		if (!o->unbinders) {
+			errf(err, len, "--abandon-every needs --unbinders 1 or more: only remove_device "
+			     "answers an abandoned group.");
+			return -1;
+		}
+		if (o->unbind_scope != IOPF_BENCH_UNBIND_DEVICE) {
+			errf(err, len, "--abandon-every needs --unbind-scope device: a PASID unbind does "
+			     "not call remove_device, which answers abandoned groups.");
+			return -1;
+		}
+	}
+	if (o->service_sleep && !o->service_ns) {
+		errf(err, len, "--service-sleep needs --service-ns N (1 to %u).", IOPF_BENCH_MAX_SERVICE_NS);
+		return -1;
+	}
+
+	/* When it ends. */
+	if (!opt_given(o, "duration") && opt_given(o, "requests") && o->max_requests)
+		o->duration_ms = 0;
+	if (!o->duration_ms && !o->max_requests) {
+		errf(err, len, "--duration 0 needs --requests N: the run would never end.");
+		return -1;
+	}
+	if (o->max_requests && o->max_requests < o->injectors) {
+		errf(err, len, "--requests %llu is below the %u injectors (each sends at least one); "
+		     "accepted: %u or more.", (unsigned long long)o->max_requests, o->injectors,
+		     o->injectors);
+		return -1;
+	}
+	if (o->no_timestamps) {
+		if (opt_given(o, "hist")) {
+			errf(err, len, "--hist needs timestamps; drop --no-timestamps.");
+			return -1;
+		}
+		if (opt_given(o, "percentiles")) {
+			errf(err, len, "--percentiles needs timestamps; drop --no-timestamps.");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int opts_parse(struct bench_opts *o, enum bench_cmd cmd, int argc, char **argv, char *err, size_t len)
+{
+	const char *cname = bench_cmds[cmd].name;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (unsigned int k = 0; k < bench_nr_options; k++)
+		set_default(o, &bench_options[k]);
+
+	/* --help wins over anything else on the line. */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			o->help = true;
+			return 0;
+		}
+	}
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		char name[64];
+		const struct bench_option *op;
+		int k;
+
+		if (a[0] != '-' || a[1] != '-' || !a[2]) {
+			errf(err, len, "unexpected argument '%s' (see iopf-bench %s --help).", a, cname);
+			return -1;
+		}
+		eq = strchr(a + 2, '=');
+		snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - (a + 2) : (int)strlen(a + 2)), a + 2);
+		k = opt_index(name);
+		if (k < 0) {
+			errf(err, len, "unknown option '--%s' (see iopf-bench %s --help).", name, cname);
+			return -1;
+		}
+		op = &bench_options[k];
+		if (!(op->cmds & CMDF(cmd))) {
+			errf(err, len, "--%s is not an option of '%s' (see iopf-bench %s --help).", name, cname,
+			     cname);
+			return -1;
+		}
+		if (op->type == OPT_FLAG) {
+			if (eq) {
+				errf(err, len, "--%s takes no value.", name);
+				return -1;
+			}
+		} else if (eq) {
+			val = eq + 1;
+		} else if (i + 1 < argc) {
+			val = argv[++i];
+		} else {
+			char range[96];
+
+			range_str(op, range, sizeof(range));
+			if (op->type == OPT_STRING || op->type == OPT_CPULIST || op->type == OPT_PCTLIST)
+				errf(err, len, "--%s needs a value (%s).", name, op->metavar);
+			else
+				errf(err, len, "--%s needs a value; accepted: %s.", name, range);
+			return -1;
+		}
+		if (set_value(o, op, val, err, len))
+			return -1;
+		o->set[k] = true;
+	}
+
+	if (cmd == CMD_RUN || cmd == CMD_START) {
+		if (check_run_config(o, err, len))
+			return -1;
+		/* Default bound on the wait: the run's own length plus a minute. */
+		if (cmd == CMD_RUN && !opt_given(o, "timeout") && o->duration_ms)
+			o->timeout_ms = o->warmup_ms + o->duration_ms + 60 * MS_PER_S;
+	}
+	if (o->timeout_ms > UINT32_MAX)
+		o->timeout_ms = UINT32_MAX;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void default_str(const struct bench_option *op, char *buf, size_t len)
+{
+	char tmp[32];
+
+	buf[0] = 0;
+	if (op->def_help) {
+		snprintf(buf, len, "%s", op->def_help);
+		return;
+	}
+	switch (op->type) {
+	case OPT_UINT:
+	case OPT_U64:
+		snprintf(buf, len, "%" PRIu64, op->def);
+		break;
+	case OPT_DURATION:
+		fmt_duration_ms(op->def, tmp, sizeof(tmp));
+		snprintf(buf, len, "%s", tmp);
+		break;
+	case OPT_ENUM:
+		snprintf(buf, len, "%s", enum_name(op->enums, (uint32_t)op->def));
+		break;
+	case OPT_STRING:
+	case OPT_PCTLIST:
+		if (op->def_str)
+			snprintf(buf, len, "%s", op->def_str);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Print text from column indent (where the cursor is) up to width, wrapping at spaces. */
+static void wrap(FILE *f, const char *text, int indent, int width)
+{
+	int col = indent;
+
+	while (*text) {
+		int w = (int)strcspn(text, " ");
+
+		if (col > indent && col + 1 + w > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		col += fprintf(f, "%.*s", w, text);
+		text += w;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+static void help_option(FILE *f, const struct bench_option *op)
+{
+	char lhs[96], def[96], range[96];
+	size_t n;
+
+	n = snprintf(lhs, sizeof(lhs), "  --%s", op->name);
+	if (op->type == OPT_ENUM) {
+		n += snprintf(lhs + n, sizeof(lhs) - n, " {");
+		for (const struct opt_enum *e = op->enums; e->name; e++)
+			n += snprintf(lhs + n, sizeof(lhs) - n, "%s%s", e == op->enums ? "" : ",", e->name);
+		snprintf(lhs + n, sizeof(lhs) - n, "}");
+	} else if (op->type != OPT_FLAG) {
+		snprintf(lhs + n, sizeof(lhs) - n, " %s", op->metavar);
+	}
+	if (strlen(lhs) > 27)
+		fprintf(f, "%s\n%-28s", lhs, "");
+	else
+		fprintf(f, "%-28s", lhs);
+	wrap(f, op->help, 28, 100);
+	default_str(op, def, sizeof(def));
+	switch (op->type) {
+	case OPT_UINT:
+	case OPT_U64:
+	case OPT_DURATION:
+		range_str(op, range, sizeof(range));
+		fprintf(f, "\n%-28s[%s; default %s]", "", range, def);
+		break;
+	case OPT_FLAG:
+		break;
+	default:
+		if (def[0])
+			fprintf(f, "\n%-28s[default %s]", "", def);
+		break;
+	}
+	fputc('\n', f);
+	if (op->type == OPT_ENUM)
+		for (const struct opt_enum *e = op->enums; e->name; e++)
+		{
+			fprintf(f, "%-30s%-9s ", "", e->name);
+			wrap(f, e->help, 40, 100);
+			fputc('\n', f);
+		}
+}
+
+void opts_help(FILE *f, enum bench_cmd cmd)
+{
+	unsigned int mask = cmd == CMD_NR ? (1u << CMD_NR) - 1 : CMDF(cmd);
+	bool any_run = false;
+
+	if (cmd == CMD_NR) {
+		fprintf(f, "usage: iopf-bench COMMAND [options]\n\n"
+			"Benchmark and stress test of the Linux I/O page fault framework, driven\n"
+			"through the iopf_bench module (%s).\n\ncommands:\n", IOPF_BENCH_DEVICE);
+		for (int c = 0; c < CMD_NR; c++)
+			fprintf(f, "  %-10s%s\n", bench_cmds[c].name, bench_cmds[c].summary);
+		fprintf(f, "\n'iopf-bench COMMAND --help' lists the options of one command.\n"
+			"\nrun and start options (the run config):\n");
+	} else {
+		fprintf(f, "usage: iopf-bench %s [options]\n\n%s.\n\noptions:\n", bench_cmds[cmd].name,
+			bench_cmds[cmd].summary);
+	}
+	for (unsigned int i = 0; i < bench_nr_options; i++) {
+		const struct bench_option *op = &bench_options[i];
+
+		if (!(op->cmds & mask))
+			continue;
+		if (cmd == CMD_NR) {
+			/* Top level: the run config first, then the rest. */
+			bool run_only = (op->cmds & ~(CMDF(CMD_RUN) | CMDF(CMD_START))) == 0;
+
+			if (!run_only && !any_run) {
+				fprintf(f, "\nother options (see each command's --help):\n");
+				any_run = true;
+			}
+		}
+		help_option(f, op);
+	}
+	fprintf(f, "\nNumbers take k, M, G (10^3, 10^6, 10^9) or 0x; durations take ns, us, ms,\n"
+		"s, m, h (a bare number is seconds).\n");
+	if (cmd == CMD_RUN || cmd == CMD_NR)
+		fprintf(f, "\nExit status of run: 0 success, 1 invariant violations or an error (the\n"
+			"results are still printed), 2 bad usage, 3 module missing or unusable.\n");
+}
+
+/* ------------------------------------------------------------------------ */
+
+void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->flags = (o->no_timestamps ? IOPF_BENCH_RUN_NO_TIMESTAMPS : 0) |
+		   (o->service_sleep ? IOPF_BENCH_RUN_SERVICE_SLEEP : 0);
+	c->handler = o->handler;
+	c->pacing = o->pacing;
+	c->nr_devices = o->nr_devices;
+	c->pasids = o->pasids;
+	c->group_size = o->group_size;
+	c->open_groups = o->open_groups;
+	c->credit = o->credit;
+	c->nr_injectors = o->cpus.n;
+	c->nr_cpus = o->cpus.n;
+	c->cpus_uptr = (uintptr_t)o->cpus.cpu;
+	c->nr_unbinders = o->unbinders;
+	c->rate_per_s = o->pacing == IOPF_BENCH_PACE_CLOSED ? 0 : o->rate_per_s;
+	c->duration_ms = o->duration_ms;
+	c->max_requests = o->max_requests;
+	c->warmup_ms = (uint32_t)o->warmup_ms;
+	c->service_ns = o->service_ns;
+	c->unbind_scope = o->unbind_scope;
+	c->unbind_rate_per_s = o->unbind_rate;
+	c->fail_every = o->fail_every;
+	c->abandon_every = o->abandon_every;
+	c->seed = o->seed;
+}
+
+int opts_check_module(const struct bench_opts *o, const struct iopf_bench_version *v,
+		      char *err, size_t len)
+{
+	static const struct {
+		const char *opt;
+		size_t opts_off;
+		size_t ver_off;
+		uint32_t min;
+	} limits[] = {
+		{ "group-size", OFF(group_size), offsetof(struct iopf_bench_version, max_group_size), 1 },
+		{ "open-groups", OFF(open_groups), offsetof(struct iopf_bench_version, max_open_groups), 1 },
+		{ "credit", OFF(credit), offsetof(struct iopf_bench_version, max_credit), 0 },
+		{ "devices", OFF(nr_devices), offsetof(struct iopf_bench_version, max_devices), 1 },
+		{ "pasids", OFF(pasids), offsetof(struct iopf_bench_version, max_pasids), 0 },
+		{ "injectors", OFF(injectors), offsetof(struct iopf_bench_version, max_injectors), 1 },
+		{ "unbinders", OFF(unbinders), offsetof(struct iopf_bench_version, max_unbinders), 0 },
+		{ "service-ns", OFF(service_ns), offsetof(struct iopf_bench_version, max_service_ns), 0 },
+	};
+
+	for (unsigned int i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		uint32_t val = *(const uint32_t *)((const char *)o + limits[i].opts_off);
+		uint32_t max = *(const uint32_t *)((const char *)v + limits[i].ver_off);
+
+		if (val > max) {
+			errf(err, len, "--%s %u is above this module's limit; accepted: %u to %u.",
+			     limits[i].opt, val, limits[i].min, max);
+			return -1;
+		}
+	}
+	if (!(v->handlers & (1u << o->handler))) {
+		char offered[64];
+		size_t n = 0;
+
+		offered[0] = 0;
+		for (const struct opt_enum *e = handler_names; e->name; e++)
+			if (v->handlers & (1u << e->value))
+				n += snprintf(offered + n, n < sizeof(offered) ? sizeof(offered) - n : 0,
+					      "%s%s", n ? ", " : "", e->name);
+		errf(err, len, "--handler %s is not offered by this module; accepted: %s.",
+		     enum_name(handler_names, o->handler), n ? offered : "none");
+		return -1;
+	}
+	if (o->pasids && !(v->caps & IOPF_BENCH_CAP_PASID)) {
+		errf(err, len, "--pasids %u needs PASID support, which this module lacks; accepted: 0.",
+		     o->pasids);
+		return -1;
+	}
+	if (o->unbinders && !(v->caps & IOPF_BENCH_CAP_UNBIND)) {
+		errf(err, len, "--unbinders %u needs unbind support, which this module lacks; accepted: 0.",
+		     o->unbinders);
+		return -1;
+	}
+	if (!o->no_timestamps && !(v->caps & IOPF_BENCH_CAP_TIMESTAMPS)) {
+		errf(err, len, "this module keeps no timestamps; run with --no-timestamps.");
+		return -1;
+	}
+	for (unsigned int i = 0; i < o->cpus.n && v->nr_cpu_ids; i++)
+		if (o->cpus.cpu[i] >= v->nr_cpu_ids) {
+			errf(err, len, "--cpus: CPU %u is beyond the kernel's CPUs (0 to %u).",
+			     o->cpus.cpu[i], v->nr_cpu_ids - 1);
+			return -1;
+		}
+	return 0;
+}

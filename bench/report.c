@@ -1,0 +1,849 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - results as one JSON document (json-c) or a human summary.
+ *
+ * JSON conventions: every field name carries its unit (_ns, _ms, _per_s);
+ * "version" (schema and tool) and "timestamp" (ISO 8601 UTC) at the root;
+ * percentiles the module did not compute are null when there is no sample.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "report.h"
+
+#define U(x) ((unsigned long long)(x))
+
+#define x ((unsigned long long)(x))
+
+#define JADD(o, k, v) json_object_object_add((o), (k), (v))
+#define JU64(v) json_object_new_uint64((uint64_t)(v))
+#define JSTR(s) json_object_new_string(s)
+
+void iso8601_utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+struct json_object *json_root(time_t now)
+{
+	struct json_object *root = json_object_new_object(), *v = json_object_new_object();
+	char ts[32];
+
+	JADD(v, "schema", json_object_new_int(BENCH_JSON_SCHEMA));
+	JADD(v, "tool", JSTR(BENCH_TOOL_VERSION));
+	JADD(root, "version", v);
+	iso8601_utc(now, ts, sizeof(ts));
+	JADD(root, "timestamp", JSTR(ts));
+	return root;
+}
+
+int json_write(FILE *f, struct json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (fputs(s, f) < 0 || fputc('\n', f) < 0)
+		return -1;
+	return fflush(f);
+}
+
+void fmt_ns(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%lluns", U(ns));
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.3gus", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.3gms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.3fs", ns / 1e9);
+}
+
+/* ------------------------------------------------------------------------ */
+
+const struct iopf_bench_latency *report_latency(const struct iopf_bench_results *res, unsigned int h)
+{
+	switch (h) {
+	case IOPF_BENCH_HIST_RESPONSE: return &res->lat_response;
+	case IOPF_BENCH_HIST_HANDLER: return &res->lat_handler;
+	case IOPF_BENCH_HIST_WORK: return &res->lat_work;
+	case IOPF_BENCH_HIST_UNBIND: return &res->lat_unbind;
+	case IOPF_BENCH_HIST_REBIND: return &res->lat_rebind;
+	}
+	return NULL;
+}
+
+static const uint64_t *hist_of(const struct report *r, unsigned int h)
+{
+	if (!r->hist || h >= IOPF_BENCH_HIST_NR)
+		return NULL;
+	return r->hist + (size_t)h * r->layout.nr_buckets;
+}
+
+bool report_hist_check(const struct hist_layout *l, const uint64_t *b,
+		       const struct iopf_bench_latency *lat, char *why, size_t len)
+{
+	static const struct {
+		const char *name;
+		uint32_t ppm;
+		size_t off;
+	} pts[] = {
+		{ "p50", 500000, offsetof(struct iopf_bench_latency, p50_ns) },
+		{ "p90", 900000, offsetof(struct iopf_bench_latency, p90_ns) },
+		{ "p99", 990000, offsetof(struct iopf_bench_latency, p99_ns) },
+		{ "p99.9", 999000, offsetof(struct iopf_bench_latency, p999_ns) },
+	};
+	uint64_t total = hist_total(l, b);
+
+	if (total != lat->count) {
+		snprintf(why, len, "the histogram holds %llu samples, the summary counts %llu",
+			 U(total), U(lat->count));
+		return false;
+	}
+	if (!total)
+		return true;
+	for (unsigned int i = 0; i < sizeof(pts) / sizeof(pts[0]); i++) {
+		uint64_t mine = hist_percentile(l, b, lat->min_ns, lat->max_ns, pts[i].ppm);
+		uint64_t theirs = *(const uint64_t *)((const char *)lat + pts[i].off);
+
+		if (!hist_percentile_agrees(l, mine, theirs)) {
+			snprintf(why, len, "%s is %llu ns from the histogram, %llu"
+				 " ns in the module's summary", pts[i].name, U(mine), U(theirs));
+			return false;
+		}
+	}
+	return true;
+}
+
+static struct json_object *lat_json(const struct report *r, unsigned int h)
+{
+	const struct iopf_bench_latency *l = report_latency(r->res, h);
+	const uint64_t *b = hist_of(r, h);
+	struct json_object *o = json_object_new_object();
+	bool any = l->count > 0;
+
+#define LATF(key, v) JADD(o, key, any ? JU64(v) : NULL)
+	JADD(o, "count", JU64(l->count));
+	LATF("min", l->min_ns);
+	LATF("mean", l->mean_ns);
+	LATF("p50", l->p50_ns);
+	LATF("p90", l->p90_ns);
+	LATF("p99", l->p99_ns);
+	LATF("p999", l->p999_ns);
+	LATF("max", l->max_ns);
+#undef LATF
+	if (b) {
+		struct json_object *p = json_object_new_object();
+		char why[256];
+
+		for (unsigned int i = 0; i < r->pcts.n && any; i++) {
+			char name[16];
+
+			pct_name(r->pcts.ppm[i], name, sizeof(name));
+			JADD(p, name, JU64(hist_percentile(&r->layout, b, l->min_ns, l->max_ns,
+							   r->pcts.ppm[i])));
+		}
+		JADD(o, "percentiles", p);
+		if (report_hist_check(&r->layout, b, l, why, sizeof(why)))
+			JADD(o, "histogram_check", JSTR("ok"));
+		else
+			JADD(o, "histogram_check", JSTR(why));
+	}
+	return o;
+}
+
+/* ------------------------------------------------------------------------ */
+
+const char *report_status(const struct report *r)
+{
+	if (r->error || !r->res)
+		return "error";
+	if (r->res->status == IOPF_BENCH_RESULT_FAILURE || r->res->violations)
+		return "failure";
+	if (r->res->status != IOPF_BENCH_RESULT_SUCCESS)
+		return "error";
+	return "success";
+}
+
+int report_exit_code(const struct report *r)
+{
+	return strcmp(report_status(r), "success") ? 1 : 0;
+}
+
+/* The clock of the group timestamps (appended to the results in ABI 1). */
+static const char *clock_name(const struct iopf_bench_results *s)
+{
+	switch (s->clock) {
+	case IOPF_BENCH_CLOCK_KTIME: return "ktime";
+	case IOPF_BENCH_CLOCK_TSC: return "tsc";
+	case IOPF_BENCH_CLOCK_NONE:
+		return s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS ? "none" : "unknown";
+	}
+	return "unknown";
+}
+
+static bool unbinders_ran(const struct report *r)
+{
+	return r->res && (r->res->nr_unbinders || r->res->unbind_cycles);
+}
+
+static struct json_object *caps_json(uint32_t caps)
+{
+	static const char *const names[] = { "iopf", "pasid", "timestamps", "unbind" };
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < 32; i++)
+		if (caps & (1u << i)) {
+			char buf[16];
+
+			snprintf(buf, sizeof(buf), "bit%u", i);
+			json_object_array_add(a, JSTR(i < 4 ? names[i] : buf));
+		}
+	return a;
+}
+
+static struct json_object *handlers_json(uint32_t mask)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (const struct opt_enum *e = handler_names; e->name; e++)
+		if (mask & (1u << e->value))
+			json_object_array_add(a, JSTR(e->name));
+	return a;
+}
+
+static struct json_object *module_json(const struct iopf_bench_version *v)
+{
+	struct json_object *m = json_object_new_object();
+
+	JADD(m, "abi_version", JU64(v->abi_version));
+	JADD(m, "module_version", JSTR(v->module_version));
+	JADD(m, "kernel_release", JSTR(v->kernel_release));
+	JADD(m, "mock_kind", JSTR(mock_kind_name(v->mock_kind)));
+	JADD(m, "caps", caps_json(v->caps));
+	JADD(m, "handlers", handlers_json(v->handlers));
+	return m;
+}
+
+static struct json_object *topo_json(const struct topo_summary *t)
+{
+	struct json_object *o = json_object_new_object();
+
+	JADD(o, "packages", JU64(t->packages));
+	JADD(o, "cores", JU64(t->cores));
+	JADD(o, "pus", JU64(t->pus));
+	JADD(o, "numa_nodes", JU64(t->numa_nodes));
+	JADD(o, "threads_per_core", JU64(t->threads_per_core));
+	JADD(o, "usable_cpus", JSTR(t->usable));
+	return o;
+}
+
+static struct json_object *environment_json(const struct report *r)
+{
+	struct json_object *e = json_object_new_object(), *a;
+	const char *s;
+	struct utsname u;
+	char host[256];
+
+	if ((s = getenv("IOPF_DESIGN")) && *s)
+		JADD(e, "design", JSTR(s));
+	if ((s = getenv("IOPF_FLAVOR")) && *s)
+		JADD(e, "flavor", JSTR(s));
+	if (!gethostname(host, sizeof(host))) {
+		host[sizeof(host) - 1] = 0;
+		JADD(e, "hostname", JSTR(host));
+	}
+	if (!uname(&u))
+		JADD(e, "kernel_release", JSTR(u.release));
+	a = json_object_new_array();
+	for (int i = 0; i < r->argc; i++)
+		json_object_array_add(a, JSTR(r->argv[i]));
+	JADD(e, "command_line", a);
+	if (r->topo)
+		JADD(e, "topology", topo_json(r->topo));
+	if (r->cpus) {
+		a = json_object_new_array();
+		for (unsigned int i = 0; i < r->ncpus; i++) {
+			struct json_object *c = json_object_new_object();
+
+			JADD(c, "cpu", JU64(r->cpus[i].cpu));
+			JADD(c, "core", json_object_new_int(r->cpus[i].core));
+			JADD(c, "package", json_object_new_int(r->cpus[i].package));
+			JADD(c, "numa_node", json_object_new_int(r->cpus[i].numa_node));
+			JADD(c, "smt", json_object_new_int(r->cpus[i].smt));
+			json_object_array_add(a, c);
+		}
+		JADD(e, "cpus", a);
+	}
+	return e;
+}
+
+static uint32_t effective_credit(const struct report *r)
+{
+	uint32_t c;
+
+	if (r->res && r->res->credit)
+		return r->res->credit;
+	if (r->opts->credit)
+		return r->opts->credit;
+	/* The module's default: max(open groups, streams, 64), at most the maximum. */
+	c = r->opts->open_groups > 1 + r->opts->pasids ? r->opts->open_groups : 1 + r->opts->pasids;
+	c = c > 64 ? c : 64;
+	return c < IOPF_BENCH_MAX_CREDIT ? c : IOPF_BENCH_MAX_CREDIT;
+}
+
+/* Every effective setting, from the option table. */
+static struct json_object *config_json(const struct report *r)
+{
+	struct json_object *c = json_object_new_object();
+	const struct bench_opts *o = r->opts;
+
+	if (!o) {
+		/* `results`: only what the module echoes. */
+		const struct iopf_bench_results *s = r->res;
+
+		if (!s)
+			return c;
+		JADD(c, "handler", JSTR(enum_name(handler_names, s->handler)));
+		JADD(c, "pacing", JSTR(enum_name(pacing_names, s->pacing)));
+		JADD(c, "group_size", JU64(s->group_size));
+		JADD(c, "open_groups", JU64(s->open_groups));
+		JADD(c, "credit", JU64(s->credit));
+		JADD(c, "devices", JU64(s->nr_devices));
+		JADD(c, "pasids", JU64(s->pasids));
+		JADD(c, "injectors", JU64(s->nr_injectors));
+		JADD(c, "unbinders", JU64(s->nr_unbinders));
+		JADD(c, "no_timestamps", json_object_new_boolean(s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS));
+		JADD(c, "service_sleep", json_object_new_boolean(s->run_flags & IOPF_BENCH_RUN_SERVICE_SLEEP));
+		JADD(c, "target_rate_per_s", JU64(s->target_rate_per_s));
+		return c;
+	}
+	for (unsigned int i = 0; i < bench_nr_options; i++) {
+		const struct bench_option *op = &bench_options[i];
+		const void *f = (const char *)o + op->off;
+		struct json_object *v = NULL;
+
+		if (!op->json || !(op->cmds & CMDF(CMD_RUN)))
+			continue;
+		switch (op->type) {
+		case OPT_UINT:
+			v = JU64(*(const uint32_t *)f);
+			break;
+		case OPT_U64:
+		case OPT_DURATION:
+			v = JU64(*(const uint64_t *)f);
+			break;
+		case OPT_ENUM:
+			v = JSTR(enum_name(op->enums, *(const uint32_t *)f));
+			break;
+		case OPT_FLAG:
+			v = json_object_new_boolean(*(const bool *)f);
+			break;
+		case OPT_STRING:
+			v = *(const char *const *)f ? JSTR(*(const char *const *)f) : NULL;
+			break;
+		case OPT_CPULIST: {
+			const struct cpu_list *l = f;
+
+			v = json_object_new_array();
+			for (unsigned int k = 0; k < l->n; k++)
+				json_object_array_add(v, JU64(l->cpu[k]));
+			break;
+		}
+		case OPT_PCTLIST:
+			continue;
+		}
+		JADD(c, op->json, v);
+	}
+	/* What the module made of the defaults. */
+	JADD(c, "credit", JU64(effective_credit(r)));
+	JADD(c, "injectors", JU64(r->res && r->res->nr_injectors ? r->res->nr_injectors : o->cpus.n));
+	if (o->pacing == IOPF_BENCH_PACE_CLOSED)
+		JADD(c, "rate_per_s", JU64(0));
+	return c;
+}
+
+static struct json_object *error_json(const struct report *r)
+{
+	struct json_object *e = json_object_new_object();
+
+	if (r->error) {
+		JADD(e, "source", JSTR("bench"));
+		JADD(e, "errno", json_object_new_int(r->error_errno));
+		JADD(e, "errno_name", r->error_errno ? JSTR(errno_name(r->error_errno)) : NULL);
+		JADD(e, "message", JSTR(r->error_msg));
+	} else {
+		int err = r->res->error < 0 ? -r->res->error : r->res->error;
+
+		JADD(e, "source", JSTR("module"));
+		JADD(e, "errno", json_object_new_int(err));
+		JADD(e, "errno_name", err ? JSTR(errno_name(err)) : NULL);
+		JADD(e, "message", JSTR(err ? strerror(err) : "the run ended on an error"));
+	}
+	return e;
+}
+
+struct json_object *report_json(const struct report *r)
+{
+	struct json_object *root = json_root(r->now), *o;
+	const struct iopf_bench_results *s = r->res;
+	const char *status = report_status(r);
+
+	JADD(root, "command", JSTR(r->cmd));
+	JADD(root, "status", JSTR(status));
+	if (r->error || (s && s->status == IOPF_BENCH_RESULT_ERROR))
+		JADD(root, "error", error_json(r));
+	if (s) {
+		JADD(root, "run_id", JU64(s->run_id));
+		JADD(root, "window_ns", JU64(s->window_ns));
+		JADD(root, "requests", JU64(s->requests));
+		JADD(root, "partial_requests", JU64(s->partial_requests));
+		JADD(root, "groups", JU64(s->groups));
+		JADD(root, "responses", JU64(s->responses));
+		JADD(root, "aborts", JU64(s->aborts));
+		JADD(root, "rate_per_s", JU64(s->rate_per_s));
+		JADD(root, "target_rate_per_s", JU64(s->target_rate_per_s));
+		JADD(root, "group_rate_per_s", JU64(s->group_rate_per_s));
+		JADD(root, "latency_ns", lat_json(r, IOPF_BENCH_HIST_RESPONSE));
+		JADD(root, "handler_latency_ns", lat_json(r, IOPF_BENCH_HIST_HANDLER));
+		JADD(root, "work_latency_ns", lat_json(r, IOPF_BENCH_HIST_WORK));
+
+		o = json_object_new_object();
+		JADD(o, "success", JU64(s->resp_success));
+		JADD(o, "invalid", JU64(s->resp_invalid));
+		JADD(o, "failure", JU64(s->resp_failure));
+		JADD(root, "responses_by_code", o);
+		o = json_object_new_object();	/* whole run */
+		JADD(o, "handler", JU64(s->from_handler));
+		JADD(o, "abort", JU64(s->from_abort));
+		JADD(o, "no_handler", JU64(s->from_no_handler));
+		JADD(o, "remove", JU64(s->from_remove));
+		JADD(root, "responses_by_source", o);
+
+		JADD(root, "invariant_violations", JU64(s->violations));
+		o = json_object_new_object();
+		JADD(o, "unexpected", JU64(s->viol_unexpected));
+		JADD(o, "late", JU64(s->viol_late));
+		JADD(o, "lost", JU64(s->viol_lost));
+		JADD(root, "violations", o);
+
+		o = json_object_new_object();	/* whole run, warm-up included */
+		JADD(o, "requests", JU64(s->total_requests));
+		JADD(o, "groups", JU64(s->total_groups));
+		JADD(o, "responses", JU64(s->total_responses));
+		JADD(root, "totals", o);
+		JADD(root, "failed_groups", JU64(s->failed_groups));
+		JADD(root, "abandoned_groups", JU64(s->abandoned_groups));
+		JADD(root, "discarded_partials", JU64(s->discarded_partials));
+		JADD(root, "restarted_groups", JU64(s->restarted_groups));
+		JADD(root, "report_errors", JU64(s->report_errors));
+		JADD(root, "stalls", JU64(s->stalls));
+
+		if (unbinders_ran(r)) {
+			o = json_object_new_object();
+			JADD(o, "cycles", JU64(s->unbind_cycles));
+			JADD(o, "errors", JU64(s->unbind_errors));
+			JADD(o, "latency_ns", lat_json(r, IOPF_BENCH_HIST_UNBIND));
+			JADD(o, "rebind_latency_ns", lat_json(r, IOPF_BENCH_HIST_REBIND));
+			JADD(root, "unbind", o);
+			JADD(root, "rebind_latency_ns", lat_json(r, IOPF_BENCH_HIST_REBIND));
+		}
+
+		JADD(root, "clock", JSTR(clock_name(s)));
+		JADD(root, "injector_cpu_ns", JU64(s->injector_cpu_ns));
+		JADD(root, "injector_cpu_per_request_ns",
+		     JU64(s->requests ? s->injector_cpu_ns / s->requests : 0));
+		if (s->window_ns && s->nr_injectors) {
+			char buf[32];
+			double u = (double)s->injector_cpu_ns / ((double)s->window_ns * s->nr_injectors);
+
+			snprintf(buf, sizeof(buf), "%.4f", u);
+			JADD(root, "injector_cpu_utilization", json_object_new_double_s(u, buf));
+		}
+	}
+	JADD(root, "config", config_json(r));
+	if (r->ver)
+		JADD(root, "module", module_json(r->ver));
+	JADD(root, "environment", environment_json(r));
+	return root;
+}
+
+struct json_object *report_hist_json(const struct report *r)
+{
+	struct json_object *root = json_root(r->now), *l, *hs;
+
+	JADD(root, "command", JSTR(r->cmd));
+	if (r->res)
+		JADD(root, "run_id", JU64(r->res->run_id));
+	l = json_object_new_object();
+	JADD(l, "sub_bits", JU64(r->layout.sub_bits));
+	JADD(l, "max_bits", JU64(r->layout.max_bits));
+	JADD(l, "nr_buckets", JU64(r->layout.nr_buckets));
+	JADD(root, "layout", l);
+	hs = json_object_new_object();
+	for (unsigned int h = 0; h < IOPF_BENCH_HIST_NR; h++) {
+		const uint64_t *b = hist_of(r, h);
+		struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+		const struct iopf_bench_latency *lat = r->res ? report_latency(r->res, h) : NULL;
+
+		if (!b)
+			break;
+		for (uint32_t k = 0; k < r->layout.nr_buckets; k++) {
+			struct json_object *e;
+			uint64_t lo, hi;
+
+			if (!b[k])
+				continue;
+			hist_bucket_bounds(&r->layout, k, &lo, &hi);
+			e = json_object_new_object();
+			JADD(e, "lo_ns", JU64(lo));
+			JADD(e, "hi_ns", JU64(hi));
+			JADD(e, "count", JU64(b[k]));
+			json_object_array_add(a, e);
+		}
+		JADD(o, "count", JU64(hist_total(&r->layout, b)));
+		if (lat && lat->count) {
+			JADD(o, "min_ns", JU64(lat->min_ns));
+			JADD(o, "max_ns", JU64(lat->max_ns));
+		}
+		JADD(o, "buckets", a);
+		JADD(hs, hist_name(h), o);
+	}
+	JADD(root, "histograms", hs);
+	return root;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Human summary */
+
+static void lat_row(FILE *f, const char *name, const struct iopf_bench_latency *l)
+{
+	const uint64_t v[] = { l->min_ns, l->mean_ns, l->p50_ns, l->p90_ns, l->p99_ns, l->p999_ns, l->max_ns };
+	char buf[32];
+
+	fprintf(f, "  %-18s %10llu", name, U(l->count));
+	for (unsigned int i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (l->count)
+			fmt_ns(v[i], buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "-");
+		fprintf(f, " %9s", buf);
+	}
+	fputc('\n', f);
+}
+
+static void extra_pcts(FILE *f, const struct report *r, const char *name, unsigned int h)
+{
+	const uint64_t *b = hist_of(r, h);
+	const struct iopf_bench_latency *l = report_latency(r->res, h);
+	bool first = true;
+
+	if (!b || !l->count)
+		return;
+	for (unsigned int i = 0; i < r->pcts.n; i++) {
+		uint32_t p = r->pcts.ppm[i];
+		char pn[16], v[32];
+
+		if (p == 500000 || p == 900000 || p == 990000 || p == 999000)
+			continue;	/* in the table already */
+		pct_name(p, pn, sizeof(pn));
+		fmt_ns(hist_percentile(&r->layout, b, l->min_ns, l->max_ns, p), v, sizeof(v));
+		fprintf(f, "%s%s %s", first ? "  " : ", ", pn, v);
+		if (first)
+			first = false;
+	}
+	if (!first)
+		fprintf(f, "  (%s, from the histogram)\n", name);
+}
+
+static void config_text(FILE *f, const struct report *r)
+{
+	const struct bench_opts *o = r->opts;
+	int col = 0;
+
+	fprintf(f, "config:");
+	col = 7;
+	if (!o) {
+		const struct iopf_bench_results *s = r->res;
+
+		fprintf(f, " handler=%s pacing=%s group-size=%u open-groups=%u credit=%u devices=%u "
+			"pasids=%u injectors=%u unbinders=%u%s%s\n",
+			enum_name(handler_names, s->handler), enum_name(pacing_names, s->pacing),
+			s->group_size, s->open_groups, s->credit, s->nr_devices, s->pasids,
+			s->nr_injectors, s->nr_unbinders,
+			s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS ? " no-timestamps" : "",
+			s->run_flags & IOPF_BENCH_RUN_SERVICE_SLEEP ? " service-sleep" : "");
+		return;
+	}
+	for (unsigned int i = 0; i < bench_nr_options; i++) {
+		const struct bench_option *op = &bench_options[i];
+		const void *fp = (const char *)o + op->off;
+		char val[160];
+
+		if (!op->json || !(op->cmds & CMDF(CMD_START)))
+			continue;
+		switch (op->type) {
+		case OPT_UINT:
+			if (!strcmp(op->name, "credit"))
+				snprintf(val, sizeof(val), "%u", effective_credit(r));
+			else
+				snprintf(val, sizeof(val), "%u", *(const uint32_t *)fp);
+			break;
+		case OPT_U64:
+			snprintf(val, sizeof(val), "%llu", U(*(const uint64_t *)fp));
+			break;
+		case OPT_DURATION:
+			fmt_duration_ms(*(const uint64_t *)fp, val, sizeof(val));
+			break;
+		case OPT_ENUM:
+			snprintf(val, sizeof(val), "%s", enum_name(op->enums, *(const uint32_t *)fp));
+			break;
+		case OPT_FLAG:
+			if (!*(const bool *)fp)
+				continue;
+			val[0] = 0;
+			break;
+		case OPT_CPULIST: {
+			const struct cpu_list *l = fp;
+			size_t n = 0;
+
+			val[0] = 0;
+			for (unsigned int k = 0; k < l->n && n < sizeof(val); k++)
+				n += snprintf(val + n, sizeof(val) - n, "%s%u", k ? "," : "", l->cpu[k]);
+			break;
+		}
+		default:
+			continue;
+		}
+		/* Unbind settings only matter with unbinders; rate only in open loop. */
+		if ((!strncmp(op->name, "unbind-", 7) && !o->unbinders) ||
+		    (!strcmp(op->name, "rate") && o->pacing == IOPF_BENCH_PACE_CLOSED))
+			continue;
+		if (col + strlen(op->name) + strlen(val) + 2 > 100) {
+			fprintf(f, "\n       ");
+			col = 7;
+		}
+		col += fprintf(f, " %s%s%s", op->name, val[0] ? "=" : "", val);
+	}
+	fputc('\n', f);
+}
+
+void report_text(FILE *f, const struct report *r)
+{
+	const struct iopf_bench_results *s = r->res;
+	const char *status = report_status(r);
+	const char *d = getenv("IOPF_DESIGN"), *fl = getenv("IOPF_FLAVOR");
+	char a[32], b[32];
+
+	fprintf(f, "iopf-bench %s %s", BENCH_TOOL_VERSION, r->cmd);
+	if (s)
+		fprintf(f, ": run %llu", U(s->run_id));
+	if (r->ver)
+		fprintf(f, " on %s (module %s, abi %u, mock %s)", r->ver->kernel_release,
+			r->ver->module_version, r->ver->abi_version, mock_kind_name(r->ver->mock_kind));
+	if (d && *d)
+		fprintf(f, ", design %s%s%s", d, fl && *fl ? "/" : "", fl && *fl ? fl : "");
+	fputc('\n', f);
+	if (r->opts || s)
+		config_text(f, r);
+	if (r->topo) {
+		fprintf(f, "topology: %u package%s, %u cores, %u PUs, %u NUMA node%s; usable CPUs %s\n",
+			r->topo->packages, r->topo->packages == 1 ? "" : "s", r->topo->cores, r->topo->pus,
+			r->topo->numa_nodes, r->topo->numa_nodes == 1 ? "" : "s", r->topo->usable);
+	}
+	if (r->cpus && r->ncpus) {
+		fprintf(f, "injectors:");
+		for (unsigned int i = 0; i < r->ncpus; i++)
+			fprintf(f, "%s CPU %u (core %d, package %d%s)", i ? "," : "", r->cpus[i].cpu,
+				r->cpus[i].core, r->cpus[i].package, r->cpus[i].smt ? ", SMT sibling" : "");
+		fputc('\n', f);
+	}
+	if (r->error)
+		fprintf(f, "ERROR: %s\n", r->error_msg);
+	if (!s) {
+		fprintf(f, "End of test: ERROR\n");
+		return;
+	}
+	if (s->violations)
+		fprintf(f, "*** INVARIANT VIOLATED: %llu violation%s (unexpected %llu"
+			", late %llu, lost %llu) ***\n", U(s->violations),
+			U(s->violations) == 1 ? "" : "s", U(s->viol_unexpected), U(s->viol_late), U(s->viol_lost));
+	if (s->status == IOPF_BENCH_RESULT_ERROR)
+		fprintf(f, "ERROR: the run ended on an error: %s (%s)\n", errno_name(s->error),
+			strerror(s->error < 0 ? -s->error : s->error));
+
+	fmt_ns(s->window_ns, a, sizeof(a));
+	fprintf(f, "window: %s; requests %llu (partial %llu), groups %llu"
+		", responses %llu\n", a, U(s->requests), U(s->partial_requests), U(s->groups), U(s->responses));
+	if (s->target_rate_per_s) {
+		double pct = 100.0 * (double)s->rate_per_s / (double)s->target_rate_per_s;
+
+		fprintf(f, "rate: %llu requests/s of %llu targeted (%.1f%%), %llu"
+			" groups/s\n", U(s->rate_per_s), U(s->target_rate_per_s), pct, U(s->group_rate_per_s));
+	} else {
+		fprintf(f, "rate: %llu requests/s (closed loop), %llu groups/s\n",
+			U(s->rate_per_s), U(s->group_rate_per_s));
+	}
+	fprintf(f, "responses by code: success %llu, invalid %llu, failure %llu\n",
+		U(s->resp_success), U(s->resp_invalid), U(s->resp_failure));
+	fprintf(f, "responses by source (whole run): handler %llu, abort %llu"
+		", no handler %llu, remove_device %llu\n",
+		U(s->from_handler), U(s->from_abort), U(s->from_no_handler), U(s->from_remove));
+	fprintf(f, "aborts %llu, report errors %llu, stalls %llu, failed groups %"
+		"llu, abandoned %llu, discarded partials %llu, restarted %llu\n",
+		U(s->aborts), U(s->report_errors), U(s->stalls), U(s->failed_groups), U(s->abandoned_groups),
+		U(s->discarded_partials), U(s->restarted_groups));
+	fprintf(f, "whole run: requests %llu, groups %llu, responses %llu\n",
+		U(s->total_requests), U(s->total_groups), U(s->total_responses));
+
+	if (s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS) {
+		fprintf(f, "latency: not measured (--no-timestamps)\n");
+	} else {
+		char hdr[32];
+
+		snprintf(hdr, sizeof(hdr), "latency [%s]", clock_name(s));
+		fprintf(f, "%-20s %10s %9s %9s %9s %9s %9s %9s %9s\n", hdr, "count", "min", "mean",
+			"p50", "p90", "p99", "p99.9", "max");
+		lat_row(f, "report->response", &s->lat_response);
+		lat_row(f, "report->handler", &s->lat_handler);
+		lat_row(f, "report->work start", &s->lat_work);
+		if (unbinders_ran(r)) {
+			lat_row(f, "unbind", &s->lat_unbind);
+			lat_row(f, "rebind", &s->lat_rebind);
+		}
+		extra_pcts(f, r, "report->response", IOPF_BENCH_HIST_RESPONSE);
+	}
+	if (unbinders_ran(r))
+		fprintf(f, "unbind: %llu cycles, %llu errors (%u unbinders)\n",
+			U(s->unbind_cycles), U(s->unbind_errors), s->nr_unbinders);
+	fprintf(f, "invariant violations: %llu (unexpected %llu, late %llu"
+		", lost %llu)%s\n", U(s->violations), U(s->viol_unexpected), U(s->viol_late), U(s->viol_lost),
+		U(s->violations) ? "  <-- INVARIANT VIOLATED" : "");
+	fmt_ns(s->injector_cpu_ns, a, sizeof(a));
+	if (s->requests)
+		fmt_ns(s->injector_cpu_ns / s->requests, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "-");
+	fprintf(f, "injector CPU: %s", a);
+	if (s->window_ns && s->nr_injectors)
+		fprintf(f, " (%.1f%% of %u injector%s over the window)",
+			100.0 * (double)U(s->injector_cpu_ns) / ((double)U(s->window_ns) * s->nr_injectors),
+			s->nr_injectors, s->nr_injectors == 1 ? "" : "s");
+	fprintf(f, ", %s per request\n", b);
+	fprintf(f, "End of test: %s\n", !strcmp(status, "success") ? "SUCCESS" :
+		!strcmp(status, "failure") ? "FAILURE" : "ERROR");
+}
+
+/* ------------------------------------------------------------------------ */
+
+struct json_object *version_json(const struct iopf_bench_version *v, time_t now)
+{
+	struct json_object *root = json_root(now), *o;
+
+	JADD(root, "command", JSTR("version"));
+	JADD(root, "module", module_json(v));
+	o = json_object_new_object();
+	JADD(o, "group_size", JU64(v->max_group_size));
+	JADD(o, "open_groups", JU64(v->max_open_groups));
+	JADD(o, "credit", JU64(v->max_credit));
+	JADD(o, "devices", JU64(v->max_devices));
+	JADD(o, "pasids", JU64(v->max_pasids));
+	JADD(o, "injectors", JU64(v->max_injectors));
+	JADD(o, "unbinders", JU64(v->max_unbinders));
+	JADD(o, "service_ns", JU64(v->max_service_ns));
+	JADD(o, "nr_cpu_ids", JU64(v->nr_cpu_ids));
+	JADD(root, "limits", o);
+	o = json_object_new_object();
+	JADD(o, "sub_bits", JU64(v->hist_sub_bits));
+	JADD(o, "max_bits", JU64(v->hist_max_bits));
+	JADD(o, "nr_buckets", JU64(v->hist_nr_buckets));
+	JADD(o, "nr_histograms", JU64(v->hist_nr));
+	JADD(root, "histograms", o);
+	return root;
+}
+
+void version_text(FILE *f, const struct iopf_bench_version *v)
+{
+	static const char *const caps[] = { "iopf", "pasid", "timestamps", "unbind" };
+	bool any = false;
+
+	fprintf(f, "module: iopf_bench %s, abi %u, kernel %s\n", v->module_version, v->abi_version,
+		v->kernel_release);
+	fprintf(f, "mock: %s\ncaps:", mock_kind_name(v->mock_kind));
+	for (unsigned int i = 0; i < 4; i++)
+		if (v->caps & (1u << i)) {
+			fprintf(f, " %s", caps[i]);
+			any = true;
+		}
+	fprintf(f, "%s\nhandlers:", any ? "" : " none");
+	any = false;
+	for (const struct opt_enum *e = handler_names; e->name; e++)
+		if (v->handlers & (1u << e->value)) {
+			fprintf(f, " %s", e->name);
+			any = true;
+		}
+	fprintf(f, "%s\n", any ? "" : " none");
+	fprintf(f, "limits: group size %u, open groups %u, credit %u, devices %u, PASIDs %u, "
+		"injectors %u, unbinders %u, service %u ns, CPUs < %u\n",
+		v->max_group_size, v->max_open_groups, v->max_credit, v->max_devices, v->max_pasids,
+		v->max_injectors, v->max_unbinders, v->max_service_ns, v->nr_cpu_ids);
+	fprintf(f, "histograms: %u of %u buckets (sub bits %u, max bits %u)\n", v->hist_nr,
+		v->hist_nr_buckets, v->hist_sub_bits, v->hist_max_bits);
+	if (!(v->caps & IOPF_BENCH_CAP_IOPF))
+		fprintf(f, "note: this kernel has no IOPF framework: START fails with EOPNOTSUPP\n");
+}
+
+struct json_object *status_json(const struct iopf_bench_status *s, time_t now)
+{
+	struct json_object *root = json_root(now);
+
+	JADD(root, "command", JSTR("status"));
+	JADD(root, "state", JSTR(state_name(s->state)));
+	JADD(root, "phase", JSTR(phase_name(s->phase)));
+	JADD(root, "run_id", JU64(s->run_id));
+	JADD(root, "elapsed_ns", JU64(s->elapsed_ns));
+	JADD(root, "requests", JU64(s->requests));
+	JADD(root, "groups", JU64(s->groups));
+	JADD(root, "responses", JU64(s->responses));
+	JADD(root, "unbind_cycles", JU64(s->unbind_cycles));
+	JADD(root, "invariant_violations", JU64(s->violations));
+	if (s->error) {
+		struct json_object *e = json_object_new_object();
+		int err = s->error < 0 ? -s->error : s->error;
+
+		JADD(e, "errno", json_object_new_int(err));
+		JADD(e, "errno_name", JSTR(errno_name(err)));
+		JADD(e, "message", JSTR(strerror(err)));
+		JADD(root, "error", e);
+	}
+	return root;
+}
+
+void status_text(FILE *f, const struct iopf_bench_status *s)
+{
+	char el[32];
+
+	if (s->state == IOPF_BENCH_STATE_IDLE) {
+		fprintf(f, "idle (last run id %llu)\n", U(s->run_id));
+		return;
+	}
+	fmt_ns(s->elapsed_ns, el, sizeof(el));
+	fprintf(f, "run %llu: %s (%s), elapsed %s\n", U(s->run_id), state_name(s->state),
+		phase_name(s->phase), el);
+	fprintf(f, "  requests %llu, groups %llu, responses %llu"
+		", unbind cycles %llu, violations %llu%s\n", U(s->requests), U(s->groups),
+		U(s->responses), U(s->unbind_cycles), U(s->violations),
+		U(s->violations) ? "  <-- INVARIANT VIOLATED" : "");
+	if (s->error)
+		fprintf(f, "  error: %s (%s)\n", errno_name(s->error),
+			strerror(s->error < 0 ? -s->error : s->error));
+}

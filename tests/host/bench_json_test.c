@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Description: the JSON that bench/report.c emits, parsed back with json-c:
+ * the required top-level names exist with the right types and values
+ * (groups, requests, responses, aborts, rate_per_s, latency_ns {p50 p90 p99
+ * p999 max min mean count}, unbind {cycles latency_ns} only when unbinders
+ * ran, invariant_violations), version/timestamp at the root, every setting
+ * of the option table in "config", status success/failure/error, and the
+ * --hist document; plus the human summary's INVARIANT VIOLATED line.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * kselftest_harness.h is not -Wextra clean: unused parameters in its
+ * wrappers, a setjmp() that -Wclobbered frowns on, and EXPECT_EQ(0, unsigned)
+ * compares signed with unsigned.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wclobbered"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#include "kselftest_harness.h"
+
+#include <json-c/json.h>
+
+#include "hist.h"
+#include "opts.h"
+#include "report.h"
+
+#define NB IOPF_BENCH_HIST_NR_BUCKETS
+
+/* One histogram of n samples base + (i * 7919) % spread, and its summary as the module makes it. */
+static void synth_hist(const struct hist_layout *l, uint64_t *b, struct iopf_bench_latency *lat,
+		       uint64_t n, uint64_t base, uint64_t spread)
+{
+	uint64_t sum = 0;
+
+	memset(lat, 0, sizeof(*lat));
+	if (!n)
+		return;
+	lat->min_ns = UINT64_MAX;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t v = base + (i * 7919) % spread;
+
+		b[hist_bucket_of(l, v)]++;
+		sum += v;
+		if (v < lat->min_ns)
+			lat->min_ns = v;
+		if (v > lat->max_ns)
+			lat->max_ns = v;
+	}
+	lat->count = n;
+	lat->mean_ns = sum / n;
+	lat->p50_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 500000);
+	lat->p90_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 900000);
+	lat->p99_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 990000);
+	lat->p999_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 999000);
+}
+
+struct fixture_data {
+	struct bench_opts o;
+	struct iopf_bench_version ver;
+	struct iopf_bench_results res;
+	uint64_t hist[IOPF_BENCH_HIST_NR * NB];
+	struct topo_summary topo;
+	struct topo_cpu cpus[2];
+	char *argv[8];
+	struct report r;
+};
+
+static void setup(struct fixture_data *d, const char *opts_line, unsigned int unbinders)
+{
+	static char line[512];
+	char *argv[32], err[256];
+	int argc = 0;
+
+	memset(d, 0, sizeof(*d));
+	unsetenv("IOPF_DESIGN");
+	unsetenv("IOPF_FLAVOR");
+	snprintf(line, sizeof(line), "run %s", opts_line);
+	for (char *t = strtok(line, " "); t; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	if (opts_parse(&d->o, CMD_RUN, argc, argv, err, sizeof(err)))
+		abort();
+	d->o.cpus.n = 2;
+	d->o.cpus.cpu[0] = 0;
+	d->o.cpus.cpu[1] = 4;
+
+	d->ver = (struct iopf_bench_version){
+		.size = sizeof(d->ver), .abi_version = 1,
+		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_PASID | IOPF_BENCH_CAP_TIMESTAMPS |
+			IOPF_BENCH_CAP_UNBIND,
+		.mock_kind = IOPF_BENCH_MOCK_PLATFORM_FWSPEC,
+		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
+			    (1u << IOPF_BENCH_HANDLER_NULL),
+	};
+	strcpy(d->ver.module_version, "1.0");
+	strcpy(d->ver.kernel_release, "6.12.57-test");
+
+	struct iopf_bench_results *s = &d->res;
+
+	s->size = sizeof(*s);
+	s->abi_version = 1;
+	s->status = IOPF_BENCH_RESULT_SUCCESS;
+	s->handler = IOPF_BENCH_HANDLER_WQ;
+	s->pacing = IOPF_BENCH_PACE_CLOSED;
+	s->group_size = 8;
+	s->open_groups = 1;
+	s->credit = 64;
+	s->nr_devices = 1;
+	s->nr_injectors = 2;
+	s->nr_unbinders = unbinders;
+	s->hist_nr_buckets = NB;
+	s->clock = IOPF_BENCH_CLOCK_KTIME;
+	s->run_id = 7;
+	s->window_ns = 2000000000;
+	s->requests = 80000;
+	s->partial_requests = 70000;
+	s->groups = 10000;
+	s->responses = 10000;
+	s->rate_per_s = 40000;
+	s->group_rate_per_s = 5000;
+	s->resp_success = 9990;
+	s->resp_failure = 10;
+	s->aborts = 10;
+	s->injector_cpu_ns = 1500000000;
+	s->total_requests = 80000;
+	s->total_groups = 10000;
+	s->total_responses = 10000;
+	s->from_handler = 9990;
+	s->from_abort = 10;
+	s->unbind_cycles = unbinders ? 42 : 0;
+
+	d->r.layout.sub_bits = 0;
+	if (!hist_layout_init(&d->r.layout, IOPF_BENCH_HIST_SUB_BITS, IOPF_BENCH_HIST_MAX_BITS))
+		abort();
+	synth_hist(&d->r.layout, d->hist + 0 * NB, &s->lat_response, 10000, 2000, 50000);
+	synth_hist(&d->r.layout, d->hist + 1 * NB, &s->lat_handler, 10000, 1000, 20000);
+	synth_hist(&d->r.layout, d->hist + 2 * NB, &s->lat_work, 10000, 1500, 30000);
+	synth_hist(&d->r.layout, d->hist + 3 * NB, &s->lat_unbind, unbinders ? 42 : 0, 100000, 900000);
+	synth_hist(&d->r.layout, d->hist + 4 * NB, &s->lat_rebind, unbinders ? 42 : 0, 50000, 400000);
+
+	d->topo = (struct topo_summary){ .packages = 2, .cores = 4, .pus = 8, .numa_nodes = 2,
+					 .usable_pus = 8, .threads_per_core = 2 };
+	strcpy(d->topo.usable, "0-7");
+	d->cpus[0] = (struct topo_cpu){ .cpu = 0, .core = 0, .package = 0, .numa_node = 0, .smt = 0 };
+	d->cpus[1] = (struct topo_cpu){ .cpu = 4, .core = 2, .package = 1, .numa_node = 1, .smt = 0 };
+	d->argv[0] = "iopf-bench";
+	d->argv[1] = "run";
+	d->argv[2] = "--json";
+
+	d->r.cmd = "run";
+	d->r.opts = &d->o;
+	d->r.ver = &d->ver;
+	d->r.res = &d->res;
+	d->r.hist = d->hist;
+	d->r.pcts = d->o.percentiles;
+	d->r.topo = &d->topo;
+	d->r.cpus = d->cpus;
+	d->r.ncpus = 2;
+	d->r.argc = 3;
+	d->r.argv = d->argv;
+	d->r.now = 1763704800;	/* 2025-11-21T06:00:00Z */
+}
+
+/* Emit, serialise, parse back: the consumer's view. */
+static struct json_object *roundtrip(const struct report *r)
+{
+	struct json_object *j = report_json(r), *back;
+	char *text = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
+
+	json_object_put(j);
+	back = json_tokener_parse(text);
+	free(text);
+	return back;
+}
+
+static struct json_object *get(struct json_object *o, const char *path)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, k, &o))
+			return NULL;
+	return o;
+}
+
+static int is_type(struct json_object *o, const char *path, enum json_type t)
+{
+	struct json_object *v = get(o, path);
+
+	return v && json_object_get_type(v) == t;
+}
+
+static uint64_t u64(struct json_object *o, const char *path)
+{
+	return json_object_get_uint64(get(o, path));
+}
+
+static const char *str(struct json_object *o, const char *path)
+{
+	struct json_object *v = get(o, path);
+
+	return v && json_object_get_type(v) == json_type_string ? json_object_get_string(v) : "";
+}
+
+/* One per test program; each test runs in its own child process. */
+static struct fixture_data D;
+
+TEST(required_names_and_types)
+{
+	static const char *const ints[] = {
+		"groups", "requests", "responses", "aborts", "rate_per_s", "invariant_violations",
+		"target_rate_per_s", "window_ns", "partial_requests", "injector_cpu_ns", "run_id",
+		"group_rate_per_s",
+		"latency_ns.p50", "latency_ns.p90", "latency_ns.p99", "latency_ns.p999", "latency_ns.max",
+		"latency_ns.min", "latency_ns.mean", "latency_ns.count",
+		"handler_latency_ns.p99", "work_latency_ns.p99", "rebind_latency_ns.p99",
+		"unbind.cycles", "unbind.latency_ns.p50", "unbind.latency_ns.p90", "unbind.latency_ns.p99",
+		"unbind.latency_ns.p999", "unbind.latency_ns.max",
+		"responses_by_code.success", "responses_by_code.invalid", "responses_by_code.failure",
+		"responses_by_source.handler", "responses_by_source.abort",
+		"responses_by_source.no_handler", "responses_by_source.remove",
+		"violations.unexpected", "violations.late", "violations.lost",
+		"version.schema", "module.abi_version",
+		"environment.topology.packages", "environment.topology.cores", "environment.topology.pus",
+		"environment.topology.numa_nodes",
+	};
+	static const char *const strings[] = {
+		"version.tool", "timestamp", "status", "clock", "module.module_version", "module.kernel_release",
+		"module.mock_kind", "environment.hostname", "environment.kernel_release",
+	};
+	struct json_object *j, *p, *v;
+	regex_t re;
+
+	setup(&D, "--group-size 8 --unbinders 1 --duration 2", 1);
+	j = roundtrip(&D.r);
+	ASSERT_NE(NULL, j);
+	for (unsigned int i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		EXPECT_TRUE(is_type(j, ints[i], json_type_int)) TH_LOG("%s is not an integer", ints[i]);
+	}
+	for (unsigned int i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		EXPECT_TRUE(is_type(j, strings[i], json_type_string)) TH_LOG("%s is not a string", strings[i]);
+	}
+	EXPECT_TRUE(is_type(j, "environment.command_line", json_type_array));
+	EXPECT_TRUE(is_type(j, "environment.cpus", json_type_array));
+	EXPECT_TRUE(is_type(j, "config", json_type_object));
+
+	/* The values are the results'. */
+	EXPECT_EQ(10000, u64(j, "groups"));
+	EXPECT_EQ(80000, u64(j, "requests"));
+	EXPECT_EQ(10000, u64(j, "responses"));
+	EXPECT_EQ(10, u64(j, "aborts"));
+	EXPECT_EQ(40000, u64(j, "rate_per_s"));
+	EXPECT_EQ(0, u64(j, "invariant_violations"));
+	EXPECT_EQ(D.res.lat_response.p50_ns, u64(j, "latency_ns.p50"));
+	EXPECT_EQ(D.res.lat_response.p90_ns, u64(j, "latency_ns.p90"));
+	EXPECT_EQ(D.res.lat_response.p99_ns, u64(j, "latency_ns.p99"));
+	EXPECT_EQ(D.res.lat_response.p999_ns, u64(j, "latency_ns.p999"));
+	EXPECT_EQ(D.res.lat_response.max_ns, u64(j, "latency_ns.max"));
+	EXPECT_EQ(D.res.lat_response.min_ns, u64(j, "latency_ns.min"));
+	EXPECT_EQ(D.res.lat_handler.p99_ns, u64(j, "handler_latency_ns.p99"));
+	EXPECT_EQ(42, u64(j, "unbind.cycles"));
+	EXPECT_EQ(D.res.lat_unbind.p99_ns, u64(j, "unbind.latency_ns.p99"));
+	EXPECT_EQ(D.res.lat_rebind.max_ns, u64(j, "rebind_latency_ns.max"));
+	EXPECT_STREQ("success", str(j, "status"));
+	EXPECT_STREQ("ktime", str(j, "clock"));
+	EXPECT_EQ(1, u64(j, "version.schema"));
+	EXPECT_STREQ(BENCH_TOOL_VERSION, str(j, "version.tool"));
+	EXPECT_STREQ("2025-11-21T06:00:00Z", str(j, "timestamp"));
+	ASSERT_EQ(0, regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", REG_EXTENDED));
+	EXPECT_EQ(0, regexec(&re, str(j, "timestamp"), 0, NULL, 0));
+	regfree(&re);
+	EXPECT_STREQ("platform-fwspec", str(j, "module.mock_kind"));
+	EXPECT_STREQ("6.12.57-test", str(j, "module.kernel_release"));
+	EXPECT_EQ(3, json_object_array_length(get(j, "environment.command_line")));
+	EXPECT_STREQ("--json", json_object_get_string(json_object_array_get_idx(get(j, "environment.command_line"), 2)));
+	EXPECT_EQ(2, json_object_array_length(get(j, "environment.cpus")));
+	EXPECT_EQ(1, json_object_get_int(get(json_object_array_get_idx(get(j, "environment.cpus"), 1), "package")));
+	EXPECT_EQ(4, json_object_get_int(get(json_object_array_get_idx(get(j, "environment.cpus"), 1), "cpu")));
+	/* No design/flavor unless the environment says so. */
+	EXPECT_EQ(NULL, get(j, "environment.design"));
+	/* Percentiles from the histogram, checked against the module's summary. */
+	p = get(j, "latency_ns.percentiles");
+	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(json_object_object_get_ex(p, "p99.99", &v));
+	EXPECT_EQ(json_type_int, json_object_get_type(v));
+	ASSERT_TRUE(json_object_object_get_ex(p, "p99.9", &v));
+	EXPECT_EQ(D.res.lat_response.p999_ns, json_object_get_uint64(v));
+	EXPECT_STREQ("ok", str(j, "latency_ns.histogram_check"));
+	EXPECT_STREQ("ok", str(j, "unbind.latency_ns.histogram_check"));
+	json_object_put(j);
+}
+
+TEST(extra_percentiles)
+{
+	struct json_object *j, *p, *v;
+
+	setup(&D, "--percentiles 50,99.99,100", 0);
+	j = roundtrip(&D.r);
+	p = get(j, "latency_ns.percentiles");
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(3, json_object_object_length(p));
+	ASSERT_TRUE(json_object_object_get_ex(p, "p99.99", &v));
+	EXPECT_EQ(json_type_int, json_object_get_type(v));
+	EXPECT_LE(D.res.lat_response.p999_ns, json_object_get_uint64(v));
+	/* p100 is the maximum, which the module keeps exactly. */
+	ASSERT_TRUE(json_object_object_get_ex(p, "p100", &v));
+	EXPECT_EQ(D.res.lat_response.max_ns, json_object_get_uint64(v));
+	ASSERT_TRUE(json_object_object_get_ex(p, "p50", &v));
+	EXPECT_EQ(D.res.lat_response.p50_ns, json_object_get_uint64(v));
+	json_object_put(j);
+}
+
+TEST(config_has_every_setting)
+{
+	struct json_object *j, *c;
+	unsigned int n = 0;
+
+	setup(&D, "--rate 5000 --pacing poisson --warmup 1s", 0);
+	j = roundtrip(&D.r);
+	c = get(j, "config");
+	ASSERT_NE(NULL, c);
+	for (unsigned int i = 0; i < bench_nr_options; i++) {
+		const struct bench_option *op = &bench_options[i];
+		struct json_object *v;
+
+		if (!op->json || !(op->cmds & CMDF(CMD_RUN)))
+			continue;
+		n++;
+		EXPECT_TRUE(json_object_object_get_ex(c, op->json, &v)) TH_LOG("config lacks %s", op->json);
+	}
+	/* Every run-config option of the table (and there are many) is there. */
+	EXPECT_LE(20, n);
+	EXPECT_STREQ("poisson", str(c, "pacing"));
+	EXPECT_STREQ("wq", str(c, "handler"));
+	EXPECT_EQ(5000, u64(c, "rate_per_s"));
+	EXPECT_EQ(1000, u64(c, "warmup_ms"));
+	EXPECT_EQ(10000, u64(c, "duration_ms"));
+	EXPECT_EQ(64, u64(c, "credit"));	/* the module's effective value */
+	EXPECT_EQ(2, u64(c, "injectors"));
+	EXPECT_TRUE(is_type(c, "cpus", json_type_array));
+	EXPECT_TRUE(is_type(c, "no_timestamps", json_type_boolean));
+	json_object_put(j);
+
+	/* `results` alone knows only the module's echo. */
+	D.r.opts = NULL;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("closed", str(j, "config.pacing"));
+	EXPECT_EQ(8, u64(j, "config.group_size"));
+	EXPECT_EQ(2, u64(j, "config.injectors"));
+	json_object_put(j);
+}
+
+TEST(no_unbind_without_unbinders)
+{
+	struct json_object *j;
+
+	setup(&D, "", 0);
+	j = roundtrip(&D.r);
+	EXPECT_EQ(NULL, get(j, "unbind"));
+	EXPECT_EQ(NULL, get(j, "rebind_latency_ns"));
+	EXPECT_NE(NULL, get(j, "latency_ns"));
+	json_object_put(j);
+}
+
+TEST(design_and_flavor_from_the_environment)
+{
+	struct json_object *j;
+
+	setup(&D, "", 0);
+	setenv("IOPF_DESIGN", "mutex-busted", 1);
+	setenv("IOPF_FLAVOR", "debug", 1);
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("mutex-busted", str(j, "environment.design"));
+	EXPECT_STREQ("debug", str(j, "environment.flavor"));
+	json_object_put(j);
+}
+
+TEST(violations_fail)
+{
+	struct json_object *j;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	setup(&D, "", 0);
+	D.res.status = IOPF_BENCH_RESULT_FAILURE;
+	D.res.violations = 3;
+	D.res.viol_lost = 2;
+	D.res.viol_late = 1;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("failure", str(j, "status"));
+	EXPECT_EQ(3, u64(j, "invariant_violations"));
+	EXPECT_EQ(2, u64(j, "violations.lost"));
+	EXPECT_EQ(1, u64(j, "violations.late"));
+	EXPECT_EQ(1, report_exit_code(&D.r));
+	json_object_put(j);
+
+	f = open_memstream(&text, &len);
+	report_text(f, &D.r);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(text, "INVARIANT VIOLATED: 3 violations"));
+	EXPECT_NE(NULL, strstr(text, "End of test: FAILURE"));
+	free(text);
+
+	/* Violations count even if the module's status somehow said success. */
+	D.res.status = IOPF_BENCH_RESULT_SUCCESS;
+	EXPECT_STREQ("failure", report_status(&D.r));
+}
+
+TEST(clean_text_summary)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	setup(&D, "--unbinders 2 --devices 2", 2);
+	f = open_memstream(&text, &len);
+	report_text(f, &D.r);
+	fclose(f);
+	EXPECT_EQ(NULL, strstr(text, "INVARIANT VIOLATED"));
+	EXPECT_NE(NULL, strstr(text, "End of test: SUCCESS"));
+	EXPECT_NE(NULL, strstr(text, "report->response"));
+	EXPECT_NE(NULL, strstr(text, "report->handler"));
+	EXPECT_NE(NULL, strstr(text, "report->work start"));
+	EXPECT_NE(NULL, strstr(text, "p99.9"));
+	EXPECT_NE(NULL, strstr(text, "unbind: 42 cycles"));
+	EXPECT_NE(NULL, strstr(text, "rebind"));
+	EXPECT_NE(NULL, strstr(text, "injector CPU: 1.500s (37.5% of 2 injectors"));
+	EXPECT_NE(NULL, strstr(text, "rate: 40000 requests/s (closed loop)"));
+	EXPECT_NE(NULL, strstr(text, "CPU 4 (core 2, package 1)"));
+	EXPECT_NE(NULL, strstr(text, "2 packages, 4 cores, 8 PUs, 2 NUMA nodes"));
+	EXPECT_NE(NULL, strstr(text, "config: handler=wq group-size=1"));
+	EXPECT_EQ(0, report_exit_code(&D.r));
+	free(text);
+}
+
+TEST(module_error)
+{
+	struct json_object *j;
+
+	setup(&D, "", 0);
+	D.res.status = IOPF_BENCH_RESULT_ERROR;
+	D.res.error = -ENOMEM;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("error", str(j, "status"));
+	EXPECT_STREQ("module", str(j, "error.source"));
+	EXPECT_STREQ("ENOMEM", str(j, "error.errno_name"));
+	EXPECT_EQ(ENOMEM, u64(j, "error.errno"));
+	EXPECT_EQ(1, report_exit_code(&D.r));
+	json_object_put(j);
+}
+
+TEST(tool_error_without_results)
+{
+	struct json_object *j;
+
+	setup(&D, "", 0);
+	D.r.res = NULL;
+	D.r.hist = NULL;
+	D.r.error = true;
+	D.r.error_errno = EFAULT;
+	strcpy(D.r.error_msg, "RESULTS failed: EFAULT");
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("error", str(j, "status"));
+	EXPECT_STREQ("bench", str(j, "error.source"));
+	EXPECT_STREQ("RESULTS failed: EFAULT", str(j, "error.message"));
+	EXPECT_EQ(NULL, get(j, "groups"));
+	EXPECT_NE(NULL, get(j, "config"));
+	EXPECT_NE(NULL, get(j, "environment"));
+	EXPECT_EQ(1, report_exit_code(&D.r));
+	json_object_put(j);
+}
+
+TEST(no_samples_means_null_percentiles)
+{
+	struct json_object *j;
+
+	setup(&D, "--no-timestamps", 0);
+	memset(&D.res.lat_response, 0, sizeof(D.res.lat_response));
+	D.r.hist = NULL;
+	j = roundtrip(&D.r);
+	EXPECT_EQ(0, u64(j, "latency_ns.count"));
+	EXPECT_TRUE(is_type(j, "latency_ns", json_type_object));
+	/* Present but null: there is no p50 of nothing. */
+	EXPECT_TRUE(json_object_object_get_ex(get(j, "latency_ns"), "p50", NULL));
+	EXPECT_EQ(NULL, get(j, "latency_ns.p50"));
+	EXPECT_EQ(NULL, get(j, "latency_ns.percentiles"));
+	json_object_put(j);
+}
+
+TEST(histogram_mismatch_is_reported)
+{
+	struct json_object *j;
+
+	setup(&D, "", 0);
+	D.res.lat_response.p99_ns *= 3;
+	j = roundtrip(&D.r);
+	EXPECT_STRNE("ok", str(j, "latency_ns.histogram_check"));
+	EXPECT_NE(NULL, strstr(str(j, "latency_ns.histogram_check"), "p99"));
+	EXPECT_STREQ("ok", str(j, "handler_latency_ns.histogram_check"));
+	json_object_put(j);
+}
+
+TEST(hist_document)
+{
+	struct json_object *j, *o, *buckets;
+	uint64_t total = 0, prev_hi = 0;
+	char *text;
+
+	setup(&D, "", 0);
+	o = report_hist_json(&D.r);
+	text = strdup(json_object_to_json_string(o));
+	json_object_put(o);
+	j = json_tokener_parse(text);
+	free(text);
+	ASSERT_NE(NULL, j);
+	EXPECT_EQ(NB, u64(j, "layout.nr_buckets"));
+	EXPECT_EQ(IOPF_BENCH_HIST_SUB_BITS, u64(j, "layout.sub_bits"));
+	EXPECT_TRUE(is_type(j, "timestamp", json_type_string));
+	EXPECT_TRUE(is_type(j, "version.schema", json_type_int));
+	buckets = get(j, "histograms.response.buckets");
+	ASSERT_NE(NULL, buckets);
+	ASSERT_LT(0, json_object_array_length(buckets));
+	for (size_t i = 0; i < json_object_array_length(buckets); i++) {
+		struct json_object *b = json_object_array_get_idx(buckets, i);
+		uint64_t lo = u64(b, "lo_ns"), hi = u64(b, "hi_ns"), n = u64(b, "count");
+
+		ASSERT_LE(lo, hi);
+		ASSERT_LT(0, n);	/* non-zero buckets only */
+		if (i)
+			ASSERT_LT(prev_hi, lo);
+		prev_hi = hi;
+		total += n;
+		/* The bucket holds what the layout says. */
+		ASSERT_EQ(hist_bucket_of(&D.r.layout, lo), hist_bucket_of(&D.r.layout, hi));
+	}
+	EXPECT_EQ(10000, total);
+	EXPECT_EQ(10000, u64(j, "histograms.response.count"));
+	EXPECT_EQ(0, json_object_array_length(get(j, "histograms.unbind.buckets")));
+	EXPECT_NE(NULL, get(j, "histograms.rebind"));
+	json_object_put(j);
+}
+
+TEST(version_and_status_documents)
+{
+	struct iopf_bench_version v = { .abi_version = 1, .caps = IOPF_BENCH_CAP_IOPF,
+					.handlers = 1u << IOPF_BENCH_HANDLER_WQ, .max_group_size = 512,
+					.hist_nr_buckets = NB, .nr_cpu_ids = 2 };
+	struct iopf_bench_status st = { .state = IOPF_BENCH_STATE_RUNNING, .phase = IOPF_BENCH_PHASE_MEASURE,
+					.run_id = 3, .elapsed_ns = 1500000000, .requests = 12,
+					.error = 0 };
+	struct json_object *j, *back;
+
+	strcpy(v.module_version, "1.0");
+	j = version_json(&v, 0);
+	back = json_tokener_parse(json_object_to_json_string(j));
+	EXPECT_STREQ("1970-01-01T00:00:00Z", str(back, "timestamp"));
+	EXPECT_EQ(512, u64(back, "limits.group_size"));
+	EXPECT_EQ(NB, u64(back, "histograms.nr_buckets"));
+	EXPECT_EQ(1, json_object_array_length(get(back, "module.caps")));
+	EXPECT_STREQ("wq", json_object_get_string(json_object_array_get_idx(get(back, "module.handlers"), 0)));
+	json_object_put(back);
+	json_object_put(j);
+
+	j = status_json(&st, 0);
+	back = json_tokener_parse(json_object_to_json_string(j));
+	EXPECT_STREQ("running", str(back, "state"));
+	EXPECT_STREQ("measure", str(back, "phase"));
+	EXPECT_EQ(3, u64(back, "run_id"));
+	EXPECT_EQ(1500000000, u64(back, "elapsed_ns"));
+	EXPECT_EQ(NULL, get(back, "error"));
+	json_object_put(back);
+	json_object_put(j);
+}
+
+TEST_HARNESS_MAIN

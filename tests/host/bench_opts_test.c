@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Description: iopf-bench's option table: defaults, every value type (uint,
+ * u64, duration with units, enum, cpulist, flag, string, percentile list),
+ * the combination rules mirrored from iopf_bench.h, the limits the module
+ * reports, --help generated from the table, and every kind of bad input
+ * refused with one sentence naming the option, exit status 2 and nothing
+ * sent to the module (the device is never even opened).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * kselftest_harness.h is not -Wextra clean: unused parameters in its
+ * wrappers, a setjmp() that -Wclobbered frowns on, and EXPECT_EQ(0, unsigned)
+ * compares signed with unsigned.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wclobbered"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#include "kselftest_harness.h"
+
+#include "cmd.h"
+#include "opts.h"
+
+/* Split "cmd args..." on spaces into argv (strings stay valid until the next call). */
+static int split(const char *line, char **argv)
+{
+	static char buf[2048];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return argc;
+}
+
+static int parse(struct bench_opts *o, enum bench_cmd cmd, const char *args, char *err, size_t len)
+{
+	char line[2048], *argv[128];
+	int argc;
+
+	snprintf(line, sizeof(line), "%s %s", bench_cmds[cmd].name, args);
+	argc = split(line, argv);
+	err[0] = 0;
+	return opts_parse(o, cmd, argc, argv, err, len);
+}
+
+/* A device opener that counts: bad input must never get this far. */
+static int opens;
+
+static int counting_open(const char *path, struct bench_dev **d)
+{
+	opens++;
+	return -ENOENT;
+}
+
+/* Run the whole program on "iopf-bench <line>", stderr into err. */
+static int run_main(const char *line, char *err, size_t len)
+{
+	char full[2048], *argv[128];
+	FILE *out = fopen("/dev/null", "w"), *ef = fmemopen(err, len, "w");
+	struct bench_env env = { .out = out, .err = ef, .open_dev = counting_open,
+				 .topo_synthetic = "pack:1 core:2 pu:1" };
+	int argc, rc;
+
+	memset(err, 0, len);
+	snprintf(full, sizeof(full), "iopf-bench %s", line);
+	argc = split(full, argv);
+	rc = bench_main(argc, argv, &env);
+	fclose(out);
+	fclose(ef);
+	return rc;
+}
+
+TEST(defaults)
+{
+	struct bench_opts o;
+	char err[512];
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_WQ, o.handler);
+	EXPECT_EQ(IOPF_BENCH_PACE_CLOSED, o.pacing);
+	EXPECT_EQ(1, o.group_size);
+	EXPECT_EQ(1, o.open_groups);
+	EXPECT_EQ(0, o.credit);
+	EXPECT_EQ(1, o.injectors);
+	EXPECT_EQ(0, o.cpus.n);
+	EXPECT_EQ(1, o.nr_devices);
+	EXPECT_EQ(0, o.pasids);
+	EXPECT_EQ(0, o.unbinders);
+	EXPECT_EQ(0, o.rate_per_s);
+	EXPECT_EQ(10000, o.duration_ms);
+	EXPECT_EQ(0, o.max_requests);
+	EXPECT_EQ(0, o.warmup_ms);
+	EXPECT_EQ(IOPF_BENCH_UNBIND_DEVICE, o.unbind_scope);
+	EXPECT_FALSE(o.json);
+	EXPECT_FALSE(o.no_timestamps);
+	EXPECT_STREQ(IOPF_BENCH_DEVICE, o.device);
+	EXPECT_EQ(NULL, o.hist_file);
+	/* The wait is bounded by the run's own length plus a minute. */
+	EXPECT_EQ(70000, o.timeout_ms);
+	ASSERT_EQ(5, o.percentiles.n);
+	EXPECT_EQ(999900, o.percentiles.ppm[4]);
+}
+
+TEST(every_type)
+{
+	struct bench_opts o;
+	char err[512];
+
+	ASSERT_EQ(-1, parse(&o, CMD_RUN,
+			    "--handler inline --group-size 512 --open-groups 8 --credit 16 --cpus 0-1 "
+			    "--rate 2k --pacing poisson --unbinders 2 --duration 1.5s --requests 1M "
+			    "--warmup 250ms --devices 4 --pasids 3 --service-ns 0x10 --service-sleep "
+			    "--no-timestamps --unbind-scope pasid --unbind-rate 100 --fail-every 7 "
+			    "--seed 18446744073709551615 --device /tmp/x --timeout 2m --json "
+			    "--percentiles 50,99.99", err, sizeof(err)));
+	/* --no-timestamps with --percentiles is refused; that was the last word. */
+	EXPECT_NE(NULL, strstr(err, "--percentiles needs timestamps"));
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN,
+			   "--handler inline --group-size 512 --open-groups 8 --credit 16 --cpus 0-1 "
+			   "--rate 2k --pacing poisson --unbinders 2 --duration 1.5s --requests 1M "
+			   "--warmup 250ms --devices 4 --pasids 3 --service-ns 0x10 --service-sleep "
+			   "--unbind-scope pasid --unbind-rate 100 --fail-every 7 "
+			   "--seed 18446744073709551615 --device /tmp/x --timeout 2m --json "
+			   "--percentiles 50,99.99 --hist /tmp/h.json", err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_INLINE, o.handler);
+	EXPECT_EQ(512, o.group_size);
+	EXPECT_EQ(8, o.open_groups);
+	EXPECT_EQ(16, o.credit);
+	ASSERT_EQ(2, o.cpus.n);
+	EXPECT_EQ(1, o.cpus.cpu[1]);
+	EXPECT_EQ(2, o.injectors);
+	EXPECT_EQ(2000, o.rate_per_s);
+	EXPECT_EQ(IOPF_BENCH_PACE_POISSON, o.pacing);
+	EXPECT_EQ(2, o.unbinders);
+	EXPECT_EQ(1500, o.duration_ms);
+	EXPECT_EQ(1000000, o.max_requests);
+	EXPECT_EQ(250, o.warmup_ms);
+	EXPECT_EQ(4, o.nr_devices);
+	EXPECT_EQ(3, o.pasids);
+	EXPECT_EQ(16, o.service_ns);
+	EXPECT_TRUE(o.service_sleep);
+	EXPECT_EQ(IOPF_BENCH_UNBIND_PASID, o.unbind_scope);
+	EXPECT_EQ(100, o.unbind_rate);
+	EXPECT_EQ(7, o.fail_every);
+	EXPECT_EQ(UINT64_MAX, o.seed);
+	EXPECT_STREQ("/tmp/x", o.device);
+	EXPECT_EQ(120000, o.timeout_ms);
+	EXPECT_TRUE(o.json);
+	ASSERT_EQ(2, o.percentiles.n);
+	EXPECT_EQ(500000, o.percentiles.ppm[0]);
+	EXPECT_EQ(999900, o.percentiles.ppm[1]);
+	EXPECT_STREQ("/tmp/h.json", o.hist_file);
+}
+
+TEST(equals_syntax_and_last_wins)
+{
+	struct bench_opts o;
+	char err[512];
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--group-size=8 --handler=null --group-size 4 --duration=2",
+			   err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(4, o.group_size);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_NULL, o.handler);
+	EXPECT_EQ(2000, o.duration_ms);
+}
+
+TEST(derived_defaults)
+{
+	struct bench_opts o;
+	char err[512];
+
+	/* --rate alone means constant pacing. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--rate 1000", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_PACE_CONSTANT, o.pacing);
+	/* Streams get credits, not open groups: PASIDs alone leave one open group ... */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 5 --open-groups 1 --credit 6", err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 5", err, sizeof(err)));
+	EXPECT_EQ(1, o.open_groups);
+	/* ... but every injector sharing a device gets one by default. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--injectors 5 --devices 2", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(3, o.open_groups);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--cpus 0-3 --pasids 1", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(4, o.open_groups);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--injectors 4 --devices 4", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(1, o.open_groups);
+	/* --requests alone runs until the count; no default timeout then. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--requests 5000", err, sizeof(err)));
+	EXPECT_EQ(0, o.duration_ms);
+	EXPECT_EQ(5000, o.max_requests);
+	EXPECT_EQ(0, o.timeout_ms);
+	/* Both given: whichever comes first; the timeout follows the duration. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--requests 5000 --duration 3 --warmup 2", err, sizeof(err)));
+	EXPECT_EQ(3000, o.duration_ms);
+	EXPECT_EQ(65000, o.timeout_ms);
+	/* --timeout 0 waits forever. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--timeout 0", err, sizeof(err)));
+	EXPECT_EQ(0, o.timeout_ms);
+	/* start takes the run config but has no wait. */
+	ASSERT_EQ(0, parse(&o, CMD_START, "--group-size 8", err, sizeof(err)));
+	EXPECT_EQ(0, o.timeout_ms);
+}
+
+TEST(durations)
+{
+	static const struct {
+		const char *s;
+		uint64_t ms;
+	} good[] = {
+		{ "10", 10000 }, { "10s", 10000 }, { "500ms", 500 }, { "2m", 120000 }, { "1h", 3600000 },
+		{ "0", 0 }, { "1.5s", 1500 }, { "0.25m", 15000 }, { "2000us", 2 }, { "3000000ns", 3 },
+		{ "0.001", 1 }, { "86400", 86400000 },
+	};
+	static const char *const bad[] = {
+		"", "s", "10x", "1.5.2", "-1", "+1", " 1", "1 s", "1e3", ".5", "5.", "10sec", "1500us",
+		"0.5ms", "1.0000000001s", "1d", "0x10",
+	};
+	char err[256];
+	uint64_t ms;
+
+	for (unsigned int i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ms = 12345;
+		EXPECT_EQ(0, parse_duration_ms(good[i].s, &ms, err, sizeof(err))) TH_LOG("%s: %s", good[i].s, err);
+		EXPECT_EQ(good[i].ms, ms) TH_LOG("%s", good[i].s);
+	}
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-1, parse_duration_ms(bad[i], &ms, err, sizeof(err))) TH_LOG("'%s' accepted", bad[i]);
+	}
+	EXPECT_EQ(-1, parse_duration_ms("1500us", &ms, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "whole number of milliseconds"));
+	EXPECT_EQ(-1, parse_duration_ms("99999999999999999999h", &ms, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "too long"));
+}
+
+TEST(numbers)
+{
+	char err[256];
+	uint64_t v;
+
+	EXPECT_EQ(0, parse_u64("0", &v, err, sizeof(err)));
+	EXPECT_EQ(0, v);
+	EXPECT_EQ(0, parse_u64("1k", &v, err, sizeof(err)));
+	EXPECT_EQ(1000, v);
+	EXPECT_EQ(0, parse_u64("3M", &v, err, sizeof(err)));
+	EXPECT_EQ(3000000, v);
+	EXPECT_EQ(0, parse_u64("2G", &v, err, sizeof(err)));
+	EXPECT_EQ(2000000000, v);
+	EXPECT_EQ(0, parse_u64("0x1F", &v, err, sizeof(err)));
+	EXPECT_EQ(31, v);
+	EXPECT_EQ(0, parse_u64("010", &v, err, sizeof(err)));	/* decimal, not octal */
+	EXPECT_EQ(10, v);
+	EXPECT_EQ(0, parse_u64("18446744073709551615", &v, err, sizeof(err)));
+	EXPECT_EQ(UINT64_MAX, v);
+	EXPECT_EQ(-1, parse_u64("18446744073709551616", &v, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "too large"));
+	EXPECT_EQ(-1, parse_u64("18446744073709551615k", &v, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_u64("-1", &v, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_u64("1.5", &v, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_u64("", &v, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_u64("0x", &v, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_u64("1kk", &v, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_u64(" 1", &v, err, sizeof(err)));
+}
+
+TEST(percentile_lists)
+{
+	struct pct_list l;
+	char err[256], name[16];
+
+	ASSERT_EQ(0, parse_pctlist("50,90,99,99.9,99.99,100,0.0001", &l, err, sizeof(err)));
+	ASSERT_EQ(7, l.n);
+	EXPECT_EQ(999000, l.ppm[3]);
+	EXPECT_EQ(1000000, l.ppm[5]);
+	EXPECT_EQ(1, l.ppm[6]);
+	pct_name(999000, name, sizeof(name));
+	EXPECT_STREQ("p99.9", name);
+	pct_name(999900, name, sizeof(name));
+	EXPECT_STREQ("p99.99", name);
+	pct_name(500000, name, sizeof(name));
+	EXPECT_STREQ("p50", name);
+	pct_name(1, name, sizeof(name));
+	EXPECT_STREQ("p0.0001", name);
+	EXPECT_EQ(-1, parse_pctlist("0", &l, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_pctlist("100.5", &l, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_pctlist("50,", &l, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_pctlist("p50", &l, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_pctlist("99.99999", &l, err, sizeof(err)));
+	EXPECT_EQ(-1, parse_pctlist("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", &l, err, sizeof(err)));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Bad input: one sentence naming the option, exit 2, the device never opened. */
+
+FIXTURE(bad_input) {
+	struct bench_opts o;
+	char err[512];
+};
+
+FIXTURE_VARIANT(bad_input) {
+	const char *args;
+	const char *msg;	/* a fragment the error must hold */
+};
+
+FIXTURE_SETUP(bad_input) {}
+FIXTURE_TEARDOWN(bad_input) {}
+
+#define BAD(_name, _args, _msg) \
+	FIXTURE_VARIANT_ADD(bad_input, _name) { .args = _args, .msg = _msg }
+
+BAD(group_size_zero, "--group-size 0", "--group-size 0 is out of range; accepted: 1 to 512.");
+BAD(group_size_big, "--group-size 513", "--group-size 513 is out of range; accepted: 1 to 512.");
+BAD(group_size_word, "--group-size many", "--group-size: 'many' is not a number; accepted: 1 to 512.");
+BAD(group_size_negative, "--group-size -1", "--group-size: '-1' is not a number");
+BAD(group_size_fraction, "--group-size 1.5", "--group-size: '1.5' is not a number");
+BAD(group_size_missing, "--group-size", "--group-size needs a value; accepted: 1 to 512.");
+BAD(handler_unknown, "--handler fast", "--handler: 'fast' is not valid; accepted: wq, inline, null.");
+BAD(pacing_unknown, "--pacing burst", "accepted: closed, constant, poisson.");
+BAD(scope_unknown, "--unbind-scope all --unbinders 1", "accepted: device, pasid.");
+BAD(duration_unit, "--duration 10x", "--duration: '10x' is not a duration");
+BAD(duration_big, "--duration 25h", "--duration 25h is out of range; accepted: 0s to 24h.");
+BAD(duration_sub_ms, "--duration 1500us", "--duration: '1500us' is not a whole number of milliseconds");
+BAD(warmup_big, "--warmup 11m", "--warmup 11m is out of range; accepted: 0s to 10m.");
+BAD(timeout_unit, "--timeout 1d", "--timeout: '1d' is not a duration");
+BAD(cpus_backwards, "--cpus 3-1", "--cpus: the range 3-1 in '3-1' goes backwards.");
+BAD(cpus_empty_item, "--cpus 0,,1", "--cpus: '0,,1' is not a CPU list");
+BAD(cpus_word, "--cpus all", "--cpus: 'all' is not a CPU list");
+BAD(cpus_open_range, "--cpus 2-", "--cpus: '2-' is not a CPU list");
+BAD(cpus_too_many, "--cpus 0-64", "at most 64 (one injector each)");
+BAD(rate_zero, "--rate 0", "--rate 0 is out of range; accepted: 1 to 1000000000.");
+BAD(rate_big, "--rate 2G", "--rate 2G is out of range");
+BAD(rate_closed, "--rate 5 --pacing closed", "--rate needs an open-loop --pacing (constant or poisson)");
+BAD(open_loop_no_rate, "--pacing constant", "--pacing constant is open loop and needs --rate N");
+BAD(pasid_scope_no_pasids, "--unbind-scope pasid --unbinders 1", "--unbind-scope pasid needs --pasids 1 or more");
+BAD(unbinders_null, "--unbinders 1 --handler null", "--unbinders needs --handler wq or inline");
+BAD(fail_every_null, "--fail-every 3 --handler null", "--fail-every needs --handler wq or inline");
+BAD(abandon_no_unbinders, "--abandon-every 2", "--abandon-every needs --unbinders 1 or more");
+BAD(abandon_pasid_scope, "--abandon-every 2 --unbinders 1 --pasids 1 --unbind-scope pasid",
+    "--abandon-every needs --unbind-scope device");
+BAD(unbind_rate_alone, "--unbind-rate 10", "--unbind-rate has no effect without --unbinders");
+BAD(unbind_scope_alone, "--unbind-scope device", "--unbind-scope has no effect without --unbinders");
+BAD(credit_below_streams, "--credit 3 --pasids 3", "--credit 3 is below the 4 streams of a device");
+BAD(open_groups_injectors, "--open-groups 2 --injectors 4 --devices 1",
+    "--open-groups 2 is below the 4 injectors that share a device (--injectors 4, --devices 1)");
+BAD(open_groups_cpus, "--open-groups 1 --cpus 0-2 --devices 2", "--open-groups 1 is below the 2 injectors");
+BAD(unbinders_devices, "--unbinders 2", "--unbinders 2 is above --devices (1): one unbinder per device");
+BAD(unbinders_pasids, "--unbinders 5 --devices 2 --pasids 2 --unbind-scope pasid",
+    "--unbinders 5 is above the 4 PASIDs to cycle");
+BAD(requests_injectors, "--requests 3 --injectors 4 --devices 4", "--requests 3 is below the 4 injectors");
+BAD(credit_below_open, "--credit 2 --open-groups 4", "--credit 2 is below --open-groups (4)");
+BAD(credit_big, "--credit 513", "--credit 513 is out of range; accepted: 0 to 512.");
+BAD(injectors_vs_cpus, "--injectors 2 --cpus 0", "--injectors 2 does not match --cpus (1 CPUs");
+BAD(injectors_big, "--injectors 65", "--injectors 65 is out of range; accepted: 1 to 64.");
+BAD(devices_big, "--devices 65", "--devices 65 is out of range; accepted: 1 to 64.");
+BAD(pasids_big, "--pasids 65", "--pasids 65 is out of range; accepted: 0 to 64.");
+BAD(unbinders_big, "--unbinders 17", "--unbinders 17 is out of range; accepted: 0 to 16.");
+BAD(service_big, "--service-ns 100000001", "--service-ns 100000001 is out of range; accepted: 0 to 100000000.");
+BAD(service_sleep_alone, "--service-sleep", "--service-sleep needs --service-ns");
+BAD(never_ends, "--duration 0", "--duration 0 needs --requests N");
+BAD(hist_no_ts, "--no-timestamps --hist h.json", "--hist needs timestamps");
+BAD(pct_no_ts, "--no-timestamps --percentiles 50", "--percentiles needs timestamps");
+BAD(pct_zero, "--percentiles 0", "--percentiles: '0' is not a percentile above 0 and at most 100.");
+BAD(pct_decimals, "--percentiles 99.12345", "--percentiles: '99.12345' has more than 4 decimals.");
+BAD(seed_big, "--seed 18446744073709551616", "--seed: '18446744073709551616' is too large");
+BAD(unknown_option, "--bogus 1", "unknown option '--bogus' (see iopf-bench run --help).");
+BAD(unknown_with_value, "--group_size=4", "unknown option '--group_size'");
+BAD(flag_with_value, "--json=yes", "--json takes no value.");
+BAD(positional, "fast", "unexpected argument 'fast'");
+BAD(short_option, "-j", "unexpected argument '-j'");
+BAD(empty_device, "--device=", "--device needs a non-empty PATH.");
+
+TEST_F(bad_input, refused_with_one_sentence)
+{
+	char line[512];
+	size_t n;
+
+	ASSERT_EQ(-1, parse(&self->o, CMD_RUN, variant->args, self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, variant->msg)) TH_LOG("got: %s", self->err);
+	/* One line, one sentence, naming an option. */
+	n = strlen(self->err);
+	ASSERT_LT(0, n);
+	EXPECT_EQ(NULL, strchr(self->err, '\n'));
+	EXPECT_EQ('.', self->err[n - 1]) TH_LOG("got: %s", self->err);
+
+	/* The whole program: exit 2, the message on stderr, the device never opened. */
+	opens = 0;
+	snprintf(line, sizeof(line), "run %s", variant->args);
+	EXPECT_EQ(BENCH_EXIT_USAGE, run_main(line, self->err, sizeof(self->err)));
+	EXPECT_EQ(0, opens);
+	EXPECT_NE(NULL, strstr(self->err, variant->msg)) TH_LOG("stderr: %s", self->err);
+	EXPECT_EQ(0, strncmp(self->err, "iopf-bench run: ", 16));
+	snprintf(line, sizeof(line), "start %s", variant->args);
+	EXPECT_EQ(BENCH_EXIT_USAGE, run_main(line, self->err, sizeof(self->err)));
+	EXPECT_EQ(0, opens);
+}
+
+TEST(bad_cpu_refused_before_the_device)
+{
+	char err[1024];
+
+	/* The synthetic machine in run_main has CPUs 0-1. */
+	opens = 0;
+	EXPECT_EQ(BENCH_EXIT_USAGE, run_main("run --cpus 0,5", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--cpus: CPU 5 does not exist")) TH_LOG("%s", err);
+	EXPECT_EQ(0, opens);
+	/* A good list gets as far as opening the device (which the stub says is missing). */
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, run_main("run --cpus 0-1", err, sizeof(err)));
+	EXPECT_EQ(1, opens);
+	EXPECT_NE(NULL, strstr(err, "module not loaded: insmod kmod/iopf_bench.ko (or scripts/vm-run --insmod)"))
+		TH_LOG("%s", err);
+}
+
+TEST(options_belong_to_commands)
+{
+	struct bench_opts o;
+	char err[512];
+
+	EXPECT_EQ(-1, parse(&o, CMD_STATUS, "--group-size 8", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--group-size is not an option of 'status'"));
+	EXPECT_EQ(-1, parse(&o, CMD_START, "--hist x", err, sizeof(err)));
+	EXPECT_EQ(-1, parse(&o, CMD_RESET, "--json", err, sizeof(err)));
+	EXPECT_EQ(0, parse(&o, CMD_WAIT, "--timeout 5s --json", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(5000, o.timeout_ms);
+	EXPECT_EQ(0, parse(&o, CMD_RESULTS, "--json --percentiles 99.999 --hist x", err, sizeof(err)));
+	EXPECT_EQ(0, parse(&o, CMD_VERSION, "--device /dev/null", err, sizeof(err)));
+	/* --help wins over bad input. */
+	EXPECT_EQ(0, parse(&o, CMD_RUN, "--group-size 0 --help", err, sizeof(err)));
+	EXPECT_TRUE(o.help);
+	EXPECT_EQ(0, run_main("run --bogus -h", err, sizeof(err)));
+	EXPECT_EQ(BENCH_EXIT_USAGE, run_main("frobnicate", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "unknown command 'frobnicate'"));
+	EXPECT_EQ(BENCH_EXIT_USAGE, run_main("", err, sizeof(err)));
+}
+
+TEST(help_comes_from_the_table)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	for (int c = 0; c < CMD_NR; c++) {
+		FILE *f = open_memstream(&buf, &len);
+
+		opts_help(f, c);
+		fclose(f);
+		for (unsigned int i = 0; i < bench_nr_options; i++) {
+			const struct bench_option *op = &bench_options[i];
+			char want[64];
+
+			snprintf(want, sizeof(want), "  --%s ", op->name);
+			if (op->type == OPT_FLAG)
+				snprintf(want, sizeof(want), "  --%s", op->name);
+			if (op->cmds & CMDF(c)) {
+				EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s --help lacks %s", bench_cmds[c].name, want);
+			} else {
+				/* Not as an option line (other help text may mention it). */
+				snprintf(want, sizeof(want), "\n  --%s ", op->name);
+				EXPECT_EQ(NULL, strstr(buf, want)) TH_LOG("%s --help has %s", bench_cmds[c].name, want);
+				snprintf(want, sizeof(want), "\n  --%s\n", op->name);
+				EXPECT_EQ(NULL, strstr(buf, want)) TH_LOG("%s --help has %s", bench_cmds[c].name, want);
+			}
+		}
+		free(buf);
+		buf = NULL;
+	}
+	/* Ranges, defaults and enum names are in it. */
+	{
+		FILE *f = open_memstream(&buf, &len);
+
+		opts_help(f, CMD_RUN);
+		fclose(f);
+		EXPECT_NE(NULL, strstr(buf, "--handler {wq,inline,null}"));
+		EXPECT_NE(NULL, strstr(buf, "[1 to 512; default 1]"));
+		EXPECT_NE(NULL, strstr(buf, "[0s to 24h; default 10s, or 0 with --requests]"));
+		EXPECT_NE(NULL, strstr(buf, "poisson"));
+		free(buf);
+	}
+}
+
+TEST(run_config)
+{
+	struct bench_opts o;
+	struct iopf_bench_run_config c;
+	const unsigned int *cpus;
+	char err[512];
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN,
+			   "--handler inline --group-size 8 --cpus 1,3 --rate 500 --pacing poisson "
+			   "--duration 2 --requests 9 --warmup 100ms --devices 2 --pasids 1 --credit 10 "
+			   "--service-ns 5 --service-sleep --no-timestamps --unbinders 2 --unbind-scope pasid "
+			   "--unbind-rate 3 --fail-every 4 --seed 77", err, sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(sizeof(c), c.size);
+	EXPECT_EQ(IOPF_BENCH_RUN_NO_TIMESTAMPS | IOPF_BENCH_RUN_SERVICE_SLEEP, c.flags);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_INLINE, c.handler);
+	EXPECT_EQ(IOPF_BENCH_PACE_POISSON, c.pacing);
+	EXPECT_EQ(2, c.nr_devices);
+	EXPECT_EQ(1, c.pasids);
+	EXPECT_EQ(8, c.group_size);
+	EXPECT_EQ(1, c.open_groups);	/* two injectors over two devices */
+	EXPECT_EQ(10, c.credit);
+	EXPECT_EQ(2, c.nr_injectors);
+	EXPECT_EQ(2, c.nr_cpus);
+	cpus = (const unsigned int *)(uintptr_t)c.cpus_uptr;
+	EXPECT_EQ(1, cpus[0]);
+	EXPECT_EQ(3, cpus[1]);
+	EXPECT_EQ(2, c.nr_unbinders);
+	EXPECT_EQ(500, c.rate_per_s);
+	EXPECT_EQ(2000, c.duration_ms);
+	EXPECT_EQ(9, c.max_requests);
+	EXPECT_EQ(100, c.warmup_ms);
+	EXPECT_EQ(5, c.service_ns);
+	EXPECT_EQ(IOPF_BENCH_UNBIND_PASID, c.unbind_scope);
+	EXPECT_EQ(3, c.unbind_rate_per_s);
+	EXPECT_EQ(4, c.fail_every);
+	EXPECT_EQ(0, c.abandon_every);
+	EXPECT_EQ(77, c.seed);
+	EXPECT_EQ(0, c.__reserved);
+	EXPECT_EQ(0, c.__reserved2);
+}
+
+TEST(module_limits)
+{
+	struct iopf_bench_version v = {
+		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_TIMESTAMPS,
+		.handlers = 1u << IOPF_BENCH_HANDLER_WQ,
+		.max_group_size = 16, .max_open_groups = 8, .max_credit = 32, .max_devices = 2,
+		.max_pasids = 4, .max_injectors = 2, .max_unbinders = 1, .max_service_ns = 1000,
+		.nr_cpu_ids = 2,
+	};
+	struct bench_opts o;
+	char err[512];
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--group-size 16 --cpus 0-1", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--group-size 17", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--group-size 17 is above this module's limit; accepted: 1 to 16.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--devices 3", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--devices 3"));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler inline", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--handler inline is not offered by this module; accepted: wq.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 1", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--pasids 1 needs PASID support"));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--unbinders 1", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--unbinders 1 needs unbind support"));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--cpus 2", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--cpus: CPU 2 is beyond the kernel's CPUs (0 to 1)"));
+	v.caps &= ~IOPF_BENCH_CAP_TIMESTAMPS;
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--no-timestamps"));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--no-timestamps", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Description: the iopf-bench command flow against a fake module (the
+ * device is an ops vector): run sends VERSION, START with the right config
+ * and CPUs, WAIT, RESULTS with a histogram buffer, RESET, and prints one
+ * JSON document; exit status 0/1/2/3 for success, violations or errors, a
+ * config the module refuses, and a module that cannot run; --timeout and
+ * signals STOP the run and still print its results; results/status/stop/
+ * wait/reset/version and their errno cases; --hist writes its file.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * kselftest_harness.h is not -Wextra clean: unused parameters in its
+ * wrappers, a setjmp() that -Wclobbered frowns on, and EXPECT_EQ(0, unsigned)
+ * compares signed with unsigned.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wclobbered"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#include "kselftest_harness.h"
+
+#include <json-c/json.h>
+
+#include "cmd.h"
+#include "hist.h"
+
+#define NB IOPF_BENCH_HIST_NR_BUCKETS
+#define NOPS 8
+
+/* ------------------------------------------------------------------------ */
+/* The fake module */
+
+struct fake {
+	struct bench_dev dev;
+	int open_rc;
+	int calls[NOPS];		/* per op number */
+	int seq[64], nseq;		/* op numbers in order */
+	int rc[NOPS];			/* what each op returns (0 = succeed) */
+	int waits_left;			/* WAITs that time out before the run is done; -1 = never done */
+	int wait_signal;		/* WAIT raises this signal and returns EINTR */
+	bool stopped;
+	bool bad_struct;		/* an ioctl came with a wrong size or non-zero flags */
+	struct iopf_bench_version ver;
+	struct iopf_bench_run_config cfg;
+	uint32_t cpus[64];
+	struct iopf_bench_results res;
+	uint64_t hist[IOPF_BENCH_HIST_NR * NB];
+	const char *reason;		/* the kernel log line for a refused START */
+};
+
+static struct fake F;
+
+static size_t op_size(unsigned int op)
+{
+	switch (op) {
+	case IOPF_BENCH_OP_VERSION: return sizeof(struct iopf_bench_version);
+	case IOPF_BENCH_OP_START: return sizeof(struct iopf_bench_run_config);
+	case IOPF_BENCH_OP_STATUS: return sizeof(struct iopf_bench_status);
+	case IOPF_BENCH_OP_STOP: return sizeof(struct iopf_bench_stop);
+	case IOPF_BENCH_OP_WAIT: return sizeof(struct iopf_bench_wait);
+	case IOPF_BENCH_OP_RESULTS: return sizeof(struct iopf_bench_results);
+	case IOPF_BENCH_OP_RESET: return sizeof(struct iopf_bench_reset);
+	}
+	return 0;
+}
+
+static int fake_ioctl(struct bench_dev *d, unsigned long req, void *arg)
+{
+	unsigned int op = _IOC_NR(req);
+	uint32_t *hdr = arg;
+
+	if (_IOC_TYPE(req) != IOPF_BENCH_TYPE || op < 1 || op >= NOPS)
+		return -ENOTTY;
+	F.calls[op]++;
+	if (F.nseq < 64)
+		F.seq[F.nseq++] = op;
+	if (hdr[0] != op_size(op) || hdr[1] != 0)
+		F.bad_struct = true;
+	if (F.rc[op])
+		return F.rc[op];
+	switch (op) {
+	case IOPF_BENCH_OP_VERSION:
+		memcpy(arg, &F.ver, sizeof(F.ver));
+		return 0;
+	case IOPF_BENCH_OP_START:
+		memcpy(&F.cfg, arg, sizeof(F.cfg));
+		if (F.cfg.nr_cpus <= 64)
+			memcpy(F.cpus, (void *)(uintptr_t)F.cfg.cpus_uptr, F.cfg.nr_cpus * sizeof(uint32_t));
+		return 0;
+	case IOPF_BENCH_OP_STATUS: {
+		struct iopf_bench_status *s = arg;
+
+		s->state = IOPF_BENCH_STATE_RUNNING;
+		s->phase = IOPF_BENCH_PHASE_MEASURE;
+		s->run_id = F.res.run_id;
+		return 0;
+	}
+	case IOPF_BENCH_OP_STOP:
+		F.stopped = true;
+		return 0;
+	case IOPF_BENCH_OP_WAIT: {
+		struct iopf_bench_wait *w = arg;
+
+		if (F.wait_signal) {
+			raise(F.wait_signal);
+			return -EINTR;
+		}
+		if (!F.stopped && F.waits_left) {
+			if (F.waits_left > 0)
+				F.waits_left--;
+			usleep(1000);
+			return -ETIMEDOUT;
+		}
+		w->state = IOPF_BENCH_STATE_DONE;
+		return 0;
+	}
+	case IOPF_BENCH_OP_RESULTS: {
+		struct iopf_bench_results *r = arg;
+		uint64_t uptr = r->hist_uptr;
+		uint32_t len = r->hist_len, need = sizeof(F.hist);
+
+		memcpy(r, &F.res, sizeof(*r));
+		r->hist_uptr = uptr;
+		r->hist_len = len;
+		r->hist_needed = need;
+		if (uptr && len)
+			memcpy((void *)(uintptr_t)uptr, F.hist, len < need ? len : need);
+		return 0;
+	}
+	case IOPF_BENCH_OP_RESET:
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static int log_reason(struct bench_dev *d, const char *op, char *buf, size_t len)
+{
+	if (!F.reason)
+		return -1;
+	snprintf(buf, len, "%s", F.reason);
+	return 0;
+}
+
+static int fake_open(const char *path, struct bench_dev **d)
+{
+	if (F.open_rc)
+		return F.open_rc;
+	F.dev.ioctl = fake_ioctl;
+	F.dev.log_reason = log_reason;
+	*d = &F.dev;
+	return 0;
+}
+
+static void synth_hist(const struct hist_layout *l, uint64_t *b, struct iopf_bench_latency *lat,
+		       uint64_t n, uint64_t base, uint64_t spread)
+{
+	uint64_t sum = 0;
+
+	memset(lat, 0, sizeof(*lat));
+	if (!n)
+		return;
+	lat->min_ns = UINT64_MAX;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t v = base + (i * 7919) % spread;
+
+		b[hist_bucket_of(l, v)]++;
+		sum += v;
+		lat->min_ns = v < lat->min_ns ? v : lat->min_ns;
+		lat->max_ns = v > lat->max_ns ? v : lat->max_ns;
+	}
+	lat->count = n;
+	lat->mean_ns = sum / n;
+	lat->p50_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 500000);
+	lat->p90_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 900000);
+	lat->p99_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 990000);
+	lat->p999_ns = hist_percentile(l, b, lat->min_ns, lat->max_ns, 999000);
+}
+
+static void fake_reset(void)
+{
+	struct hist_layout l;
+	struct iopf_bench_results *s = &F.res;
+
+	memset(&F, 0, sizeof(F));
+	F.ver = (struct iopf_bench_version){
+		.size = sizeof(F.ver), .abi_version = IOPF_BENCH_ABI_VERSION,
+		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_PASID | IOPF_BENCH_CAP_TIMESTAMPS |
+			IOPF_BENCH_CAP_UNBIND,
+		.mock_kind = IOPF_BENCH_MOCK_PLATFORM_FWSPEC,
+		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
+			    (1u << IOPF_BENCH_HANDLER_NULL),
+		.max_group_size = IOPF_BENCH_MAX_GROUP_SIZE, .max_open_groups = IOPF_BENCH_MAX_OPEN_GROUPS,
+		.max_credit = IOPF_BENCH_MAX_CREDIT, .max_devices = IOPF_BENCH_MAX_DEVICES,
+		.max_pasids = IOPF_BENCH_MAX_PASIDS, .max_injectors = IOPF_BENCH_MAX_INJECTORS,
+		.max_unbinders = IOPF_BENCH_MAX_UNBINDERS, .max_service_ns = IOPF_BENCH_MAX_SERVICE_NS,
+		.hist_sub_bits = IOPF_BENCH_HIST_SUB_BITS, .hist_max_bits = IOPF_BENCH_HIST_MAX_BITS,
+		.hist_nr_buckets = NB, .hist_nr = IOPF_BENCH_HIST_NR, .nr_cpu_ids = 8,
+	};
+	strcpy(F.ver.module_version, "1.0");
+	strcpy(F.ver.kernel_release, "6.12.57-fake");
+
+	s->abi_version = 1;
+	s->handler = IOPF_BENCH_HANDLER_WQ;
+	s->pacing = IOPF_BENCH_PACE_CLOSED;
+	s->group_size = 8;
+	s->open_groups = 1;
+	s->credit = 64;
+	s->nr_devices = 1;
+	s->nr_injectors = 2;
+	s->hist_nr_buckets = NB;
+	s->clock = IOPF_BENCH_CLOCK_TSC;
+	s->run_id = 9;
+	s->window_ns = 1000000000;
+	s->requests = 8000;
+	s->groups = 1000;
+	s->responses = 1000;
+	s->rate_per_s = 8000;
+	s->resp_success = 1000;
+	s->from_handler = 1000;
+	s->total_groups = s->total_responses = 1000;
+	hist_layout_init(&l, IOPF_BENCH_HIST_SUB_BITS, IOPF_BENCH_HIST_MAX_BITS);
+	synth_hist(&l, F.hist + 0 * NB, &s->lat_response, 1000, 3000, 40000);
+	synth_hist(&l, F.hist + 1 * NB, &s->lat_handler, 1000, 2000, 10000);
+	synth_hist(&l, F.hist + 2 * NB, &s->lat_work, 1000, 2500, 20000);
+}
+
+/* ------------------------------------------------------------------------ */
+
+struct out {
+	char *out, *err;
+	size_t olen, elen;
+	int rc;
+};
+
+/* iopf-bench <line> on a synthetic 2-package x 2-core x 2-PU machine. */
+static void run(struct out *o, const char *line, int signals)
+{
+	static char buf[1024];
+	char *argv[64];
+	int argc = 0;
+	FILE *out, *err;
+	struct bench_env env = { .open_dev = fake_open, .topo_synthetic = "pack:2 core:2 pu:2",
+				 .handle_signals = signals };
+
+	free(o->out);
+	free(o->err);
+	memset(o, 0, sizeof(*o));
+	out = open_memstream(&o->out, &o->olen);
+	err = open_memstream(&o->err, &o->elen);
+	env.out = out;
+	env.err = err;
+	snprintf(buf, sizeof(buf), "iopf-bench %s", line);
+	for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	o->rc = bench_main(argc, argv, &env);
+	fclose(out);
+	fclose(err);
+}
+
+/* stdout must be exactly one JSON document. */
+static struct json_object *one_doc(const char *text)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *j = json_tokener_parse_ex(tok, text, (int)strlen(text));
+	size_t used = json_tokener_get_parse_end(tok);
+
+	json_tokener_free(tok);
+	if (!j)
+		return NULL;
+	for (; text[used]; used++)
+		if (text[used] != '\n' && text[used] != ' ') {
+			json_object_put(j);
+			return NULL;
+		}
+	return j;
+}
+
+static const char *jstr(struct json_object *j, const char *k1, const char *k2)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(j, k1, &v))
+		return "";
+	if (k2 && !json_object_object_get_ex(v, k2, &v))
+		return "";
+	return json_object_get_string(v);
+}
+
+static uint64_t jnum(struct json_object *j, const char *k1, const char *k2)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(j, k1, &v))
+		return UINT64_MAX;
+	if (k2 && !json_object_object_get_ex(v, k2, &v))
+		return UINT64_MAX;
+	return json_object_get_uint64(v);
+}
+
+FIXTURE(flow) {
+	struct out o;
+};
+
+FIXTURE_SETUP(flow)
+{
+	fake_reset();
+	memset(&self->o, 0, sizeof(self->o));
+}
+
+FIXTURE_TEARDOWN(flow)
+{
+	free(self->o.out);
+	free(self->o.err);
+}
+
+TEST_F(flow, run_json_success)
+{
+	static const int want[] = { IOPF_BENCH_OP_VERSION, IOPF_BENCH_OP_START, IOPF_BENCH_OP_STATUS,
+				    IOPF_BENCH_OP_WAIT, IOPF_BENCH_OP_RESULTS, IOPF_BENCH_OP_RESET };
+	struct json_object *j;
+
+	F.waits_left = 2;
+	run(&self->o, "run --json --group-size 8 --injectors 2 --duration 1 --rate 9k --seed 5", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	/* Diagnostics would go to stderr; a clean run has none. */
+	EXPECT_STREQ("", self->o.err);
+	EXPECT_FALSE(F.bad_struct);
+	/* VERSION START STATUS WAIT(x3) RESULTS RESET, nothing else. */
+	ASSERT_EQ(8, F.nseq);
+	for (int i = 0, k = 0; i < F.nseq; i++) {
+		if (F.seq[i] == IOPF_BENCH_OP_WAIT && i > 3 && F.seq[i - 1] == IOPF_BENCH_OP_WAIT)
+			continue;
+		EXPECT_EQ(want[k], F.seq[i]) TH_LOG("op %d", i);
+		k++;
+	}
+	EXPECT_EQ(3, F.calls[IOPF_BENCH_OP_WAIT]);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_STOP]);
+	/* START got the config, and the two injectors on two packages. */
+	EXPECT_EQ(8, F.cfg.group_size);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_WQ, F.cfg.handler);
+	EXPECT_EQ(IOPF_BENCH_PACE_CONSTANT, F.cfg.pacing);
+	EXPECT_EQ(9000, F.cfg.rate_per_s);
+	EXPECT_EQ(1000, F.cfg.duration_ms);
+	EXPECT_EQ(5, F.cfg.seed);
+	EXPECT_EQ(2, F.cfg.nr_cpus);
+	EXPECT_EQ(2, F.cfg.nr_injectors);
+	EXPECT_EQ(0, F.cpus[0]);
+	EXPECT_EQ(4, F.cpus[1]);
+	/* One JSON document. */
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("success", jstr(j, "status", NULL));
+	EXPECT_EQ(1000, jnum(j, "groups", NULL));
+	EXPECT_EQ(F.res.lat_response.p99_ns, jnum(j, "latency_ns", "p99"));
+	EXPECT_STREQ("ok", jstr(j, "latency_ns", "histogram_check"));
+	EXPECT_STREQ("tsc", jstr(j, "clock", NULL));
+	EXPECT_EQ(9, jnum(j, "run_id", NULL));
+	EXPECT_STREQ("6.12.57-fake", jstr(j, "module", "kernel_release"));
+	EXPECT_EQ(2, json_object_array_length(json_object_object_get(json_object_object_get(j, "environment"), "cpus")));
+	json_object_put(j);
+}
+
+TEST_F(flow, run_text)
+{
+	run(&self->o, "run --cpus 5", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(5, F.cpus[0]);
+	EXPECT_NE(NULL, strstr(self->o.out, "injectors: CPU 5 (core 2, package 1, SMT sibling)"));
+	EXPECT_NE(NULL, strstr(self->o.out, "latency [tsc]"));
+	EXPECT_NE(NULL, strstr(self->o.out, "report->response"));
+	EXPECT_NE(NULL, strstr(self->o.out, "End of test: SUCCESS"));
+	EXPECT_EQ(NULL, strstr(self->o.out, "INVARIANT"));
+}
+
+TEST_F(flow, violations_exit_1_with_json)
+{
+	struct json_object *j;
+
+	F.res.status = IOPF_BENCH_RESULT_FAILURE;
+	F.res.violations = F.res.viol_unexpected = 1;
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("failure", jstr(j, "status", NULL));
+	EXPECT_EQ(1, jnum(j, "invariant_violations", NULL));
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_RESET]);
+	json_object_put(j);
+
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.out, "*** INVARIANT VIOLATED: 1 violation "));
+}
+
+TEST_F(flow, run_error_exit_1)
+{
+	struct json_object *j;
+
+	F.res.status = IOPF_BENCH_RESULT_ERROR;
+	F.res.error = -EIO;
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("error", jstr(j, "status", NULL));
+	EXPECT_STREQ("EIO", jstr(j, "error", "errno_name"));
+	json_object_put(j);
+}
+
+TEST_F(flow, module_missing_or_unusable_exit_3)
+{
+	struct json_object *j;
+
+	F.open_rc = -ENOENT;
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "module not loaded: insmod kmod/iopf_bench.ko (or scripts/vm-run --insmod)"));
+	run(&self->o, "version", 0);
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "module not loaded"));
+	F.open_rc = -EACCES;
+	run(&self->o, "status", 0);
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "run as root"));
+
+	/* No IOPF in this kernel: refused before START. */
+	fake_reset();
+	F.ver.caps = 0;
+	F.ver.mock_kind = IOPF_BENCH_MOCK_NONE;
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, self->o.rc);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+	EXPECT_NE(NULL, strstr(self->o.err, "no IOPF framework"));
+	/* ... but --json still gets one document saying so. */
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("error", jstr(j, "status", NULL));
+	json_object_put(j);
+
+	/* START says EOPNOTSUPP. */
+	fake_reset();
+	F.rc[IOPF_BENCH_OP_START] = -EOPNOTSUPP;
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, self->o.rc);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_WAIT]);
+
+	/* Not our device at all. */
+	fake_reset();
+	F.rc[IOPF_BENCH_OP_VERSION] = -ENOTTY;
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "not the iopf_bench device"));
+}
+
+TEST_F(flow, module_refusals)
+{
+	struct json_object *j;
+
+	/* A limit lower than the header's: refused after VERSION, before START. */
+	F.ver.max_group_size = 16;
+	run(&self->o, "run --group-size 32", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--group-size 32 is above this module's limit; accepted: 1 to 16."));
+	EXPECT_EQ(1, F.nseq);
+	EXPECT_EQ(IOPF_BENCH_OP_VERSION, F.seq[0]);
+
+	/* START refused with EINVAL: the module's own reason is quoted, exit 2. */
+	fake_reset();
+	F.rc[IOPF_BENCH_OP_START] = -EINVAL;
+	F.reason = "iopf_bench: start: open_groups 1 < 1 + pasids";
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "refused the run config (EINVAL): iopf_bench: start: open_groups"));
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_WAIT]);
+	/* With --json: one document, status error, with what was asked for. */
+	run(&self->o, "run --json --group-size 3", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("error", jstr(j, "status", NULL));
+	EXPECT_STREQ("EINVAL", jstr(j, "error", "errno_name"));
+	EXPECT_EQ(3, jnum(j, "config", "group_size"));
+	EXPECT_STREQ("platform-fwspec", jstr(j, "module", "mock_kind"));
+	json_object_put(j);
+
+	/* A run already going. */
+	fake_reset();
+	F.rc[IOPF_BENCH_OP_START] = -EBUSY;
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "already in progress"));
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_RESET]);
+}
+
+TEST_F(flow, timeout_stops_the_run)
+{
+	struct json_object *j;
+
+	F.waits_left = -1;	/* never finishes by itself */
+	run(&self->o, "run --json --duration 1 --timeout 30ms", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_STOP]);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_RESULTS]);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_RESET]);
+	EXPECT_LE(2, F.calls[IOPF_BENCH_OP_WAIT]);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("error", jstr(j, "status", NULL));
+	EXPECT_STREQ("bench", jstr(j, "error", "source"));
+	EXPECT_STREQ("ETIMEDOUT", jstr(j, "error", "errno_name"));
+	EXPECT_NE(NULL, strstr(jstr(j, "error", "message"), "did not finish within 30ms"));
+	/* The results of the stopped run are still there. */
+	EXPECT_EQ(1000, jnum(j, "groups", NULL));
+	EXPECT_NE(NULL, strstr(self->o.err, "timeout"));
+	json_object_put(j);
+}
+
+TEST_F(flow, signal_stops_the_run)
+{
+	struct json_object *j;
+
+	F.wait_signal = SIGINT;
+	run(&self->o, "run --json", 1);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_STOP]);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_RESULTS]);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_NE(NULL, strstr(jstr(j, "error", "message"), "interrupted by signal"));
+	json_object_put(j);
+}
+
+TEST_F(flow, start_only)
+{
+	run(&self->o, "start --unbinders 2 --devices 2 --duration 1h", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_START]);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_WAIT]);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_RESET]);
+	EXPECT_EQ(2, F.cfg.nr_unbinders);
+	EXPECT_EQ(3600000, F.cfg.duration_ms);
+	EXPECT_NE(NULL, strstr(self->o.out, "started run 9"));
+}
+
+TEST_F(flow, results_subcommand)
+{
+	struct json_object *j;
+	char path[] = "/tmp/bench_hist_XXXXXX";
+	int fd = mkstemp(path);
+	struct json_object *h;
+	char line[128];
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	snprintf(line, sizeof(line), "results --json --hist %s", path);
+	run(&self->o, line, 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_RESET]);	/* results only reads */
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("results", jstr(j, "command", NULL));
+	EXPECT_EQ(8, jnum(j, "config", "group_size"));
+	json_object_put(j);
+	h = json_object_from_file(path);
+	unlink(path);
+	ASSERT_NE(NULL, h);
+	EXPECT_NE(NULL, json_object_object_get(json_object_object_get(h, "histograms"), "response"));
+	json_object_put(h);
+
+	fake_reset();
+	F.rc[IOPF_BENCH_OP_RESULTS] = -ENODATA;
+	run(&self->o, "results", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "no results"));
+	F.rc[IOPF_BENCH_OP_RESULTS] = -EBUSY;
+	run(&self->o, "results", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "still running"));
+}
+
+TEST_F(flow, control_subcommands)
+{
+	struct json_object *j;
+
+	run(&self->o, "status --json", 0);
+	EXPECT_EQ(0, self->o.rc);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("running", jstr(j, "state", NULL));
+	json_object_put(j);
+
+	run(&self->o, "stop", 0);
+	EXPECT_EQ(0, self->o.rc);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_STOP]);
+	F.rc[IOPF_BENCH_OP_STOP] = -ENOENT;
+	run(&self->o, "stop", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "no run to stop"));
+
+	run(&self->o, "wait --timeout 5s", 0);
+	EXPECT_EQ(0, self->o.rc);
+	F.rc[IOPF_BENCH_OP_WAIT] = -ETIMEDOUT;
+	run(&self->o, "wait --timeout 5s", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "still running after 5s"));
+	EXPECT_EQ(2, F.calls[IOPF_BENCH_OP_STOP]);	/* wait never stops the run */
+
+	run(&self->o, "reset", 0);
+	EXPECT_EQ(0, self->o.rc);
+	F.rc[IOPF_BENCH_OP_RESET] = -EBUSY;
+	run(&self->o, "reset", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+
+	run(&self->o, "version --json", 0);
+	EXPECT_EQ(0, self->o.rc);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("platform-fwspec", jstr(j, "module", "mock_kind"));
+	EXPECT_EQ(IOPF_BENCH_MAX_GROUP_SIZE, jnum(j, "limits", "group_size"));
+	json_object_put(j);
+	run(&self->o, "version", 0);
+	EXPECT_NE(NULL, strstr(self->o.out, "caps: iopf pasid timestamps unbind"));
+	EXPECT_FALSE(F.bad_struct);
+}
+
+TEST_F(flow, histogram_cross_check_warns)
+{
+	F.res.lat_handler.p90_ns *= 4;
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(0, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: handler latency: p90"));
+}
+
+TEST_HARNESS_MAIN
