@@ -14,7 +14,7 @@ cfg() { grep -E "^$1=" "$kdir/.config" | cut -d= -f2; }
 check "KASAN and PROVE_LOCKING are set" "y y" "$(cfg CONFIG_KASAN) $(cfg CONFIG_PROVE_LOCKING)"
 check "hung task (10 s), kmemleak, atomic-sleep checks are set" "y 10 y y" \
 	"$(cfg CONFIG_DETECT_HUNG_TASK) $(cfg CONFIG_DEFAULT_HUNG_TASK_TIMEOUT) $(cfg CONFIG_DEBUG_KMEMLEAK) $(cfg CONFIG_DEBUG_ATOMIC_SLEEP)"
-"$TESTS_TOP/scripts/vm-run" --design rcu --flavor debug -q --log-dir "$tmp/vm" -- sh -c '
+"$TESTS_TOP/scripts/vm-run" --design rcu --flavor debug -q --log-dir "$TESTS_TOP/build/vm/debug-kernel-test-$$" -- sh -c '
 	test -e /proc/lockdep && echo lockdep
 	dmesg | grep -q "KernelAddressSanitizer initialized" && echo kasan
 	test -e /sys/kernel/debug/kmemleak && echo kmemleak

@@ -4,7 +4,9 @@
 # panic, a timeout; stdout and stderr stay apart; the repo is shared read-write.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-VR=("$TESTS_TOP/scripts/vm-run" --design rcu --flavor perf -q --log-dir "$tmp/vm")
+# The guests' logs stay (build/vm/<test>-<pid>/) for when a case fails.
+logs=$TESTS_TOP/build/vm/vmrun-test-$$
+VR=("$TESTS_TOP/scripts/vm-run" --design rcu --flavor perf -q --log-dir "$logs")
 run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 
 ktap_print_header
@@ -32,6 +34,6 @@ el=$(($(date +%s) - t0))
 check "a timeout exits $VMRUN_TIMEOUT" "$VMRUN_TIMEOUT" "$rc"
 if ((el >= 20 && el <= 45)); then ktap_test_pass "the timeout fires at about 20s (${el}s)"; else
 	ktap_print_msg "took ${el}s"; ktap_test_fail "the timeout fires at about 20s"; fi
-if pgrep -f "qemu-system-x86_64.*$tmp/vm" >/dev/null; then
+if pgrep -f "qemu-system-x86_64.*$logs" >/dev/null; then
 	ktap_test_fail "no QEMU process is left behind"; else ktap_test_pass "no QEMU process is left behind"; fi
 ktap_finished
