@@ -165,7 +165,16 @@ enum iopf_bench_unbind_scope {
 /* flags */
 #define IOPF_BENCH_RUN_NO_TIMESTAMPS	(1u << 0) /* no timestamps, no histograms: counts only */
 #define IOPF_BENCH_RUN_SERVICE_SLEEP	(1u << 1) /* service_ns sleeps instead of busy-waiting */
-#define IOPF_BENCH_RUN_FLAGS_ALL	(IOPF_BENCH_RUN_NO_TIMESTAMPS | IOPF_BENCH_RUN_SERVICE_SLEEP)
+/*
+ * Deliberately broken handler, to prove that the invariant checker fails a
+ * run (like locktorture's broken lock type); needs violate_every > 0:
+ * VIOLATE_DOUBLE answers every Nth group twice (viol_unexpected),
+ * VIOLATE_LOSE drops it unanswered with iopf_group_dequeue() (viol_lost).
+ */
+#define IOPF_BENCH_RUN_VIOLATE_DOUBLE	(1u << 2)
+#define IOPF_BENCH_RUN_VIOLATE_LOSE	(1u << 3)
+#define IOPF_BENCH_RUN_FLAGS_ALL	(IOPF_BENCH_RUN_NO_TIMESTAMPS | IOPF_BENCH_RUN_SERVICE_SLEEP | \
+					 IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE)
 
 struct iopf_bench_run_config {
 	__u32 size;
@@ -183,8 +192,8 @@ struct iopf_bench_run_config {
 				 * device, like a PRI credit; 0 = default
 				 * max(open_groups, 1 + pasids, 64) capped at
 				 * max_credit; must be >= open_groups and >= 1 + pasids.
-				 * Group contexts (slot) s of a device uses stream
-				 * (s mod (1 + pasids)): 0 = RID, p = PASID p. */
+				 * Group context (slot) s of a device uses stream
+				 * s mod (1 + pasids): 0 = RID, p = PASID p. */
 	__u32 nr_injectors;	/* 1..max_injectors; 0 = nr_cpus */
 	__u32 nr_cpus;		/* entries at cpus_uptr; 0 = injector i runs on the
 				 * i-th online CPU (mod the number online). With a
@@ -196,7 +205,8 @@ struct iopf_bench_run_config {
 	__aligned_u64 max_requests;	/* stop after this many requests in the window
 					 * (split between injectors, so >= nr_injectors);
 					 * 0 = until duration_ms; both 0 -> EINVAL */
-	__u32 warmup_ms;	/* before the measured window; <= IOPF_BENCH_MAX_WARMUP_MS */
+	__u32 warmup_ms;	/* before the measured window; <= IOPF_BENCH_MAX_WARMUP_MS.
+				 * Unbinders cycle from START on (warm-up included). */
 	__u32 service_ns;	/* synthetic service time per group, <= max_service_ns */
 	__u32 unbind_scope;	/* enum iopf_bench_unbind_scope; 0 = DEVICE.
 				 * PASID needs pasids > 0 */
@@ -209,6 +219,9 @@ struct iopf_bench_run_config {
 	__aligned_u64 seed;	/* PRNG seed (Poisson arrivals, unbind targets); 0 = fixed default */
 	__u32 __reserved;	/* must be 0 */
 	__u32 __reserved2;	/* must be 0 */
+	/* Since 120 bytes (older callers stop above; min size stays 120): */
+	__u32 violate_every;	/* with a VIOLATE flag: break every Nth group; else 0 */
+	__u32 __reserved3;	/* must be 0 */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -269,12 +282,17 @@ struct iopf_bench_reset {
 /* ------------------------------------------------------------------------ */
 /* IOPF_BENCH_OP_RESULTS: read a finished run's results. */
 
-/* One latency distribution, nanoseconds. Zeros when count == 0. */
+/*
+ * One latency distribution, nanoseconds. Zeros when count == 0. count and
+ * max_ns are exact; min_ns is the lower bound of the lowest bucket; mean and
+ * percentiles are computed from bucket midpoints (each within 0.78 % of the
+ * samples it stands for) and clamped to [min, max].
+ */
 struct iopf_bench_latency {
 	__aligned_u64 count;
 	__aligned_u64 min_ns;
 	__aligned_u64 mean_ns;
-	__aligned_u64 p50_ns;		/* bucket midpoints, clamped to [min, max] */
+	__aligned_u64 p50_ns;
 	__aligned_u64 p90_ns;
 	__aligned_u64 p99_ns;
 	__aligned_u64 p999_ns;
@@ -371,7 +389,6 @@ struct iopf_bench_results {
 	struct iopf_bench_latency lat_unbind;	/* IOPF_BENCH_HIST_UNBIND */
 	struct iopf_bench_latency lat_rebind;	/* IOPF_BENCH_HIST_REBIND */
 
-	/* Appended in ABI version 1 before release; older callers stop above. */
 	__u32 clock;			/* enum iopf_bench_clock of the group timestamps */
 	__u32 __reserved;		/* out: 0 */
 };

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopf_bench: a benchmark and stress test of the Linux 6.12 I/O page fault
+ * framework (drivers/iommu/io-pgfault.c), driven from a mock IOMMU.
+ *
+ * This file: the misc device /dev/iopf_bench, the ioctl dispatcher (iommufd
+ * style extensible structs), the VERSION op and the run control ops.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "iopf_bench_int.h"
+
+#define IOPF_BENCH_MODULE_VERSION "1.0"
+
+struct iopf_ucmd {
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+/* Copy the kernel's answer back: min(user's size, kernel's size) bytes. */
+static int iopf_ucmd_respond(struct iopf_ucmd *ucmd, size_t ksize)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd, min_t(size_t, ucmd->user_size, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+static int iopf_op_version(struct iopf_ucmd *ucmd)
+{
+	struct iopf_bench_version *cmd = ucmd->cmd;
+
+	if (cmd->flags) {
+		iopf_reject("version", "flags 0x%x: no flag is defined", cmd->flags);
+		return -EOPNOTSUPP;
+	}
+	if (cmd->__reserved) {
+		iopf_reject("version", "__reserved must be 0");
+		return -EOPNOTSUPP;
+	}
+	cmd->abi_version = IOPF_BENCH_ABI_VERSION;
+	cmd->caps = 0;
+	cmd->mock_kind = IOPF_BENCH_MOCK_NONE;
+	if (iopf_framework_present()) {
+		cmd->caps |= IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_PASID |
+			     IOPF_BENCH_CAP_TIMESTAMPS | IOPF_BENCH_CAP_UNBIND;
+		cmd->mock_kind = iopf_mock_kind();
+	}
+	strscpy(cmd->module_version, IOPF_BENCH_MODULE_VERSION, sizeof(cmd->module_version));
+	strscpy(cmd->kernel_release, utsname()->release, sizeof(cmd->kernel_release));
+	cmd->handlers = iopf_handler_mask();
+	cmd->max_group_size = IOPF_BENCH_MAX_GROUP_SIZE;
+	cmd->max_open_groups = IOPF_BENCH_MAX_OPEN_GROUPS;
+	cmd->max_credit = IOPF_BENCH_MAX_CREDIT;
+	cmd->max_devices = IOPF_BENCH_MAX_DEVICES;
+	cmd->max_pasids = IOPF_BENCH_MAX_PASIDS;
+	cmd->max_injectors = IOPF_BENCH_MAX_INJECTORS;
+	cmd->max_unbinders = IOPF_BENCH_MAX_UNBINDERS;
+	cmd->max_service_ns = IOPF_BENCH_MAX_SERVICE_NS;
+	cmd->hist_sub_bits = IOPF_BENCH_HIST_SUB_BITS;
+	cmd->hist_max_bits = IOPF_BENCH_HIST_MAX_BITS;
+	cmd->hist_nr_buckets = IOPF_BENCH_HIST_NR_BUCKETS;
+	cmd->hist_nr = IOPF_BENCH_HIST_NR;
+	cmd->nr_cpu_ids = nr_cpu_ids;
+	return iopf_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static int iopf_op_start(struct iopf_ucmd *ucmd)
+{
+	return iopf_run_start(ucmd->cmd);
+}
+
+static int iopf_op_status(struct iopf_ucmd *ucmd)
+{
+	struct iopf_bench_status *cmd = ucmd->cmd;
+	int rc;
+
+	if (cmd->flags) {
+		iopf_reject("status", "flags 0x%x: no flag is defined", cmd->flags);
+		return -EOPNOTSUPP;
+	}
+	if (cmd->__reserved) {
+		iopf_reject("status", "__reserved must be 0");
+		return -EOPNOTSUPP;
+	}
+	rc = iopf_run_status(cmd);
+	if (rc)
+		return rc;
+	return iopf_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static int iopf_op_stop(struct iopf_ucmd *ucmd)
+{
+	struct iopf_bench_stop *cmd = ucmd->cmd;
+
+	if (cmd->flags) {
+		iopf_reject("stop", "flags 0x%x: no flag is defined", cmd->flags);
+		return -EOPNOTSUPP;
+	}
+	return iopf_run_stop();
+}
+
+static int iopf_op_wait(struct iopf_ucmd *ucmd)
+{
+	struct iopf_bench_wait *cmd = ucmd->cmd;
+	int rc;
+
+	if (cmd->flags) {
+		iopf_reject("wait", "flags 0x%x: no flag is defined", cmd->flags);
+		return -EOPNOTSUPP;
+	}
+	rc = iopf_run_wait(cmd->timeout_ms, &cmd->state);
+	if (rc)
+		return rc;
+	return iopf_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static int iopf_op_results(struct iopf_ucmd *ucmd)
+{
+	struct iopf_bench_results *cmd = ucmd->cmd;
+	int rc;
+
+	if (cmd->flags) {
+		iopf_reject("results", "flags 0x%x: no flag is defined", cmd->flags);
+		return -EOPNOTSUPP;
+	}
+	rc = iopf_run_results(cmd);
+	if (rc)
+		return rc;
+	return iopf_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static int iopf_op_reset(struct iopf_ucmd *ucmd)
+{
+	struct iopf_bench_reset *cmd = ucmd->cmd;
+
+	if (cmd->flags) {
+		iopf_reject("reset", "flags 0x%x: no flag is defined", cmd->flags);
+		return -EOPNOTSUPP;
+	}
+	return iopf_run_reset();
+}
+
+union iopf_ucmd_buffer {
+	struct iopf_bench_version version;
+	struct iopf_bench_run_config start;
+	struct iopf_bench_status status;
+	struct iopf_bench_stop stop;
+	struct iopf_bench_wait wait;
+	struct iopf_bench_results results;
+	struct iopf_bench_reset reset;
+};
+
+struct iopf_ioctl_op {
+	unsigned int size;	/* what this module knows */
+	unsigned int min_size;	/* the first ABI version's size */
+	int (*execute)(struct iopf_ucmd *ucmd);
+};
+
+#define IOPF_OP(_op, _fn, _struct, _last)                                   \
+	[_op - IOPF_BENCH_CMD_BASE] = {                                     \
+		.size = sizeof(_struct) +                                   \
+			BUILD_BUG_ON_ZERO(sizeof(union iopf_ucmd_buffer) <  \
+					  sizeof(_struct)),                 \
+		.min_size = offsetofend(_struct, _last),                    \
+		.execute = _fn,                                             \
+	}
+
+static const struct iopf_ioctl_op iopf_ops[] = {
+	IOPF_OP(IOPF_BENCH_OP_VERSION, iopf_op_version, struct iopf_bench_version, __reserved),
+	IOPF_OP(IOPF_BENCH_OP_START, iopf_op_start, struct iopf_bench_run_config, __reserved2),
+	IOPF_OP(IOPF_BENCH_OP_STATUS, iopf_op_status, struct iopf_bench_status, __reserved),
+	IOPF_OP(IOPF_BENCH_OP_STOP, iopf_op_stop, struct iopf_bench_stop, flags),
+	IOPF_OP(IOPF_BENCH_OP_WAIT, iopf_op_wait, struct iopf_bench_wait, state),
+	IOPF_OP(IOPF_BENCH_OP_RESULTS, iopf_op_results, struct iopf_bench_results, __reserved),
+	IOPF_OP(IOPF_BENCH_OP_RESET, iopf_op_reset, struct iopf_bench_reset, flags),
+};
+
+static const char *const iopf_op_names[] = {
+	[IOPF_BENCH_OP_VERSION - IOPF_BENCH_CMD_BASE] = "version",
+	[IOPF_BENCH_OP_START - IOPF_BENCH_CMD_BASE] = "start",
+	[IOPF_BENCH_OP_STATUS - IOPF_BENCH_CMD_BASE] = "status",
+	[IOPF_BENCH_OP_STOP - IOPF_BENCH_CMD_BASE] = "stop",
+	[IOPF_BENCH_OP_WAIT - IOPF_BENCH_CMD_BASE] = "wait",
+	[IOPF_BENCH_OP_RESULTS - IOPF_BENCH_CMD_BASE] = "results",
+	[IOPF_BENCH_OP_RESET - IOPF_BENCH_CMD_BASE] = "reset",
+};
+static_assert(ARRAY_SIZE(iopf_op_names) == ARRAY_SIZE(iopf_ops));
+
+#define IOPF_MAX_USER_SIZE 4096
+
+static long iopf_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	const struct iopf_ioctl_op *op;
+	union iopf_ucmd_buffer buf;
+	struct iopf_ucmd ucmd = {};
+	unsigned int nr;
+	const char *name;
+	int rc;
+
+	if (_IOC_TYPE(cmd) != IOPF_BENCH_TYPE || _IOC_DIR(cmd) != _IOC_NONE ||
+	    _IOC_SIZE(cmd) != 0)
+		return -ENOTTY;
+	nr = _IOC_NR(cmd);
+	if (nr < IOPF_BENCH_CMD_BASE || nr - IOPF_BENCH_CMD_BASE >= ARRAY_SIZE(iopf_ops))
+		return -ENOTTY;
+	op = &iopf_ops[nr - IOPF_BENCH_CMD_BASE];
+	name = iopf_op_names[nr - IOPF_BENCH_CMD_BASE];
+
+	ucmd.ubuffer = (void __user *)arg;
+	rc = get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer);
+	if (rc)
+		return rc;
+	if (ucmd.user_size < op->min_size) {
+		iopf_reject(name, "size %u is below the minimum %u", ucmd.user_size,
+			    op->min_size);
+		return -EINVAL;
+	}
+	if (ucmd.user_size > IOPF_MAX_USER_SIZE) {
+		iopf_reject(name, "size %u is above %u", ucmd.user_size, IOPF_MAX_USER_SIZE);
+		return -E2BIG;
+	}
+	ucmd.cmd = &buf;
+	rc = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer, ucmd.user_size);
+	if (rc) {
+		if (rc == -E2BIG)
+			iopf_reject(name, "size %u: non-zero bytes beyond the %u this module knows",
+				    ucmd.user_size, op->size);
+		return rc;
+	}
+	return op->execute(&ucmd);
+}
+
+static const struct file_operations iopf_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = iopf_fops_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice iopf_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "iopf_bench",
+	.fops = &iopf_fops,
+	.mode = 0600,
+};
+
+/* Checks that the ABI layout is what the header comments promise. */
+static_assert(sizeof(struct iopf_bench_version) == 176);
+static_assert(offsetofend(struct iopf_bench_run_config, __reserved2) == 120);
+static_assert(sizeof(struct iopf_bench_run_config) == 128);
+static_assert(offsetof(struct iopf_bench_run_config, cpus_uptr) == 48);
+static_assert(offsetof(struct iopf_bench_run_config, seed) == 104);
+static_assert(sizeof(struct iopf_bench_status) == 80);
+static_assert(sizeof(struct iopf_bench_latency) == 64);
+static_assert(offsetof(struct iopf_bench_results, run_id) == 80);
+static_assert(sizeof(struct iopf_bench_results) % 8 == 0);
+
+static int __init iopf_bench_init(void)
+{
+	int rc;
+
+	rc = iopf_run_init();
+	if (rc)
+		return rc;
+	rc = misc_register(&iopf_misc);
+	if (rc) {
+		pr_err("cannot register /dev/%s: %d\n", iopf_misc.name, rc);
+		iopf_run_exit();
+		return rc;
+	}
+	if (!iopf_framework_present())
+		pr_warn("this kernel has no IOMMU_IOPF: the version op works, START fails with EOPNOTSUPP\n");
+	pr_info("loaded (abi %u, mock %s)\n", IOPF_BENCH_ABI_VERSION, iopf_mock_kind_name());
+	return 0;
+}
+
+static void __exit iopf_bench_exit(void)
+{
+	misc_deregister(&iopf_misc);
+	/* Stops a running run and tears it down in the framework's order. */
+	iopf_run_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(iopf_bench_init);
+module_exit(iopf_bench_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Benchmark and stress test of the IOMMU I/O page fault framework");
+MODULE_VERSION(IOPF_BENCH_MODULE_VERSION);
+MODULE_IMPORT_NS(IOMMUFD_INTERNAL);

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Description: unbinder threads cycle devices (or PASIDs) through the
+ * framework's unbind order while injectors run. The exactly-once invariant
+ * must hold over thousands of groups and at least 100 cycles: every
+ * last-page request answered once (handler, core abort or remove_device),
+ * nothing after remove_device returned, nothing lost.
+ */
+#include "iopf_test_utils.h"
+
+IOPF_FIXTURE(unbind);
+
+FIXTURE_VARIANT(unbind)
+{
+	uint32_t handler;
+	uint32_t unbinders;
+	uint32_t scope;
+	uint32_t pasids;
+	uint32_t group_size;
+	uint32_t abandon_every;
+	uint32_t fail_every;
+	uint32_t rate;		/* unbind cycles/s; 0 = back to back */
+};
+
+FIXTURE_VARIANT_ADD(unbind, wq_device_1)
+{
+	.handler = IOPF_BENCH_HANDLER_WQ, .unbinders = 1,
+	.scope = IOPF_BENCH_UNBIND_DEVICE, .group_size = 2,
+};
+
+FIXTURE_VARIANT_ADD(unbind, wq_device_2)
+{
+	.handler = IOPF_BENCH_HANDLER_WQ, .unbinders = 2,
+	.scope = IOPF_BENCH_UNBIND_DEVICE, .group_size = 2, .rate = 500,
+};
+
+FIXTURE_VARIANT_ADD(unbind, inline_device_2)
+{
+	.handler = IOPF_BENCH_HANDLER_INLINE, .unbinders = 2,
+	.scope = IOPF_BENCH_UNBIND_DEVICE, .group_size = 4, .rate = 500,
+};
+
+FIXTURE_VARIANT_ADD(unbind, wq_device_pasids_2)
+{
+	.handler = IOPF_BENCH_HANDLER_WQ, .unbinders = 2,
+	.scope = IOPF_BENCH_UNBIND_DEVICE, .pasids = 2, .group_size = 2, .rate = 500,
+};
+
+FIXTURE_VARIANT_ADD(unbind, wq_pasid_1)
+{
+	.handler = IOPF_BENCH_HANDLER_WQ, .unbinders = 1,
+	.scope = IOPF_BENCH_UNBIND_PASID, .pasids = 3, .group_size = 2,
+};
+
+FIXTURE_VARIANT_ADD(unbind, inline_pasid_2)
+{
+	.handler = IOPF_BENCH_HANDLER_INLINE, .unbinders = 2,
+	.scope = IOPF_BENCH_UNBIND_PASID, .pasids = 3, .group_size = 4, .rate = 500,
+};
+
+/* The handler keeps some groups: remove_device must answer them. */
+FIXTURE_VARIANT_ADD(unbind, wq_abandon_2)
+{
+	.handler = IOPF_BENCH_HANDLER_WQ, .unbinders = 2,
+	.scope = IOPF_BENCH_UNBIND_DEVICE, .group_size = 2, .abandon_every = 7, .rate = 500,
+};
+
+/* And some fail: the core's abort path answers them. */
+FIXTURE_VARIANT_ADD(unbind, inline_abandon_fail_1)
+{
+	.handler = IOPF_BENCH_HANDLER_INLINE, .unbinders = 1,
+	.scope = IOPF_BENCH_UNBIND_DEVICE, .group_size = 1, .abandon_every = 5,
+	.fail_every = 3,
+};
+
+TEST_F_TIMEOUT(unbind, exactly_once, 120)
+{
+	struct iopf_bench_run_config cfg;
+	struct iopf_bench_results r;
+
+	iopf_cfg_init(&cfg, variant->handler);
+	cfg.nr_devices = 2;
+	cfg.pasids = variant->pasids;
+	cfg.group_size = variant->group_size;
+	cfg.open_groups = 4;
+	cfg.nr_unbinders = variant->unbinders;
+	cfg.unbind_scope = variant->scope;
+	cfg.abandon_every = variant->abandon_every;
+	cfg.fail_every = variant->fail_every;
+	cfg.unbind_rate_per_s = variant->rate;
+	/* Thousands of groups and at least 100 cycles, however slow the kernel. */
+	test_iopf_run_until(&cfg, 3000, 150, 100000, &r);
+	iopf_print_results(&r);
+
+	ASSERT_EQ(0, r.violations);
+	ASSERT_EQ(0, r.viol_lost);
+	ASSERT_EQ(0, r.viol_late);
+	ASSERT_EQ(0, r.viol_unexpected);
+	ASSERT_EQ(IOPF_BENCH_RESULT_SUCCESS, r.status);
+	ASSERT_EQ(0, r.unbind_errors);
+	ASSERT_LE(3000, r.total_groups);
+	ASSERT_LE(150, r.unbind_cycles);
+	ASSERT_EQ(r.total_groups, r.total_responses);
+	ASSERT_EQ(r.total_responses,
+		  r.from_handler + r.from_abort + r.from_no_handler + r.from_remove);
+	/* The handle is never missing while injecting: no no-handler answers. */
+	ASSERT_EQ(0, r.from_no_handler);
+	ASSERT_EQ(r.unbind_cycles, r.lat_unbind.count);
+	test_iopf_latency_ordered(r.lat_unbind);
+	test_iopf_latency_ordered(r.lat_rebind);
+	if (variant->abandon_every) {
+		/* Every abandoned group is answered by remove_device, and only those. */
+		ASSERT_LT(0, r.abandoned_groups);
+		ASSERT_EQ(r.abandoned_groups, r.from_remove);
+	} else {
+		ASSERT_EQ(0, r.from_remove);
+	}
+	if (variant->fail_every) {
+		ASSERT_EQ(r.failed_groups, r.from_abort);
+	} else {
+		ASSERT_EQ(0, r.from_abort);
+	}
+	if (variant->scope == IOPF_BENCH_UNBIND_PASID) {
+		/* PASID stops drain open groups: no partial is ever dropped. */
+		ASSERT_EQ(0, r.restarted_groups);
+	}
+}
+
+IOPF_FIXTURE(unbind_misc);
+
+/* Open groups cut by remove_device restart with fresh grpids. */
+TEST_F_TIMEOUT(unbind_misc, partials_discarded, 120)
+{
+	struct iopf_bench_run_config cfg;
+	struct iopf_bench_results r;
+
+	iopf_cfg_init(&cfg, IOPF_BENCH_HANDLER_WQ);
+	cfg.nr_devices = 1;
+	cfg.nr_injectors = 1;
+	cfg.group_size = 64;
+	cfg.open_groups = 8;
+	cfg.nr_unbinders = 1;
+	test_iopf_run_until(&cfg, 0, 100, 100000, &r);
+	iopf_print_results(&r);
+	ASSERT_EQ(0, r.violations);
+	ASSERT_LE(100, r.unbind_cycles);
+	ASSERT_LT(0, r.restarted_groups);
+	ASSERT_LT(r.restarted_groups, r.discarded_partials);
+	ASSERT_EQ(r.total_groups, r.total_responses);
+}
+
+/*
+ * A set cycle rate is a limit, not a target to chase: at most ~the rate
+ * (back to back, the same config cycles thousands of times a second), and
+ * not far below it (under TCG on a busy host wake-ups come late, so the
+ * lower bound is loose).
+ */
+TEST_F_TIMEOUT(unbind_misc, unbind_rate, 60)
+{
+	struct iopf_bench_run_config cfg;
+	struct iopf_bench_results r;
+	uint64_t expect;
+
+	iopf_cfg_init(&cfg, IOPF_BENCH_HANDLER_WQ);
+	cfg.nr_unbinders = 2;
+	cfg.unbind_rate_per_s = 200;
+	cfg.warmup_ms = 0;
+	cfg.duration_ms = 1000;
+	test_iopf_run(&cfg, &r);
+	iopf_print_results(&r);
+	ASSERT_EQ(0, r.violations);
+	/* 200/s for the window (no warm-up) plus the start and stop. */
+	expect = 200 * (r.window_ns + 50000000) / 1000000000;
+	ASSERT_GE(expect * 13 / 10 + 5, r.unbind_cycles);
+	ASSERT_LE(expect * 3 / 10, r.unbind_cycles);
+}
+
+/* Unbind cycles under open-loop pacing, with the stop in the middle. */
+TEST_F_TIMEOUT(unbind_misc, stop_while_cycling, 60)
+{
+	struct iopf_bench_run_config cfg;
+	struct iopf_bench_results r;
+	struct iopf_bench_status st;
+	int i;
+
+	iopf_cfg_init(&cfg, IOPF_BENCH_HANDLER_WQ);
+	cfg.pasids = 2;
+	cfg.nr_unbinders = 2;
+	cfg.unbind_scope = IOPF_BENCH_UNBIND_PASID;
+	cfg.pacing = IOPF_BENCH_PACE_POISSON;
+	cfg.rate_per_s = 20000;
+	cfg.group_size = 32;
+	cfg.open_groups = 4;
+	cfg.duration_ms = 600000;
+	test_iopf_start(&cfg);
+	usleep(300000);
+	for (i = 0; i < 500; i++) {
+		test_iopf_status(&st);
+		ASSERT_EQ(IOPF_BENCH_STATE_RUNNING, st.state);
+		if (st.unbind_cycles >= 10)
+			break;
+		usleep(20000);
+	}
+	ASSERT_LE(10, st.unbind_cycles);
+	test_iopf_stop();
+	test_iopf_results(&r);
+	iopf_print_results(&r);
+	ASSERT_EQ(0, r.violations);
+	ASSERT_EQ(r.total_groups, r.total_responses);
+}
+
+IOPF_TEST_MAIN
