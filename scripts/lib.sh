@@ -43,6 +43,15 @@ VMRUN_RE_BUG='BUG: |Oops: |kernel BUG at|general protection fault|Unable to hand
 VMRUN_RE_WARN='WARNING: CPU: [0-9]+ PID: [0-9]+ at|WARNING: at |------------\[ cut here \]------------'
 VMRUN_KINDS="PANIC KASAN LOCKDEP HUNG BUG WARN"
 
+# vmrun_re KIND...: one grep -E pattern matching any of those kinds' reports.
+vmrun_re() {
+	local k re out=
+	for k in "$@"; do
+		re=VMRUN_RE_$k
+		out+=${out:+|}${!re}
+	done
+	echo "$out"
+}
 # vmrun_kinds LOG: every kind of report found in LOG, in precedence order.
 vmrun_kinds() {
 	local k re out=()
@@ -94,11 +103,16 @@ ksrc_sum() {
 		echo "$sum"
 	fi
 }
+# ksrc_dir: where the pristine tree of this source version goes.
+ksrc_dir() {
+	local sum
+	sum=$(ksrc_sum) || return
+	echo "$IOPF_CACHE/src/linux-${sum:0:12}"
+}
 # ksrc_pristine: unpack the tarball once per source version; print the tree.
 ksrc_pristine() {
-	local sum dir
-	sum=$(ksrc_sum)
-	dir=$IOPF_CACHE/src/linux-${sum:0:12}
+	local dir
+	dir=$(ksrc_dir)
 	if [[ ! -f $dir/.unpacked ]]; then
 		info "unpacking $(basename "$IOPF_KSRC_TARBALL") (once per source version)"
 		rm -rf "$dir" "$dir.tmp"
