@@ -155,7 +155,7 @@ static int load_topology(struct ctx *c, char *err, size_t len)
 	return 0;
 }
 
-/* The CPUs of the injectors: --cpus checked, or --injectors spread. */
+/* The CPUs of the injectors: --cpus checked, or --injectors spread; --irq-cpus checked. */
 static int pick_cpus(struct ctx *c)
 {
 	struct bench_opts *o = &c->o;
@@ -164,6 +164,8 @@ static int pick_cpus(struct ctx *c)
 
 	if (load_topology(c, err, sizeof(err)))
 		return fail(c, BENCH_EXIT_FAIL, 0, "%s", err);
+	if (o->irq_cpus.n && topo_check_cpus(c->topo, o->irq_cpus.cpu, o->irq_cpus.n, err, sizeof(err)))
+		return fail(c, BENCH_EXIT_USAGE, 0, "--irq-cpus: %s.", err);
 	if (o->cpus.n) {
 		if (topo_check_cpus(c->topo, o->cpus.cpu, o->cpus.n, err, sizeof(err)))
 			return fail(c, BENCH_EXIT_USAGE, 0, "--cpus: %s.", err);
@@ -367,6 +369,8 @@ static int cmd_run(struct ctx *c)
 		sigaction(SIGTERM, &sa, NULL);
 	}
 	opts_to_run_config(o, &cfg);
+	/* An older module takes the config it knows (opts_check_module kept to its features). */
+	cfg.size = opts_run_config_size(c->ver.abi_version);
 	if (c->dev->log_mark)
 		c->dev->log_mark(c->dev);
 	rc = dev_start(c->dev, &cfg);

@@ -122,7 +122,8 @@ int dev_version(struct bench_dev *d, struct iopf_bench_version *v)
 
 int dev_start(struct bench_dev *d, struct iopf_bench_run_config *c)
 {
-	c->size = sizeof(*c);
+	if (!c->size || c->size > sizeof(*c))
+		c->size = sizeof(*c);
 	return d->ioctl(d, IOPF_BENCH_START, c);
 }
 
@@ -226,7 +227,13 @@ const char *hist_name(unsigned int h)
 		[IOPF_BENCH_HIST_WORK] = "work",
 		[IOPF_BENCH_HIST_UNBIND] = "unbind",
 		[IOPF_BENCH_HIST_REBIND] = "rebind",
+		[IOPF_BENCH_HIST_QUEUE] = "queue",
+		[IOPF_BENCH_HIST_REPORT_LAST] = "report_last",
+		[IOPF_BENCH_HIST_REPORT_PARTIAL] = "report_partial",
+		[IOPF_BENCH_HIST_SEND_LAG] = "send_lag",
 	};
+
+	_Static_assert(sizeof(t) / sizeof(t[0]) == IOPF_BENCH_HIST_NR, "a histogram without a name");
 
 	return NAME(t, h);
 }

@@ -37,6 +37,13 @@ const struct opt_enum handler_names[] = {
 	{ "wq", IOPF_BENCH_HANDLER_WQ, "queue the group's work on the iopf workqueue, answer from it (like SVA)" },
 	{ "inline", IOPF_BENCH_HANDLER_INLINE, "answer inside the domain's iopf_handler" },
 	{ "null", IOPF_BENCH_HANDLER_NULL, "no framework: the injector's own cost" },
+	{ "defer", IOPF_BENCH_HANDLER_DEFER, "keep the group and answer it --defer-ns later from another thread, like iommufd's fault fd" },
+	{ NULL, 0, NULL },
+};
+
+const struct opt_enum model_names[] = {
+	{ "prq", IOPF_BENCH_MODEL_PRQ, "like VT-d/AMD-Vi/SMMUv3: devices fill a page request queue per IOMMU, one reporter thread per IOMMU reports" },
+	{ "direct", IOPF_BENCH_MODEL_DIRECT, "injectors report from every CPU themselves: pure framework stress, no hardware does this" },
 	{ NULL, 0, NULL },
 };
 
@@ -48,8 +55,8 @@ const struct opt_enum pacing_names[] = {
 };
 
 const struct opt_enum scope_names[] = {
-	{ "device", IOPF_BENCH_UNBIND_DEVICE, "stop, flush, detach RID and PASIDs, disable IOPF, re-enable, re-attach" },
-	{ "pasid", IOPF_BENCH_UNBIND_PASID, "stop one PASID, flush, detach it, re-attach (needs --pasids)" },
+	{ "device", IOPF_BENCH_UNBIND_DEVICE, "stop the device, detach its PASIDs and RID (the mock IOMMU drains and flushes inside), disable IOPF, re-enable, re-attach" },
+	{ "pasid", IOPF_BENCH_UNBIND_PASID, "stop one PASID, detach it (drain and flush inside), re-attach; the other streams go on (needs --pasids)" },
 	{ NULL, 0, NULL },
 };
 
@@ -63,6 +70,11 @@ const struct bench_option bench_options[] = {
 	{ .name = "handler", .type = OPT_ENUM, .off = OFF(handler), .def = IOPF_BENCH_HANDLER_WQ,
 	  .enums = handler_names, .help = "how each page request group is answered",
 	  .json = "handler", .cmds = RUNCMDS },
+	{ .name = "defer-ns", .type = OPT_UINT, .off = OFF(defer_ns), .def = 0,
+	  .def_help = "1000000 (1 ms) with --handler defer", .min = 1, .max = IOPF_BENCH_MAX_DEFER_NS,
+	  .metavar = "N", .help = "answer each group the defer handler kept this long after the handler, ns "
+	  "(only with --handler defer)",
+	  .json = "defer_ns", .cmds = RUNCMDS },
 	{ .name = "group-size", .type = OPT_UINT, .off = OFF(group_size), .def = 1,
 	  .min = 1, .max = IOPF_BENCH_MAX_GROUP_SIZE, .metavar = "N",
 	  .help = "requests per page request group (1 = last page only)",
@@ -77,6 +89,7 @@ const struct bench_option bench_options[] = {
 	  .json = "injectors", .cmds = RUNCMDS },
 	{ .name = "cpus", .type = OPT_CPULIST, .off = OFF(cpus), .def_help = "--injectors CPUs spread over the topology",
 	  .metavar = "LIST", .help = "run one injector on each of these CPUs (cpulist, e.g. 0-3,6)",
+	  .max = IOPF_BENCH_MAX_INJECTORS, .entry = "one injector each",
 	  .json = "cpus", .cmds = RUNCMDS },
 	{ .name = "rate", .type = OPT_U64, .off = OFF(rate_per_s), .def = 0, .def_help = "closed loop",
 	  .min = 1, .max = IOPF_BENCH_MAX_RATE_PER_S, .metavar = "N",
@@ -109,7 +122,7 @@ const struct bench_option bench_options[] = {
 	  .help = "PASIDs per device (faults also go to the RID)",
 	  .json = "pasids", .cmds = RUNCMDS },
 	{ .name = "credit", .type = OPT_UINT, .off = OFF(credit), .def = 0,
-	  .def_help = "max(--open-groups, 1 + --pasids, 64)", .min = 0, .max = IOPF_BENCH_MAX_CREDIT,
+	  .def_help = "max(--open-groups, 1 + --pasids, 64); prq: 64 capped so that the devices' requests fit the queue", .min = 0, .max = IOPF_BENCH_MAX_CREDIT,
 	  .metavar = "N", .help = "groups in flight (first request .. response) per device, like a PRI "
 	  "credit; at least --open-groups and 1 + --pasids (0 = default)",
 	  .json = "credit", .cmds = RUNCMDS },
@@ -142,6 +155,32 @@ const struct bench_option bench_options[] = {
 	  .min = 0, .max = UINT64_MAX, .metavar = "N",
 	  .help = "PRNG seed (Poisson arrivals, unbind targets)",
 	  .json = "seed", .cmds = RUNCMDS },
+
+	/* The driver model: how requests reach the framework. */
+	{ .name = "model", .type = OPT_ENUM, .off = OFF(model), .def = IOPF_BENCH_MODEL_PRQ,
+	  .enums = model_names, .help = "how page requests reach the framework",
+	  .json = "model", .cmds = RUNCMDS },
+	{ .name = "iommus", .type = OPT_UINT, .off = OFF(nr_iommus), .def = 1,
+	  .min = 1, .max = IOPF_BENCH_MAX_IOMMUS, .metavar = "N",
+	  .help = "mock IOMMUs, each with its own iopf queue (and, with --model prq, its own PRQ and "
+	  "reporter thread); device d is behind IOMMU d mod N, so at most --devices",
+	  .json = "iommus", .cmds = RUNCMDS },
+	{ .name = "prq-depth", .type = OPT_UINT, .off = OFF(prq_depth), .def = 0,
+	  .def_help = "2048, VT-d's PRQ_DEPTH", .min = IOPF_BENCH_MIN_PRQ_DEPTH, .max = IOPF_BENCH_MAX_PRQ_DEPTH,
+	  .metavar = "N", .help = "page request queue entries per IOMMU, a power of two; a full PRQ overflows "
+	  "and drops requests as VT-d's does (not with --model direct)",
+	  .json = "prq_depth", .cmds = RUNCMDS },
+	{ .name = "irq-cpus", .type = OPT_CPULIST, .off = OFF(irq_cpus),
+	  .def_help = "IOMMU i on the (i+1)-th online CPU from the last", .metavar = "LIST",
+	  .max = IOPF_BENCH_MAX_IOMMUS, .entry = "one per IOMMU",
+	  .help = "the IOMMUs' IRQ CPUs (cpulist, one per --iommus): IOMMU i's reporter thread runs on "
+	  "the i-th lowest (not with --model direct)",
+	  .json = "irq_cpus", .cmds = RUNCMDS },
+	{ .name = "response-ns", .type = OPT_UINT, .off = OFF(response_ns), .def = 0,
+	  .min = 0, .max = IOPF_BENCH_MAX_RESPONSE_NS, .metavar = "N",
+	  .help = "busy time inside the mock IOMMU's page_response, under the core's fault_param->lock "
+	  "(VT-d: QI submit and wait)",
+	  .json = "response_ns", .cmds = RUNCMDS },
 
 	/* The tool itself. */
 	{ .name = "device", .type = OPT_STRING, .off = OFF(device), .def_str = IOPF_BENCH_DEVICE,
@@ -506,12 +545,15 @@ static int set_value(struct bench_opts *o, const struct bench_option *op, const 
 		return -1;
 	case OPT_CPULIST: {
 		struct cpu_list *l = f;
+		unsigned int max = op->max && op->max < IOPF_BENCH_MAX_INJECTORS ? (unsigned int)op->max :
+				   IOPF_BENCH_MAX_INJECTORS;
+		int rc = topo_parse_cpulist(arg, l->cpu, max, &l->n, why, sizeof(why));
 
-		if (topo_parse_cpulist(arg, l->cpu, IOPF_BENCH_MAX_INJECTORS, &l->n, why, sizeof(why))) {
+		if (rc == -2)	/* too many CPUs: say what one stands for */
+			errf(err, len, "--%s: %s (%s).", op->name, why, op->entry ? op->entry : "one each");
+		else if (rc)
 			errf(err, len, "--%s: %s.", op->name, why);
-			return -1;
-		}
-		return 0;
+		return rc ? -1 : 0;
 	}
 	case OPT_PCTLIST:
 		if (parse_pctlist(arg, f, why, sizeof(why))) {
@@ -578,7 +620,7 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 	}
 	if (o->credit && o->credit < o->open_groups) {
 		errf(err, len, "--credit %u is below --open-groups (%u); accepted: %u to %u, or 0 for "
-		     "the default max(open groups, 1 + pasids, 64).", o->credit, o->open_groups,
+		     "the default (see --help).", o->credit, o->open_groups,
 		     o->open_groups, IOPF_BENCH_MAX_CREDIT);
 		return -1;
 	}
@@ -591,7 +633,7 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 
 	/* Unbinders. */
 	if (o->unbinders && o->handler == IOPF_BENCH_HANDLER_NULL) {
-		errf(err, len, "--unbinders needs --handler wq or inline; --handler null has no "
+		errf(err, len, "--unbinders needs --handler wq, inline or defer; --handler null has no "
 		     "framework to unbind from.");
 		return -1;
 	}
@@ -622,7 +664,7 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 		return -1;
 	}
 	if (o->fail_every && o->handler == IOPF_BENCH_HANDLER_NULL) {
-		errf(err, len, "--fail-every needs --handler wq or inline; --handler null has no "
+		errf(err, len, "--fail-every needs --handler wq, inline or defer; --handler null has no "
 		     "framework to fail into.");
 		return -1;
 	}
@@ -638,6 +680,51 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 			return -1;
 		}
 	}
+	/* The deferring handler (like iommufd's fault fd). */
+	if (o->handler == IOPF_BENCH_HANDLER_DEFER) {
+		if (!opt_given(o, "defer-ns"))
+			o->defer_ns = BENCH_DEFER_NS_DEFAULT;
+		if (o->unbind_scope == IOPF_BENCH_UNBIND_PASID) {
+			errf(err, len, "--handler defer does not go with --unbind-scope pasid: iommufd answers "
+			     "a PASID's held groups at its detach, which this mode does not model; use "
+			     "--unbind-scope device.");
+			return -1;
+		}
+	} else if (opt_given(o, "defer-ns")) {
+		errf(err, len, "--defer-ns needs --handler defer; the other handlers keep no group to "
+		     "answer later.");
+		return -1;
+	}
+
+	/* The driver model: a PRQ and its reporter threads only in the PRQ model. */
+	if (o->model == IOPF_BENCH_MODEL_DIRECT) {
+		static const char *const prq_only[] = { "prq-depth", "irq-cpus" };
+
+		for (unsigned int i = 0; i < 2; i++)
+			if (opt_given(o, prq_only[i])) {
+				errf(err, len, "--%s is for --model prq; with --model direct the injectors "
+				     "report themselves and there is no PRQ or reporter thread.", prq_only[i]);
+				return -1;
+			}
+	}
+	if (o->nr_iommus > o->nr_devices) {
+		errf(err, len, "--iommus %u is above --devices (%u): an IOMMU without a device has nothing "
+		     "to report; accepted: 1 to %u.", o->nr_iommus, o->nr_devices,
+		     o->nr_devices < IOPF_BENCH_MAX_IOMMUS ? o->nr_devices : IOPF_BENCH_MAX_IOMMUS);
+		return -1;
+	}
+	if (o->prq_depth & (o->prq_depth - 1)) {
+		errf(err, len, "--prq-depth %u is not a power of two (the PRQ is a ring, as VT-d's); "
+		     "accepted: 16, 32, 64, ... 65536.", o->prq_depth);
+		return -1;
+	}
+	if (o->irq_cpus.n && o->irq_cpus.n != o->nr_iommus) {
+		errf(err, len, "--irq-cpus names %u CPU%s but --iommus is %u: give one CPU per IOMMU, or "
+		     "leave --irq-cpus out for the default placement.", o->irq_cpus.n,
+		     o->irq_cpus.n == 1 ? "" : "s", o->nr_iommus);
+		return -1;
+	}
+
 	if (o->service_sleep && !o->service_ns) {
 		errf(err, len, "--service-sleep needs --service-ns N (1 to %u).", IOPF_BENCH_MAX_SERVICE_NS);
 		return -1;
@@ -915,6 +1002,22 @@ void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config
 	c->fail_every = o->fail_every;
 	c->abandon_every = o->abandon_every;
 	c->seed = o->seed;
+	/* ABI 2 */
+	c->model = o->model;
+	c->nr_iommus = o->nr_iommus;
+	c->prq_depth = o->model == IOPF_BENCH_MODEL_PRQ ? o->prq_depth : 0;
+	c->response_ns = o->response_ns;
+	c->nr_irq_cpus = o->irq_cpus.n;
+	c->irq_cpus_uptr = o->irq_cpus.n ? (uintptr_t)o->irq_cpus.cpu : 0;
+	c->defer_ns = o->handler == IOPF_BENCH_HANDLER_DEFER ? o->defer_ns : 0;
+}
+
+uint32_t opts_run_config_size(uint32_t abi_version)
+{
+	/* ABI 1 stops at __reserved3: 128 bytes, which it takes; ABI 2 adds the driver model. */
+	if (abi_version < 2)
+		return offsetof(struct iopf_bench_run_config, model);
+	return sizeof(struct iopf_bench_run_config);
 }
 
 int opts_check_module(const struct bench_opts *o, const struct iopf_bench_version *v,
@@ -925,21 +1028,45 @@ int opts_check_module(const struct bench_opts *o, const struct iopf_bench_versio
 		size_t opts_off;
 		size_t ver_off;
 		uint32_t min;
+		uint32_t abi;		/* the ABI version that has the limit */
 	} limits[] = {
-		{ "group-size", OFF(group_size), offsetof(struct iopf_bench_version, max_group_size), 1 },
-		{ "open-groups", OFF(open_groups), offsetof(struct iopf_bench_version, max_open_groups), 1 },
-		{ "credit", OFF(credit), offsetof(struct iopf_bench_version, max_credit), 0 },
-		{ "devices", OFF(nr_devices), offsetof(struct iopf_bench_version, max_devices), 1 },
-		{ "pasids", OFF(pasids), offsetof(struct iopf_bench_version, max_pasids), 0 },
-		{ "injectors", OFF(injectors), offsetof(struct iopf_bench_version, max_injectors), 1 },
-		{ "unbinders", OFF(unbinders), offsetof(struct iopf_bench_version, max_unbinders), 0 },
-		{ "service-ns", OFF(service_ns), offsetof(struct iopf_bench_version, max_service_ns), 0 },
+		{ "group-size", OFF(group_size), offsetof(struct iopf_bench_version, max_group_size), 1, 1 },
+		{ "open-groups", OFF(open_groups), offsetof(struct iopf_bench_version, max_open_groups), 1, 1 },
+		{ "credit", OFF(credit), offsetof(struct iopf_bench_version, max_credit), 0, 1 },
+		{ "devices", OFF(nr_devices), offsetof(struct iopf_bench_version, max_devices), 1, 1 },
+		{ "pasids", OFF(pasids), offsetof(struct iopf_bench_version, max_pasids), 0, 1 },
+		{ "injectors", OFF(injectors), offsetof(struct iopf_bench_version, max_injectors), 1, 1 },
+		{ "unbinders", OFF(unbinders), offsetof(struct iopf_bench_version, max_unbinders), 0, 1 },
+		{ "service-ns", OFF(service_ns), offsetof(struct iopf_bench_version, max_service_ns), 0, 1 },
+		{ "iommus", OFF(nr_iommus), offsetof(struct iopf_bench_version, max_iommus), 1, 2 },
+		{ "prq-depth", OFF(prq_depth), offsetof(struct iopf_bench_version, max_prq_depth),
+		  IOPF_BENCH_MIN_PRQ_DEPTH, 2 },
+		{ "response-ns", OFF(response_ns), offsetof(struct iopf_bench_version, max_response_ns), 0, 2 },
 	};
 
+	/*
+	 * An ABI 1 module knows nothing of the driver model: its injectors
+	 * report themselves (the direct model), one IOMMU, no busy page_response.
+	 */
+	if (v->abi_version < 2) {
+		if (o->model != IOPF_BENCH_MODEL_DIRECT) {
+			errf(err, len, "this module speaks ABI %u, which has only the direct model (the "
+			     "injectors report themselves); give --model direct or load an ABI 2 module.",
+			     v->abi_version);
+			return -1;
+		}
+		if (o->nr_iommus > 1 || o->response_ns) {
+			errf(err, len, "--%s needs a module of ABI 2 or later; this one speaks ABI %u.",
+			     o->nr_iommus > 1 ? "iommus" : "response-ns", v->abi_version);
+			return -1;
+		}
+	}
 	for (unsigned int i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		uint32_t val = *(const uint32_t *)((const char *)o + limits[i].opts_off);
 		uint32_t max = *(const uint32_t *)((const char *)v + limits[i].ver_off);
 
+		if (v->abi_version < limits[i].abi)
+			continue;
 		if (val > max) {
 			errf(err, len, "--%s %u is above this module's limit; accepted: %u to %u.",
 			     limits[i].opt, val, limits[i].min, max);
@@ -957,6 +1084,19 @@ int opts_check_module(const struct bench_opts *o, const struct iopf_bench_versio
 					      "%s%s", n ? ", " : "", e->name);
 		errf(err, len, "--handler %s is not offered by this module; accepted: %s.",
 		     enum_name(handler_names, o->handler), n ? offered : "none");
+		return -1;
+	}
+	if (v->abi_version >= 2 && !(v->models & (1u << o->model))) {
+		char offered[64];
+		size_t n = 0;
+
+		offered[0] = 0;
+		for (const struct opt_enum *e = model_names; e->name; e++)
+			if (v->models & (1u << e->value))
+				n += snprintf(offered + n, n < sizeof(offered) ? sizeof(offered) - n : 0,
+					      "%s%s", n ? ", " : "", e->name);
+		errf(err, len, "--model %s is not offered by this module; accepted: %s.",
+		     enum_name(model_names, o->model), n ? offered : "none");
 		return -1;
 	}
 	if (o->pasids && !(v->caps & IOPF_BENCH_CAP_PASID)) {
@@ -977,6 +1117,12 @@ int opts_check_module(const struct bench_opts *o, const struct iopf_bench_versio
 		if (o->cpus.cpu[i] >= v->nr_cpu_ids) {
 			errf(err, len, "--cpus: CPU %u is beyond the kernel's CPUs (0 to %u).",
 			     o->cpus.cpu[i], v->nr_cpu_ids - 1);
+			return -1;
+		}
+	for (unsigned int i = 0; i < o->irq_cpus.n && v->nr_cpu_ids; i++)
+		if (o->irq_cpus.cpu[i] >= v->nr_cpu_ids) {
+			errf(err, len, "--irq-cpus: CPU %u is beyond the kernel's CPUs (0 to %u).",
+			     o->irq_cpus.cpu[i], v->nr_cpu_ids - 1);
 			return -1;
 		}
 	return 0;

@@ -69,6 +69,12 @@ struct pct_list {
 struct bench_opts {
 	/* run config (START) */
 	uint32_t handler;		/* enum iopf_bench_handler */
+	uint32_t model;			/* enum iopf_bench_model */
+	uint32_t nr_iommus;
+	uint32_t prq_depth;		/* 0 = the module's default (2048) */
+	uint32_t response_ns;
+	struct cpu_list irq_cpus;	/* --irq-cpus; empty = the module's placement */
+	uint32_t defer_ns;		/* --handler defer only */
 	uint32_t pacing;		/* enum iopf_bench_pacing */
 	uint32_t nr_devices;
 	uint32_t pasids;
@@ -108,7 +114,8 @@ struct bench_option {
 	uint64_t def;			/* numeric/enum/flag default */
 	const char *def_str;		/* string/list default (NULL = none) */
 	const char *def_help;		/* what --help shows as the default, if not def */
-	uint64_t min, max;		/* numeric range (durations in ms) */
+	uint64_t min, max;		/* numeric range (durations in ms); OPT_CPULIST: max entries */
+	const char *entry;		/* OPT_CPULIST: what one entry is ("one injector each") */
 	const char *metavar;
 	const char *help;
 	const struct opt_enum *enums;	/* OPT_ENUM: NULL-terminated */
@@ -146,14 +153,24 @@ void pct_name(uint32_t ppm, char *buf, size_t len);
 void fmt_duration_ms(uint64_t ms, char *buf, size_t len);
 
 const char *enum_name(const struct opt_enum *e, uint32_t value);
-extern const struct opt_enum handler_names[], pacing_names[], scope_names[];
+extern const struct opt_enum handler_names[], model_names[], pacing_names[], scope_names[];
 
-/* Fill an iopf_bench_run_config from the settings (cpus points into o). */
+/* The default of --defer-ns with --handler defer: 1 ms. */
+#define BENCH_DEFER_NS_DEFAULT	1000000u
+
+/*
+ * Fill an iopf_bench_run_config from the settings (cpus and irq_cpus point
+ * into o). size is sizeof(*c) (ABI 2); opts_run_config_size() says what to
+ * send to a module of an older ABI.
+ */
 void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config *c);
+/* The run config size a module of that ABI version takes. */
+uint32_t opts_run_config_size(uint32_t abi_version);
 
 /*
  * Check the settings against what the module reported (limits, handlers,
- * caps). Returns 0; -1 with err set for a setting this module cannot do.
+ * models, caps; an ABI 1 module has none of the ABI 2 settings). Returns 0;
+ * -1 with err set for a setting this module cannot do.
  */
 int opts_check_module(const struct bench_opts *o, const struct iopf_bench_version *v,
 		      char *err, size_t errlen);

@@ -78,8 +78,45 @@ const struct iopf_bench_latency *report_latency(const struct iopf_bench_results 
 	case IOPF_BENCH_HIST_WORK: return &res->lat_work;
 	case IOPF_BENCH_HIST_UNBIND: return &res->lat_unbind;
 	case IOPF_BENCH_HIST_REBIND: return &res->lat_rebind;
+	case IOPF_BENCH_HIST_QUEUE: return &res->lat_queue;
+	case IOPF_BENCH_HIST_REPORT_LAST: return &res->lat_report_last;
+	case IOPF_BENCH_HIST_REPORT_PARTIAL: return &res->lat_report_partial;
+	case IOPF_BENCH_HIST_SEND_LAG: return &res->lat_send_lag;
 	}
 	return NULL;
+}
+
+/*
+ * The latencies of the measured window, in the order they are printed: the
+ * key at the JSON root and the row of the text table. Unbind and rebind
+ * (whole run, only with unbinders) go under "unbind".
+ */
+static const struct {
+	unsigned int h;
+	const char *json;
+	const char *label;
+} window_lats[] = {
+	{ IOPF_BENCH_HIST_RESPONSE, "latency_ns", "arrival->response" },
+	{ IOPF_BENCH_HIST_HANDLER, "handler_latency_ns", "arrival->handler" },
+	{ IOPF_BENCH_HIST_WORK, "work_latency_ns", "arrival->work start" },
+	{ IOPF_BENCH_HIST_QUEUE, "queue_latency_ns", "arrival->report" },
+	{ IOPF_BENCH_HIST_REPORT_LAST, "report_last_latency_ns", "report() last" },
+	{ IOPF_BENCH_HIST_REPORT_PARTIAL, "report_partial_latency_ns", "report() partial" },
+	{ IOPF_BENCH_HIST_SEND_LAG, "send_lag_latency_ns", "send lag" },
+};
+_Static_assert(sizeof(window_lats) / sizeof(window_lats[0]) == IOPF_BENCH_HIST_NR - 2,
+	       "every histogram but unbind and rebind is a window latency");
+
+/* The results of an ABI 1 module end before the driver model: nothing of it to show. */
+static bool has_driver_model(const struct iopf_bench_results *s)
+{
+	return s->abi_version >= 2;
+}
+
+/* Whether the results have histogram h (ABI 1 has the first five). */
+static bool has_hist(const struct iopf_bench_results *s, unsigned int h)
+{
+	return h < IOPF_BENCH_HIST_QUEUE || has_driver_model(s);
 }
 
 static const uint64_t *hist_of(const struct report *r, unsigned int h)
@@ -221,6 +258,16 @@ static struct json_object *handlers_json(uint32_t mask)
 	return a;
 }
 
+static struct json_object *models_json(uint32_t mask)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (const struct opt_enum *e = model_names; e->name; e++)
+		if (mask & (1u << e->value))
+			json_object_array_add(a, JSTR(e->name));
+	return a;
+}
+
 static struct json_object *module_json(const struct iopf_bench_version *v)
 {
 	struct json_object *m = json_object_new_object();
@@ -231,6 +278,7 @@ static struct json_object *module_json(const struct iopf_bench_version *v)
 	JADD(m, "mock_kind", JSTR(mock_kind_name(v->mock_kind)));
 	JADD(m, "caps", caps_json(v->caps));
 	JADD(m, "handlers", handlers_json(v->handlers));
+	JADD(m, "models", models_json(v->models));
 	return m;
 }
 
@@ -301,6 +349,24 @@ static uint32_t effective_credit(const struct report *r)
 	return c < IOPF_BENCH_MAX_CREDIT ? c : IOPF_BENCH_MAX_CREDIT;
 }
 
+/* The PRQ depth the module uses: its echo, else what the settings make of the default. */
+static uint32_t effective_prq_depth(const struct report *r)
+{
+	if (r->res && r->res->abi_version >= 2)
+		return r->res->prq_depth;
+	if (r->opts->model != IOPF_BENCH_MODEL_PRQ)
+		return 0;
+	return r->opts->prq_depth ? r->opts->prq_depth : IOPF_BENCH_PRQ_DEPTH_DEFAULT;
+}
+
+/* Page request group indexes: 9 bits (PCIe PRG index) in the PRQ model, 32 in the direct one. */
+static uint32_t effective_grpid_bits(const struct report *r)
+{
+	if (r->res && r->res->abi_version >= 2)
+		return r->res->grpid_bits;
+	return r->opts->model == IOPF_BENCH_MODEL_PRQ ? IOPF_BENCH_PRG_INDEX_BITS : 32;
+}
+
 /* Every effective setting, from the option table. */
 static struct json_object *config_json(const struct report *r)
 {
@@ -325,6 +391,14 @@ static struct json_object *config_json(const struct report *r)
 		JADD(c, "no_timestamps", json_object_new_boolean(s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS));
 		JADD(c, "service_sleep", json_object_new_boolean(s->run_flags & IOPF_BENCH_RUN_SERVICE_SLEEP));
 		JADD(c, "target_rate_per_s", JU64(s->target_rate_per_s));
+		if (!has_driver_model(s))
+			return c;
+		JADD(c, "model", JSTR(enum_name(model_names, s->model)));
+		JADD(c, "iommus", JU64(s->nr_iommus));
+		JADD(c, "prq_depth", JU64(s->prq_depth));
+		JADD(c, "response_ns", JU64(s->response_ns));
+		JADD(c, "defer_ns", JU64(s->defer_ns));
+		JADD(c, "grpid_bits", JU64(s->grpid_bits));
 		return c;
 	}
 	for (unsigned int i = 0; i < bench_nr_options; i++) {
@@ -369,6 +443,13 @@ static struct json_object *config_json(const struct report *r)
 	JADD(c, "injectors", JU64(r->res && r->res->nr_injectors ? r->res->nr_injectors : o->cpus.n));
 	if (o->pacing == IOPF_BENCH_PACE_CLOSED)
 		JADD(c, "rate_per_s", JU64(0));
+	JADD(c, "prq_depth", JU64(effective_prq_depth(r)));
+	JADD(c, "grpid_bits", JU64(effective_grpid_bits(r)));
+	if (r->res && r->res->abi_version >= 2) {
+		JADD(c, "iommus", JU64(r->res->nr_iommus));
+		JADD(c, "response_ns", JU64(r->res->response_ns));
+		JADD(c, "defer_ns", JU64(r->res->defer_ns));
+	}
 	return c;
 }
 
@@ -392,6 +473,42 @@ static struct json_object *error_json(const struct report *r)
 	return e;
 }
 
+/* The driver model's counters (ABI 2; whole run unless said otherwise), at the root. */
+static void driver_json(struct json_object *root, const struct iopf_bench_results *s)
+{
+	struct json_object *o;
+
+	o = json_object_new_object();
+	JADD(o, "overflows", JU64(s->prq_overflows));
+	JADD(o, "dropped", JU64(s->prq_dropped));
+	JADD(o, "dropped_last", JU64(s->prq_dropped_last));
+	JADD(o, "discards", JU64(s->prq_discards));
+	JADD(o, "max_fill", JU64(s->prq_max_fill));
+	JADD(root, "prq", o);
+	o = json_object_new_object();
+	JADD(o, "checked", JU64(s->checked_groups));
+	JADD(o, "incomplete", JU64(s->incomplete_groups));
+	JADD(o, "violations", JU64(s->viol_group));
+	JADD(root, "group_check", o);
+	o = json_object_new_object();
+	JADD(o, "groups", JU64(s->deferred_groups));
+	JADD(o, "late_answers", JU64(s->late_answers));
+	JADD(root, "deferred", o);
+	o = json_object_new_object();
+	JADD(o, "reports_by_reporters", JU64(s->reports_by_reporters));
+	JADD(o, "reports_by_others", JU64(s->reports_by_others));
+	JADD(o, "window_requests", JU64(s->reporter_requests));	/* the measured window */
+	JADD(o, "cpu_ns", JU64(s->reporter_cpu_ns));
+	JADD(o, "cpu_ns_per_request",
+	     s->reporter_requests ? JU64(s->reporter_cpu_ns / s->reporter_requests) : NULL);
+	JADD(root, "reporters", o);
+	o = json_object_new_object();
+	JADD(o, "flushes", JU64(s->detach_flushes));
+	JADD(o, "drained", JU64(s->detach_drained));
+	JADD(o, "groups_during_pasid_unbind", JU64(s->groups_during_unbind));	/* the window */
+	JADD(root, "detach", o);
+}
+
 struct json_object *report_json(const struct report *r)
 {
 	struct json_object *root = json_root(r->now), *o;
@@ -413,9 +530,9 @@ struct json_object *report_json(const struct report *r)
 		JADD(root, "rate_per_s", JU64(s->rate_per_s));
 		JADD(root, "target_rate_per_s", JU64(s->target_rate_per_s));
 		JADD(root, "group_rate_per_s", JU64(s->group_rate_per_s));
-		JADD(root, "latency_ns", lat_json(r, IOPF_BENCH_HIST_RESPONSE));
-		JADD(root, "handler_latency_ns", lat_json(r, IOPF_BENCH_HIST_HANDLER));
-		JADD(root, "work_latency_ns", lat_json(r, IOPF_BENCH_HIST_WORK));
+		for (unsigned int i = 0; i < sizeof(window_lats) / sizeof(window_lats[0]); i++)
+			if (has_hist(s, window_lats[i].h))
+				JADD(root, window_lats[i].json, lat_json(r, window_lats[i].h));
 
 		o = json_object_new_object();
 		JADD(o, "success", JU64(s->resp_success));
@@ -427,6 +544,7 @@ struct json_object *report_json(const struct report *r)
 		JADD(o, "abort", JU64(s->from_abort));
 		JADD(o, "no_handler", JU64(s->from_no_handler));
 		JADD(o, "remove", JU64(s->from_remove));
+		JADD(o, "hw", JU64(s->from_hw));
 		JADD(root, "responses_by_source", o);
 
 		JADD(root, "invariant_violations", JU64(s->violations));
@@ -434,6 +552,7 @@ struct json_object *report_json(const struct report *r)
 		JADD(o, "unexpected", JU64(s->viol_unexpected));
 		JADD(o, "late", JU64(s->viol_late));
 		JADD(o, "lost", JU64(s->viol_lost));
+		JADD(o, "group", JU64(s->viol_group));
 		JADD(root, "violations", o);
 
 		o = json_object_new_object();	/* whole run, warm-up included */
@@ -447,6 +566,9 @@ struct json_object *report_json(const struct report *r)
 		JADD(root, "restarted_groups", JU64(s->restarted_groups));
 		JADD(root, "report_errors", JU64(s->report_errors));
 		JADD(root, "stalls", JU64(s->stalls));
+
+		if (has_driver_model(s))
+			driver_json(root, s);
 
 		if (unbinders_ran(r)) {
 			o = json_object_new_object();
@@ -530,7 +652,7 @@ static void lat_row(FILE *f, const char *name, const struct iopf_bench_latency *
 	const uint64_t v[] = { l->min_ns, l->mean_ns, l->p50_ns, l->p90_ns, l->p99_ns, l->p999_ns, l->max_ns };
 	char buf[32];
 
-	fprintf(f, "  %-18s %10llu", name, U(l->count));
+	fprintf(f, "  %-20s %10llu", name, U(l->count));
 	for (unsigned int i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		if (l->count)
 			fmt_ns(v[i], buf, sizeof(buf));
@@ -582,6 +704,10 @@ static void config_text(FILE *f, const struct report *r)
 			s->nr_injectors, s->nr_unbinders,
 			s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS ? " no-timestamps" : "",
 			s->run_flags & IOPF_BENCH_RUN_SERVICE_SLEEP ? " service-sleep" : "");
+		if (has_driver_model(s))
+			fprintf(f, "        model=%s iommus=%u prq-depth=%u response-ns=%u defer-ns=%u "
+				"grpid-bits=%u\n", enum_name(model_names, s->model), s->nr_iommus,
+				s->prq_depth, s->response_ns, s->defer_ns, s->grpid_bits);
 		return;
 	}
 	for (unsigned int i = 0; i < bench_nr_options; i++) {
@@ -595,6 +721,8 @@ static void config_text(FILE *f, const struct report *r)
 		case OPT_UINT:
 			if (!strcmp(op->name, "credit"))
 				snprintf(val, sizeof(val), "%u", effective_credit(r));
+			else if (!strcmp(op->name, "prq-depth"))
+				snprintf(val, sizeof(val), "%u", effective_prq_depth(r));
 			else
 				snprintf(val, sizeof(val), "%u", *(const uint32_t *)fp);
 			break;
@@ -624,9 +752,16 @@ static void config_text(FILE *f, const struct report *r)
 		default:
 			continue;
 		}
-		/* Unbind settings only matter with unbinders; rate only in open loop. */
+		/*
+		 * Unbind settings only matter with unbinders; rate only in open
+		 * loop; the defer time only with the defer handler; the PRQ only in
+		 * the PRQ model; no IRQ CPUs means the module's placement.
+		 */
 		if ((!strncmp(op->name, "unbind-", 7) && !o->unbinders) ||
-		    (!strcmp(op->name, "rate") && o->pacing == IOPF_BENCH_PACE_CLOSED))
+		    (!strcmp(op->name, "rate") && o->pacing == IOPF_BENCH_PACE_CLOSED) ||
+		    (!strcmp(op->name, "defer-ns") && o->handler != IOPF_BENCH_HANDLER_DEFER) ||
+		    (!strcmp(op->name, "prq-depth") && o->model != IOPF_BENCH_MODEL_PRQ) ||
+		    (!strcmp(op->name, "irq-cpus") && !o->irq_cpus.n))
 			continue;
 		if (col + strlen(op->name) + strlen(val) + 2 > 100) {
 			fprintf(f, "\n       ");
@@ -635,6 +770,41 @@ static void config_text(FILE *f, const struct report *r)
 		col += fprintf(f, " %s%s%s", op->name, val[0] ? "=" : "", val);
 	}
 	fputc('\n', f);
+}
+
+/* The driver model's counters (ABI 2): PRQ, group contents, deferred answers, reporters, detach. */
+static void driver_text(FILE *f, const struct iopf_bench_results *s)
+{
+	char a[32], b[32], dfr[32];
+
+	if (s->defer_ns)
+		fmt_ns(s->defer_ns, dfr, sizeof(dfr));
+	else
+		snprintf(dfr, sizeof(dfr), "-");
+	fmt_ns(s->response_ns, a, sizeof(a));
+	fprintf(f, "driver: model %s, %u IOMMU%s, PRQ depth %u, %u-bit grpids, page_response busy %s, "
+		"defer %s\n", enum_name(model_names, s->model), s->nr_iommus, s->nr_iommus == 1 ? "" : "s",
+		s->prq_depth, s->grpid_bits, a, dfr);
+	fprintf(f, "PRQ: overflows %llu, dropped %llu (last %llu, answered by the hardware), discards %llu, "
+		"max fill %llu", U(s->prq_overflows), U(s->prq_dropped), U(s->prq_dropped_last),
+		U(s->prq_discards), U(s->prq_max_fill));
+	if (s->prq_depth)
+		fprintf(f, " of %u", s->prq_depth);
+	fputc('\n', f);
+	fprintf(f, "group contents: checked %llu, incomplete %llu (short after PRQ drops, not a "
+		"violation), violations %llu\n", U(s->checked_groups), U(s->incomplete_groups), U(s->viol_group));
+	fprintf(f, "deferred: %llu groups, %llu late answers (after remove_device: ignored by the device)\n",
+		U(s->deferred_groups), U(s->late_answers));
+	fmt_ns(s->reporter_cpu_ns, a, sizeof(a));
+	if (s->reporter_requests)
+		fmt_ns(s->reporter_cpu_ns / s->reporter_requests, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "-");
+	fprintf(f, "reporters: %llu reports by the reporter threads, %llu by others; window: %llu requests, "
+		"CPU %s, %s per request\n", U(s->reports_by_reporters), U(s->reports_by_others),
+		U(s->reporter_requests), a, b);
+	fprintf(f, "detach: %llu flushes, %llu PRQ entries drained; %llu groups sent on other streams during PASID unbinds\n",
+		U(s->detach_flushes), U(s->detach_drained), U(s->groups_during_unbind));
 }
 
 void report_text(FILE *f, const struct report *r)
@@ -675,8 +845,9 @@ void report_text(FILE *f, const struct report *r)
 	}
 	if (s->violations)
 		fprintf(f, "*** INVARIANT VIOLATED: %llu violation%s (unexpected %llu"
-			", late %llu, lost %llu) ***\n", U(s->violations),
-			U(s->violations) == 1 ? "" : "s", U(s->viol_unexpected), U(s->viol_late), U(s->viol_lost));
+			", late %llu, lost %llu, group %llu) ***\n", U(s->violations),
+			U(s->violations) == 1 ? "" : "s", U(s->viol_unexpected), U(s->viol_late), U(s->viol_lost),
+			U(s->viol_group));
 	if (s->status == IOPF_BENCH_RESULT_ERROR)
 		fprintf(f, "ERROR: the run ended on an error: %s (%s)\n", errno_name(s->error),
 			strerror(s->error < 0 ? -s->error : s->error));
@@ -696,14 +867,17 @@ void report_text(FILE *f, const struct report *r)
 	fprintf(f, "responses by code: success %llu, invalid %llu, failure %llu\n",
 		U(s->resp_success), U(s->resp_invalid), U(s->resp_failure));
 	fprintf(f, "responses by source (whole run): handler %llu, abort %llu"
-		", no handler %llu, remove_device %llu\n",
-		U(s->from_handler), U(s->from_abort), U(s->from_no_handler), U(s->from_remove));
+		", no handler %llu, remove_device %llu, hardware %llu\n",
+		U(s->from_handler), U(s->from_abort), U(s->from_no_handler), U(s->from_remove),
+		U(s->from_hw));
 	fprintf(f, "aborts %llu, report errors %llu, stalls %llu, failed groups %"
 		"llu, abandoned %llu, discarded partials %llu, restarted %llu\n",
 		U(s->aborts), U(s->report_errors), U(s->stalls), U(s->failed_groups), U(s->abandoned_groups),
 		U(s->discarded_partials), U(s->restarted_groups));
 	fprintf(f, "whole run: requests %llu, groups %llu, responses %llu\n",
 		U(s->total_requests), U(s->total_groups), U(s->total_responses));
+	if (has_driver_model(s))
+		driver_text(f, s);
 
 	if (s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS) {
 		fprintf(f, "latency: not measured (--no-timestamps)\n");
@@ -711,23 +885,23 @@ void report_text(FILE *f, const struct report *r)
 		char hdr[32];
 
 		snprintf(hdr, sizeof(hdr), "latency [%s]", clock_name(s));
-		fprintf(f, "%-20s %10s %9s %9s %9s %9s %9s %9s %9s\n", hdr, "count", "min", "mean",
+		fprintf(f, "%-22s %10s %9s %9s %9s %9s %9s %9s %9s\n", hdr, "count", "min", "mean",
 			"p50", "p90", "p99", "p99.9", "max");
-		lat_row(f, "report->response", &s->lat_response);
-		lat_row(f, "report->handler", &s->lat_handler);
-		lat_row(f, "report->work start", &s->lat_work);
+		for (unsigned int i = 0; i < sizeof(window_lats) / sizeof(window_lats[0]); i++)
+			if (has_hist(s, window_lats[i].h))
+				lat_row(f, window_lats[i].label, report_latency(s, window_lats[i].h));
 		if (unbinders_ran(r)) {
 			lat_row(f, "unbind", &s->lat_unbind);
 			lat_row(f, "rebind", &s->lat_rebind);
 		}
-		extra_pcts(f, r, "report->response", IOPF_BENCH_HIST_RESPONSE);
+		extra_pcts(f, r, window_lats[0].label, IOPF_BENCH_HIST_RESPONSE);
 	}
 	if (unbinders_ran(r))
 		fprintf(f, "unbind: %llu cycles, %llu errors (%u unbinders)\n",
 			U(s->unbind_cycles), U(s->unbind_errors), s->nr_unbinders);
 	fprintf(f, "invariant violations: %llu (unexpected %llu, late %llu"
-		", lost %llu)%s\n", U(s->violations), U(s->viol_unexpected), U(s->viol_late), U(s->viol_lost),
-		U(s->violations) ? "  <-- INVARIANT VIOLATED" : "");
+		", lost %llu, group %llu)%s\n", U(s->violations), U(s->viol_unexpected), U(s->viol_late),
+		U(s->viol_lost), U(s->viol_group), U(s->violations) ? "  <-- INVARIANT VIOLATED" : "");
 	fmt_ns(s->injector_cpu_ns, a, sizeof(a));
 	if (s->requests)
 		fmt_ns(s->injector_cpu_ns / s->requests, b, sizeof(b));
@@ -761,6 +935,9 @@ struct json_object *version_json(const struct iopf_bench_version *v, time_t now)
 	JADD(o, "unbinders", JU64(v->max_unbinders));
 	JADD(o, "service_ns", JU64(v->max_service_ns));
 	JADD(o, "nr_cpu_ids", JU64(v->nr_cpu_ids));
+	JADD(o, "iommus", JU64(v->max_iommus));
+	JADD(o, "prq_depth", JU64(v->max_prq_depth));
+	JADD(o, "response_ns", JU64(v->max_response_ns));
 	JADD(root, "limits", o);
 	o = json_object_new_object();
 	JADD(o, "sub_bits", JU64(v->hist_sub_bits));
@@ -791,11 +968,20 @@ void version_text(FILE *f, const struct iopf_bench_version *v)
 			fprintf(f, " %s", e->name);
 			any = true;
 		}
+	fprintf(f, "%s\nmodels:", any ? "" : " none");
+	any = false;
+	for (const struct opt_enum *e = model_names; e->name; e++)
+		if (v->models & (1u << e->value)) {
+			fprintf(f, " %s", e->name);
+			any = true;
+		}
 	fprintf(f, "%s\n", any ? "" : " none");
 	fprintf(f, "limits: group size %u, open groups %u, credit %u, devices %u, PASIDs %u, "
-		"injectors %u, unbinders %u, service %u ns, CPUs < %u\n",
+		"injectors %u, unbinders %u, service %u ns, CPUs < %u, IOMMUs %u, PRQ depth %u, "
+		"response %u ns\n",
 		v->max_group_size, v->max_open_groups, v->max_credit, v->max_devices, v->max_pasids,
-		v->max_injectors, v->max_unbinders, v->max_service_ns, v->nr_cpu_ids);
+		v->max_injectors, v->max_unbinders, v->max_service_ns, v->nr_cpu_ids, v->max_iommus,
+		v->max_prq_depth, v->max_response_ns);
 	fprintf(f, "histograms: %u of %u buckets (sub bits %u, max bits %u)\n", v->hist_nr,
 		v->hist_nr_buckets, v->hist_sub_bits, v->hist_max_bits);
 	if (!(v->caps & IOPF_BENCH_CAP_IOPF))

@@ -18,7 +18,7 @@
 #include "topo.h"
 
 #define BENCH_TOOL_VERSION	"1.0.0"
-#define BENCH_JSON_SCHEMA	1
+#define BENCH_JSON_SCHEMA	2	/* 2: the driver model (ABI 2): prq, group_check, deferred, reporters, detach, four latencies */
 
 struct report {
 	const char *cmd;			/* "run", "results" */

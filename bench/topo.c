@@ -194,9 +194,9 @@ int topo_parse_cpulist(const char *text, unsigned int *cpus, unsigned int max,
 	}
 	w = hwloc_bitmap_weight(b);
 	if (w < 0 || (unsigned int)w > max) {
-		errf(err, len, "'%s' names %d CPUs; at most %u (one injector each)", text, w, max);
+		errf(err, len, "'%s' names %d CPUs; at most %u", text, w, max);
 		hwloc_bitmap_free(b);
-		return -1;
+		return -2;
 	}
 	*n = 0;
 	hwloc_bitmap_foreach_begin(cpu, b)

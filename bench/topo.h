@@ -45,8 +45,9 @@ void topo_get_summary(struct topo *t, struct topo_summary *s);
 /*
  * Parse a cpulist ("0-3,6") with hwloc's list parser, after a strict syntax
  * check (hwloc's own parser skips what it does not understand). CPUs come out
- * in increasing order. No topology needed. Returns 0 or -1 with err set
- * (the message does not name the option).
+ * in increasing order. No topology needed. Returns 0, -1 with err set
+ * for a list that is not one, or -2 with err set when it names more than max
+ * CPUs (the message names neither the option nor what one CPU is for).
  */
 int topo_parse_cpulist(const char *text, unsigned int *cpus, unsigned int max,
 		       unsigned int *n, char *err, size_t errlen);

@@ -42,7 +42,7 @@
 
 #define IOPF_BENCH_DEVICE	"/dev/iopf_bench"
 #define IOPF_BENCH_TYPE		0xBE
-#define IOPF_BENCH_ABI_VERSION	1
+#define IOPF_BENCH_ABI_VERSION	2	/* 2: driver model (IOMMUs, PRQ, defer, group checks) */
 
 enum iopf_bench_op {
 	IOPF_BENCH_CMD_BASE = 1,
@@ -68,8 +68,21 @@ enum iopf_bench_op {
 #define IOPF_BENCH_MAX_DURATION_MS	(24ull * 3600 * 1000)
 #define IOPF_BENCH_MAX_WARMUP_MS	600000u
 #define IOPF_BENCH_MAX_RATE_PER_S	1000000000ull
+#define IOPF_BENCH_MAX_IOMMUS		16
+#define IOPF_BENCH_PRQ_DEPTH_DEFAULT	2048	/* VT-d: PRQ_ORDER 4, 64 KiB of 32-byte descriptors */
+#define IOPF_BENCH_MIN_PRQ_DEPTH	16
+#define IOPF_BENCH_MAX_PRQ_DEPTH	65536
+#define IOPF_BENCH_MAX_RESPONSE_NS	1000000u	/* 1 ms */
+#define IOPF_BENCH_MAX_DEFER_NS		1000000000u	/* 1 s */
+/* PCIe Page Request Group Index: 9 bits. The prq model's grpids fit in it. */
+#define IOPF_BENCH_PRG_INDEX_BITS	9
 
 /*
+ * Every latency of a request starts at its arrival: in open loop the
+ * scheduled arrival time (so a late sender adds to the latency instead of
+ * hiding it: no coordinated omission), in closed loop the moment the device
+ * sent it. SEND_LAG says how late senders were.
+ *
  * Latency histograms: log-linear, in nanoseconds.
  *   v < 2^S (S = hist_sub_bits): bucket v (exact).
  *   else: e = msb(v) - S; bucket = e * 2^S + (v >> e)
@@ -88,11 +101,17 @@ enum iopf_bench_op {
 
 /* Histograms, in the order they appear in the raw histogram dump. */
 enum iopf_bench_hist {
-	IOPF_BENCH_HIST_RESPONSE = 0,	/* last request reported -> page_response */
-	IOPF_BENCH_HIST_HANDLER,	/* last request reported -> iopf_handler entry */
-	IOPF_BENCH_HIST_WORK,		/* last request reported -> work start (wq) */
+	IOPF_BENCH_HIST_RESPONSE = 0,	/* last request arrived -> page_response */
+	IOPF_BENCH_HIST_HANDLER,	/* last request arrived -> iopf_handler entry */
+	IOPF_BENCH_HIST_WORK,		/* last request arrived -> work start (wq) */
 	IOPF_BENCH_HIST_UNBIND,		/* one unbind: stop injection .. remove_device returned */
 	IOPF_BENCH_HIST_REBIND,		/* one rebind: enable IOPF .. re-attached */
+	/* Since ABI 2 */
+	IOPF_BENCH_HIST_QUEUE,		/* request arrival -> iommu_report_device_fault entry
+					 * (prq: time in the PRQ; every request) */
+	IOPF_BENCH_HIST_REPORT_LAST,	/* iommu_report_device_fault entry -> return, last requests */
+	IOPF_BENCH_HIST_REPORT_PARTIAL,	/* the same, partial (non-last) requests */
+	IOPF_BENCH_HIST_SEND_LAG,	/* open loop: scheduled arrival -> the device sent it */
 	IOPF_BENCH_HIST_NR,
 };
 
@@ -140,6 +159,11 @@ struct iopf_bench_version {
 	__u32 hist_nr;			/* out: IOPF_BENCH_HIST_NR */
 	__u32 nr_cpu_ids;		/* out: CPU numbers are < this */
 	__u32 __reserved;		/* must be 0 */
+	/* Since ABI 2 (192 bytes) */
+	__u32 models;			/* out: bit (1 << enum iopf_bench_model) per model */
+	__u32 max_iommus;
+	__u32 max_prq_depth;
+	__u32 max_response_ns;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -149,6 +173,43 @@ enum iopf_bench_handler {
 	IOPF_BENCH_HANDLER_WQ = 1,	/* queue group->work on the iopf queue's wq, answer from the work (like SVA) */
 	IOPF_BENCH_HANDLER_INLINE = 2,	/* answer inside domain->iopf_handler */
 	IOPF_BENCH_HANDLER_NULL = 3,	/* no framework: the injector's own cost */
+	/*
+	 * Keep the group, answer it from another thread defer_ns later (like
+	 * iommufd_fault_iopf_handler with a fault fd read and answered by user
+	 * space). A device-scope unbind does not wait for held groups, so
+	 * answers can come after the device's remove_device: the lifetime case
+	 * of the 6.9 refcount. Not with unbind_scope PASID (iommufd answers a
+	 * PASID's held groups at detach, which this mode does not model).
+	 */
+	IOPF_BENCH_HANDLER_DEFER = 4,
+};
+
+/*
+ * How requests reach the framework.
+ *
+ * PRQ (the default): like VT-d (prq_event_thread), AMD-Vi (PPR log thread)
+ * and SMMUv3 (priq thread). Each mock IOMMU has its own iopf_queue and a
+ * page request queue (PRQ) of prq_depth entries; the injectors are the
+ * devices' traffic generators and only write descriptors to it; ONE
+ * reporter thread per IOMMU, on the IOMMU's IRQ CPU, drains it and calls
+ * iommu_report_device_fault(). A full PRQ overflows as VT-d's does: the
+ * overflow bit is set, every request is dropped until the reporter has
+ * emptied the queue, called iopf_queue_discard_partial() and cleared it;
+ * a dropped last request is answered SUCCESS by the "hardware" (the device
+ * retries). grpids are 9-bit PRG indexes, reused after the group's response.
+ *
+ * DIRECT: the injectors call iommu_report_device_fault() themselves, from
+ * every CPU, several into one device if there are fewer devices than
+ * injectors; grpids are 32-bit and unique per device. No hardware behaves
+ * like this: it is pure framework stress.
+ *
+ * In both, detach works as in VT-d: the mock's remove_dev_pasid and its
+ * blocking domain's attach_dev drain the device's (PASID's) PRQ entries and
+ * call iopf_queue_flush_dev(), inside the core's call (group->mutex held).
+ */
+enum iopf_bench_model {
+	IOPF_BENCH_MODEL_PRQ = 1,
+	IOPF_BENCH_MODEL_DIRECT = 2,
 };
 
 enum iopf_bench_pacing {
@@ -157,9 +218,15 @@ enum iopf_bench_pacing {
 	IOPF_BENCH_PACE_POISSON = 3,	/* open loop, exponential interarrival; rate_per_s > 0 */
 };
 
+/*
+ * The unbinder only calls the core (detach, disable IOPF); the mock drains
+ * and flushes inside the detach, as VT-d does.
+ */
 enum iopf_bench_unbind_scope {
-	IOPF_BENCH_UNBIND_DEVICE = 1,	/* stop, flush, detach RID+PASIDs, disable IOPF, re-enable, re-attach */
-	IOPF_BENCH_UNBIND_PASID = 2,	/* stop one PASID (open groups drain), flush, detach, re-attach */
+	IOPF_BENCH_UNBIND_DEVICE = 1,	/* stop the device, detach PASIDs and RID, disable IOPF,
+					 * re-enable, re-attach */
+	IOPF_BENCH_UNBIND_PASID = 2,	/* stop one PASID (open groups complete), detach it,
+					 * re-attach; the other streams go on */
 };
 
 /* flags */
@@ -173,8 +240,19 @@ enum iopf_bench_unbind_scope {
  */
 #define IOPF_BENCH_RUN_VIOLATE_DOUBLE	(1u << 2)
 #define IOPF_BENCH_RUN_VIOLATE_LOSE	(1u << 3)
+/*
+ * Deliberately broken delivery, to prove the group-content checker: every
+ * Nth partial request is not reported (PARTIAL_DROP) or reported twice
+ * (PARTIAL_DUP) while the checker is told it was reported once: the group
+ * that reaches the handler is short or has a duplicate (viol_group).
+ */
+#define IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP	(1u << 4)
+#define IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP	(1u << 5)
+#define IOPF_BENCH_RUN_VIOLATE_ANY	(IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE | \
+					 IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP | \
+					 IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)
 #define IOPF_BENCH_RUN_FLAGS_ALL	(IOPF_BENCH_RUN_NO_TIMESTAMPS | IOPF_BENCH_RUN_SERVICE_SLEEP | \
-					 IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE)
+					 IOPF_BENCH_RUN_VIOLATE_ANY)
 
 struct iopf_bench_run_config {
 	__u32 size;
@@ -190,8 +268,12 @@ struct iopf_bench_run_config {
 				 * split between its injectors: >= injectors/device. */
 	__u32 credit;		/* groups in flight (first request .. response) per
 				 * device, like a PRI credit; 0 = default
-				 * max(open_groups, 1 + pasids, 64) capped at
-				 * max_credit; must be >= open_groups and >= 1 + pasids.
+				 * max(open_groups, 1 + pasids, W) capped at
+				 * max_credit, W = 64 (direct) or, in the PRQ model,
+				 * min(64, prq_depth / (devices per IOMMU * (group_size + 1))):
+				 * the devices' requests fit their IOMMU's queue, as
+				 * system software sizes PRI allocations; must be
+				 * >= open_groups and >= 1 + pasids.
 				 * Group context (slot) s of a device uses stream
 				 * s mod (1 + pasids): 0 = RID, p = PASID p. */
 	__u32 nr_injectors;	/* 1..max_injectors; 0 = nr_cpus */
@@ -220,8 +302,26 @@ struct iopf_bench_run_config {
 	__u32 __reserved;	/* must be 0 */
 	__u32 __reserved2;	/* must be 0 */
 	/* Since 120 bytes (older callers stop above; min size stays 120): */
-	__u32 violate_every;	/* with a VIOLATE flag: break every Nth group; else 0 */
+	__u32 violate_every;	/* with a VIOLATE flag: break every Nth group (DOUBLE,
+				 * LOSE) or partial request (PARTIAL_*); else 0 */
 	__u32 __reserved3;	/* must be 0 */
+	/* Since ABI 2 (168 bytes; older callers get the defaults): */
+	__u32 model;		/* enum iopf_bench_model; 0 = PRQ */
+	__u32 nr_iommus;	/* mock IOMMUs, 0..max_iommus (0 = 1); device d is
+				 * behind IOMMU d mod nr_iommus */
+	__u32 prq_depth;	/* PRQ entries per IOMMU (PRQ model only); 0 = 2048
+				 * (VT-d's PRQ_DEPTH); else 16..65536 */
+	__u32 response_ns;	/* busy time inside the mock's page_response, under the
+				 * core's fault_param->lock (VT-d: QI descriptor submit and
+				 * wait); <= max_response_ns */
+	__aligned_u64 irq_cpus_uptr;	/* __u32[nr_irq_cpus]: IOMMU i's reporter thread
+					 * runs on irq_cpus[i] (its "IRQ CPU") */
+	__u32 nr_irq_cpus;	/* 0 = IOMMU i on the (i+1)-th online CPU from the
+				 * last; else == nr_iommus. PRQ model only */
+	__u32 defer_ns;		/* handler DEFER: answer this long after the handler;
+				 * > 0 with DEFER, 0 otherwise */
+	__u32 __reserved4;	/* must be 0 */
+	__u32 __reserved5;	/* must be 0 */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -391,6 +491,54 @@ struct iopf_bench_results {
 
 	__u32 clock;			/* enum iopf_bench_clock of the group timestamps */
 	__u32 __reserved;		/* out: 0 */
+
+	/* Since ABI 2: the driver model. */
+	__u32 model;			/* out: effective config, echoed */
+	__u32 nr_iommus;
+	__u32 prq_depth;		/* 0 in the direct model */
+	__u32 response_ns;
+	__u32 defer_ns;
+	__u32 grpid_bits;		/* 9 (PRQ model) or 32 (direct) */
+	/* PRQ (whole run) */
+	__aligned_u64 prq_overflows;		/* times a PRQ overflowed (overflow bit set) */
+	__aligned_u64 prq_dropped;		/* requests dropped by the "hardware" (queue full
+						 * or overflow bit set) */
+	__aligned_u64 prq_dropped_last;		/* of which last requests: answered SUCCESS by the
+						 * hardware (from_hw) */
+	__aligned_u64 prq_discards;		/* iopf_queue_discard_partial() calls (overflow
+						 * recovery) */
+	__aligned_u64 prq_max_fill;		/* most entries a PRQ held */
+	__aligned_u64 from_hw;			/* responses by the hardware to dropped last requests */
+	/* Group contents (whole run) */
+	__aligned_u64 checked_groups;		/* groups whose contents were checked */
+	__aligned_u64 incomplete_groups;	/* short groups whose missing requests were dropped
+						 * by the hardware or discarded after an overflow,
+						 * as the driver does (not a violation) */
+	__aligned_u64 viol_group;		/* groups with a foreign, duplicate or missing
+						 * request: counted in violations */
+	/* Deferred answers (whole run) */
+	__aligned_u64 deferred_groups;		/* groups the DEFER handler kept */
+	__aligned_u64 late_answers;		/* kept groups answered after remove_device had
+						 * answered them INVALID: the device ignores them
+						 * (PCIe: unexpected PRG index). Not a violation. */
+	/* Who reported (whole run): the PRQ model's one-reporter rule. */
+	__aligned_u64 reports_by_reporters;	/* iommu_report_device_fault() calls by the
+						 * IOMMUs' reporter threads */
+	__aligned_u64 reports_by_others;	/* ... by any other thread (direct model) */
+	/* The measured window */
+	__aligned_u64 reporter_requests;	/* requests the reporters reported in the window */
+	__aligned_u64 reporter_cpu_ns;		/* their CPU time in the window */
+	/* Detach (whole run) */
+	__aligned_u64 detach_flushes;		/* drain + iopf_queue_flush_dev() done inside the
+						 * mock's remove_dev_pasid / blocked attach_dev */
+	__aligned_u64 detach_drained;		/* PRQ entries those drains waited for */
+	__aligned_u64 groups_during_unbind;	/* window: groups a device sent on its other
+						 * streams while one of its PASIDs was being
+						 * unbound (PASID scope) */
+	struct iopf_bench_latency lat_queue;		/* IOPF_BENCH_HIST_QUEUE */
+	struct iopf_bench_latency lat_report_last;	/* IOPF_BENCH_HIST_REPORT_LAST */
+	struct iopf_bench_latency lat_report_partial;	/* IOPF_BENCH_HIST_REPORT_PARTIAL */
+	struct iopf_bench_latency lat_send_lag;		/* IOPF_BENCH_HIST_SEND_LAG */
 };
 
 /* ------------------------------------------------------------------------ */

@@ -2,10 +2,13 @@
 /*
  * iopf_bench injector and unbinder threads.
  *
- * An injector is a kthread bound to one CPU. It owns lanes: a lane is its
- * share of one device's slots (group contexts), so every partial request
- * and the last request of a group come from one thread, and a device's
- * open groups interleave (the framework's partial list really holds them).
+ * An injector is a kthread bound to one CPU: the traffic generator of the
+ * devices it owns lanes on. A lane is its share of one device's slots
+ * (group contexts), so every partial request and the last request of a
+ * group come from one thread, and a device's open groups interleave (the
+ * framework's partial list really holds them). In the PRQ model a request
+ * goes into the device's IOMMU's page request queue, and that IOMMU's
+ * reporter reports it; in the direct model the injector reports it.
  *
  * An unbinder cycles a device (or a PASID) through the framework's unbind
  * order while the injectors run, and checks that every group was answered
@@ -33,7 +36,7 @@ static bool iopf_pasid_gate(struct iopf_run *run)
 	return run->cfg.nr_unbinders && run->cfg.unbind_scope == IOPF_BENCH_UNBIND_PASID;
 }
 
-static u32 iopf_slot_grpid(struct iopf_mdev *mdev, u32 idx)
+static u32 iopf_slot_tag(struct iopf_mdev *mdev, u32 idx)
 {
 	return idx + (mdev->slots[idx].gen << mdev->slot_shift);
 }
@@ -45,53 +48,68 @@ static void iopf_stream_group_done(struct iopf_stream *stream)
 }
 
 /*
- * Report the next request of the group in slot idx. evt is the caller's
- * scratch event: type and perm are set once, every other field here.
+ * The device sends the next request of the group in slot idx: into its
+ * IOMMU's PRQ (PRQ model; a full queue drops it, and a dropped last request
+ * is answered by the hardware) or straight to the framework (direct).
+ * stamp is the request's arrival (run clock).
  */
-static __always_inline void iopf_send(struct iopf_lane *lane, struct iopf_fault *evt, u32 idx,
-		      bool last, bool measured)
+static __always_inline void iopf_inj_send(struct iopf_lane *lane, u32 idx, bool last,
+					  bool measured, u64 stamp)
 {
 	struct iopf_mdev *mdev = lane->mdev;
 	struct iopf_run *run = mdev->run;
 	struct iopf_slot *slot = &mdev->slots[idx];
-	struct iopf_stream *stream = &mdev->streams[slot->stream];
 	struct iopf_inj_stats *st = &lane->inj->st;
-	struct iommu_fault_page_request *prm = &evt->fault.prm;
-	u32 grpid = iopf_slot_grpid(mdev, idx);
-	int rc;
+	u32 tag = iopf_slot_tag(mdev, idx);
+	struct iopf_prq_desc d = {
+		.mdev = mdev,
+		.stamp = stamp,
+		.tag = tag,
+		.index = slot->sent,
+		.stream = slot->stream,
+		.flags = (last ? IOPF_DESC_LAST : 0) | (measured ? IOPF_DESC_MEASURED : 0),
+	};
 
-	prm->grpid = grpid;
-	prm->addr = ((u64)idx * IOPF_BENCH_MAX_GROUP_SIZE + slot->sent) << PAGE_SHIFT;
-	if (stream->pasid != IOMMU_NO_PASID) {
-		prm->flags = IOMMU_FAULT_PAGE_REQUEST_PASID_VALID |
-			     IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID;
-		prm->pasid = stream->pasid;
+	/* Before the report: the answer may come from inside it. */
+	if (last)
+		atomic64_set(&slot->word, IOPF_SLOT_WORD(tag, IOPF_SLOT_OUTSTANDING));
+	if (run->prq) {
+		if (unlikely(!iopf_prq_push(mdev->mock, &d))) {
+			slot->hw_dropped = true;
+			if (last) {
+				/* The hardware answers a dropped last request itself. */
+				struct iopf_fault evt = {};
+
+				evt.fault.prm.flags = IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
+				evt.fault.prm.grpid = tag & mdev->grpid_mask;
+				evt.fault.prm.addr = iopf_req_addr(tag, d.index);
+				if (mdev->streams[slot->stream].pasid != IOMMU_NO_PASID) {
+					evt.fault.prm.flags |= IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
+					evt.fault.prm.pasid = mdev->streams[slot->stream].pasid;
+				}
+				evt.fault.prm.private_data[0] = stamp;
+				evt.fault.prm.private_data[1] =
+					run->cookie | (measured ? IOPF_PRIV_MEASURED : 0);
+				iopf_record_response(mdev, &evt, evt.fault.prm.pasid,
+						     evt.fault.prm.grpid, IOMMU_PAGE_RESP_SUCCESS,
+						     IOPF_SRC_HW);
+			}
+		}
 	} else {
-		prm->flags = 0;
-		prm->pasid = 0;
+		iopf_deliver(mdev, &d, false);
 	}
-	if (last) {
-		/* Only a group's last request carries the cookie and timestamp. */
-		prm->flags |= IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
-		prm->private_data[1] = run->cookie | (measured ? IOPF_PRIV_MEASURED : 0);
-		prm->private_data[0] = run->timestamps ? iopf_clock(run) : 0;
-		/* Before the report: the answer may come from inside it. */
-		atomic64_set(&slot->word, IOPF_SLOT_WORD(grpid, IOPF_SLOT_OUTSTANDING));
-	}
-	if (likely(run->hops->framework))
-		rc = iommu_report_device_fault(mdev->dev, evt);
-	else
-		rc = iopf_null_report(mdev, evt);
 	slot->sent++;
 	st->total_requests++;
 	if (last)
 		st->total_groups++;
-	if (rc)
-		st->report_errors++;
 	if (measured) {
 		st->requests++;	/* partial requests = requests - groups */
-		if (last)
+		if (last) {
 			st->groups++;
+			if (atomic_read(&mdev->pasid_unbinding) &&
+			    !READ_ONCE(mdev->streams[slot->stream].stopping))
+				st->groups_during_unbind++;
+		}
 	}
 }
 
@@ -112,11 +130,12 @@ static void iopf_lane_restart(struct iopf_lane *lane)
 			st->discarded_partials += slot->sent;
 			st->restarted_groups++;
 		}
-		slot->gen++;	/* fresh grpid */
+		slot->gen++;	/* a new incarnation (same grpid in the PRQ model) */
 		slot->sent = 0;
+		slot->hw_dropped = false;
 		slot->dev_gen = mdev->cycle_gen;
 		atomic64_set(&slot->word,
-			     IOPF_SLOT_WORD(iopf_slot_grpid(mdev, idx), IOPF_SLOT_OPEN));
+			     IOPF_SLOT_WORD(iopf_slot_tag(mdev, idx), IOPF_SLOT_OPEN));
 	}
 	lane->seen_gen = mdev->cycle_gen;
 }
@@ -159,11 +178,16 @@ static __always_inline int iopf_lane_open(struct iopf_lane *lane)
 				continue;
 			}
 		}
+		/*
+		 * Reused only after its response (ANSWERED), as a device must:
+		 * the framework matches partials by grpid alone.
+		 */
 		slot->gen++;
 		slot->sent = 0;
+		slot->hw_dropped = false;
 		slot->dev_gen = mdev->cycle_gen;
 		atomic64_set(&slot->word,
-			     IOPF_SLOT_WORD(iopf_slot_grpid(mdev, idx), IOPF_SLOT_OPEN));
+			     IOPF_SLOT_WORD(iopf_slot_tag(mdev, idx), IOPF_SLOT_OPEN));
 		lane->ring[lane->nopen++] = idx;
 		return IOPF_OPENED;
 	}
@@ -180,7 +204,7 @@ static int iopf_lane_step(struct iopf_lane *lane, bool measured, unsigned int ma
 {
 	struct iopf_mdev *mdev = lane->mdev;
 	struct iopf_run *run = mdev->run;
-	struct iopf_fault evt;
+	bool open_loop = run->cfg.pacing != IOPF_BENCH_PACE_CLOSED;
 	unsigned int sent = 0;
 	int open = IOPF_OPENED;
 
@@ -193,9 +217,6 @@ static int iopf_lane_step(struct iopf_lane *lane, bool measured, unsigned int ma
 	}
 	if (unlikely(lane->seen_gen != mdev->cycle_gen))
 		iopf_lane_restart(lane);
-	memset(&evt, 0, sizeof(evt));
-	evt.fault.type = IOMMU_FAULT_PAGE_REQ;
-	evt.fault.prm.perm = IOMMU_FAULT_PERM_READ;
 	while (sent < max) {
 		u32 pos, idx;
 		bool last;
@@ -208,7 +229,9 @@ static int iopf_lane_step(struct iopf_lane *lane, bool measured, unsigned int ma
 		pos = lane->ring_pos;
 		idx = lane->ring[pos];
 		last = mdev->slots[idx].sent + 1 >= run->cfg.group_size;
-		iopf_send(lane, &evt, idx, last, measured);
+		iopf_inj_send(lane, idx, last, measured,
+			      open_loop ? lane->inj->arrival :
+			      run->timestamps ? iopf_clock(run) : 0);
 		sent++;
 		if (last) {
 			lane->ring[pos] = lane->ring[--lane->nopen];
@@ -300,15 +323,17 @@ static void iopf_idle(void)
 	__set_current_state(TASK_RUNNING);
 }
 
-/* Open-loop wait for the next arrival: sleep if it is far, else spin. */
-static void iopf_wait_until(u64 next, u64 now)
+/* Open-loop wait for the next arrival (run clock): sleep if it is far, else spin. */
+static void iopf_wait_until(struct iopf_run *run, u64 next, u64 now)
 {
-	if (next - now > 20 * NSEC_PER_USEC) {
-		ktime_t t = ns_to_ktime(next);
+	u64 ns = iopf_delta_ns(run, now, next);
+
+	if (ns > 20 * NSEC_PER_USEC) {
+		ktime_t t = ns_to_ktime(ns - 5 * NSEC_PER_USEC);
 
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!kthread_should_stop())
-			schedule_hrtimeout_range(&t, 5 * NSEC_PER_USEC, HRTIMER_MODE_ABS);
+			schedule_hrtimeout_range(&t, 5 * NSEC_PER_USEC, HRTIMER_MODE_REL);
 		__set_current_state(TASK_RUNNING);
 	} else {
 		cpu_relax();
@@ -332,7 +357,7 @@ static u32 iopf_log2_q16(u32 x)
 	return r;
 }
 
-/* Next interarrival, ns << 16: constant, or exponential with the same mean. */
+/* Next interarrival, run clock << 16: constant, or exponential with the same mean. */
 static u64 iopf_interarrival(struct iopf_injector *inj)
 {
 	struct iopf_run *run = inj->run;
@@ -352,13 +377,14 @@ static int iopf_injector_fn(void *arg)
 	struct iopf_injector *inj = arg;
 	struct iopf_run *run = inj->run;
 	bool open_loop = run->cfg.pacing != IOPF_BENCH_PACE_CLOSED;
-	u64 next_fp = (u64)ktime_get_ns() << 16;
+	u64 next_fp = iopf_clock(run) << 16;
 	bool stalled = false;
 
 	while (!kthread_should_stop()) {
 		int phase = READ_ONCE(run->phase);
 		bool measured = phase == IOPF_BENCH_PHASE_MEASURE;
 		unsigned int n, tries, sent = 0, down = 0;
+		u64 now = 0;
 
 		cond_resched();
 		if (phase >= IOPF_BENCH_PHASE_STOPPING || inj->quota_done) {
@@ -366,10 +392,15 @@ static int iopf_injector_fn(void *arg)
 			continue;
 		}
 		if (open_loop) {
-			u64 now = ktime_get_ns();
-
-			if (now < next_fp >> 16) {
-				iopf_wait_until(next_fp >> 16, now);
+			/*
+			 * Every request of the open loop arrives at its scheduled
+			 * time, and its latencies count from there, however late
+			 * this thread gets round to sending it.
+			 */
+			now = iopf_clock(run);
+			inj->arrival = next_fp >> 16;
+			if (now < inj->arrival) {
+				iopf_wait_until(run, inj->arrival, now);
 				continue;
 			}
 		}
@@ -401,6 +432,13 @@ static int iopf_injector_fn(void *arg)
 			continue;
 		}
 		if (open_loop) {
+			if (measured && run->timestamps) {
+				struct iopf_pcpu *pc = iopf_pcpu_get(run);
+
+				iopf_hist_add(&pc->hist[IOPF_PC_SEND_LAG],
+					      iopf_delta_ns(run, inj->arrival, now));
+				iopf_pcpu_put();
+			}
 			for (n = 0; n < sent; n++)
 				next_fp += iopf_interarrival(inj);
 			stalled = false;
@@ -419,7 +457,12 @@ static int iopf_injector_fn(void *arg)
 /* ------------------------------------------------------------------------ */
 /* Unbinders */
 
-/* framework.md section 4, device scope: every stream of the device goes. */
+/*
+ * Device scope: the device driver stops the device (the rwsem: no new
+ * request from it), then unbinds through the core only: detach every PASID
+ * and the RID (the mock drains and flushes inside), disable IOPF
+ * (remove_device), check; then re-enable and re-attach.
+ */
 static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 {
 	struct iopf_run *run = ub->run;
@@ -432,7 +475,7 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 		up_write(&mdev->rwsem);
 		return;
 	}
-	iopf_mdev_quiesce(mdev);		/* 2-5. flush, detach, remove_device, check */
+	iopf_mdev_quiesce(mdev);		/* detach (drain, flush), remove_device, check */
 	t1 = ktime_get_ns();
 	WRITE_ONCE(mdev->removed, false);
 	rc = iopf_mdev_enable_attach(mdev);	/* re-enable IOPF, re-attach */
@@ -451,9 +494,12 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 }
 
 /*
- * PASID scope: the PASID stops (no new group; its open groups complete,
- * like a device finishing its page request groups before a PASID stop),
- * flush, detach; nothing of it may be outstanding; then re-attach.
+ * PASID scope: the device driver stops the PASID (no new group; its open
+ * groups complete, like a device finishing its page request groups before
+ * a PASID stop), then iommu_detach_device_pasid(), in which the mock drains
+ * the PASID's queued requests and flushes the iopf workqueue under the
+ * group's mutex; nothing of it may be outstanding; then re-attach. The
+ * device's other PASIDs and its RID go on sending throughout.
  */
 static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *stream)
 {
@@ -465,21 +511,23 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 	if (!stream->attached)
 		return;		/* retired after a failed re-attach */
 	t0 = ktime_get_ns();
+	atomic_inc(&mdev->pasid_unbinding);
 	WRITE_ONCE(stream->stopping, true);
 	smp_mb();	/* pairs with smp_mb__after_atomic() in iopf_lane_open() */
 	wait_event_interruptible(stream->drain_wq,
 				 !atomic_read(&stream->nopen) || kthread_should_stop());
 	if (atomic_read(&stream->nopen)) {	/* the run is ending */
 		WRITE_ONCE(stream->stopping, false);
+		atomic_dec(&mdev->pasid_unbinding);
 		return;
 	}
-	iopf_queue_flush_dev(mdev->dev);
-	iopf_stream_detach(stream);
+	iopf_stream_detach(stream);		/* drain + flush inside (mock) */
 	WRITE_ONCE(stream->gone, true);
 	iopf_check_lost(mdev, stream - mdev->streams);
 	t1 = ktime_get_ns();
 	WRITE_ONCE(stream->gone, false);
 	rc = iopf_stream_attach(stream);
+	atomic_dec(&mdev->pasid_unbinding);
 	if (rc) {
 		ub->errors++;
 		iopf_run_fail(run, rc, "PASID re-attach");
@@ -656,6 +704,9 @@ void iopf_threads_wake(struct iopf_run *run)
 {
 	u32 i;
 
+	for (i = 0; i < run->cfg.nr_iommus; i++)
+		if (run->mocks[i].reporter)
+			wake_up_process(run->mocks[i].reporter);
 	for (i = 0; i < run->cfg.nr_injectors; i++)
 		wake_up_process(run->inj[i].task);
 	for (i = 0; run->unb && i < run->cfg.nr_unbinders; i++)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * iopf_bench internals: the run, the mock IOMMU and its devices, injector
- * and unbinder threads, per-CPU statistics. See README.md for the design.
+ * iopf_bench internals: the run, the mock IOMMUs with their page request
+ * queues, the devices, injector, reporter, unbinder and defer threads,
+ * per-CPU statistics. See README.md for the design.
  */
 #ifndef IOPF_BENCH_INT_H
 #define IOPF_BENCH_INT_H
@@ -15,6 +16,7 @@
 #include <linux/prandom.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 
 #ifdef CONFIG_X86_TSC
@@ -28,9 +30,12 @@
 #endif
 
 /*
- * From drivers/iommu/iommu-priv.h (6.12), exported in IOMMUFD_INTERNAL: a
- * plain iommu_attach_group() stores no attach handle, and the IOPF core
- * finds a fault's handler through the handle.
+ * The RID's fault handler is found through an attach handle, and 6.12 has
+ * no public way to attach a group with one: iommu_attach_group_handle() is
+ * declared in drivers/iommu/iommu-priv.h, which a module cannot include,
+ * and exported in namespace IOMMUFD_INTERNAL for iommufd. These two
+ * prototypes are that header's (6.12); the PASIDs use the public
+ * iommu_attach_device_pasid().
  */
 int iommu_attach_group_handle(struct iommu_domain *domain,
 			      struct iommu_group *group,
@@ -38,9 +43,16 @@ int iommu_attach_group_handle(struct iommu_domain *domain,
 void iommu_detach_group_handle(struct iommu_domain *domain,
 			       struct iommu_group *group);
 
-/* A refused command: one rate-limited line naming the op and the field. */
-#define iopf_reject(op, fmt, ...) \
-	pr_warn_ratelimited("%s: " fmt "\n", op, ##__VA_ARGS__)
+/*
+ * A refused command: one rate-limited line per call site naming the op and
+ * the field; evaluates to err, so that the caller writes
+ * "return iopf_refuse(-EINVAL, ...)".
+ */
+#define iopf_refuse(err, op, fmt, ...)                                   \
+	({                                                               \
+		pr_warn_ratelimited("%s: " fmt "\n", op, ##__VA_ARGS__); \
+		(err);                                                   \
+	})
 
 /* ------------------------------------------------------------------------ */
 /* Histograms (hist.c): log-linear, layout in iopf_bench.h. */
@@ -84,63 +96,120 @@ enum iopf_src {
 	IOPF_SRC_ABORT,		/* the core's abort path (FAILURE) */
 	IOPF_SRC_NO_HANDLER,	/* the core found no handle (INVALID) */
 	IOPF_SRC_REMOVE,	/* iopf_queue_remove_device (INVALID) */
+	IOPF_SRC_HW,		/* the "hardware" answered a last request it dropped (PRQ overflow) */
 	IOPF_SRC_NR,
 };
 
+/* The per-CPU histograms: the group timestamps and the report path. */
+enum {
+	IOPF_PC_RESPONSE,
+	IOPF_PC_HANDLER,
+	IOPF_PC_WORK,
+	IOPF_PC_QUEUE,
+	IOPF_PC_REPORT_LAST,
+	IOPF_PC_REPORT_PARTIAL,
+	IOPF_PC_SEND_LAG,
+	IOPF_PC_NR,
+};
+
 /*
- * Per-CPU statistics of the response side and the handlers. Updated with
- * preemption disabled by whichever thread runs there (worker, injector,
- * unbinder); summed only when read.
+ * Per-CPU statistics, updated with preemption disabled by whichever thread
+ * runs there (reporter, worker, injector, unbinder, defer); summed on read.
  */
 struct iopf_counters {
 	/* measured window */
 	u64 responses;
 	u64 resp_code[3];	/* enum iommu_page_response_code */
+	u64 reporter_requests;	/* requests reported by reporter threads */
+	/* whole run */
+	u64 report_errors;	/* iommu_report_device_fault() returned an error */
 	/* whole run */
 	u64 total_responses;
 	u64 from[IOPF_SRC_NR];
-	u64 handled;		/* groups that entered the handler (fail/abandon_every) */
+	u64 handled;		/* groups that entered the handler (fail/abandon/violate_every) */
+	u64 delivered_partials;	/* partial requests delivered (violate_every of PARTIAL_*) */
 	u64 failed_groups;
 	u64 abandoned_groups;
+	u64 deferred_groups;
+	u64 late_answers;
+	u64 checked_groups;
+	u64 incomplete_groups;
+	u64 reports_by_reporters;
+	u64 reports_by_others;
+	u64 detach_flushes;
+	u64 detach_drained;
 	u64 viol_unexpected;
 	u64 viol_late;
 	u64 viol_lost;
+	u64 viol_group;
 };
 
 struct iopf_pcpu {
 	struct iopf_counters c;
-	struct iopf_hist hist[IOPF_BENCH_HIST_WORK + 1];	/* RESPONSE, HANDLER, WORK */
+	struct iopf_hist hist[IOPF_PC_NR];
 };
 
 /* ------------------------------------------------------------------------ */
 /*
- * A slot is one group context of a device: grpid = index + (gen << shift),
- * so the grpid of a response finds its slot and a stale or doubled
- * response does not match the slot's current word.
+ * A slot is one group context of a device. Its tag = index + (gen << shift)
+ * names one incarnation of it: the grpid sent to the framework is the tag
+ * (direct model) or only the index, a 9-bit PRG index (PRQ model), and
+ * every request's address carries the tag and the request's index in the
+ * group, so that a response and every fault of a group can be traced back.
  */
 enum {
 	IOPF_SLOT_IDLE = 0,
 	IOPF_SLOT_OPEN,		/* partial requests being sent */
 	IOPF_SLOT_OUTSTANDING,	/* last request sent, not answered */
 	IOPF_SLOT_ANSWERED,	/* answered, not yet reused by its injector */
+	IOPF_SLOT_KEPT,		/* taken off the framework's pending list by the DEFER
+				 * handler (iopf_group_dequeue): it alone answers it */
 };
-#define IOPF_SLOT_WORD(grpid, state) (((u64)(grpid) << 32) | (state))
+#define IOPF_SLOT_WORD(tag, state) (((u64)(tag) << 32) | (state))
 #define IOPF_SLOT_STATE(w) ((u32)(w) & 0xff)
-#define IOPF_SLOT_GRPID(w) ((u32)((w) >> 32))
+#define IOPF_SLOT_TAG(w) ((u32)((w) >> 32))
+
+/* A request's address: (tag << 9 | index in group) pages. */
+#define IOPF_ADDR_INDEX_BITS 9
+static inline u64 iopf_req_addr(u32 tag, u32 index)
+{
+	return (((u64)tag << IOPF_ADDR_INDEX_BITS) | index) << PAGE_SHIFT;
+}
+
+static inline u32 iopf_addr_tag(u64 addr)
+{
+	return (u32)(addr >> (PAGE_SHIFT + IOPF_ADDR_INDEX_BITS));
+}
+
+static inline u32 iopf_addr_index(u64 addr)
+{
+	return (addr >> PAGE_SHIFT) & ((1u << IOPF_ADDR_INDEX_BITS) - 1);
+}
 
 /* private_data[1] of every request: the run's cookie | measured bit */
 #define IOPF_PRIV_MEASURED 1ull
 
-struct iopf_lane;
+struct iopf_injector;
 
 struct iopf_slot {
 	atomic64_t word;	/* OUTSTANDING -> ANSWERED by the responder (cmpxchg) */
-	/* owned by the lane's injector */
+	/* owned by the lane's injector (the device side) */
 	u32 gen;
-	u32 sent;		/* requests reported in the current group */
+	u32 sent;		/* requests sent in the current group */
 	u32 dev_gen;		/* device cycle generation when the group (re)started */
 	u16 stream;
+	bool hw_dropped;	/* the PRQ dropped one of this group's requests */
 	struct iopf_injector *inj;	/* the owner, woken by responses */
+	/*
+	 * Owned by the thread that delivers to the framework (the IOMMU's
+	 * reporter, or the injector in the direct model): what the group that
+	 * reaches the handler must hold. Read by the checker, which runs after
+	 * the last request was delivered.
+	 */
+	u32 rep_tag;		/* the incarnation these counts are for */
+	u16 rep_count;		/* requests delivered since its start or a discard */
+	bool rep_lost;		/* some were discarded (overflow recovery) */
+	bool rep_done;		/* its last request was delivered */
 } ____cacheline_aligned_in_smp;
 
 struct iopf_mdev;
@@ -174,9 +243,11 @@ struct iopf_mdev {
 	bool iopf_enabled;
 	bool removed;		/* remove_device returned, not re-enabled yet */
 	bool dead;		/* a rebind failed: no more injection */
+	atomic_t pasid_unbinding;	/* PASIDs of it being unbound right now */
+	u32 remove_gen;		/* bumped before every remove_device */
 	struct task_struct *remover;	/* thread inside iommu_dev_disable_feature */
 
-	/* report under read (trylock), device-scope unbind under write */
+	/* the device's traffic under read (trylock), device-scope unbind under write */
 	struct rw_semaphore rwsem;
 	u32 cycle_gen;		/* bumped under write by every device cycle */
 
@@ -185,6 +256,7 @@ struct iopf_mdev {
 
 	u32 nslots;
 	u32 slot_shift;
+	u32 grpid_mask;		/* tag -> grpid: ~0 (direct) or the index bits (PRQ) */
 	struct iopf_slot *slots;
 };
 
@@ -208,12 +280,28 @@ struct iopf_inj_stats {
 	u64 groups;
 	u64 report_errors;
 	u64 stalls;
+	u64 groups_during_unbind;
 	/* whole run */
 	u64 total_requests;
 	u64 total_groups;
 	u64 discarded_partials;
 	u64 restarted_groups;
 };
+
+/*
+ * One PRQ descriptor: what the device sent, as a VT-d page request
+ * descriptor carries it (requester, PASID, group index, last, address).
+ */
+struct iopf_prq_desc {
+	struct iopf_mdev *mdev;
+	u64 stamp;		/* arrival, run clock */
+	u32 tag;
+	u16 index;		/* request index within its group */
+	u8 stream;
+	u8 flags;
+};
+#define IOPF_DESC_LAST		1
+#define IOPF_DESC_MEASURED	2
 
 struct iopf_injector {
 	struct iopf_run *run;
@@ -228,6 +316,7 @@ struct iopf_injector {
 	bool quota_done;
 	bool stopped;
 	int sleeping;		/* waiting for a response (responder wakes it) */
+	u64 arrival;		/* open loop: this request's scheduled arrival (run clock) */
 	u64 cpu_window_start;
 	u64 cpu_ns;
 	struct iopf_inj_stats st;
@@ -247,18 +336,17 @@ struct iopf_unbinder {
 
 /*
  * The handler variants: one ops table each (locktorture style). With
- * framework set, the injector reports through iommu_report_device_fault()
- * and the core calls handle(); without, it calls iopf_null_report().
+ * framework set, requests go through iommu_report_device_fault() and the
+ * core calls handle(); without, the delivering thread calls the null sink.
  */
 struct iopf_handler_ops {
 	const char *name;
 	bool framework;		/* needs the mock IOMMU and the IOPF framework */
 	/* domain->iopf_handler's variant part; NULL without the framework */
 	int (*handle)(struct iopf_group *group);
-	/* the work that answers a group; NULL if the variant answers inline */
-	void (*work)(struct work_struct *work);
 };
 
+/* One mock IOMMU: ops, iopf_queue, PRQ and its reporter thread. */
 struct iopf_mock {
 	struct iommu_ops ops;		/* a heap copy: owner NULL, see mock.c */
 	struct iommu_device iommu;
@@ -267,7 +355,50 @@ struct iopf_mock {
 	struct iopf_queue *queue;
 	bool sysfs_added;
 	bool registered;
-	struct iopf_mdev *probing;	/* the device being added */
+	struct iopf_run *run;
+	u32 index;
+	struct iopf_mdev **mdevs;	/* the devices behind it */
+	u32 nmdevs;
+
+	/* PRQ (PRQ model): producers are the devices, the consumer the reporter */
+	struct iopf_prq_desc *prq;
+	u32 depth;			/* a power of two */
+	raw_spinlock_t prq_lock;	/* the producers, and the overflow bit */
+	u32 tail;			/* written under prq_lock, release */
+	u32 head;			/* written by the reporter only, release */
+	bool pro;			/* overflow: drop everything until cleared */
+	u64 overflows, dropped, dropped_last, max_fill;	/* under prq_lock */
+	u64 discards;			/* the reporter's */
+	unsigned int irq_cpu;
+	struct task_struct *reporter;
+	int reporter_sleeping;
+	wait_queue_head_t drain_wq;	/* head moved: VT-d's prq_complete */
+	u64 cpu_window_start, cpu_ns;
+};
+
+/*
+ * The DEFER handler's groups, answered in order (constant delay). Their
+ * number is not bounded by the credit: a group that remove_device answered
+ * stays kept until its time comes, while its slot carries new groups.
+ */
+struct iopf_defer_ent {
+	struct list_head node;
+	struct iopf_group *group;
+	struct iopf_mdev *mdev;
+	u64 due_ns;			/* ktime */
+	u32 remove_gen;			/* the device's when the group was kept */
+};
+
+struct iopf_defer {
+	spinlock_t lock;
+	struct list_head list;		/* under lock, oldest first */
+	bool answering;			/* the thread holds an entry out of the list */
+	bool flush;			/* answer everything now (the run is ending) */
+	struct task_struct *task;
+	int sleeping;
+	wait_queue_head_t idle_wq;
+	/* the entry being answered, for the mock's page_response */
+	u32 cur_remove_gen;
 };
 
 struct iopf_run {
@@ -275,17 +406,20 @@ struct iopf_run {
 	u64 cookie;
 	struct iopf_bench_run_config cfg;	/* validated, defaults filled in */
 	u32 *cpus;				/* injector i runs on cpus[i] */
+	u32 *irq_cpus;				/* IOMMU i's reporter runs on irq_cpus[i] */
 	const struct iopf_handler_ops *hops;
+	bool prq;		/* the PRQ model */
 	bool timestamps;
-	bool tsc;		/* group timestamps are TSC cycles (else ktime ns) */
+	bool tsc;		/* the run clock is the TSC (else ktime ns) */
 	u32 tsc_mult;		/* ns = cycles * tsc_mult >> IOPF_TSC_SHIFT */
 	u32 nstreams;
-	u64 period_fp;		/* open loop: mean interarrival per injector, ns << 16 */
+	u64 period_fp;		/* open loop: mean interarrival per injector, clock units << 16 */
 
-	struct iopf_mock *mock;
+	struct iopf_mock *mocks;
 	struct iopf_mdev *mdevs;
 	struct iopf_injector *inj;
 	struct iopf_unbinder *unb;
+	struct iopf_defer defer;
 	struct iopf_pcpu **pcpu;	/* [nr_cpu_ids], possible CPUs only */
 	struct task_struct *ctl;
 
@@ -303,10 +437,11 @@ struct iopf_run {
 };
 
 /*
- * Group timestamps. ktime_get_ns() costs about 4x a bare TSC read (seqcount,
+ * The run clock. ktime_get_ns() costs about 4x a bare TSC read (seqcount,
  * indirect clocksource call, ordered rdtsc): where the TSC is what the
- * kernel keeps time with (not marked unstable), the hot path reads the TSC
- * and deltas are converted to ns. Elsewhere ktime_get_ns().
+ * kernel keeps time with (not marked unstable), timestamps and the open
+ * loop's schedule are TSC cycles, converted to ns for histograms and
+ * sleeps. Elsewhere ktime_get_ns().
  */
 #define IOPF_TSC_SHIFT 22
 
@@ -344,35 +479,6 @@ static inline bool iopf_framework_present(void)
 	return IS_ENABLED(CONFIG_IOMMU_IOPF);
 }
 
-/* mock.c */
-u32 iopf_mock_kind(void);
-const char *iopf_mock_kind_name(void);
-const struct iopf_handler_ops *iopf_handler_find(u32 handler);
-u32 iopf_handler_mask(void);
-const char *iopf_handler_names(void);
-int iopf_mock_create(struct iopf_run *run);
-void iopf_mock_destroy(struct iopf_run *run);
-int iopf_mdev_setup(struct iopf_mdev *mdev);
-void iopf_mdev_teardown(struct iopf_mdev *mdev);
-int iopf_mdev_enable_attach(struct iopf_mdev *mdev);
-void iopf_mdev_quiesce(struct iopf_mdev *mdev);
-int iopf_stream_attach(struct iopf_stream *stream);
-void iopf_stream_detach(struct iopf_stream *stream);
-void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
-			  u32 pasid, u32 grpid, u32 code, enum iopf_src src);
-enum { IOPF_VIOL_NON_LAST, IOPF_VIOL_UNKNOWN, IOPF_VIOL_NOT_OUTSTANDING, IOPF_VIOL_LATE };
-void iopf_record_violation(struct iopf_mdev *mdev, struct iopf_pcpu *pc, int kind,
-			   u32 code, enum iopf_src src, u32 grpid, u32 pasid);
-void iopf_service_wait(struct iopf_run *run);
-unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream);
-
-/* inject.c */
-int iopf_threads_create(struct iopf_run *run);
-void iopf_threads_wake(struct iopf_run *run);
-void iopf_unbinders_stop(struct iopf_run *run);
-void iopf_injectors_stop(struct iopf_run *run);
-void iopf_threads_free(struct iopf_run *run);
-
 static inline struct iopf_pcpu *iopf_pcpu_get(struct iopf_run *run)
 {
 	return run->pcpu[get_cpu()];
@@ -383,11 +489,51 @@ static inline void iopf_pcpu_put(void)
 	put_cpu();
 }
 
-static inline void iopf_service(struct iopf_run *run)
-{
-	if (unlikely(run->cfg.service_ns))
-		iopf_service_wait(run);
-}
+/* Busy for ns nanoseconds (service time, response cost). */
+void iopf_busy_ns(u32 ns);
+
+/* mock.c: the mock IOMMUs and their devices */
+u32 iopf_mock_kind(void);
+const char *iopf_mock_kind_name(void);
+int iopf_mocks_create(struct iopf_run *run);
+void iopf_mocks_destroy(struct iopf_run *run);
+int iopf_mdev_setup(struct iopf_mdev *mdev);
+void iopf_mdev_teardown(struct iopf_mdev *mdev);
+int iopf_mdev_enable_attach(struct iopf_mdev *mdev);
+void iopf_mdev_quiesce(struct iopf_mdev *mdev);
+int iopf_stream_attach(struct iopf_stream *stream);
+void iopf_stream_detach(struct iopf_stream *stream);
+
+/* prq.c: page request queues, reporters, delivery to the framework */
+int iopf_prq_create(struct iopf_mock *mock);
+void iopf_prq_free(struct iopf_mock *mock);
+int iopf_reporter_create(struct iopf_mock *mock);
+void iopf_reporter_stop(struct iopf_mock *mock);
+void iopf_prq_wait_empty(struct iopf_mock *mock);
+bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d);
+void iopf_prq_drain(struct iopf_mdev *mdev, int stream);
+void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d, bool by_reporter);
+
+/* handler.c: handler variants, group checks, response accounting */
+const struct iopf_handler_ops *iopf_handler_find(u32 handler);
+u32 iopf_handler_mask(void);
+const char *iopf_handler_names(void);
+int iopf_domain_iopf_handler(struct iopf_group *group);
+void iopf_null_report(struct iopf_mdev *mdev, struct iopf_fault *evt);
+void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
+			  u32 pasid, u32 grpid, u32 code, enum iopf_src src);
+unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream);
+int iopf_defer_create(struct iopf_run *run);
+void iopf_defer_flush(struct iopf_run *run);
+void iopf_defer_stop(struct iopf_run *run);
+bool iopf_defer_current(struct iopf_run *run);
+
+/* inject.c */
+int iopf_threads_create(struct iopf_run *run);
+void iopf_threads_wake(struct iopf_run *run);
+void iopf_unbinders_stop(struct iopf_run *run);
+void iopf_injectors_stop(struct iopf_run *run);
+void iopf_threads_free(struct iopf_run *run);
 
 static inline void iopf_wake_injector(struct iopf_slot *slot)
 {
@@ -395,115 +541,6 @@ static inline void iopf_wake_injector(struct iopf_slot *slot)
 
 	if (READ_ONCE(inj->sleeping))
 		wake_up_process(inj->task);
-}
-
-/*
- * One response, from the mock's page_response or from the null sink: find
- * the slot by grpid, check it was outstanding (cmpxchg to ANSWERED), count
- * it by source and code, and the report->response latency. Inline: it is
- * the null sink's whole cost, and under TCG a call and return cost as much
- * as a dozen instructions.
- */
-static __always_inline void __iopf_record_response(struct iopf_mdev *mdev,
-						   const struct iopf_fault *evt,
-						   u32 pasid, u32 grpid, u32 code,
-						   enum iopf_src src)
-{
-	const struct iommu_fault_page_request *prm = &evt->fault.prm;
-	struct iopf_run *run = mdev->run;
-	struct iopf_stream *stream;
-	struct iopf_slot *slot;
-	struct iopf_pcpu *pc;
-	u64 expect, now = 0;
-	u32 idx;
-	bool late;
-
-	if (run->timestamps)
-		now = iopf_clock(run);
-	pc = iopf_pcpu_get(run);
-	if (unlikely(!(prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE))) {
-		iopf_record_violation(mdev, pc, IOPF_VIOL_NON_LAST, code, src, grpid, pasid);
-		goto out;
-	}
-	idx = grpid & ((1u << mdev->slot_shift) - 1);
-	if (unlikely(idx >= mdev->nslots)) {
-		iopf_record_violation(mdev, pc, IOPF_VIOL_UNKNOWN, code, src, grpid, pasid);
-		goto out;
-	}
-	slot = &mdev->slots[idx];
-	stream = &mdev->streams[slot->stream];
-	if (unlikely((prm->private_data[1] & ~IOPF_PRIV_MEASURED) != run->cookie ||
-		     (stream->pasid == IOMMU_NO_PASID ?
-			      (prm->flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID) :
-			      pasid != stream->pasid))) {
-		iopf_record_violation(mdev, pc, IOPF_VIOL_UNKNOWN, code, src, grpid, pasid);
-		goto out;
-	}
-	late = READ_ONCE(mdev->removed) || READ_ONCE(stream->gone);
-	expect = IOPF_SLOT_WORD(grpid, IOPF_SLOT_OUTSTANDING);
-	if (unlikely(atomic64_cmpxchg(&slot->word, expect,
-				      IOPF_SLOT_WORD(grpid, IOPF_SLOT_ANSWERED)) != expect)) {
-		iopf_record_violation(mdev, pc, IOPF_VIOL_NOT_OUTSTANDING, code, src, grpid, pasid);
-		goto out;
-	}
-	if (unlikely(late))
-		iopf_record_violation(mdev, pc, IOPF_VIOL_LATE, code, src, grpid, pasid);
-	pc->c.total_responses++;
-	pc->c.from[src]++;
-	if (prm->private_data[1] & IOPF_PRIV_MEASURED) {
-		pc->c.responses++;
-		if (code < ARRAY_SIZE(pc->c.resp_code))
-			pc->c.resp_code[code]++;
-		if (run->timestamps)
-			iopf_hist_add(&pc->hist[IOPF_BENCH_HIST_RESPONSE],
-				      iopf_delta_ns(run, prm->private_data[0], now));
-	}
-	iopf_wake_injector(slot);
-out:
-	iopf_pcpu_put();
-}
-
-static inline bool iopf_null_violate(struct iopf_run *run)
-{
-	struct iopf_pcpu *pc = iopf_pcpu_get(run);
-	bool hit = ++pc->c.handled % run->cfg.violate_every == 0;
-
-	iopf_pcpu_put();
-	return hit;
-}
-
-/*
- * null: no framework. The last request of a group goes through the same
- * handler-entry timestamp, service time and response accounting as the
- * inline handler; partial requests go nowhere. What remains is the cost of
- * the injector and of the measurement.
- */
-static __always_inline int iopf_null_report(struct iopf_mdev *mdev, struct iopf_fault *evt)
-{
-	const struct iommu_fault_page_request *prm = &evt->fault.prm;
-	struct iopf_run *run = mdev->run;
-
-	if (!(prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE))
-		return 0;
-	if (run->timestamps && (prm->private_data[1] & IOPF_PRIV_MEASURED)) {
-		u64 now = iopf_clock(run);
-		struct iopf_pcpu *pc = iopf_pcpu_get(run);
-
-		iopf_hist_add(&pc->hist[IOPF_BENCH_HIST_HANDLER],
-			      iopf_delta_ns(run, prm->private_data[0], now));
-		iopf_pcpu_put();
-	}
-	if (unlikely(run->cfg.violate_every) && iopf_null_violate(run)) {
-		/* Deliberately broken: answer twice, or not at all. */
-		if (run->cfg.flags & IOPF_BENCH_RUN_VIOLATE_LOSE)
-			return 0;
-		__iopf_record_response(mdev, evt, prm->pasid, prm->grpid,
-				       IOMMU_PAGE_RESP_SUCCESS, IOPF_SRC_HANDLER);
-	}
-	iopf_service(run);
-	__iopf_record_response(mdev, evt, prm->pasid, prm->grpid, IOMMU_PAGE_RESP_SUCCESS,
-			       IOPF_SRC_HANDLER);
-	return 0;
 }
 
 #endif /* IOPF_BENCH_INT_H */

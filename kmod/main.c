@@ -11,13 +11,14 @@
 #include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/slab.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
 #include "iopf_bench_int.h"
 
-#define IOPF_BENCH_MODULE_VERSION "1.0"
+#define IOPF_BENCH_MODULE_VERSION "2.0"
 
 struct iopf_ucmd {
 	void __user *ubuffer;
@@ -38,12 +39,10 @@ static int iopf_op_version(struct iopf_ucmd *ucmd)
 	struct iopf_bench_version *cmd = ucmd->cmd;
 
 	if (cmd->flags) {
-		iopf_reject("version", "flags 0x%x: no flag is defined", cmd->flags);
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "version", "flags 0x%x: no flag is defined", cmd->flags);
 	}
 	if (cmd->__reserved) {
-		iopf_reject("version", "__reserved must be 0");
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "version", "__reserved must be 0");
 	}
 	cmd->abi_version = IOPF_BENCH_ABI_VERSION;
 	cmd->caps = 0;
@@ -69,6 +68,10 @@ static int iopf_op_version(struct iopf_ucmd *ucmd)
 	cmd->hist_nr_buckets = IOPF_BENCH_HIST_NR_BUCKETS;
 	cmd->hist_nr = IOPF_BENCH_HIST_NR;
 	cmd->nr_cpu_ids = nr_cpu_ids;
+	cmd->models = (1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT);
+	cmd->max_iommus = IOPF_BENCH_MAX_IOMMUS;
+	cmd->max_prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH;
+	cmd->max_response_ns = IOPF_BENCH_MAX_RESPONSE_NS;
 	return iopf_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -83,12 +86,10 @@ static int iopf_op_status(struct iopf_ucmd *ucmd)
 	int rc;
 
 	if (cmd->flags) {
-		iopf_reject("status", "flags 0x%x: no flag is defined", cmd->flags);
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "status", "flags 0x%x: no flag is defined", cmd->flags);
 	}
 	if (cmd->__reserved) {
-		iopf_reject("status", "__reserved must be 0");
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "status", "__reserved must be 0");
 	}
 	rc = iopf_run_status(cmd);
 	if (rc)
@@ -101,8 +102,7 @@ static int iopf_op_stop(struct iopf_ucmd *ucmd)
 	struct iopf_bench_stop *cmd = ucmd->cmd;
 
 	if (cmd->flags) {
-		iopf_reject("stop", "flags 0x%x: no flag is defined", cmd->flags);
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "stop", "flags 0x%x: no flag is defined", cmd->flags);
 	}
 	return iopf_run_stop();
 }
@@ -113,8 +113,7 @@ static int iopf_op_wait(struct iopf_ucmd *ucmd)
 	int rc;
 
 	if (cmd->flags) {
-		iopf_reject("wait", "flags 0x%x: no flag is defined", cmd->flags);
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "wait", "flags 0x%x: no flag is defined", cmd->flags);
 	}
 	rc = iopf_run_wait(cmd->timeout_ms, &cmd->state);
 	if (rc)
@@ -128,8 +127,7 @@ static int iopf_op_results(struct iopf_ucmd *ucmd)
 	int rc;
 
 	if (cmd->flags) {
-		iopf_reject("results", "flags 0x%x: no flag is defined", cmd->flags);
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "results", "flags 0x%x: no flag is defined", cmd->flags);
 	}
 	rc = iopf_run_results(cmd);
 	if (rc)
@@ -142,8 +140,7 @@ static int iopf_op_reset(struct iopf_ucmd *ucmd)
 	struct iopf_bench_reset *cmd = ucmd->cmd;
 
 	if (cmd->flags) {
-		iopf_reject("reset", "flags 0x%x: no flag is defined", cmd->flags);
-		return -EOPNOTSUPP;
+		return iopf_refuse(-EOPNOTSUPP, "reset", "flags 0x%x: no flag is defined", cmd->flags);
 	}
 	return iopf_run_reset();
 }
@@ -199,7 +196,7 @@ static_assert(ARRAY_SIZE(iopf_op_names) == ARRAY_SIZE(iopf_ops));
 static long iopf_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	const struct iopf_ioctl_op *op;
-	union iopf_ucmd_buffer buf;
+	union iopf_ucmd_buffer *buf;
 	struct iopf_ucmd ucmd = {};
 	unsigned int nr;
 	const char *name;
@@ -218,24 +215,25 @@ static long iopf_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long a
 	rc = get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer);
 	if (rc)
 		return rc;
-	if (ucmd.user_size < op->min_size) {
-		iopf_reject(name, "size %u is below the minimum %u", ucmd.user_size,
-			    op->min_size);
-		return -EINVAL;
-	}
-	if (ucmd.user_size > IOPF_MAX_USER_SIZE) {
-		iopf_reject(name, "size %u is above %u", ucmd.user_size, IOPF_MAX_USER_SIZE);
-		return -E2BIG;
-	}
-	ucmd.cmd = &buf;
+	if (ucmd.user_size < op->min_size)
+		return iopf_refuse(-EINVAL, name, "size %u is below the minimum %u",
+				   ucmd.user_size, op->min_size);
+	if (ucmd.user_size > IOPF_MAX_USER_SIZE)
+		return iopf_refuse(-E2BIG, name, "size %u is above %u", ucmd.user_size,
+				   IOPF_MAX_USER_SIZE);
+	/* The results struct is too big for the stack. */
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ucmd.cmd = buf;
 	rc = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer, ucmd.user_size);
-	if (rc) {
-		if (rc == -E2BIG)
-			iopf_reject(name, "size %u: non-zero bytes beyond the %u this module knows",
-				    ucmd.user_size, op->size);
-		return rc;
-	}
-	return op->execute(&ucmd);
+	if (rc == -E2BIG)
+		rc = iopf_refuse(rc, name, "size %u: non-zero bytes beyond the %u this module knows",
+				 ucmd.user_size, op->size);
+	if (!rc)
+		rc = op->execute(&ucmd);
+	kfree(buf);
+	return rc;
 }
 
 static const struct file_operations iopf_fops = {
@@ -253,9 +251,11 @@ static struct miscdevice iopf_misc = {
 };
 
 /* Checks that the ABI layout is what the header comments promise. */
-static_assert(sizeof(struct iopf_bench_version) == 176);
+static_assert(offsetofend(struct iopf_bench_version, __reserved) == 176);
+static_assert(sizeof(struct iopf_bench_version) == 192);
 static_assert(offsetofend(struct iopf_bench_run_config, __reserved2) == 120);
-static_assert(sizeof(struct iopf_bench_run_config) == 128);
+static_assert(offsetofend(struct iopf_bench_run_config, __reserved3) == 128);
+static_assert(sizeof(struct iopf_bench_run_config) == 168);
 static_assert(offsetof(struct iopf_bench_run_config, cpus_uptr) == 48);
 static_assert(offsetof(struct iopf_bench_run_config, seed) == 104);
 static_assert(sizeof(struct iopf_bench_status) == 80);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iopf_bench mock IOMMU, its devices, the handler variants and the
- * response accounting.
+ * iopf_bench mock IOMMUs and their devices. A mock IOMMU plays a VT-d
+ * unit's part: its own iopf_queue, a page request queue and its reporter
+ * (prq.c), a page_response with a cost, and a detach that drains the queue
+ * and flushes the iopf workqueue inside the core's call.
  *
  * The mock registers with iommu_device_register() under its own
  * software-node fwnode. Its devices are platform devices whose fwspec points
@@ -95,7 +97,7 @@ static void iopf_mock_free_fwspec(struct device *dev)
 /* ------------------------------------------------------------------------ */
 /* The mock IOMMU's ops */
 
-static struct iopf_mock *iopf_mock_active;	/* set while a run owns the mock */
+static struct iopf_mdev *iopf_mock_probing;	/* the device being added, if any */
 
 static struct iopf_mock *iopf_dev_mock(struct device *dev)
 {
@@ -113,13 +115,28 @@ static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *d
 	return 0;
 }
 
+/*
+ * As device_block_translation() -> intel_pasid_tear_down_entry(): blocking
+ * the RID drains its page requests and flushes the iopf workqueue, inside
+ * the core's attach (group->mutex held). Nothing to do before IOPF is
+ * enabled (the first attach at probe time).
+ */
+static int iopf_mock_blocked_attach_dev(struct iommu_domain *domain, struct device *dev)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+
+	if (mdev)
+		iopf_prq_drain(mdev, 0);
+	return 0;
+}
+
 static void iopf_mock_domain_free(struct iommu_domain *domain)
 {
 	kfree(domain);
 }
 
 static const struct iommu_domain_ops iopf_mock_blocked_ops = {
-	.attach_dev = iopf_mock_attach_dev,
+	.attach_dev = iopf_mock_blocked_attach_dev,
 	.set_dev_pasid = iopf_mock_set_dev_pasid,
 };
 
@@ -144,19 +161,28 @@ static struct iommu_domain *iopf_mock_domain_alloc_paging(struct device *dev)
 
 static struct iommu_device *iopf_mock_probe_device(struct device *dev)
 {
-	struct iopf_mock *mock = READ_ONCE(iopf_mock_active);
-	struct iopf_mdev *mdev = mock ? READ_ONCE(mock->probing) : NULL;
+	struct iopf_mdev *mdev = READ_ONCE(iopf_mock_probing);
 
 	/* Only the device being added by iopf_mdev_setup() is ours. */
 	if (!mdev || mdev->dev != dev)
 		return ERR_PTR(-ENODEV);
 	dev_iommu_priv_set(dev, mdev);	/* iommu_probe_device_lock is held here */
-	return &mock->iommu;
+	return &mdev->mock->iommu;
 }
 
+/*
+ * As intel_iommu_remove_dev_pasid() -> intel_pasid_tear_down_entry() ->
+ * intel_iommu_drain_pasid_prq(): drain the PASID's page requests, then
+ * flush the iopf workqueue; the core calls this from
+ * iommu_detach_device_pasid() with the group's mutex held.
+ */
 static void iopf_mock_remove_dev_pasid(struct device *dev, ioasid_t pasid,
 				       struct iommu_domain *domain)
 {
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+
+	if (mdev && pasid > 0 && pasid < mdev->nstreams)
+		iopf_prq_drain(mdev, pasid);
 }
 
 static int iopf_mock_dev_enable_feat(struct device *dev, enum iommu_dev_features feat)
@@ -175,11 +201,13 @@ static int iopf_mock_dev_disable_feat(struct device *dev, enum iommu_dev_feature
 }
 
 /*
- * The mock's page_response: what a real IOMMU would send to the device.
- * The framework calls it from our handler's response (SUCCESS), from its
- * abort path (FAILURE), when it finds no handler (INVALID, also for a
- * non-last request) and from iopf_queue_remove_device() (INVALID). Like a
- * hardware response it is matched by (device, PASID, grpid).
+ * The mock's page_response, as intel_iommu_page_response(): what a real
+ * IOMMU sends to the device, at a cost (response_ns busy: VT-d builds a QI
+ * descriptor and waits for the queue) paid under the core's
+ * fault_param->lock. The framework calls it from our handler's response
+ * (SUCCESS), its abort path (FAILURE), when it finds no handler (INVALID)
+ * and from iopf_queue_remove_device() (INVALID). Matched like a hardware
+ * response, by (device, PASID, grpid), plus the tag in the address.
  */
 static void iopf_mock_page_response(struct device *dev, struct iopf_fault *evt,
 				    struct iommu_page_response *msg)
@@ -187,6 +215,8 @@ static void iopf_mock_page_response(struct device *dev, struct iopf_fault *evt,
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
 	enum iopf_src src;
 
+	if (mdev->run->cfg.response_ns)
+		iopf_busy_ns(mdev->run->cfg.response_ns);
 	switch (msg->code) {
 	case IOMMU_PAGE_RESP_SUCCESS:
 		src = IOPF_SRC_HANDLER;
@@ -215,254 +245,36 @@ static const struct iommu_ops iopf_mock_ops_template = {
 	/*
 	 * owner stays NULL: iommu_init_device() does try_module_get(owner) for
 	 * every probed device, which would make rmmod fail with EBUSY during a
-	 * run instead of stopping it. The module removes every device before
-	 * it can be unloaded. iommu_device_register() WARNs on NULL owner only
-	 * for ops in module memory; these ops are a heap copy.
+	 * run instead of stopping it. rmmod safety does not rest on the owner
+	 * but on the module's exit path: module_exit stops the run and removes
+	 * every device (and so every reference the core holds to these ops)
+	 * before the module text can go, and no device is created outside a
+	 * run. iommu_device_register() WARNs on a NULL owner only for ops in
+	 * module memory; these ops are a heap copy.
 	 */
 };
 
 /* ------------------------------------------------------------------------ */
-/* Response accounting: the fast path is __iopf_record_response() (header). */
-
-/* The slow path of a response that breaks the invariant: count and say so. */
-void iopf_record_violation(struct iopf_mdev *mdev, struct iopf_pcpu *pc, int kind,
-			   u32 code, enum iopf_src src, u32 grpid, u32 pasid)
-{
-	switch (kind) {
-	case IOPF_VIOL_NON_LAST:
-		pc->c.viol_unexpected++;
-		pr_err_ratelimited("violation: dev %u: response (code %u) to a non-last request, grpid %u pasid %u\n",
-				   mdev->index, code, grpid, pasid);
-		break;
-	case IOPF_VIOL_UNKNOWN:
-		pc->c.viol_unexpected++;
-		pr_err_ratelimited("violation: dev %u: response (code %u) to unknown group, grpid %u pasid %u\n",
-				   mdev->index, code, grpid, pasid);
-		break;
-	case IOPF_VIOL_NOT_OUTSTANDING:
-		pc->c.viol_unexpected++;
-		pr_err_ratelimited("violation: dev %u: response (code %u, source %d) to grpid %u pasid %u, which is not outstanding\n",
-				   mdev->index, code, src, grpid, pasid);
-		break;
-	case IOPF_VIOL_LATE:
-		pc->c.viol_late++;
-		pr_err_ratelimited("violation: dev %u: response (code %u) to grpid %u pasid %u after its %s returned\n",
-				   mdev->index, code, grpid, pasid,
-				   READ_ONCE(mdev->removed) ? "remove_device" : "PASID detach");
-		break;
-	}
-}
-
-void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
-			  u32 pasid, u32 grpid, u32 code, enum iopf_src src)
-{
-	__iopf_record_response(mdev, evt, pasid, grpid, code, src);
-}
-
-/*
- * After remove_device returned (stream < 0) or after a PASID's flush and
- * detach (stream >= 0), no group of it may still be outstanding: count each
- * one as lost and release its slot so that the injector can go on.
- */
-unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream)
-{
-	unsigned int i, lost = 0;
-
-	for (i = 0; i < mdev->nslots; i++) {
-		struct iopf_slot *slot = &mdev->slots[i];
-		u64 w = atomic64_read(&slot->word);
-
-		if (stream >= 0 && slot->stream != stream)
-			continue;
-		if (IOPF_SLOT_STATE(w) != IOPF_SLOT_OUTSTANDING)
-			continue;
-		if (atomic64_cmpxchg(&slot->word, w,
-				     IOPF_SLOT_WORD(IOPF_SLOT_GRPID(w), IOPF_SLOT_ANSWERED)) != w)
-			continue;	/* answered just now: then it was late, counted there */
-		lost++;
-		pr_err_ratelimited("violation: dev %u: grpid %u pasid %u never answered (lost)\n",
-				   mdev->index, IOPF_SLOT_GRPID(w),
-				   mdev->streams[slot->stream].pasid);
-		iopf_wake_injector(slot);
-	}
-	if (lost) {
-		struct iopf_pcpu *pc = iopf_pcpu_get(mdev->run);
-
-		pc->c.viol_lost += lost;
-		iopf_pcpu_put();
-	}
-	return lost;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Handlers */
-
-void iopf_service_wait(struct iopf_run *run)
-{
-	u32 ns = run->cfg.service_ns;
-
-	if (run->cfg.flags & IOPF_BENCH_RUN_SERVICE_SLEEP) {
-		ktime_t t = ns_to_ktime(ns);
-
-		set_current_state(TASK_UNINTERRUPTIBLE);
-		schedule_hrtimeout(&t, HRTIMER_MODE_REL);
-	} else {
-		u64 end = ktime_get_ns() + ns;
-
-		while (ktime_get_ns() < end)
-			cpu_relax();
-	}
-}
-
-static struct iopf_run *iopf_group_run(struct iopf_group *group)
-{
-	return container_of(group->attach_handle, struct iopf_stream, handle)->mdev->run;
-}
-
-static void iopf_answer(struct iopf_run *run, struct iopf_group *group)
-{
-	iopf_service(run);
-	iopf_group_response(group, IOMMU_PAGE_RESP_SUCCESS);
-	iopf_free_group(group);
-}
-
-/* wq: like the SVA handler, queue the group and answer from the work. */
-static void iopf_wq_work(struct work_struct *work)
-{
-	struct iopf_group *group = container_of(work, struct iopf_group, work);
-	const struct iommu_fault_page_request *prm = &group->last_fault.fault.prm;
-	struct iopf_run *run = iopf_group_run(group);
-
-	if (run->timestamps && (prm->private_data[1] & IOPF_PRIV_MEASURED)) {
-		u64 now = iopf_clock(run);
-		struct iopf_pcpu *pc = iopf_pcpu_get(run);
-
-		iopf_hist_add(&pc->hist[IOPF_BENCH_HIST_WORK],
-			      iopf_delta_ns(run, prm->private_data[0], now));
-		iopf_pcpu_put();
-	}
-	iopf_answer(run, group);
-}
-
-static int iopf_wq_handle(struct iopf_group *group)
-{
-	INIT_WORK(&group->work, iopf_wq_work);
-	if (!queue_work(group->fault_param->queue->wq, &group->work))
-		return -EBUSY;
-	return 0;
-}
-
-/* inline: answer in the handler. */
-static int iopf_inline_handle(struct iopf_group *group)
-{
-	iopf_answer(iopf_group_run(group), group);
-	return 0;
-}
-
-static const struct iopf_handler_ops iopf_handlers[] = {
-	[IOPF_BENCH_HANDLER_WQ] = {
-		.name = "wq",
-		.framework = true,
-		.handle = iopf_wq_handle,
-		.work = iopf_wq_work,
-	},
-	[IOPF_BENCH_HANDLER_INLINE] = {
-		.name = "inline",
-		.framework = true,
-		.handle = iopf_inline_handle,
-	},
-	[IOPF_BENCH_HANDLER_NULL] = {
-		.name = "null",	/* the injector calls iopf_null_report() */
-	},
-};
-
-const struct iopf_handler_ops *iopf_handler_find(u32 handler)
-{
-	if (handler >= ARRAY_SIZE(iopf_handlers) || !iopf_handlers[handler].name)
-		return NULL;
-	return &iopf_handlers[handler];
-}
-
-u32 iopf_handler_mask(void)
-{
-	u32 i, mask = 0;
-
-	for (i = 0; i < ARRAY_SIZE(iopf_handlers); i++)
-		if (iopf_handlers[i].name &&
-		    (!iopf_handlers[i].framework || iopf_framework_present()))
-			mask |= 1u << i;
-	return mask;
-}
-
-const char *iopf_handler_names(void)
-{
-	return "1=wq 2=inline 3=null";
-}
-
-/*
- * domain->iopf_handler of every mock domain: the common part (handler-entry
- * timestamp, fail_every/abandon_every), then the variant.
- */
-static int iopf_domain_iopf_handler(struct iopf_group *group)
-{
-	const struct iommu_fault_page_request *prm = &group->last_fault.fault.prm;
-	struct iopf_run *run = iopf_group_run(group);
-	struct iopf_pcpu *pc;
-	u64 now = 0, n;
-
-	if (run->timestamps)
-		now = iopf_clock(run);
-	pc = iopf_pcpu_get(run);
-	if (run->timestamps && (prm->private_data[1] & IOPF_PRIV_MEASURED))
-		iopf_hist_add(&pc->hist[IOPF_BENCH_HIST_HANDLER],
-			      iopf_delta_ns(run, prm->private_data[0], now));
-	n = ++pc->c.handled;
-	if (unlikely(run->cfg.violate_every) && n % run->cfg.violate_every == 0) {
-		iopf_pcpu_put();
-		if (run->cfg.flags & IOPF_BENCH_RUN_VIOLATE_DOUBLE) {
-			/* Deliberately broken: a second response to the same group. */
-			iopf_group_response(group, IOMMU_PAGE_RESP_SUCCESS);
-			iopf_group_response(group, IOMMU_PAGE_RESP_SUCCESS);
-		} else {
-			/* Deliberately broken: take the group and never answer it. */
-			iopf_group_dequeue(group);
-		}
-		iopf_free_group(group);
-		return 0;
-	}
-	if (run->cfg.fail_every && n % run->cfg.fail_every == 0) {
-		pc->c.failed_groups++;
-		iopf_pcpu_put();
-		return -EIO;	/* the core answers FAILURE */
-	}
-	if (run->cfg.abandon_every && n % run->cfg.abandon_every == 0) {
-		/* Keep the group unanswered: remove_device must answer it. */
-		pc->c.abandoned_groups++;
-		iopf_pcpu_put();
-		return 0;
-	}
-	iopf_pcpu_put();
-	return run->hops->handle(group);
-}
-
-/* ------------------------------------------------------------------------ */
 /* The mock IOMMU instance of a run */
 
-int iopf_mock_create(struct iopf_run *run)
+static int iopf_mock_create(struct iopf_run *run, struct iopf_mock *mock, u32 index)
 {
-	struct iopf_mock *mock;
 	int rc;
 
-	mock = kzalloc(sizeof(*mock), GFP_KERNEL);
-	if (!mock)
-		return -ENOMEM;
-	run->mock = mock;
-
+	mock->run = run;
+	mock->index = index;
+	mock->irq_cpu = run->irq_cpus[index];
 	mock->ops = iopf_mock_ops_template;
 	mock->blocked.type = IOMMU_DOMAIN_BLOCKED;
 	mock->blocked.ops = &iopf_mock_blocked_ops;
 	mock->ops.default_domain = &mock->blocked;
 	mock->ops.blocked_domain = &mock->blocked;
+
+	rc = iopf_prq_create(mock);
+	if (rc)
+		return rc;
+	if (!run->hops->framework)
+		return 0;	/* null: a PRQ and a reporter, no framework */
 
 	mock->fwnode = fwnode_create_software_node(NULL, NULL);
 	if (IS_ERR(mock->fwnode)) {
@@ -474,41 +286,73 @@ int iopf_mock_create(struct iopf_run *run)
 	if (!mock->queue)
 		return -ENOMEM;
 
-	rc = iommu_device_sysfs_add(&mock->iommu, NULL, NULL, "iopf_bench");
+	rc = iommu_device_sysfs_add(&mock->iommu, NULL, NULL, "iopf_bench%u", index);
 	if (rc)
 		return rc;
 	mock->sysfs_added = true;
 
 	mock->iommu.fwnode = mock->fwnode;
 	mock->iommu.max_pasids = 1u << IOPF_MOCK_PASID_BITS;
-	WRITE_ONCE(iopf_mock_active, mock);
 	rc = iommu_device_register(&mock->iommu, &mock->ops, NULL);
-	if (rc) {
-		WRITE_ONCE(iopf_mock_active, NULL);
+	if (rc)
 		return rc;
-	}
 	mock->registered = true;
 	return 0;
 }
 
-/* Safe on a partly created mock; every device must be gone. */
-void iopf_mock_destroy(struct iopf_run *run)
+/* The run's mock IOMMUs; device d sits behind IOMMU d mod nr_iommus. */
+int iopf_mocks_create(struct iopf_run *run)
 {
-	struct iopf_mock *mock = run->mock;
+	u32 i, d, n = run->cfg.nr_iommus;
+	int rc;
 
-	if (!mock)
-		return;
-	if (mock->registered)
-		iommu_device_unregister(&mock->iommu);
-	WRITE_ONCE(iopf_mock_active, NULL);
-	if (mock->sysfs_added)
-		iommu_device_sysfs_remove(&mock->iommu);
-	if (mock->queue)
-		iopf_queue_free(mock->queue);
-	if (mock->fwnode)
-		fwnode_remove_software_node(mock->fwnode);
-	kfree(mock);
-	run->mock = NULL;
+	run->mocks = kcalloc(n, sizeof(*run->mocks), GFP_KERNEL);
+	if (!run->mocks)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct iopf_mock *mock = &run->mocks[i];
+
+		mock->mdevs = kcalloc(DIV_ROUND_UP(run->cfg.nr_devices, n), sizeof(*mock->mdevs),
+				      GFP_KERNEL);
+		if (!mock->mdevs)
+			return -ENOMEM;
+		rc = iopf_mock_create(run, mock, i);
+		if (rc) {
+			pr_err("start: cannot set up mock IOMMU %u: %d\n", i, rc);
+			return rc;
+		}
+	}
+	for (d = 0; d < run->cfg.nr_devices; d++) {
+		struct iopf_mock *mock = &run->mocks[d % n];
+
+		run->mdevs[d].mock = mock;
+		mock->mdevs[mock->nmdevs++] = &run->mdevs[d];
+	}
+	return 0;
+}
+
+/* Safe on partly created mocks; every device and thread must be gone. */
+void iopf_mocks_destroy(struct iopf_run *run)
+{
+	u32 i;
+
+	for (i = 0; run->mocks && i < run->cfg.nr_iommus; i++) {
+		struct iopf_mock *mock = &run->mocks[i];
+
+		iopf_reporter_stop(mock);
+		if (mock->registered)
+			iommu_device_unregister(&mock->iommu);
+		if (mock->sysfs_added)
+			iommu_device_sysfs_remove(&mock->iommu);
+		if (mock->queue)
+			iopf_queue_free(mock->queue);
+		if (mock->fwnode)
+			fwnode_remove_software_node(mock->fwnode);
+		iopf_prq_free(mock);
+		kfree(mock->mdevs);
+	}
+	kfree(run->mocks);
+	run->mocks = NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -561,22 +405,21 @@ int iopf_mdev_enable_attach(struct iopf_mdev *mdev)
 }
 
 /*
- * The framework's unbind order (framework.md section 4), for a device nobody
- * injects into any more: flush, (answer what the handler owns: our variants
- * own nothing once the flush returned; abandon_every groups are left to
- * remove_device on purpose), detach every PASID and the RID, disable IOPF
- * (remove_device answers what is still pending). Then nothing may be
- * outstanding. Safe on a partly set up device.
+ * Unbind a device nobody injects into any more, through the core only:
+ * detach every PASID and the RID (the mock drains the PRQ and flushes the
+ * iopf workqueue inside each detach, as VT-d does), then disable IOPF
+ * (remove_device answers what is still pending: abandon_every groups and
+ * the DEFER handler's kept groups). Then nothing may be outstanding. Safe
+ * on a partly set up device.
  */
 void iopf_mdev_quiesce(struct iopf_mdev *mdev)
 {
 	int i;
 
-	if (mdev->iopf_enabled)
-		iopf_queue_flush_dev(mdev->dev);
 	for (i = mdev->nstreams - 1; i >= 0; i--)
 		iopf_stream_detach(&mdev->streams[i]);
 	if (mdev->iopf_enabled) {
+		WRITE_ONCE(mdev->remove_gen, mdev->remove_gen + 1);
 		WRITE_ONCE(mdev->remover, current);
 		iommu_dev_disable_feature(mdev->dev, IOMMU_DEV_FEAT_IOPF);
 		WRITE_ONCE(mdev->remover, NULL);
@@ -594,11 +437,10 @@ static const struct property_entry iopf_mdev_props[] = {
 /* Create, probe, enable and attach one device. */
 int iopf_mdev_setup(struct iopf_mdev *mdev)
 {
-	struct iopf_mock *mock = mdev->run->mock;
+	struct iopf_mock *mock = mdev->mock;
 	struct platform_device *pdev;
 	int rc;
 
-	mdev->mock = mock;
 	pdev = platform_device_alloc("iopf_bench_dev", PLATFORM_DEVID_AUTO);
 	if (!pdev)
 		return -ENOMEM;
@@ -612,9 +454,9 @@ int iopf_mdev_setup(struct iopf_mdev *mdev)
 	if (rc)
 		return rc;
 
-	WRITE_ONCE(mock->probing, mdev);
+	WRITE_ONCE(iopf_mock_probing, mdev);
 	rc = platform_device_add(pdev);	/* the bus notifier probes it */
-	WRITE_ONCE(mock->probing, NULL);
+	WRITE_ONCE(iopf_mock_probing, NULL);
 	if (rc)
 		return rc;
 	mdev->pdev_added = true;

@@ -50,160 +50,243 @@ void iopf_run_fail(struct iopf_run *run, int error, const char *what)
 /* ------------------------------------------------------------------------ */
 /* Validation: every field, one errno and one log line each. */
 
-#define REJECT(err, fmt, ...)                          \
-	do {                                           \
-		iopf_reject("start", fmt, ##__VA_ARGS__); \
-		return err;                            \
-	} while (0)
+#define REFUSE(err, fmt, ...) iopf_refuse(err, "start", fmt, ##__VA_ARGS__)
 
-static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out)
+/* Copy and check a user CPU list of n entries, or fill the default. */
+static int iopf_cpus_get(const char *what, u64 uptr, u32 n, u32 count, bool from_last,
+			 u32 **out)
 {
-	u32 nstreams, i, per_dev, *cpus;
+	unsigned int online = num_online_cpus();
+	u32 i, *cpus;
+
+	cpus = kcalloc(count, sizeof(*cpus), GFP_KERNEL);
+	if (!cpus)
+		return -ENOMEM;
+	if (!n) {
+		for (i = 0; i < count; i++)
+			cpus[i] = cpumask_nth(from_last ? online - 1 - i % online : i % online,
+					      cpu_online_mask);
+		*out = cpus;
+		return 0;
+	}
+	if (copy_from_user(cpus, u64_to_user_ptr(uptr), n * sizeof(*cpus))) {
+		kfree(cpus);
+		return REFUSE(-EFAULT, "%s_uptr: cannot read %u CPU numbers", what, n);
+	}
+	for (i = 0; i < n; i++) {
+		if (cpus[i] >= nr_cpu_ids || !cpu_online(cpus[i])) {
+			u32 bad = cpus[i];
+
+			kfree(cpus);
+			return REFUSE(-EINVAL, "%s[%u] = %u is not an online CPU", what, i, bad);
+		}
+	}
+	*out = cpus;
+	return 0;
+}
+
+static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **irq_out)
+{
+	u32 nstreams, per_dev, nviol;
+	int rc;
 
 	if (c->flags & ~IOPF_BENCH_RUN_FLAGS_ALL)
-		REJECT(-EOPNOTSUPP, "flags 0x%x: unknown bits 0x%x", c->flags,
+		return REFUSE(-EOPNOTSUPP, "flags 0x%x: unknown bits 0x%x", c->flags,
 		       c->flags & ~IOPF_BENCH_RUN_FLAGS_ALL);
-	if (c->__reserved || c->__reserved2 || c->__reserved3)
-		REJECT(-EOPNOTSUPP, "__reserved fields must be 0");
+	if (c->__reserved || c->__reserved2 || c->__reserved3 || c->__reserved4 ||
+	    c->__reserved5)
+		return REFUSE(-EOPNOTSUPP, "__reserved fields must be 0");
 	if (!iopf_handler_find(c->handler))
-		REJECT(-EINVAL, "handler %u is unknown (valid: %s)", c->handler,
+		return REFUSE(-EINVAL, "handler %u is unknown (valid: %s)", c->handler,
 		       iopf_handler_names());
 	if (iopf_handler_find(c->handler)->framework && !iopf_framework_present())
-		REJECT(-EOPNOTSUPP, "handler %s needs CONFIG_IOMMU_IOPF, which this kernel lacks",
+		return REFUSE(-EOPNOTSUPP, "handler %s needs CONFIG_IOMMU_IOPF, which this kernel lacks",
 		       iopf_handler_find(c->handler)->name);
 	if (c->pacing < IOPF_BENCH_PACE_CLOSED || c->pacing > IOPF_BENCH_PACE_POISSON)
-		REJECT(-EINVAL, "pacing %u is unknown (valid: 1=closed 2=constant 3=poisson)",
+		return REFUSE(-EINVAL, "pacing %u is unknown (valid: 1=closed 2=constant 3=poisson)",
 		       c->pacing);
 	if (c->pacing == IOPF_BENCH_PACE_CLOSED && c->rate_per_s)
-		REJECT(-EINVAL, "rate_per_s %llu with closed-loop pacing (must be 0)",
+		return REFUSE(-EINVAL, "rate_per_s %llu with closed-loop pacing (must be 0)",
 		       c->rate_per_s);
 	if (c->pacing != IOPF_BENCH_PACE_CLOSED && !c->rate_per_s)
-		REJECT(-EINVAL, "rate_per_s 0 with open-loop pacing");
+		return REFUSE(-EINVAL, "rate_per_s 0 with open-loop pacing");
 	if (c->rate_per_s > IOPF_BENCH_MAX_RATE_PER_S)
-		REJECT(-EINVAL, "rate_per_s %llu is above %llu", c->rate_per_s,
+		return REFUSE(-EINVAL, "rate_per_s %llu is above %llu", c->rate_per_s,
 		       IOPF_BENCH_MAX_RATE_PER_S);
 	if (!c->nr_devices || c->nr_devices > IOPF_BENCH_MAX_DEVICES)
-		REJECT(-EINVAL, "nr_devices %u is not in 1..%u", c->nr_devices,
+		return REFUSE(-EINVAL, "nr_devices %u is not in 1..%u", c->nr_devices,
 		       IOPF_BENCH_MAX_DEVICES);
 	if (c->pasids > IOPF_BENCH_MAX_PASIDS)
-		REJECT(-EINVAL, "pasids %u is above %u", c->pasids, IOPF_BENCH_MAX_PASIDS);
+		return REFUSE(-EINVAL, "pasids %u is above %u", c->pasids, IOPF_BENCH_MAX_PASIDS);
 	if (!c->group_size || c->group_size > IOPF_BENCH_MAX_GROUP_SIZE)
-		REJECT(-EINVAL, "group_size %u is not in 1..%u", c->group_size,
+		return REFUSE(-EINVAL, "group_size %u is not in 1..%u", c->group_size,
 		       IOPF_BENCH_MAX_GROUP_SIZE);
 	if (!c->open_groups || c->open_groups > IOPF_BENCH_MAX_OPEN_GROUPS)
-		REJECT(-EINVAL, "open_groups %u is not in 1..%u", c->open_groups,
+		return REFUSE(-EINVAL, "open_groups %u is not in 1..%u", c->open_groups,
 		       IOPF_BENCH_MAX_OPEN_GROUPS);
+	/* The driver model */
+	if (!c->model)
+		c->model = IOPF_BENCH_MODEL_PRQ;
+	if (c->model != IOPF_BENCH_MODEL_PRQ && c->model != IOPF_BENCH_MODEL_DIRECT)
+		return REFUSE(-EINVAL, "model %u is unknown (valid: 1=prq 2=direct)", c->model);
+	if (!c->nr_iommus)
+		c->nr_iommus = 1;
+	if (c->nr_iommus > IOPF_BENCH_MAX_IOMMUS)
+		return REFUSE(-EINVAL, "nr_iommus %u is above %u", c->nr_iommus,
+			      IOPF_BENCH_MAX_IOMMUS);
+	if (c->nr_iommus > c->nr_devices)
+		return REFUSE(-EINVAL, "nr_iommus %u is above nr_devices %u (an IOMMU without a device)",
+			      c->nr_iommus, c->nr_devices);
+	if (c->model == IOPF_BENCH_MODEL_DIRECT) {
+		if (c->prq_depth)
+			return REFUSE(-EINVAL, "prq_depth %u with the direct model (no PRQ)",
+				      c->prq_depth);
+		if (c->nr_irq_cpus || c->irq_cpus_uptr)
+			return REFUSE(-EINVAL, "irq_cpus with the direct model (no reporter threads)");
+	} else {
+		if (!c->prq_depth)
+			c->prq_depth = IOPF_BENCH_PRQ_DEPTH_DEFAULT;
+		if (c->prq_depth < IOPF_BENCH_MIN_PRQ_DEPTH ||
+		    c->prq_depth > IOPF_BENCH_MAX_PRQ_DEPTH || !is_power_of_2(c->prq_depth))
+			return REFUSE(-EINVAL, "prq_depth %u is not a power of two in %u..%u",
+				      c->prq_depth, IOPF_BENCH_MIN_PRQ_DEPTH,
+				      IOPF_BENCH_MAX_PRQ_DEPTH);
+		if (c->nr_irq_cpus && c->nr_irq_cpus != c->nr_iommus)
+			return REFUSE(-EINVAL, "nr_irq_cpus %u differs from nr_iommus %u",
+				      c->nr_irq_cpus, c->nr_iommus);
+		if (!c->nr_irq_cpus && c->irq_cpus_uptr)
+			return REFUSE(-EINVAL, "irq_cpus_uptr is set but nr_irq_cpus is 0");
+	}
 	nstreams = 1 + c->pasids;
-	if (!c->credit)
+	if (!c->credit) {
+		u32 want = 64;
+
+		/*
+		 * PRQ model: by default the devices' outstanding requests fit
+		 * in their IOMMU's queue, as system software sizes PRI
+		 * allocations; a bigger --credit (or a smaller queue) is how
+		 * to make it overflow. (group_size + 1: an inline answer frees
+		 * a slot before the reporter has moved past its last request.)
+		 */
+		if (c->model == IOPF_BENCH_MODEL_PRQ)
+			want = min(want, c->prq_depth /
+				   (DIV_ROUND_UP(c->nr_devices, c->nr_iommus) * (c->group_size + 1)));
 		c->credit = min_t(u32, IOPF_BENCH_MAX_CREDIT,
-				  max3(c->open_groups, nstreams, 64u));
+				  max3(c->open_groups, nstreams, want));
+	}
 	if (c->credit > IOPF_BENCH_MAX_CREDIT)
-		REJECT(-EINVAL, "credit %u is above %u", c->credit, IOPF_BENCH_MAX_CREDIT);
+		return REFUSE(-EINVAL, "credit %u is above %u", c->credit, IOPF_BENCH_MAX_CREDIT);
 	if (c->credit < c->open_groups)
-		REJECT(-EINVAL, "credit %u is below open_groups %u", c->credit, c->open_groups);
+		return REFUSE(-EINVAL, "credit %u is below open_groups %u", c->credit, c->open_groups);
 	if (c->credit < nstreams)
-		REJECT(-EINVAL, "credit %u is below the %u streams (RID + pasids) of a device",
+		return REFUSE(-EINVAL, "credit %u is below the %u streams (RID + pasids) of a device",
 		       c->credit, nstreams);
 
 	/* Injectors and their CPUs */
 	if (c->nr_cpus > IOPF_BENCH_MAX_INJECTORS)
-		REJECT(-EINVAL, "nr_cpus %u is above %u", c->nr_cpus, IOPF_BENCH_MAX_INJECTORS);
+		return REFUSE(-EINVAL, "nr_cpus %u is above %u", c->nr_cpus, IOPF_BENCH_MAX_INJECTORS);
 	if (c->nr_cpus && c->nr_injectors && c->nr_injectors != c->nr_cpus)
-		REJECT(-EINVAL, "nr_injectors %u differs from nr_cpus %u", c->nr_injectors,
+		return REFUSE(-EINVAL, "nr_injectors %u differs from nr_cpus %u", c->nr_injectors,
 		       c->nr_cpus);
 	if (c->nr_cpus)
 		c->nr_injectors = c->nr_cpus;
 	if (!c->nr_injectors || c->nr_injectors > IOPF_BENCH_MAX_INJECTORS)
-		REJECT(-EINVAL, "nr_injectors %u is not in 1..%u", c->nr_injectors,
+		return REFUSE(-EINVAL, "nr_injectors %u is not in 1..%u", c->nr_injectors,
 		       IOPF_BENCH_MAX_INJECTORS);
 	if (!c->nr_cpus && c->cpus_uptr)
-		REJECT(-EINVAL, "cpus_uptr is set but nr_cpus is 0");
+		return REFUSE(-EINVAL, "cpus_uptr is set but nr_cpus is 0");
 	if (c->nr_devices < c->nr_injectors) {
 		/* A device's open groups and credit are split between its lanes. */
 		per_dev = DIV_ROUND_UP(c->nr_injectors, c->nr_devices);
 		if (c->open_groups < per_dev)
-			REJECT(-EINVAL, "open_groups %u is below the %u injectors sharing a device",
+			return REFUSE(-EINVAL, "open_groups %u is below the %u injectors sharing a device",
 			       c->open_groups, per_dev);
 	}
 
 	/* Termination */
 	if (!c->duration_ms && !c->max_requests)
-		REJECT(-EINVAL, "duration_ms and max_requests are both 0");
+		return REFUSE(-EINVAL, "duration_ms and max_requests are both 0");
 	if (c->duration_ms > IOPF_BENCH_MAX_DURATION_MS)
-		REJECT(-EINVAL, "duration_ms %llu is above %llu", c->duration_ms,
+		return REFUSE(-EINVAL, "duration_ms %llu is above %llu", c->duration_ms,
 		       IOPF_BENCH_MAX_DURATION_MS);
 	if (c->max_requests && c->max_requests < c->nr_injectors)
-		REJECT(-EINVAL, "max_requests %llu is below nr_injectors %u", c->max_requests,
+		return REFUSE(-EINVAL, "max_requests %llu is below nr_injectors %u", c->max_requests,
 		       c->nr_injectors);
 	if (c->warmup_ms > IOPF_BENCH_MAX_WARMUP_MS)
-		REJECT(-EINVAL, "warmup_ms %u is above %u", c->warmup_ms, IOPF_BENCH_MAX_WARMUP_MS);
+		return REFUSE(-EINVAL, "warmup_ms %u is above %u", c->warmup_ms, IOPF_BENCH_MAX_WARMUP_MS);
 
 	/* Handler knobs */
 	if (c->service_ns > IOPF_BENCH_MAX_SERVICE_NS)
-		REJECT(-EINVAL, "service_ns %u is above %u", c->service_ns,
+		return REFUSE(-EINVAL, "service_ns %u is above %u", c->service_ns,
 		       IOPF_BENCH_MAX_SERVICE_NS);
 	if ((c->flags & IOPF_BENCH_RUN_SERVICE_SLEEP) && !c->service_ns)
-		REJECT(-EINVAL, "flags SERVICE_SLEEP without service_ns");
+		return REFUSE(-EINVAL, "flags SERVICE_SLEEP without service_ns");
 	if (c->handler == IOPF_BENCH_HANDLER_NULL && (c->fail_every || c->abandon_every))
-		REJECT(-EINVAL, "fail_every/abandon_every need a framework handler, not null");
-	if ((c->flags & IOPF_BENCH_RUN_VIOLATE_DOUBLE) && (c->flags & IOPF_BENCH_RUN_VIOLATE_LOSE))
-		REJECT(-EINVAL, "flags VIOLATE_DOUBLE and VIOLATE_LOSE together");
-	if (!!(c->flags & (IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE)) !=
-	    !!c->violate_every)
-		REJECT(-EINVAL, "violate_every %u needs exactly one VIOLATE flag, and the flag needs it",
-		       c->violate_every);
+		return REFUSE(-EINVAL, "fail_every/abandon_every need a framework handler, not null");
 
 	/* Unbinders */
 	if (c->nr_unbinders > IOPF_BENCH_MAX_UNBINDERS)
-		REJECT(-EINVAL, "nr_unbinders %u is above %u", c->nr_unbinders,
+		return REFUSE(-EINVAL, "nr_unbinders %u is above %u", c->nr_unbinders,
 		       IOPF_BENCH_MAX_UNBINDERS);
 	if (c->nr_unbinders && c->handler == IOPF_BENCH_HANDLER_NULL)
-		REJECT(-EINVAL, "nr_unbinders %u with handler null: there is no framework to unbind",
+		return REFUSE(-EINVAL, "nr_unbinders %u with handler null: there is no framework to unbind",
 		       c->nr_unbinders);
 	if (!c->unbind_scope)
 		c->unbind_scope = IOPF_BENCH_UNBIND_DEVICE;
 	if (c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE &&
 	    c->unbind_scope != IOPF_BENCH_UNBIND_PASID)
-		REJECT(-EINVAL, "unbind_scope %u is unknown (valid: 1=device 2=pasid)",
+		return REFUSE(-EINVAL, "unbind_scope %u is unknown (valid: 1=device 2=pasid)",
 		       c->unbind_scope);
 	if (c->unbind_scope == IOPF_BENCH_UNBIND_PASID && !c->pasids)
-		REJECT(-EINVAL, "unbind_scope pasid with pasids 0");
+		return REFUSE(-EINVAL, "unbind_scope pasid with pasids 0");
 	if (c->unbind_rate_per_s && !c->nr_unbinders)
-		REJECT(-EINVAL, "unbind_rate_per_s %u with nr_unbinders 0", c->unbind_rate_per_s);
+		return REFUSE(-EINVAL, "unbind_rate_per_s %u with nr_unbinders 0", c->unbind_rate_per_s);
 	if (c->nr_unbinders >
 	    (c->unbind_scope == IOPF_BENCH_UNBIND_PASID ? c->nr_devices * c->pasids : c->nr_devices))
-		REJECT(-EINVAL, "nr_unbinders %u is above the number of %ss to cycle",
+		return REFUSE(-EINVAL, "nr_unbinders %u is above the number of %ss to cycle",
 		       c->nr_unbinders, iopf_scope_name(c->unbind_scope));
 	if (c->abandon_every &&
 	    (!c->nr_unbinders || c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE))
-		REJECT(-EINVAL, "abandon_every needs nr_unbinders > 0 with unbind_scope device");
+		return REFUSE(-EINVAL, "abandon_every needs nr_unbinders > 0 with unbind_scope device");
 
-	/* CPU list last: it is the only part that copies from user memory. */
-	cpus = kcalloc(c->nr_injectors, sizeof(*cpus), GFP_KERNEL);
-	if (!cpus)
-		return -ENOMEM;
-	if (c->nr_cpus) {
-		if (copy_from_user(cpus, u64_to_user_ptr(c->cpus_uptr),
-				   c->nr_cpus * sizeof(*cpus))) {
-			kfree(cpus);
-			REJECT(-EFAULT, "cpus_uptr: cannot read %u CPU numbers", c->nr_cpus);
-		}
-		for (i = 0; i < c->nr_cpus; i++) {
-			if (cpus[i] >= nr_cpu_ids || !cpu_online(cpus[i])) {
-				u32 bad = cpus[i];
-
-				kfree(cpus);
-				REJECT(-EINVAL, "cpus[%u] = %u is not an online CPU", i, bad);
-			}
-		}
-	} else {
-		unsigned int n = num_online_cpus();
-
-		for (i = 0; i < c->nr_injectors; i++)
-			cpus[i] = cpumask_nth(i % n, cpu_online_mask);
+	if (c->response_ns > IOPF_BENCH_MAX_RESPONSE_NS)
+		return REFUSE(-EINVAL, "response_ns %u is above %u", c->response_ns,
+			      IOPF_BENCH_MAX_RESPONSE_NS);
+	if (c->handler == IOPF_BENCH_HANDLER_DEFER) {
+		if (!c->defer_ns || c->defer_ns > IOPF_BENCH_MAX_DEFER_NS)
+			return REFUSE(-EINVAL, "defer_ns %u is not in 1..%u", c->defer_ns,
+				      IOPF_BENCH_MAX_DEFER_NS);
+		if (c->nr_unbinders && c->unbind_scope == IOPF_BENCH_UNBIND_PASID)
+			return REFUSE(-EINVAL, "handler defer with unbind_scope pasid: iommufd answers a PASID's kept groups at detach, which this handler does not model");
+	} else if (c->defer_ns) {
+		return REFUSE(-EINVAL, "defer_ns %u without handler defer", c->defer_ns);
 	}
-	*cpus_out = cpus;
-	return 0;
+	nviol = hweight32(c->flags & IOPF_BENCH_RUN_VIOLATE_ANY);
+	if (nviol > 1)
+		return REFUSE(-EINVAL, "flags: more than one VIOLATE flag");
+	if (!!nviol != !!c->violate_every)
+		return REFUSE(-EINVAL, "violate_every %u needs exactly one VIOLATE flag, and the flag needs it",
+			      c->violate_every);
+	if ((c->flags & (IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP | IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)) &&
+	    c->group_size < 2)
+		return REFUSE(-EINVAL, "flags VIOLATE_PARTIAL_* need group_size >= 2 (partial requests)");
+
+	/* CPU lists last: the only part that copies from user memory. */
+	rc = iopf_cpus_get("cpus", c->cpus_uptr, c->nr_cpus, c->nr_injectors, false, cpus_out);
+	if (rc)
+		return rc;
+	if (c->model == IOPF_BENCH_MODEL_PRQ) {
+		rc = iopf_cpus_get("irq_cpus", c->irq_cpus_uptr, c->nr_irq_cpus, c->nr_iommus,
+				   true, irq_out);
+	} else {
+		/* No reporter threads: the default placement, unused. */
+		rc = iopf_cpus_get("irq_cpus", 0, 0, c->nr_iommus, true, irq_out);
+	}
+	if (rc) {
+		kfree(*cpus_out);
+		*cpus_out = NULL;
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -215,12 +298,18 @@ static void iopf_run_destroy(struct iopf_run *run)
 
 	if (run->ctl)
 		kthread_stop(run->ctl);	/* a finished ctl thread only waits for this */
-	/* Threads first (no more reports), then devices in the unbind order. */
+	/*
+	 * Threads first (no more requests), the queues emptied, kept groups
+	 * answered, then devices in the unbind order, then the IOMMUs.
+	 */
 	iopf_unbinders_stop(run);
 	iopf_injectors_stop(run);
+	for (d = 0; run->mocks && d < run->cfg.nr_iommus; d++)
+		iopf_prq_wait_empty(&run->mocks[d]);
+	iopf_defer_stop(run);
 	for (d = 0; run->mdevs && d < run->cfg.nr_devices; d++)
 		iopf_mdev_teardown(&run->mdevs[d]);
-	iopf_mock_destroy(run);
+	iopf_mocks_destroy(run);
 	iopf_threads_free(run);
 	for (d = 0; run->mdevs && d < run->cfg.nr_devices; d++) {
 		kfree(run->mdevs[d].streams);
@@ -235,6 +324,7 @@ static void iopf_run_destroy(struct iopf_run *run)
 	kvfree(run->hist_dump);
 	kfree(run->results);
 	kfree(run->cpus);
+	kfree(run->irq_cpus);
 	kfree(run);
 }
 
@@ -251,6 +341,7 @@ static int iopf_mdevs_alloc(struct iopf_run *run)
 		mdev->run = run;
 		mdev->index = d;
 		init_rwsem(&mdev->rwsem);
+		atomic_set(&mdev->pasid_unbinding, 0);
 		mdev->nstreams = run->nstreams;
 		mdev->streams = kcalloc(mdev->nstreams, sizeof(*mdev->streams), GFP_KERNEL);
 		if (!mdev->streams)
@@ -265,6 +356,8 @@ static int iopf_mdevs_alloc(struct iopf_run *run)
 		}
 		mdev->nslots = run->cfg.credit;
 		mdev->slot_shift = order_base_2(mdev->nslots);
+		/* PRQ: the grpid is the slot index, a 9-bit PRG index (credit <= 512). */
+		mdev->grpid_mask = run->prq ? (1u << mdev->slot_shift) - 1 : ~0u;
 		mdev->slots = kvcalloc(mdev->nslots, sizeof(*mdev->slots), GFP_KERNEL);
 		if (!mdev->slots)
 			return -ENOMEM;
@@ -308,12 +401,10 @@ static int iopf_run_setup(struct iopf_run *run)
 	rc = iopf_mdevs_alloc(run);
 	if (rc)
 		return rc;
+	rc = iopf_mocks_create(run);
+	if (rc)
+		return rc;
 	if (run->hops->framework) {
-		rc = iopf_mock_create(run);
-		if (rc) {
-			pr_err("start: cannot register the mock IOMMU: %d\n", rc);
-			return rc;
-		}
 		for (d = 0; d < run->cfg.nr_devices; d++) {
 			rc = iopf_mdev_setup(&run->mdevs[d]);
 			if (rc) {
@@ -322,7 +413,15 @@ static int iopf_run_setup(struct iopf_run *run)
 			}
 		}
 	}
+	rc = iopf_defer_create(run);
+	if (rc)
+		return rc;
 	/* Threads are created stopped; START wakes them when all is set up. */
+	for (d = 0; d < run->cfg.nr_iommus; d++) {
+		rc = iopf_reporter_create(&run->mocks[d]);
+		if (rc)
+			return rc;
+	}
 	rc = iopf_threads_create(run);
 	if (rc)
 		return rc;
@@ -345,15 +444,26 @@ static void iopf_log_start(struct iopf_run *run)
 	cpus[0] = 0;
 	for (i = 0; i < c->nr_injectors && n < sizeof(cpus) - 12; i++)
 		n += scnprintf(cpus + n, sizeof(cpus) - n, "%s%u", i ? "," : "", run->cpus[i]);
-	pr_info("Start of run: run=%llu handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu\n",
-		run->id, run->hops->name, iopf_pacing_names[c->pacing], c->rate_per_s,
+	char irq[256];
+	int m = 0;
+
+	irq[0] = 0;
+	for (i = 0; run->prq && i < c->nr_iommus && m < sizeof(irq) - 12; i++)
+		m += scnprintf(irq + m, sizeof(irq) - m, "%s%u", i ? "," : "", run->irq_cpus[i]);
+	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu\n",
+		run->id, run->prq ? "prq" : "direct", c->nr_iommus, c->prq_depth,
+		run->prq ? irq : "-", c->response_ns, c->defer_ns,
+		run->hops->name, iopf_pacing_names[c->pacing], c->rate_per_s,
 		c->nr_devices, c->pasids, c->group_size, c->open_groups, c->credit,
 		c->nr_injectors, cpus, c->nr_unbinders, iopf_scope_name(c->unbind_scope),
 		c->unbind_rate_per_s, c->duration_ms, c->max_requests, c->warmup_ms,
 		c->service_ns, (c->flags & IOPF_BENCH_RUN_SERVICE_SLEEP) ? "sleep" : "busy",
 		c->fail_every, c->abandon_every,
 		(c->flags & IOPF_BENCH_RUN_VIOLATE_DOUBLE) ? "double" :
-		(c->flags & IOPF_BENCH_RUN_VIOLATE_LOSE) ? "lose" : "none", c->violate_every,
+		(c->flags & IOPF_BENCH_RUN_VIOLATE_LOSE) ? "lose" :
+		(c->flags & IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP) ? "partial-drop" :
+		(c->flags & IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP) ? "partial-dup" : "none",
+		c->violate_every,
 		run->timestamps ? "on" : "off",
 		run->tsc ? "tsc" : "ktime", c->seed);
 }
@@ -361,16 +471,16 @@ static void iopf_log_start(struct iopf_run *run)
 int iopf_run_start(struct iopf_bench_run_config *ucfg)
 {
 	struct iopf_run *run;
-	u32 *cpus = NULL;
+	u32 *cpus = NULL, *irq_cpus = NULL;
 	int rc;
 
 	mutex_lock(&iopf_ctl_mutex);
 	if (iopf_state == IOPF_BENCH_STATE_RUNNING) {
-		iopf_reject("start", "a run is in progress (run %llu)", iopf_cur->id);
+		pr_warn_ratelimited("start: a run is in progress (run %llu)\n", iopf_cur->id);
 		rc = -EBUSY;
 		goto out;
 	}
-	rc = iopf_validate(ucfg, &cpus);
+	rc = iopf_validate(ucfg, &cpus, &irq_cpus);
 	if (rc)
 		goto out;
 
@@ -384,19 +494,19 @@ int iopf_run_start(struct iopf_bench_run_config *ucfg)
 	run = kzalloc(sizeof(*run), GFP_KERNEL);
 	if (!run) {
 		kfree(cpus);
+		kfree(irq_cpus);
 		rc = -ENOMEM;
 		goto out;
 	}
 	run->cfg = *ucfg;
 	run->cpus = cpus;
+	run->irq_cpus = irq_cpus;
+	run->prq = run->cfg.model == IOPF_BENCH_MODEL_PRQ;
 	run->id = iopf_last_run_id + 1;
 	run->cookie = ((get_random_u64() << 8) | 0x80) & ~IOPF_PRIV_MEASURED;
 	run->hops = iopf_handler_find(run->cfg.handler);
 	run->timestamps = !(run->cfg.flags & IOPF_BENCH_RUN_NO_TIMESTAMPS);
 	run->nstreams = 1 + run->cfg.pasids;
-	if (run->cfg.rate_per_s)
-		run->period_fp = div64_u64((u64)run->cfg.nr_injectors * NSEC_PER_SEC << 16,
-					   run->cfg.rate_per_s);
 	if (!run->cfg.seed)
 		run->cfg.seed = 0x10f0bec4;
 #ifdef CONFIG_X86_TSC
@@ -405,12 +515,21 @@ int iopf_run_start(struct iopf_bench_run_config *ucfg)
 		run->tsc_mult = div_u64((u64)NSEC_PER_MSEC << IOPF_TSC_SHIFT, tsc_khz);
 	}
 #endif
+	if (run->cfg.rate_per_s) {
+		/* Mean interarrival per injector, in run clock units << 16. */
+		run->period_fp = div64_u64((u64)run->cfg.nr_injectors * NSEC_PER_SEC << 16,
+					   run->cfg.rate_per_s);
+#ifdef CONFIG_X86_TSC
+		if (run->tsc)
+			run->period_fp = mul_u64_u32_div(run->period_fp, tsc_khz, USEC_PER_SEC);
+#endif
+	}
 	init_waitqueue_head(&run->ctl_wq);
 	run->phase = IOPF_BENCH_PHASE_WARMUP;
 
 	rc = iopf_run_setup(run);
 	if (rc) {
-		iopf_reject("start", "set-up failed (%d); nothing is left behind", rc);
+		pr_warn_ratelimited("start: set-up failed (%d); nothing is left behind\n", rc);
 		iopf_run_destroy(run);
 		goto out;
 	}
@@ -432,7 +551,8 @@ out:
 static void iopf_sum_stats(struct iopf_run *run, struct iopf_inj_stats *is,
 			   struct iopf_counters *pc)
 {
-	unsigned int cpu, i, k;
+	unsigned int cpu, i;
+	size_t k;
 
 	memset(is, 0, sizeof(*is));
 	for (i = 0; run->inj && i < run->cfg.nr_injectors; i++) {
@@ -442,29 +562,23 @@ static void iopf_sum_stats(struct iopf_run *run, struct iopf_inj_stats *is,
 		is->groups += READ_ONCE(s->groups);
 		is->report_errors += READ_ONCE(s->report_errors);
 		is->stalls += READ_ONCE(s->stalls);
+		is->groups_during_unbind += READ_ONCE(s->groups_during_unbind);
 		is->total_requests += READ_ONCE(s->total_requests);
 		is->total_groups += READ_ONCE(s->total_groups);
 		is->discarded_partials += READ_ONCE(s->discarded_partials);
 		is->restarted_groups += READ_ONCE(s->restarted_groups);
 	}
+	/* struct iopf_counters is all u64: sum it word by word. */
 	memset(pc, 0, sizeof(*pc));
 	for_each_possible_cpu(cpu) {
-		const struct iopf_counters *p = &run->pcpu[cpu]->c;
+		const u64 *src = (const u64 *)&run->pcpu[cpu]->c;
+		u64 *dst = (u64 *)pc;
 
-		pc->responses += READ_ONCE(p->responses);
-		for (k = 0; k < ARRAY_SIZE(p->resp_code); k++)
-			pc->resp_code[k] += READ_ONCE(p->resp_code[k]);
-		pc->total_responses += READ_ONCE(p->total_responses);
-		for (k = 0; k < IOPF_SRC_NR; k++)
-			pc->from[k] += READ_ONCE(p->from[k]);
-		pc->handled += READ_ONCE(p->handled);
-		pc->failed_groups += READ_ONCE(p->failed_groups);
-		pc->abandoned_groups += READ_ONCE(p->abandoned_groups);
-		pc->viol_unexpected += READ_ONCE(p->viol_unexpected);
-		pc->viol_late += READ_ONCE(p->viol_late);
-		pc->viol_lost += READ_ONCE(p->viol_lost);
+		for (k = 0; k < sizeof(*pc) / sizeof(u64); k++)
+			dst[k] += READ_ONCE(src[k]);
 	}
 }
+static_assert(sizeof(struct iopf_counters) % sizeof(u64) == 0);
 
 static u64 iopf_per_s(u64 n, u64 ns)
 {
@@ -480,6 +594,16 @@ static int iopf_run_compute(struct iopf_run *run)
 	struct iopf_hist *h;
 	unsigned int cpu, k, i;
 	u64 unbind_cycles = 0, unbind_errors = 0, cpu_ns = 0;
+	/* per-CPU histogram -> its place in the results */
+	static const u8 pc_hist[IOPF_PC_NR] = {
+		[IOPF_PC_RESPONSE] = IOPF_BENCH_HIST_RESPONSE,
+		[IOPF_PC_HANDLER] = IOPF_BENCH_HIST_HANDLER,
+		[IOPF_PC_WORK] = IOPF_BENCH_HIST_WORK,
+		[IOPF_PC_QUEUE] = IOPF_BENCH_HIST_QUEUE,
+		[IOPF_PC_REPORT_LAST] = IOPF_BENCH_HIST_REPORT_LAST,
+		[IOPF_PC_REPORT_PARTIAL] = IOPF_BENCH_HIST_REPORT_PARTIAL,
+		[IOPF_PC_SEND_LAG] = IOPF_BENCH_HIST_SEND_LAG,
+	};
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	h = kvcalloc(IOPF_BENCH_HIST_NR, sizeof(*h), GFP_KERNEL);
@@ -494,8 +618,8 @@ static int iopf_run_compute(struct iopf_run *run)
 	for (k = 0; k < IOPF_BENCH_HIST_NR; k++)
 		iopf_hist_init(&h[k]);
 	for_each_possible_cpu(cpu)
-		for (k = 0; k < ARRAY_SIZE(run->pcpu[cpu]->hist); k++)
-			iopf_hist_merge(&h[k], &run->pcpu[cpu]->hist[k]);
+		for (k = 0; k < IOPF_PC_NR; k++)
+			iopf_hist_merge(&h[pc_hist[k]], &run->pcpu[cpu]->hist[k]);
 	for (i = 0; run->unb && i < run->cfg.nr_unbinders; i++) {
 		iopf_hist_merge(&h[IOPF_BENCH_HIST_UNBIND], &run->unb[i].hist[0]);
 		iopf_hist_merge(&h[IOPF_BENCH_HIST_REBIND], &run->unb[i].hist[1]);
@@ -545,7 +669,7 @@ static int iopf_run_compute(struct iopf_run *run)
 	r->resp_invalid = pc->resp_code[IOMMU_PAGE_RESP_INVALID];
 	r->resp_failure = pc->resp_code[IOMMU_PAGE_RESP_FAILURE];
 	r->aborts = pc->resp_code[IOMMU_PAGE_RESP_FAILURE];
-	r->report_errors = is.report_errors;
+	r->report_errors = is.report_errors + pc->report_errors;
 	r->stalls = is.stalls;
 	r->injector_cpu_ns = cpu_ns;
 
@@ -563,15 +687,48 @@ static int iopf_run_compute(struct iopf_run *run)
 	r->viol_unexpected = pc->viol_unexpected;
 	r->viol_late = pc->viol_late;
 	r->viol_lost = pc->viol_lost;
-	r->violations = r->viol_unexpected + r->viol_late + r->viol_lost;
+	r->viol_group = pc->viol_group;
+	r->violations = r->viol_unexpected + r->viol_late + r->viol_lost + r->viol_group;
 	r->unbind_cycles = unbind_cycles;
 	r->unbind_errors = unbind_errors;
+
+	r->model = run->cfg.model;
+	r->nr_iommus = run->cfg.nr_iommus;
+	r->prq_depth = run->prq ? run->cfg.prq_depth : 0;
+	r->response_ns = run->cfg.response_ns;
+	r->defer_ns = run->cfg.defer_ns;
+	r->grpid_bits = run->prq ? IOPF_BENCH_PRG_INDEX_BITS : 32;
+	for (i = 0; run->mocks && i < run->cfg.nr_iommus; i++) {
+		const struct iopf_mock *m = &run->mocks[i];
+
+		r->prq_overflows += m->overflows;
+		r->prq_dropped += m->dropped;
+		r->prq_dropped_last += m->dropped_last;
+		r->prq_discards += m->discards;
+		r->prq_max_fill = max(r->prq_max_fill, m->max_fill);
+		r->reporter_cpu_ns += m->cpu_ns;
+	}
+	r->from_hw = pc->from[IOPF_SRC_HW];
+	r->checked_groups = pc->checked_groups;
+	r->incomplete_groups = pc->incomplete_groups;
+	r->deferred_groups = pc->deferred_groups;
+	r->late_answers = pc->late_answers;
+	r->reports_by_reporters = pc->reports_by_reporters;
+	r->reports_by_others = pc->reports_by_others;
+	r->reporter_requests = pc->reporter_requests;
+	r->detach_flushes = pc->detach_flushes;
+	r->detach_drained = pc->detach_drained;
+	r->groups_during_unbind = is.groups_during_unbind;
 
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_RESPONSE], &r->lat_response);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_HANDLER], &r->lat_handler);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_WORK], &r->lat_work);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_UNBIND], &r->lat_unbind);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_REBIND], &r->lat_rebind);
+	iopf_hist_summary(&h[IOPF_BENCH_HIST_QUEUE], &r->lat_queue);
+	iopf_hist_summary(&h[IOPF_BENCH_HIST_REPORT_LAST], &r->lat_report_last);
+	iopf_hist_summary(&h[IOPF_BENCH_HIST_REPORT_PARTIAL], &r->lat_report_partial);
+	iopf_hist_summary(&h[IOPF_BENCH_HIST_SEND_LAG], &r->lat_send_lag);
 	for (k = 0; k < IOPF_BENCH_HIST_NR; k++)
 		memcpy(run->hist_dump + k * IOPF_BENCH_HIST_NR_BUCKETS, h[k].buckets,
 		       sizeof(h[k].buckets));
@@ -616,6 +773,9 @@ static int iopf_ctl_fn(void *arg)
 	/* Measured window */
 	for (i = 0; i < run->cfg.nr_injectors; i++)
 		run->inj[i].cpu_window_start = iopf_task_cpu_ns(run->inj[i].task);
+	for (i = 0; i < run->cfg.nr_iommus; i++)
+		if (run->mocks[i].reporter)
+			run->mocks[i].cpu_window_start = iopf_task_cpu_ns(run->mocks[i].reporter);
 	run->t_window_start = ktime_get_ns();
 	WRITE_ONCE(run->phase, IOPF_BENCH_PHASE_MEASURE);
 	if (run->cfg.duration_ms) {
@@ -638,25 +798,37 @@ static int iopf_ctl_fn(void *arg)
 	for (i = 0; i < run->cfg.nr_injectors; i++)
 		run->inj[i].cpu_ns = iopf_task_cpu_ns(run->inj[i].task) -
 				     run->inj[i].cpu_window_start;
+	for (i = 0; i < run->cfg.nr_iommus; i++)
+		if (run->mocks[i].reporter)
+			run->mocks[i].cpu_ns = iopf_task_cpu_ns(run->mocks[i].reporter) -
+					       run->mocks[i].cpu_window_start;
 
 	/*
 	 * Stop: unbinders first (a cycle in progress completes, a PASID drain
-	 * gives up), then injectors; then every device in the unbind order,
-	 * which also checks that nothing is left unanswered.
+	 * gives up), then injectors; the reporters empty their queues; the
+	 * kept groups are answered; then every device in the unbind order,
+	 * which also checks that nothing is left unanswered; then the IOMMUs.
 	 */
 	iopf_unbinders_stop(run);
 	iopf_injectors_stop(run);
+	for (d = 0; d < run->cfg.nr_iommus; d++)
+		iopf_prq_wait_empty(&run->mocks[d]);
+	iopf_defer_flush(run);
 	for (d = 0; d < run->cfg.nr_devices; d++) {
 		iopf_mdev_teardown(&run->mdevs[d]);
 		if (!run->hops->framework)
 			iopf_check_lost(&run->mdevs[d], -1);
 	}
-	iopf_mock_destroy(run);
+	iopf_defer_stop(run);
+	for (d = 0; d < run->cfg.nr_iommus; d++)
+		iopf_reporter_stop(&run->mocks[d]);
 	run->t_end = ktime_get_ns();
 
+	/* Before the IOMMUs go: their queues' counters are in the results. */
 	rc = iopf_run_compute(run);
 	if (rc && !run->error)
 		run->error = rc;
+	iopf_mocks_destroy(run);
 
 	mutex_lock(&iopf_ctl_mutex);
 	WRITE_ONCE(run->phase, IOPF_BENCH_PHASE_FINISHED);
@@ -667,17 +839,19 @@ static int iopf_ctl_fn(void *arg)
 
 	r = run->results;
 	if (r) {
-		pr_info("End of run: %s (violations=%llu)%s\n",
+		pr_info("End of run: %s (run=%llu violations=%llu)%s\n",
 			r->status == IOPF_BENCH_RESULT_SUCCESS ? "SUCCESS" : "FAILURE",
-			r->violations, run->error ? " error" : "");
-		pr_info("run %llu: window_ms=%llu requests=%llu groups=%llu responses=%llu rate_per_s=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu unbind_cycles=%llu total_groups=%llu total_responses=%llu from_remove=%llu lost=%llu late=%llu unexpected=%llu error=%d\n",
+			run->id, r->violations, run->error ? " error" : "");
+		pr_info("run %llu: window_ms=%llu requests=%llu groups=%llu responses=%llu rate_per_s=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu unbind_cycles=%llu total_groups=%llu total_responses=%llu from_remove=%llu from_hw=%llu lost=%llu late=%llu unexpected=%llu group=%llu checked=%llu incomplete=%llu late_answers=%llu overflows=%llu error=%d\n",
 			run->id, div_u64(r->window_ns, NSEC_PER_MSEC), r->requests, r->groups,
 			r->responses, r->rate_per_s, r->lat_response.p50_ns,
 			r->lat_response.p99_ns, r->lat_response.max_ns, r->unbind_cycles,
-			r->total_groups, r->total_responses, r->from_remove, r->viol_lost,
-			r->viol_late, r->viol_unexpected, run->error);
+			r->total_groups, r->total_responses, r->from_remove, r->from_hw,
+			r->viol_lost, r->viol_late, r->viol_unexpected, r->viol_group,
+			r->checked_groups, r->incomplete_groups, r->late_answers,
+			r->prq_overflows, run->error);
 	} else {
-		pr_info("End of run: FAILURE (violations=0) error\n");
+		pr_info("End of run: FAILURE (run=%llu violations=0) error\n", run->id);
 	}
 
 	/* Stay until RESET, the next START or rmmod frees the run. */
@@ -715,7 +889,8 @@ int iopf_run_status(struct iopf_bench_status *st)
 		st->requests = is.total_requests;
 		st->groups = is.total_groups;
 		st->responses = pc->total_responses;
-		st->violations = pc->viol_unexpected + pc->viol_late + pc->viol_lost;
+		st->violations = pc->viol_unexpected + pc->viol_late + pc->viol_lost +
+				 pc->viol_group;
 		for (i = 0; run->unb && i < run->cfg.nr_unbinders; i++)
 			st->unbind_cycles += READ_ONCE(run->unb[i].cycles);
 	}
@@ -733,8 +908,7 @@ int iopf_run_stop(void)
 	mutex_lock(&iopf_ctl_mutex);
 	if (iopf_state == IOPF_BENCH_STATE_IDLE) {
 		mutex_unlock(&iopf_ctl_mutex);
-		iopf_reject("stop", "no run to stop");
-		return -ENOENT;
+		return iopf_refuse(-ENOENT, "stop", "no run to stop");
 	}
 	if (iopf_state == IOPF_BENCH_STATE_RUNNING) {
 		WRITE_ONCE(iopf_cur->stop_requested, true);
@@ -751,8 +925,7 @@ int iopf_run_wait(u32 timeout_ms, u32 *state)
 	long rc;
 
 	if (READ_ONCE(iopf_state) == IOPF_BENCH_STATE_IDLE) {
-		iopf_reject("wait", "no run to wait for");
-		return -ENOENT;
+		return iopf_refuse(-ENOENT, "wait", "no run to wait for");
 	}
 	if (timeout_ms) {
 		rc = wait_event_interruptible_timeout(iopf_state_wq, iopf_not_running(),
@@ -778,18 +951,17 @@ int iopf_run_results(struct iopf_bench_results *res)
 
 	needed = IOPF_BENCH_HIST_NR * IOPF_BENCH_HIST_NR_BUCKETS * sizeof(u64);
 	if (hist_len && !hist_uptr) {
-		iopf_reject("results", "hist_len %u without hist_uptr", hist_len);
-		return -EINVAL;
+		return iopf_refuse(-EINVAL, "results", "hist_len %u without hist_uptr", hist_len);
 	}
 	mutex_lock(&iopf_ctl_mutex);
 	run = iopf_cur;
 	if (iopf_state == IOPF_BENCH_STATE_IDLE) {
-		iopf_reject("results", "no run");
+		pr_warn_ratelimited("results: no run\n");
 		rc = -ENODATA;
 		goto out;
 	}
 	if (iopf_state == IOPF_BENCH_STATE_RUNNING) {
-		iopf_reject("results", "run %llu is still running", run->id);
+		pr_warn_ratelimited("results: run %llu is still running\n", run->id);
 		rc = -EBUSY;
 		goto out;
 	}
@@ -816,8 +988,7 @@ int iopf_run_reset(void)
 	mutex_lock(&iopf_ctl_mutex);
 	if (iopf_state == IOPF_BENCH_STATE_RUNNING) {
 		mutex_unlock(&iopf_ctl_mutex);
-		iopf_reject("reset", "run %llu is running: STOP it first", iopf_cur->id);
-		return -EBUSY;
+		return iopf_refuse(-EBUSY, "reset", "run %llu is running: STOP it first", iopf_cur->id);
 	}
 	if (iopf_cur)
 		iopf_run_destroy(iopf_cur);

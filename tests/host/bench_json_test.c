@@ -6,7 +6,11 @@
  * p999 max min mean count}, unbind {cycles latency_ns} only when unbinders
  * ran, invariant_violations), version/timestamp at the root, every setting
  * of the option table in "config", status success/failure/error, and the
- * --hist document; plus the human summary's INVARIANT VIOLATED line.
+ * --hist document; plus the human summary's INVARIANT VIOLATED line. ABI 2
+ * (schema 2): the driver model's config echo, the prq, group_check,
+ * deferred, reporters and detach objects, responses by the hardware, group
+ * violations, the four new latencies (also in the --hist document and the
+ * text), and none of it for the results of an ABI 1 module.
  */
 #include <errno.h>
 #include <regex.h>
@@ -89,12 +93,15 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 	d->o.cpus.cpu[1] = 4;
 
 	d->ver = (struct iopf_bench_version){
-		.size = sizeof(d->ver), .abi_version = 1,
+		.size = sizeof(d->ver), .abi_version = IOPF_BENCH_ABI_VERSION,
 		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_PASID | IOPF_BENCH_CAP_TIMESTAMPS |
 			IOPF_BENCH_CAP_UNBIND,
 		.mock_kind = IOPF_BENCH_MOCK_PLATFORM_FWSPEC,
 		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
-			    (1u << IOPF_BENCH_HANDLER_NULL),
+			    (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER),
+		.models = (1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT),
+		.max_iommus = IOPF_BENCH_MAX_IOMMUS, .max_prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH,
+		.max_response_ns = IOPF_BENCH_MAX_RESPONSE_NS,
 	};
 	strcpy(d->ver.module_version, "1.0");
 	strcpy(d->ver.kernel_release, "6.12.57-test");
@@ -102,9 +109,9 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 	struct iopf_bench_results *s = &d->res;
 
 	s->size = sizeof(*s);
-	s->abi_version = 1;
+	s->abi_version = IOPF_BENCH_ABI_VERSION;
 	s->status = IOPF_BENCH_RESULT_SUCCESS;
-	s->handler = IOPF_BENCH_HANDLER_WQ;
+	s->handler = d->o.handler;
 	s->pacing = IOPF_BENCH_PACE_CLOSED;
 	s->group_size = 8;
 	s->open_groups = 1;
@@ -132,6 +139,31 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 	s->from_handler = 9990;
 	s->from_abort = 10;
 	s->unbind_cycles = unbinders ? 42 : 0;
+	/* ABI 2: the driver model, each counter a different number. */
+	s->model = d->o.model;
+	s->nr_iommus = d->o.nr_iommus;
+	s->prq_depth = d->o.model == IOPF_BENCH_MODEL_PRQ ?
+		       (d->o.prq_depth ? d->o.prq_depth : IOPF_BENCH_PRQ_DEPTH_DEFAULT) : 0;
+	s->response_ns = d->o.response_ns;
+	s->defer_ns = d->o.defer_ns;
+	s->grpid_bits = d->o.model == IOPF_BENCH_MODEL_PRQ ? IOPF_BENCH_PRG_INDEX_BITS : 32;
+	s->prq_overflows = 3;
+	s->prq_dropped = 41;
+	s->prq_dropped_last = 5;
+	s->prq_discards = 2;
+	s->prq_max_fill = 2048;
+	s->from_hw = 5;
+	s->checked_groups = 9995;
+	s->incomplete_groups = 7;
+	s->deferred_groups = 11;
+	s->late_answers = 13;
+	s->reports_by_reporters = 79959;
+	s->reports_by_others = 17;
+	s->reporter_requests = 80000;
+	s->reporter_cpu_ns = 240000000;
+	s->detach_flushes = 19;
+	s->detach_drained = 23;
+	s->groups_during_unbind = 29;
 
 	d->r.layout.sub_bits = 0;
 	if (!hist_layout_init(&d->r.layout, IOPF_BENCH_HIST_SUB_BITS, IOPF_BENCH_HIST_MAX_BITS))
@@ -141,6 +173,13 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 	synth_hist(&d->r.layout, d->hist + 2 * NB, &s->lat_work, 10000, 1500, 30000);
 	synth_hist(&d->r.layout, d->hist + 3 * NB, &s->lat_unbind, unbinders ? 42 : 0, 100000, 900000);
 	synth_hist(&d->r.layout, d->hist + 4 * NB, &s->lat_rebind, unbinders ? 42 : 0, 50000, 400000);
+	synth_hist(&d->r.layout, d->hist + IOPF_BENCH_HIST_QUEUE * NB, &s->lat_queue, 80000, 300, 9000);
+	synth_hist(&d->r.layout, d->hist + IOPF_BENCH_HIST_REPORT_LAST * NB, &s->lat_report_last,
+		   10000, 800, 4000);
+	synth_hist(&d->r.layout, d->hist + IOPF_BENCH_HIST_REPORT_PARTIAL * NB, &s->lat_report_partial,
+		   70000, 150, 600);
+	synth_hist(&d->r.layout, d->hist + IOPF_BENCH_HIST_SEND_LAG * NB, &s->lat_send_lag,
+		   d->o.pacing == IOPF_BENCH_PACE_CLOSED ? 0 : 80000, 10, 2000);
 
 	d->topo = (struct topo_summary){ .packages = 2, .cores = 4, .pus = 8, .numa_nodes = 2,
 					 .usable_pus = 8, .threads_per_core = 2 };
@@ -224,14 +263,25 @@ TEST(required_names_and_types)
 		"responses_by_code.success", "responses_by_code.invalid", "responses_by_code.failure",
 		"responses_by_source.handler", "responses_by_source.abort",
 		"responses_by_source.no_handler", "responses_by_source.remove",
-		"violations.unexpected", "violations.late", "violations.lost",
+		"violations.unexpected", "violations.late", "violations.lost", "violations.group",
+		"responses_by_source.hw",
+		"prq.overflows", "prq.dropped", "prq.dropped_last", "prq.discards", "prq.max_fill",
+		"group_check.checked", "group_check.incomplete", "group_check.violations",
+		"deferred.groups", "deferred.late_answers",
+		"reporters.reports_by_reporters", "reporters.reports_by_others", "reporters.window_requests",
+		"reporters.cpu_ns", "reporters.cpu_ns_per_request",
+		"detach.flushes", "detach.drained", "detach.groups_during_pasid_unbind",
+		"queue_latency_ns.p99", "report_last_latency_ns.p99", "report_partial_latency_ns.p99",
+		"queue_latency_ns.count", "report_last_latency_ns.count", "report_partial_latency_ns.count",
+		"send_lag_latency_ns.count",
+		"config.iommus", "config.prq_depth", "config.response_ns", "config.defer_ns", "config.grpid_bits",
 		"version.schema", "module.abi_version",
 		"environment.topology.packages", "environment.topology.cores", "environment.topology.pus",
 		"environment.topology.numa_nodes",
 	};
 	static const char *const strings[] = {
 		"version.tool", "timestamp", "status", "clock", "module.module_version", "module.kernel_release",
-		"module.mock_kind", "environment.hostname", "environment.kernel_release",
+		"module.mock_kind", "environment.hostname", "environment.kernel_release", "config.model",
 	};
 	struct json_object *j, *p, *v;
 	regex_t re;
@@ -268,7 +318,8 @@ TEST(required_names_and_types)
 	EXPECT_EQ(D.res.lat_rebind.max_ns, u64(j, "rebind_latency_ns.max"));
 	EXPECT_STREQ("success", str(j, "status"));
 	EXPECT_STREQ("ktime", str(j, "clock"));
-	EXPECT_EQ(1, u64(j, "version.schema"));
+	EXPECT_EQ(2, u64(j, "version.schema"));
+	EXPECT_EQ(BENCH_JSON_SCHEMA, u64(j, "version.schema"));
 	EXPECT_STREQ(BENCH_TOOL_VERSION, str(j, "version.tool"));
 	EXPECT_STREQ("2025-11-21T06:00:00Z", str(j, "timestamp"));
 	ASSERT_EQ(0, regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", REG_EXTENDED));
@@ -293,6 +344,163 @@ TEST(required_names_and_types)
 	EXPECT_STREQ("ok", str(j, "latency_ns.histogram_check"));
 	EXPECT_STREQ("ok", str(j, "unbind.latency_ns.histogram_check"));
 	json_object_put(j);
+}
+
+TEST(driver_model_keys)
+{
+	static const struct {
+		const char *path;
+		uint64_t want;
+	} counts[] = {
+		{ "prq.overflows", 3 }, { "prq.dropped", 41 }, { "prq.dropped_last", 5 },
+		{ "prq.discards", 2 }, { "prq.max_fill", 2048 },
+		{ "responses_by_source.hw", 5 },
+		{ "group_check.checked", 9995 }, { "group_check.incomplete", 7 },
+		{ "group_check.violations", 0 },
+		{ "deferred.groups", 11 }, { "deferred.late_answers", 13 },
+		{ "reporters.reports_by_reporters", 79959 }, { "reporters.reports_by_others", 17 },
+		{ "reporters.window_requests", 80000 }, { "reporters.cpu_ns", 240000000 },
+		{ "reporters.cpu_ns_per_request", 3000 },
+		{ "detach.flushes", 19 }, { "detach.drained", 23 },
+		{ "detach.groups_during_pasid_unbind", 29 },
+		{ "violations.group", 0 },
+		{ "config.iommus", 2 }, { "config.prq_depth", 64 }, { "config.response_ns", 250 },
+		{ "config.defer_ns", 5000 }, { "config.grpid_bits", 9 },
+	};
+	static const struct {
+		const char *key;
+		unsigned int h;
+	} lats[] = {
+		{ "queue_latency_ns", IOPF_BENCH_HIST_QUEUE },
+		{ "report_last_latency_ns", IOPF_BENCH_HIST_REPORT_LAST },
+		{ "report_partial_latency_ns", IOPF_BENCH_HIST_REPORT_PARTIAL },
+		{ "send_lag_latency_ns", IOPF_BENCH_HIST_SEND_LAG },
+	};
+	struct json_object *j, *a;
+	char path[64];
+
+	setup(&D, "--handler defer --defer-ns 5000 --iommus 2 --devices 2 --prq-depth 64 --irq-cpus 6-7 "
+	      "--response-ns 250 --rate 40000", 0);
+	j = roundtrip(&D.r);
+	ASSERT_NE(NULL, j);
+	for (unsigned int i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		EXPECT_TRUE(is_type(j, counts[i].path, json_type_int)) TH_LOG("%s is not an integer", counts[i].path);
+		EXPECT_EQ(counts[i].want, u64(j, counts[i].path)) TH_LOG("%s", counts[i].path);
+	}
+	EXPECT_STREQ("prq", str(j, "config.model"));
+	EXPECT_STREQ("defer", str(j, "config.handler"));
+	a = get(j, "config.irq_cpus");
+	ASSERT_TRUE(is_type(j, "config.irq_cpus", json_type_array));
+	ASSERT_EQ(2, json_object_array_length(a));
+	EXPECT_EQ(6, json_object_get_int(json_object_array_get_idx(a, 0)));
+	EXPECT_EQ(7, json_object_get_int(json_object_array_get_idx(a, 1)));
+	/* The new latencies have what the old ones have, histogram check included. */
+	for (unsigned int i = 0; i < sizeof(lats) / sizeof(lats[0]); i++) {
+		const struct iopf_bench_latency *l = report_latency(&D.res, lats[i].h);
+
+		ASSERT_NE(NULL, l);
+		snprintf(path, sizeof(path), "%s.count", lats[i].key);
+		EXPECT_EQ(l->count, u64(j, path)) TH_LOG("%s", path);
+		EXPECT_LT(0, l->count) TH_LOG("%s", path);
+		snprintf(path, sizeof(path), "%s.p99", lats[i].key);
+		EXPECT_EQ(l->p99_ns, u64(j, path)) TH_LOG("%s", path);
+		snprintf(path, sizeof(path), "%s.max", lats[i].key);
+		EXPECT_EQ(l->max_ns, u64(j, path)) TH_LOG("%s", path);
+		snprintf(path, sizeof(path), "%s.histogram_check", lats[i].key);
+		EXPECT_STREQ("ok", str(j, path)) TH_LOG("%s", path);
+		snprintf(path, sizeof(path), "%s.percentiles.p99.99", lats[i].key);
+		EXPECT_EQ(NULL, get(j, path));	/* a dotted name: look it up by hand */
+		snprintf(path, sizeof(path), "%s.percentiles", lats[i].key);
+		EXPECT_TRUE(json_object_object_get_ex(get(j, path), "p99.99", NULL)) TH_LOG("%s", path);
+	}
+	EXPECT_EQ(D.res.lat_report_partial.p50_ns, u64(j, "report_partial_latency_ns.p50"));
+	json_object_put(j);
+
+	/* No reporter requests: no CPU per request (null, not 0). */
+	D.res.reporter_requests = 0;
+	j = roundtrip(&D.r);
+	EXPECT_TRUE(json_object_object_get_ex(get(j, "reporters"), "cpu_ns_per_request", NULL));
+	EXPECT_EQ(NULL, get(j, "reporters.cpu_ns_per_request"));
+	EXPECT_EQ(240000000, u64(j, "reporters.cpu_ns"));
+	json_object_put(j);
+
+	/* The direct model: no PRQ, 32-bit grpids, no IRQ CPUs. */
+	setup(&D, "--model direct --iommus 4 --devices 4", 0);
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("direct", str(j, "config.model"));
+	EXPECT_EQ(4, u64(j, "config.iommus"));
+	EXPECT_EQ(0, u64(j, "config.prq_depth"));
+	EXPECT_EQ(32, u64(j, "config.grpid_bits"));
+	EXPECT_EQ(0, u64(j, "config.defer_ns"));
+	EXPECT_EQ(0, json_object_array_length(get(j, "config.irq_cpus")));
+	/* Closed loop: nothing was sent late. */
+	EXPECT_EQ(0, u64(j, "send_lag_latency_ns.count"));
+	EXPECT_TRUE(json_object_object_get_ex(get(j, "send_lag_latency_ns"), "p99", NULL));
+	EXPECT_EQ(NULL, get(j, "send_lag_latency_ns.p99"));
+	json_object_put(j);
+
+	/* Before any results (an error came first), the settings still say what they ask for. */
+	setup(&D, "--iommus 3 --devices 3", 0);
+	D.r.res = NULL;
+	D.r.hist = NULL;
+	D.r.error = true;
+	j = roundtrip(&D.r);
+	EXPECT_EQ(2048, u64(j, "config.prq_depth"));
+	EXPECT_EQ(9, u64(j, "config.grpid_bits"));
+	EXPECT_EQ(3, u64(j, "config.iommus"));
+	EXPECT_EQ(NULL, get(j, "prq"));
+	json_object_put(j);
+
+	/* `results` alone: the module's echo. */
+	setup(&D, "--handler defer --iommus 2 --devices 2 --prq-depth 32 --response-ns 9", 0);
+	D.r.opts = NULL;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("prq", str(j, "config.model"));
+	EXPECT_STREQ("defer", str(j, "config.handler"));
+	EXPECT_EQ(2, u64(j, "config.iommus"));
+	EXPECT_EQ(32, u64(j, "config.prq_depth"));
+	EXPECT_EQ(9, u64(j, "config.response_ns"));
+	EXPECT_EQ(1000000, u64(j, "config.defer_ns"));
+	EXPECT_EQ(9, u64(j, "config.grpid_bits"));
+	json_object_put(j);
+}
+
+TEST(abi1_results_have_no_driver_model)
+{
+	struct json_object *j;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	setup(&D, "--model direct", 0);
+	memset(&D.res.model, 0, sizeof(D.res) - offsetof(struct iopf_bench_results, model));
+	D.res.abi_version = 1;
+	j = roundtrip(&D.r);
+	EXPECT_NE(NULL, get(j, "latency_ns"));
+	EXPECT_NE(NULL, get(j, "work_latency_ns"));
+	EXPECT_EQ(NULL, get(j, "queue_latency_ns"));
+	EXPECT_EQ(NULL, get(j, "send_lag_latency_ns"));
+	EXPECT_EQ(NULL, get(j, "prq"));
+	EXPECT_EQ(NULL, get(j, "group_check"));
+	EXPECT_EQ(NULL, get(j, "deferred"));
+	EXPECT_EQ(NULL, get(j, "reporters"));
+	EXPECT_EQ(NULL, get(j, "detach"));
+	EXPECT_STREQ("direct", str(j, "config.model"));
+	EXPECT_EQ(32, u64(j, "config.grpid_bits"));
+	json_object_put(j);
+	D.r.opts = NULL;
+	j = roundtrip(&D.r);
+	EXPECT_EQ(NULL, get(j, "config.model"));
+	EXPECT_EQ(8, u64(j, "config.group_size"));
+	json_object_put(j);
+	f = open_memstream(&text, &len);
+	report_text(f, &D.r);
+	fclose(f);
+	EXPECT_EQ(NULL, strstr(text, "driver:"));
+	EXPECT_EQ(NULL, strstr(text, "model="));
+	EXPECT_EQ(NULL, strstr(text, "arrival->report"));
+	EXPECT_NE(NULL, strstr(text, "arrival->response"));
+	free(text);
 }
 
 TEST(extra_percentiles)
@@ -390,20 +598,26 @@ TEST(violations_fail)
 	setup(&D, "", 0);
 	D.res.status = IOPF_BENCH_RESULT_FAILURE;
 	D.res.violations = 3;
-	D.res.viol_lost = 2;
+	D.res.viol_lost = 1;
 	D.res.viol_late = 1;
+	D.res.viol_group = 1;
 	j = roundtrip(&D.r);
 	EXPECT_STREQ("failure", str(j, "status"));
 	EXPECT_EQ(3, u64(j, "invariant_violations"));
-	EXPECT_EQ(2, u64(j, "violations.lost"));
+	EXPECT_EQ(1, u64(j, "violations.lost"));
 	EXPECT_EQ(1, u64(j, "violations.late"));
+	EXPECT_EQ(1, u64(j, "violations.group"));
+	EXPECT_EQ(1, u64(j, "group_check.violations"));
 	EXPECT_EQ(1, report_exit_code(&D.r));
 	json_object_put(j);
 
 	f = open_memstream(&text, &len);
 	report_text(f, &D.r);
 	fclose(f);
-	EXPECT_NE(NULL, strstr(text, "INVARIANT VIOLATED: 3 violations"));
+	EXPECT_NE(NULL, strstr(text, "*** INVARIANT VIOLATED: 3 violations (unexpected 0, late 1, lost 1, "
+			       "group 1) ***"));
+	EXPECT_NE(NULL, strstr(text, "invariant violations: 3 (unexpected 0, late 1, lost 1, group 1)  "
+			       "<-- INVARIANT VIOLATED"));
 	EXPECT_NE(NULL, strstr(text, "End of test: FAILURE"));
 	free(text);
 
@@ -424,9 +638,33 @@ TEST(clean_text_summary)
 	fclose(f);
 	EXPECT_EQ(NULL, strstr(text, "INVARIANT VIOLATED"));
 	EXPECT_NE(NULL, strstr(text, "End of test: SUCCESS"));
-	EXPECT_NE(NULL, strstr(text, "report->response"));
-	EXPECT_NE(NULL, strstr(text, "report->handler"));
-	EXPECT_NE(NULL, strstr(text, "report->work start"));
+	EXPECT_NE(NULL, strstr(text, "arrival->response"));
+	EXPECT_NE(NULL, strstr(text, "arrival->handler"));
+	EXPECT_NE(NULL, strstr(text, "arrival->work start"));
+	EXPECT_NE(NULL, strstr(text, "\n  arrival->report           80000 "));
+	EXPECT_NE(NULL, strstr(text, "\n  report() last             10000 "));
+	EXPECT_NE(NULL, strstr(text, "\n  report() partial          70000 "));
+	EXPECT_NE(NULL, strstr(text, "\n  send lag                      0         -"));
+	/* The driver model's settings (the config line wraps at 100 columns). */
+	EXPECT_NE(NULL, strstr(text, " model=prq"));
+	EXPECT_NE(NULL, strstr(text, " iommus=1"));
+	EXPECT_NE(NULL, strstr(text, " prq-depth=2048"));
+	EXPECT_NE(NULL, strstr(text, " response-ns=0"));
+	EXPECT_EQ(NULL, strstr(text, "defer-ns="));
+	EXPECT_EQ(NULL, strstr(text, "irq-cpus="));
+	EXPECT_NE(NULL, strstr(text, "responses by source (whole run): handler 9990, abort 10, no handler 0, "
+			       "remove_device 0, hardware 5\n"));
+	EXPECT_NE(NULL, strstr(text, "driver: model prq, 1 IOMMU, PRQ depth 2048, 9-bit grpids, "
+			       "page_response busy 0ns, defer -\n"));
+	EXPECT_NE(NULL, strstr(text, "PRQ: overflows 3, dropped 41 (last 5, answered by the hardware), "
+			       "discards 2, max fill 2048 of 2048\n"));
+	EXPECT_NE(NULL, strstr(text, "group contents: checked 9995, incomplete 7 (short after PRQ drops, "
+			       "not a violation), violations 0\n"));
+	EXPECT_NE(NULL, strstr(text, "deferred: 11 groups, 13 late answers"));
+	EXPECT_NE(NULL, strstr(text, "reporters: 79959 reports by the reporter threads, 17 by others; "
+			       "window: 80000 requests, CPU 240ms, 3us per request\n"));
+	EXPECT_NE(NULL, strstr(text, "detach: 19 flushes, 23 PRQ entries drained; 29 groups sent on other streams during PASID unbinds\n"));
+	EXPECT_NE(NULL, strstr(text, "invariant violations: 0 (unexpected 0, late 0, lost 0, group 0)\n"));
 	EXPECT_NE(NULL, strstr(text, "p99.9"));
 	EXPECT_NE(NULL, strstr(text, "unbind: 42 cycles"));
 	EXPECT_NE(NULL, strstr(text, "rebind"));
@@ -543,14 +781,25 @@ TEST(hist_document)
 	EXPECT_EQ(10000, u64(j, "histograms.response.count"));
 	EXPECT_EQ(0, json_object_array_length(get(j, "histograms.unbind.buckets")));
 	EXPECT_NE(NULL, get(j, "histograms.rebind"));
+	/* ABI 2: nine histograms, the new ones by their names. */
+	EXPECT_EQ(IOPF_BENCH_HIST_NR, json_object_object_length(get(j, "histograms")));
+	EXPECT_EQ(9, IOPF_BENCH_HIST_NR);
+	EXPECT_EQ(80000, u64(j, "histograms.queue.count"));
+	EXPECT_EQ(10000, u64(j, "histograms.report_last.count"));
+	EXPECT_EQ(70000, u64(j, "histograms.report_partial.count"));
+	EXPECT_EQ(0, u64(j, "histograms.send_lag.count"));
+	EXPECT_EQ(D.res.lat_queue.max_ns, u64(j, "histograms.queue.max_ns"));
+	EXPECT_EQ(NULL, get(j, "histograms.send_lag.max_ns"));
 	json_object_put(j);
 }
 
 TEST(version_and_status_documents)
 {
-	struct iopf_bench_version v = { .abi_version = 1, .caps = IOPF_BENCH_CAP_IOPF,
-					.handlers = 1u << IOPF_BENCH_HANDLER_WQ, .max_group_size = 512,
-					.hist_nr_buckets = NB, .nr_cpu_ids = 2 };
+	struct iopf_bench_version v = { .abi_version = 2, .caps = IOPF_BENCH_CAP_IOPF,
+					.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_DEFER),
+					.max_group_size = 512, .hist_nr_buckets = NB, .nr_cpu_ids = 2,
+					.hist_nr = IOPF_BENCH_HIST_NR, .models = 1u << IOPF_BENCH_MODEL_DIRECT,
+					.max_iommus = 8, .max_prq_depth = 4096, .max_response_ns = 1000 };
 	struct iopf_bench_status st = { .state = IOPF_BENCH_STATE_RUNNING, .phase = IOPF_BENCH_PHASE_MEASURE,
 					.run_id = 3, .elapsed_ns = 1500000000, .requests = 12,
 					.error = 0 };
@@ -564,6 +813,14 @@ TEST(version_and_status_documents)
 	EXPECT_EQ(NB, u64(back, "histograms.nr_buckets"));
 	EXPECT_EQ(1, json_object_array_length(get(back, "module.caps")));
 	EXPECT_STREQ("wq", json_object_get_string(json_object_array_get_idx(get(back, "module.handlers"), 0)));
+	EXPECT_STREQ("defer", json_object_get_string(json_object_array_get_idx(get(back, "module.handlers"), 1)));
+	EXPECT_EQ(1, json_object_array_length(get(back, "module.models")));
+	EXPECT_STREQ("direct", json_object_get_string(json_object_array_get_idx(get(back, "module.models"), 0)));
+	EXPECT_EQ(8, u64(back, "limits.iommus"));
+	EXPECT_EQ(4096, u64(back, "limits.prq_depth"));
+	EXPECT_EQ(1000, u64(back, "limits.response_ns"));
+	EXPECT_EQ(9, u64(back, "histograms.nr_histograms"));
+	EXPECT_EQ(2, u64(back, "module.abi_version"));
 	json_object_put(back);
 	json_object_put(j);
 

@@ -2,8 +2,9 @@
 /*
  * Description: iopf-bench's option table: defaults, every value type (uint,
  * u64, duration with units, enum, cpulist, flag, string, percentile list),
- * the combination rules mirrored from iopf_bench.h, the limits the module
- * reports, --help generated from the table, and every kind of bad input
+ * the combination rules mirrored from iopf_bench.h (ABI 2: the driver
+ * model, the defer handler), the run config START gets, the limits the
+ * module reports (and what an ABI 1 module cannot do), --help generated from the table, and every kind of bad input
  * refused with one sentence naming the option, exit status 2 and nothing
  * sent to the module (the device is never even opened).
  */
@@ -97,6 +98,13 @@ TEST(defaults)
 	EXPECT_EQ(0, o.max_requests);
 	EXPECT_EQ(0, o.warmup_ms);
 	EXPECT_EQ(IOPF_BENCH_UNBIND_DEVICE, o.unbind_scope);
+	/* ABI 2: the PRQ model, one IOMMU, the module's PRQ depth and IRQ CPUs. */
+	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, o.model);
+	EXPECT_EQ(1, o.nr_iommus);
+	EXPECT_EQ(0, o.prq_depth);
+	EXPECT_EQ(0, o.response_ns);
+	EXPECT_EQ(0, o.irq_cpus.n);
+	EXPECT_EQ(0, o.defer_ns);
 	EXPECT_FALSE(o.json);
 	EXPECT_FALSE(o.no_timestamps);
 	EXPECT_STREQ(IOPF_BENCH_DEVICE, o.device);
@@ -206,6 +214,57 @@ TEST(derived_defaults)
 	/* start takes the run config but has no wait. */
 	ASSERT_EQ(0, parse(&o, CMD_START, "--group-size 8", err, sizeof(err)));
 	EXPECT_EQ(0, o.timeout_ms);
+}
+
+TEST(driver_model_options)
+{
+	struct bench_opts o;
+	char err[512];
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model prq --iommus 3 --devices 3 --prq-depth 16 --irq-cpus 7,2-3 "
+			   "--response-ns 1M", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, o.model);
+	EXPECT_EQ(3, o.nr_iommus);
+	EXPECT_EQ(16, o.prq_depth);
+	EXPECT_EQ(1000000, o.response_ns);
+	/* A cpulist: IOMMU i gets the i-th lowest CPU. */
+	ASSERT_EQ(3, o.irq_cpus.n);
+	EXPECT_EQ(2, o.irq_cpus.cpu[0]);
+	EXPECT_EQ(3, o.irq_cpus.cpu[1]);
+	EXPECT_EQ(7, o.irq_cpus.cpu[2]);
+	EXPECT_EQ(0, o.defer_ns);
+	/* The injectors' CPUs are another list. */
+	EXPECT_EQ(0, o.cpus.n);
+
+	/* Last wins for the model too, and then the PRQ depth has no PRQ. */
+	ASSERT_EQ(-1, parse(&o, CMD_RUN, "--model prq --prq-depth=65536 --model=direct", err, sizeof(err)));
+	EXPECT_STREQ("--prq-depth is for --model prq; with --model direct the injectors report themselves "
+		     "and there is no PRQ or reporter thread.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct --iommus 16 --devices 16 --response-ns 0", err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_MODEL_DIRECT, o.model);
+	EXPECT_EQ(16, o.nr_iommus);
+	EXPECT_EQ(0, o.prq_depth);
+
+	/* --handler defer answers 1 ms later unless told otherwise. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler defer", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_DEFER, o.handler);
+	EXPECT_EQ(BENCH_DEFER_NS_DEFAULT, o.defer_ns);
+	EXPECT_EQ(1000000, BENCH_DEFER_NS_DEFAULT);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--defer-ns 250k --handler defer", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(250000, o.defer_ns);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler defer --defer-ns 1G", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_MAX_DEFER_NS, o.defer_ns);
+	/* Defer takes device-scope unbinds, fail-every and the direct model. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler defer --unbinders 1 --unbind-scope device --pasids 1 "
+			   "--fail-every 3 --model direct", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_UNBIND_DEVICE, o.unbind_scope);
+	EXPECT_EQ(1000000, o.defer_ns);
+	/* start takes them too; status does not. */
+	ASSERT_EQ(0, parse(&o, CMD_START, "--iommus 2 --devices 2 --irq-cpus 0,1", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(2, o.irq_cpus.n);
+	EXPECT_EQ(-1, parse(&o, CMD_STATUS, "--model direct", err, sizeof(err)));
+	EXPECT_STREQ("--model is not an option of 'status' (see iopf-bench status --help).", err);
 }
 
 TEST(durations)
@@ -320,7 +379,7 @@ BAD(group_size_word, "--group-size many", "--group-size: 'many' is not a number;
 BAD(group_size_negative, "--group-size -1", "--group-size: '-1' is not a number");
 BAD(group_size_fraction, "--group-size 1.5", "--group-size: '1.5' is not a number");
 BAD(group_size_missing, "--group-size", "--group-size needs a value; accepted: 1 to 512.");
-BAD(handler_unknown, "--handler fast", "--handler: 'fast' is not valid; accepted: wq, inline, null.");
+BAD(handler_unknown, "--handler fast", "--handler: 'fast' is not valid; accepted: wq, inline, null, defer.");
 BAD(pacing_unknown, "--pacing burst", "accepted: closed, constant, poisson.");
 BAD(scope_unknown, "--unbind-scope all --unbinders 1", "accepted: device, pasid.");
 BAD(duration_unit, "--duration 10x", "--duration: '10x' is not a duration");
@@ -332,14 +391,16 @@ BAD(cpus_backwards, "--cpus 3-1", "--cpus: the range 3-1 in '3-1' goes backwards
 BAD(cpus_empty_item, "--cpus 0,,1", "--cpus: '0,,1' is not a CPU list");
 BAD(cpus_word, "--cpus all", "--cpus: 'all' is not a CPU list");
 BAD(cpus_open_range, "--cpus 2-", "--cpus: '2-' is not a CPU list");
-BAD(cpus_too_many, "--cpus 0-64", "at most 64 (one injector each)");
+BAD(cpus_too_many, "--cpus 0-64", "--cpus: '0-64' names 65 CPUs; at most 64 (one injector each).");
 BAD(rate_zero, "--rate 0", "--rate 0 is out of range; accepted: 1 to 1000000000.");
 BAD(rate_big, "--rate 2G", "--rate 2G is out of range");
 BAD(rate_closed, "--rate 5 --pacing closed", "--rate needs an open-loop --pacing (constant or poisson)");
 BAD(open_loop_no_rate, "--pacing constant", "--pacing constant is open loop and needs --rate N");
 BAD(pasid_scope_no_pasids, "--unbind-scope pasid --unbinders 1", "--unbind-scope pasid needs --pasids 1 or more");
-BAD(unbinders_null, "--unbinders 1 --handler null", "--unbinders needs --handler wq or inline");
-BAD(fail_every_null, "--fail-every 3 --handler null", "--fail-every needs --handler wq or inline");
+BAD(unbinders_null, "--unbinders 1 --handler null", "--unbinders needs --handler wq, inline or defer; "
+    "--handler null has no framework to unbind from.");
+BAD(fail_every_null, "--fail-every 3 --handler null", "--fail-every needs --handler wq, inline or defer; "
+    "--handler null has no framework to fail into.");
 BAD(abandon_no_unbinders, "--abandon-every 2", "--abandon-every needs --unbinders 1 or more");
 BAD(abandon_pasid_scope, "--abandon-every 2 --unbinders 1 --pasids 1 --unbind-scope pasid",
     "--abandon-every needs --unbind-scope device");
@@ -368,6 +429,44 @@ BAD(pct_no_ts, "--no-timestamps --percentiles 50", "--percentiles needs timestam
 BAD(pct_zero, "--percentiles 0", "--percentiles: '0' is not a percentile above 0 and at most 100.");
 BAD(pct_decimals, "--percentiles 99.12345", "--percentiles: '99.12345' has more than 4 decimals.");
 BAD(seed_big, "--seed 18446744073709551616", "--seed: '18446744073709551616' is too large");
+/* ABI 2: the driver model and the defer handler. */
+BAD(model_unknown, "--model vtd", "--model: 'vtd' is not valid; accepted: prq, direct.");
+BAD(model_missing, "--model", "--model needs a value; accepted: prq, direct.");
+BAD(iommus_zero, "--iommus 0", "--iommus 0 is out of range; accepted: 1 to 16.");
+BAD(iommus_big, "--iommus 17", "--iommus 17 is out of range; accepted: 1 to 16.");
+BAD(iommus_devices, "--iommus 3 --devices 2",
+    "--iommus 3 is above --devices (2): an IOMMU without a device has nothing to report; accepted: 1 to 2.");
+BAD(iommus_default_devices, "--iommus 2", "--iommus 2 is above --devices (1)");
+BAD(prq_depth_not_pow2, "--prq-depth 100",
+    "--prq-depth 100 is not a power of two (the PRQ is a ring, as VT-d's); accepted: 16, 32, 64, ... 65536.");
+BAD(prq_depth_small, "--prq-depth 15", "--prq-depth 15 is out of range; accepted: 16 to 65536.");
+BAD(prq_depth_zero, "--prq-depth 0", "--prq-depth 0 is out of range; accepted: 16 to 65536.");
+BAD(prq_depth_big, "--prq-depth 64Ki", "--prq-depth: '64Ki' is not a number; accepted: 16 to 65536.");
+BAD(prq_depth_above, "--prq-depth 65537", "--prq-depth 65537 is out of range; accepted: 16 to 65536.");
+BAD(prq_depth_direct, "--model direct --prq-depth 64",
+    "--prq-depth is for --model prq; with --model direct the injectors report themselves and there is "
+    "no PRQ or reporter thread.");
+BAD(irq_cpus_direct, "--irq-cpus 1 --model direct",
+    "--irq-cpus is for --model prq; with --model direct the injectors report themselves and there is "
+    "no PRQ or reporter thread.");
+BAD(irq_cpus_fewer, "--iommus 2 --devices 2 --irq-cpus 1",
+    "--irq-cpus names 1 CPU but --iommus is 2: give one CPU per IOMMU, or leave --irq-cpus out for the "
+    "default placement.");
+BAD(irq_cpus_more, "--irq-cpus 0-2", "--irq-cpus names 3 CPUs but --iommus is 1: give one CPU per IOMMU");
+BAD(irq_cpus_same_cpu, "--iommus 2 --devices 2 --irq-cpus 3,3", "--irq-cpus names 1 CPU but --iommus is 2");
+BAD(irq_cpus_too_many, "--iommus 16 --irq-cpus 0-16",
+    "--irq-cpus: '0-16' names 17 CPUs; at most 16 (one per IOMMU).");
+BAD(irq_cpus_syntax, "--irq-cpus 1-", "--irq-cpus: '1-' is not a CPU list");
+BAD(irq_cpus_missing, "--irq-cpus", "--irq-cpus needs a value (LIST).");
+BAD(response_big, "--response-ns 1000001", "--response-ns 1000001 is out of range; accepted: 0 to 1000000.");
+BAD(defer_ns_alone, "--defer-ns 1000",
+    "--defer-ns needs --handler defer; the other handlers keep no group to answer later.");
+BAD(defer_ns_wq, "--handler wq --defer-ns 5", "--defer-ns needs --handler defer");
+BAD(defer_ns_zero, "--handler defer --defer-ns 0", "--defer-ns 0 is out of range; accepted: 1 to 1000000000.");
+BAD(defer_ns_big, "--handler defer --defer-ns 2G", "--defer-ns 2G is out of range; accepted: 1 to 1000000000.");
+BAD(defer_pasid_scope, "--handler defer --unbinders 1 --pasids 1 --unbind-scope pasid",
+    "--handler defer does not go with --unbind-scope pasid: iommufd answers a PASID's held groups at its "
+    "detach, which this mode does not model; use --unbind-scope device.");
 BAD(unknown_option, "--bogus 1", "unknown option '--bogus' (see iopf-bench run --help).");
 BAD(unknown_with_value, "--group_size=4", "unknown option '--group_size'");
 BAD(flag_with_value, "--json=yes", "--json takes no value.");
@@ -409,6 +508,16 @@ TEST(bad_cpu_refused_before_the_device)
 	EXPECT_EQ(BENCH_EXIT_USAGE, run_main("run --cpus 0,5", err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "--cpus: CPU 5 does not exist")) TH_LOG("%s", err);
 	EXPECT_EQ(0, opens);
+	/* --irq-cpus is checked against the machine the same way. */
+	EXPECT_EQ(BENCH_EXIT_USAGE, run_main("run --irq-cpus 5", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--irq-cpus: CPU 5 does not exist")) TH_LOG("%s", err);
+	EXPECT_EQ(0, opens);
+	EXPECT_EQ(BENCH_EXIT_USAGE, run_main("start --iommus 2 --devices 2 --irq-cpus 1-2", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "iopf-bench start: --irq-cpus: CPU 2 does not exist")) TH_LOG("%s", err);
+	EXPECT_EQ(0, opens);
+	EXPECT_EQ(BENCH_EXIT_NOMODULE, run_main("run --iommus 2 --devices 2 --irq-cpus 0-1", err, sizeof(err)));
+	EXPECT_EQ(1, opens);
+	opens = 0;
 	/* A good list gets as far as opening the device (which the stub says is missing). */
 	EXPECT_EQ(BENCH_EXIT_NOMODULE, run_main("run --cpus 0-1", err, sizeof(err)));
 	EXPECT_EQ(1, opens);
@@ -474,7 +583,18 @@ TEST(help_comes_from_the_table)
 
 		opts_help(f, CMD_RUN);
 		fclose(f);
-		EXPECT_NE(NULL, strstr(buf, "--handler {wq,inline,null}"));
+		EXPECT_NE(NULL, strstr(buf, "--handler {wq,inline,null,defer}"));
+		EXPECT_NE(NULL, strstr(buf, "--model {prq,direct}"));
+		EXPECT_NE(NULL, strstr(buf, "[default prq]"));
+		EXPECT_NE(NULL, strstr(buf, "[16 to 65536; default 2048, VT-d's PRQ_DEPTH]"));
+		EXPECT_NE(NULL, strstr(buf, "[1 to 16; default 1]"));
+		EXPECT_NE(NULL, strstr(buf, "[0 to 1000000; default 0]"));
+		EXPECT_NE(NULL, strstr(buf, "[1 to 1000000000; default 1000000 (1 ms) with --handler defer]"));
+		EXPECT_NE(NULL, strstr(buf, "[default IOMMU i on the (i+1)-th online CPU from the last]"));
+		EXPECT_NE(NULL, strstr(buf, "one reporter thread per IOMMU reports"));
+		EXPECT_NE(NULL, strstr(buf, "no hardware does this"));
+		EXPECT_NE(NULL, strstr(buf, "like iommufd's fault fd"));
+		EXPECT_NE(NULL, strstr(buf, "fault_param->lock"));
 		EXPECT_NE(NULL, strstr(buf, "[1 to 512; default 1]"));
 		EXPECT_NE(NULL, strstr(buf, "[0s to 24h; default 10s, or 0 with --requests]"));
 		EXPECT_NE(NULL, strstr(buf, "poisson"));
@@ -522,16 +642,79 @@ TEST(run_config)
 	EXPECT_EQ(77, c.seed);
 	EXPECT_EQ(0, c.__reserved);
 	EXPECT_EQ(0, c.__reserved2);
+	/* ABI 2: 168 bytes; the defaults, explicit. */
+	EXPECT_EQ(168, sizeof(c));
+	EXPECT_EQ(168, c.size);
+	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, c.model);
+	EXPECT_EQ(1, c.nr_iommus);
+	EXPECT_EQ(0, c.prq_depth);
+	EXPECT_EQ(0, c.response_ns);
+	EXPECT_EQ(0, c.nr_irq_cpus);
+	EXPECT_EQ(0, c.irq_cpus_uptr);
+	EXPECT_EQ(0, c.defer_ns);
+	EXPECT_EQ(0, c.violate_every);
+	EXPECT_EQ(0, c.__reserved3);
+	EXPECT_EQ(0, c.__reserved4);
+	EXPECT_EQ(0, c.__reserved5);
+}
+
+TEST(run_config_abi2)
+{
+	struct bench_opts o;
+	struct iopf_bench_run_config c;
+	const unsigned int *irq;
+	char err[512];
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler defer --defer-ns 2500 --iommus 2 --devices 2 --prq-depth 4096 "
+			   "--irq-cpus 6,3 --response-ns 700 --unbinders 1", err, sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(sizeof(c), c.size);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_DEFER, c.handler);
+	EXPECT_EQ(2500, c.defer_ns);
+	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, c.model);
+	EXPECT_EQ(2, c.nr_iommus);
+	EXPECT_EQ(4096, c.prq_depth);
+	EXPECT_EQ(700, c.response_ns);
+	ASSERT_EQ(2, c.nr_irq_cpus);
+	irq = (const unsigned int *)(uintptr_t)c.irq_cpus_uptr;
+	ASSERT_NE(NULL, irq);
+	EXPECT_EQ(3, irq[0]);
+	EXPECT_EQ(6, irq[1]);
+	/* Not the injectors' list. */
+	EXPECT_NE(c.cpus_uptr, c.irq_cpus_uptr);
+	EXPECT_EQ(1, c.nr_unbinders);
+	EXPECT_EQ(0, c.__reserved4);
+	EXPECT_EQ(0, c.__reserved5);
+
+	/* Default defer time; the direct model has no PRQ. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler defer --model direct --iommus 4 --devices 4", err, sizeof(err)))
+		TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(1000000, c.defer_ns);
+	EXPECT_EQ(IOPF_BENCH_MODEL_DIRECT, c.model);
+	EXPECT_EQ(4, c.nr_iommus);
+	EXPECT_EQ(0, c.prq_depth);
+	EXPECT_EQ(0, c.nr_irq_cpus);
+	EXPECT_EQ(0, c.irq_cpus_uptr);
+
+	/* What each ABI takes: ABI 1 stops after violate_every and __reserved3. */
+	EXPECT_EQ(128, opts_run_config_size(1));
+	EXPECT_EQ(168, opts_run_config_size(2));
+	EXPECT_EQ(168, opts_run_config_size(IOPF_BENCH_ABI_VERSION));
+	EXPECT_EQ(2, IOPF_BENCH_ABI_VERSION);
 }
 
 TEST(module_limits)
 {
 	struct iopf_bench_version v = {
+		.abi_version = IOPF_BENCH_ABI_VERSION,
 		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_TIMESTAMPS,
 		.handlers = 1u << IOPF_BENCH_HANDLER_WQ,
 		.max_group_size = 16, .max_open_groups = 8, .max_credit = 32, .max_devices = 2,
 		.max_pasids = 4, .max_injectors = 2, .max_unbinders = 1, .max_service_ns = 1000,
 		.nr_cpu_ids = 2,
+		.models = 1u << IOPF_BENCH_MODEL_PRQ, .max_iommus = 2, .max_prq_depth = 2048,
+		.max_response_ns = 500,
 	};
 	struct bench_opts o;
 	char err[512];
@@ -562,6 +745,64 @@ TEST(module_limits)
 	EXPECT_NE(NULL, strstr(err, "--no-timestamps"));
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--no-timestamps", err, sizeof(err)));
 	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+}
+
+TEST(module_limits_abi2)
+{
+	struct iopf_bench_version v = {
+		.abi_version = 2,
+		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_TIMESTAMPS | IOPF_BENCH_CAP_UNBIND,
+		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_DEFER),
+		.max_group_size = 16, .max_open_groups = 8, .max_credit = 32, .max_devices = 4,
+		.max_pasids = 4, .max_injectors = 2, .max_unbinders = 1, .max_service_ns = 1000,
+		.nr_cpu_ids = 4,
+		.models = 1u << IOPF_BENCH_MODEL_PRQ, .max_iommus = 2, .max_prq_depth = 2048,
+		.max_response_ns = 500,
+	};
+	struct bench_opts o;
+	char err[512];
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--iommus 2 --devices 2 --prq-depth 2048 --response-ns 500 --irq-cpus 2-3 "
+			   "--handler defer", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--iommus 3 --devices 3", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--iommus 3 is above this module's limit; accepted: 1 to 2.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--prq-depth 4096", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--prq-depth 4096 is above this module's limit; accepted: 16 to 2048.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--response-ns 501", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--response-ns 501 is above this module's limit; accepted: 0 to 500.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--model direct is not offered by this module; accepted: prq.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler inline", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--handler inline is not offered by this module; accepted: wq, defer.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--iommus 2 --devices 2 --irq-cpus 3-4", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--irq-cpus: CPU 4 is beyond the kernel's CPUs (0 to 3).", err);
+
+	/* An ABI 1 module: the direct model only, none of the ABI 2 settings, no limits for them. */
+	memset(&v.models, 0, sizeof(v) - offsetof(struct iopf_bench_version, models));
+	v.abi_version = 1;
+	v.handlers = 1u << IOPF_BENCH_HANDLER_WQ;
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("this module speaks ABI 1, which has only the direct model (the injectors report "
+		     "themselves); give --model direct or load an ABI 2 module.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct --iommus 2 --devices 2", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--iommus needs a module of ABI 2 or later; this one speaks ABI 1.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct --response-ns 1", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--response-ns needs a module of ABI 2 or later; this one speaks ABI 1.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct --handler defer", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--handler defer is not offered by this module; accepted: wq.", err);
 }
 
 TEST_HARNESS_MAIN

@@ -6,7 +6,10 @@
  * JSON document; exit status 0/1/2/3 for success, violations or errors, a
  * config the module refuses, and a module that cannot run; --timeout and
  * signals STOP the run and still print its results; results/status/stop/
- * wait/reset/version and their errno cases; --hist writes its file.
+ * wait/reset/version and their errno cases; --hist writes its file. ABI 2:
+ * START gets the 168-byte config with the driver model and IRQ CPUs, the
+ * nine histograms are read, dumped and cross-checked, and an ABI 1 module
+ * gets its 128-byte config (direct model only) or a clear refusal.
  */
 #include <errno.h>
 #include <signal.h>
@@ -48,6 +51,8 @@ struct fake {
 	struct iopf_bench_version ver;
 	struct iopf_bench_run_config cfg;
 	uint32_t cpus[64];
+	uint32_t irq_cpus[64];
+	uint32_t start_size;		/* the size START came with */
 	struct iopf_bench_results res;
 	uint64_t hist[IOPF_BENCH_HIST_NR * NB];
 	const char *reason;		/* the kernel log line for a refused START */
@@ -59,7 +64,10 @@ static size_t op_size(unsigned int op)
 {
 	switch (op) {
 	case IOPF_BENCH_OP_VERSION: return sizeof(struct iopf_bench_version);
-	case IOPF_BENCH_OP_START: return sizeof(struct iopf_bench_run_config);
+	case IOPF_BENCH_OP_START:
+		/* An ABI 1 module knows the config up to __reserved3. */
+		return F.ver.abi_version < 2 ? offsetof(struct iopf_bench_run_config, model) :
+		       sizeof(struct iopf_bench_run_config);
 	case IOPF_BENCH_OP_STATUS: return sizeof(struct iopf_bench_status);
 	case IOPF_BENCH_OP_STOP: return sizeof(struct iopf_bench_stop);
 	case IOPF_BENCH_OP_WAIT: return sizeof(struct iopf_bench_wait);
@@ -88,9 +96,14 @@ static int fake_ioctl(struct bench_dev *d, unsigned long req, void *arg)
 		memcpy(arg, &F.ver, sizeof(F.ver));
 		return 0;
 	case IOPF_BENCH_OP_START:
-		memcpy(&F.cfg, arg, sizeof(F.cfg));
+		F.start_size = hdr[0];
+		memset(&F.cfg, 0, sizeof(F.cfg));
+		memcpy(&F.cfg, arg, hdr[0] < sizeof(F.cfg) ? hdr[0] : sizeof(F.cfg));
 		if (F.cfg.nr_cpus <= 64)
 			memcpy(F.cpus, (void *)(uintptr_t)F.cfg.cpus_uptr, F.cfg.nr_cpus * sizeof(uint32_t));
+		if (F.cfg.nr_irq_cpus <= 64 && F.cfg.irq_cpus_uptr)
+			memcpy(F.irq_cpus, (void *)(uintptr_t)F.cfg.irq_cpus_uptr,
+			       F.cfg.nr_irq_cpus * sizeof(uint32_t));
 		return 0;
 	case IOPF_BENCH_OP_STATUS: {
 		struct iopf_bench_status *s = arg;
@@ -193,18 +206,21 @@ static void fake_reset(void)
 			IOPF_BENCH_CAP_UNBIND,
 		.mock_kind = IOPF_BENCH_MOCK_PLATFORM_FWSPEC,
 		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
-			    (1u << IOPF_BENCH_HANDLER_NULL),
+			    (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER),
 		.max_group_size = IOPF_BENCH_MAX_GROUP_SIZE, .max_open_groups = IOPF_BENCH_MAX_OPEN_GROUPS,
 		.max_credit = IOPF_BENCH_MAX_CREDIT, .max_devices = IOPF_BENCH_MAX_DEVICES,
 		.max_pasids = IOPF_BENCH_MAX_PASIDS, .max_injectors = IOPF_BENCH_MAX_INJECTORS,
 		.max_unbinders = IOPF_BENCH_MAX_UNBINDERS, .max_service_ns = IOPF_BENCH_MAX_SERVICE_NS,
 		.hist_sub_bits = IOPF_BENCH_HIST_SUB_BITS, .hist_max_bits = IOPF_BENCH_HIST_MAX_BITS,
 		.hist_nr_buckets = NB, .hist_nr = IOPF_BENCH_HIST_NR, .nr_cpu_ids = 8,
+		.models = (1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT),
+		.max_iommus = IOPF_BENCH_MAX_IOMMUS, .max_prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH,
+		.max_response_ns = IOPF_BENCH_MAX_RESPONSE_NS,
 	};
 	strcpy(F.ver.module_version, "1.0");
 	strcpy(F.ver.kernel_release, "6.12.57-fake");
 
-	s->abi_version = 1;
+	s->abi_version = IOPF_BENCH_ABI_VERSION;
 	s->handler = IOPF_BENCH_HANDLER_WQ;
 	s->pacing = IOPF_BENCH_PACE_CLOSED;
 	s->group_size = 8;
@@ -227,6 +243,19 @@ static void fake_reset(void)
 	synth_hist(&l, F.hist + 0 * NB, &s->lat_response, 1000, 3000, 40000);
 	synth_hist(&l, F.hist + 1 * NB, &s->lat_handler, 1000, 2000, 10000);
 	synth_hist(&l, F.hist + 2 * NB, &s->lat_work, 1000, 2500, 20000);
+	/* ABI 2: the driver model's echo, counters and histograms. */
+	s->model = IOPF_BENCH_MODEL_PRQ;
+	s->nr_iommus = 1;
+	s->prq_depth = IOPF_BENCH_PRQ_DEPTH_DEFAULT;
+	s->grpid_bits = IOPF_BENCH_PRG_INDEX_BITS;
+	s->checked_groups = 1000;
+	s->reports_by_reporters = 8000;
+	s->reporter_requests = 8000;
+	s->reporter_cpu_ns = 4000000;
+	s->prq_max_fill = 33;
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_QUEUE * NB, &s->lat_queue, 8000, 500, 5000);
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_REPORT_LAST * NB, &s->lat_report_last, 1000, 700, 3000);
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_REPORT_PARTIAL * NB, &s->lat_report_partial, 7000, 200, 900);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -352,6 +381,13 @@ TEST_F(flow, run_json_success)
 	EXPECT_EQ(2, F.cfg.nr_injectors);
 	EXPECT_EQ(0, F.cpus[0]);
 	EXPECT_EQ(4, F.cpus[1]);
+	/* ABI 2: the whole config, the driver model at its defaults. */
+	EXPECT_EQ(168, F.start_size);
+	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, F.cfg.model);
+	EXPECT_EQ(1, F.cfg.nr_iommus);
+	EXPECT_EQ(0, F.cfg.prq_depth);
+	EXPECT_EQ(0, F.cfg.nr_irq_cpus);
+	EXPECT_EQ(0, F.cfg.defer_ns);
 	/* One JSON document. */
 	j = one_doc(self->o.out);
 	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
@@ -363,6 +399,124 @@ TEST_F(flow, run_json_success)
 	EXPECT_EQ(9, jnum(j, "run_id", NULL));
 	EXPECT_STREQ("6.12.57-fake", jstr(j, "module", "kernel_release"));
 	EXPECT_EQ(2, json_object_array_length(json_object_object_get(json_object_object_get(j, "environment"), "cpus")));
+	/* The new latencies, cross-checked against the raw histograms like the old ones. */
+	EXPECT_EQ(F.res.lat_queue.p99_ns, jnum(j, "queue_latency_ns", "p99"));
+	EXPECT_STREQ("ok", jstr(j, "queue_latency_ns", "histogram_check"));
+	EXPECT_STREQ("ok", jstr(j, "report_last_latency_ns", "histogram_check"));
+	EXPECT_STREQ("ok", jstr(j, "report_partial_latency_ns", "histogram_check"));
+	EXPECT_EQ(0, jnum(j, "send_lag_latency_ns", "count"));
+	EXPECT_STREQ("prq", jstr(j, "config", "model"));
+	EXPECT_EQ(2048, jnum(j, "config", "prq_depth"));
+	EXPECT_EQ(9, jnum(j, "config", "grpid_bits"));
+	EXPECT_EQ(33, jnum(j, "prq", "max_fill"));
+	EXPECT_EQ(500, jnum(j, "reporters", "cpu_ns_per_request"));
+	json_object_put(j);
+}
+
+TEST_F(flow, run_driver_model)
+{
+	struct json_object *j;
+
+	F.res.handler = IOPF_BENCH_HANDLER_DEFER;
+	F.res.nr_iommus = 2;
+	F.res.prq_depth = 64;
+	F.res.response_ns = 300;
+	F.res.defer_ns = 5000;
+	F.res.deferred_groups = 1000;
+	run(&self->o, "run --json --handler defer --defer-ns 5000 --iommus 2 --devices 2 --prq-depth 64 "
+	    "--irq-cpus 7,6 --response-ns 300 --unbinders 1", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_FALSE(F.bad_struct);
+	EXPECT_EQ(168, F.start_size);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_DEFER, F.cfg.handler);
+	EXPECT_EQ(5000, F.cfg.defer_ns);
+	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, F.cfg.model);
+	EXPECT_EQ(2, F.cfg.nr_iommus);
+	EXPECT_EQ(64, F.cfg.prq_depth);
+	EXPECT_EQ(300, F.cfg.response_ns);
+	ASSERT_EQ(2, F.cfg.nr_irq_cpus);
+	EXPECT_EQ(6, F.irq_cpus[0]);
+	EXPECT_EQ(7, F.irq_cpus[1]);
+	EXPECT_EQ(0, F.cfg.__reserved4);
+	EXPECT_EQ(0, F.cfg.__reserved5);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("defer", jstr(j, "config", "handler"));
+	EXPECT_EQ(5000, jnum(j, "config", "defer_ns"));
+	EXPECT_EQ(2, jnum(j, "config", "iommus"));
+	EXPECT_EQ(64, jnum(j, "config", "prq_depth"));
+	EXPECT_EQ(300, jnum(j, "config", "response_ns"));
+	EXPECT_EQ(2, json_object_array_length(json_object_object_get(json_object_object_get(j, "config"),
+								     "irq_cpus")));
+	EXPECT_EQ(1000, jnum(j, "deferred", "groups"));
+	json_object_put(j);
+
+	/* The direct model: no PRQ depth, 32-bit grpids; --model direct is sent as such. */
+	fake_reset();
+	F.res.model = IOPF_BENCH_MODEL_DIRECT;
+	F.res.prq_depth = 0;
+	F.res.grpid_bits = 32;
+	run(&self->o, "run --model direct --iommus 3 --devices 3", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(IOPF_BENCH_MODEL_DIRECT, F.cfg.model);
+	EXPECT_EQ(3, F.cfg.nr_iommus);
+	EXPECT_EQ(0, F.cfg.prq_depth);
+	EXPECT_NE(NULL, strstr(self->o.out, "model=direct iommus=3")) TH_LOG("%s", self->o.out);
+	EXPECT_EQ(NULL, strstr(self->o.out, "prq-depth=")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "driver: model direct, 1 IOMMU, PRQ depth 0, 32-bit grpids"));
+
+	/* IRQ CPUs are checked against the machine (8 CPUs) before the device is opened. */
+	fake_reset();
+	run(&self->o, "run --iommus 2 --devices 2 --irq-cpus 7-8", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--irq-cpus: CPU 8 does not exist")) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(0, F.nseq);
+}
+
+TEST_F(flow, abi1_module)
+{
+	struct json_object *j;
+
+	/* An ABI 1 module: VERSION ends at __reserved, no models, 5 histograms. */
+	F.ver.abi_version = 1;
+	memset(&F.ver.models, 0, sizeof(F.ver) - offsetof(struct iopf_bench_version, models));
+	F.ver.hist_nr = 5;
+	F.ver.handlers &= ~(1u << IOPF_BENCH_HANDLER_DEFER);
+	/* ... and its results end before the driver model. */
+	memset(&F.res.model, 0, sizeof(F.res) - offsetof(struct iopf_bench_results, model));
+	F.res.abi_version = 1;
+	/* The default PRQ model is refused after VERSION, before START. */
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: the module speaks ABI 1, this tool ABI 2"));
+	EXPECT_NE(NULL, strstr(self->o.err, "this module speaks ABI 1, which has only the direct model"));
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+	/* The direct model runs, with the 128-byte config ABI 1 knows. */
+	run(&self->o, "run --model direct", 0);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_START]);
+	EXPECT_EQ(128, F.start_size);
+	EXPECT_FALSE(F.bad_struct);
+	EXPECT_EQ(0, F.cfg.model);	/* not sent */
+	/* Its histograms are not a layout this tool reads; the run is still reported. */
+	EXPECT_NE(NULL, strstr(self->o.err, "no raw histograms")) TH_LOG("%s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.out, "End of test: SUCCESS")) TH_LOG("%s", self->o.out);
+	/* Nothing of the driver model it does not have. */
+	EXPECT_NE(NULL, strstr(self->o.out, "arrival->response"));
+	EXPECT_EQ(NULL, strstr(self->o.out, "arrival->report"));
+	EXPECT_EQ(NULL, strstr(self->o.out, "driver:"));
+	EXPECT_EQ(NULL, strstr(self->o.out, "PRQ:"));
+	run(&self->o, "run --model direct --json", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("%s", self->o.err);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_EQ(NULL, json_object_object_get(j, "prq"));
+	EXPECT_EQ(NULL, json_object_object_get(j, "reporters"));
+	EXPECT_EQ(NULL, json_object_object_get(j, "queue_latency_ns"));
+	EXPECT_NE(NULL, json_object_object_get(j, "latency_ns"));
+	/* The settings say what the module did: the direct model, 32-bit grpids, no PRQ. */
+	EXPECT_STREQ("direct", jstr(j, "config", "model"));
+	EXPECT_EQ(0, jnum(j, "config", "prq_depth"));
+	EXPECT_EQ(32, jnum(j, "config", "grpid_bits"));
 	json_object_put(j);
 }
 
@@ -373,7 +527,20 @@ TEST_F(flow, run_text)
 	EXPECT_EQ(5, F.cpus[0]);
 	EXPECT_NE(NULL, strstr(self->o.out, "injectors: CPU 5 (core 2, package 1, SMT sibling)"));
 	EXPECT_NE(NULL, strstr(self->o.out, "latency [tsc]"));
-	EXPECT_NE(NULL, strstr(self->o.out, "report->response"));
+	EXPECT_NE(NULL, strstr(self->o.out, "arrival->response"));
+	EXPECT_NE(NULL, strstr(self->o.out, "arrival->report"));
+	EXPECT_NE(NULL, strstr(self->o.out, "report() partial"));
+	EXPECT_NE(NULL, strstr(self->o.out, "send lag"));
+	EXPECT_NE(NULL, strstr(self->o.out, "config: handler=wq "));
+	EXPECT_NE(NULL, strstr(self->o.out, " model=prq iommus=1 prq-depth=2048 response-ns=0"))
+		TH_LOG("%s", self->o.out);
+	EXPECT_EQ(NULL, strstr(self->o.out, "defer-ns="));
+	EXPECT_EQ(NULL, strstr(self->o.out, "irq-cpus="));
+	EXPECT_NE(NULL, strstr(self->o.out, "driver: model prq, 1 IOMMU, PRQ depth 2048, 9-bit grpids"));
+	EXPECT_NE(NULL, strstr(self->o.out, "PRQ: overflows 0, dropped 0 (last 0, answered by the hardware), "
+			       "discards 0, max fill 33 of 2048\n"));
+	EXPECT_NE(NULL, strstr(self->o.out, "reporters: 8000 reports by the reporter threads, 0 by others; "
+			       "window: 8000 requests, CPU 4ms, 500ns per request\n"));
 	EXPECT_NE(NULL, strstr(self->o.out, "End of test: SUCCESS"));
 	EXPECT_EQ(NULL, strstr(self->o.out, "INVARIANT"));
 }
@@ -396,6 +563,17 @@ TEST_F(flow, violations_exit_1_with_json)
 	run(&self->o, "run", 0);
 	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
 	EXPECT_NE(NULL, strstr(self->o.out, "*** INVARIANT VIOLATED: 1 violation "));
+
+	/* A bad group (ABI 2) fails the run like any other violation. */
+	fake_reset();
+	F.res.status = IOPF_BENCH_RESULT_FAILURE;
+	F.res.violations = F.res.viol_group = 2;
+	run(&self->o, "run", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.out, "*** INVARIANT VIOLATED: 2 violations (unexpected 0, late 0, "
+			       "lost 0, group 2) ***"));
+	EXPECT_NE(NULL, strstr(self->o.out, "group contents: checked 1000, incomplete 0 (short after PRQ "
+			       "drops, not a violation), violations 2"));
 }
 
 TEST_F(flow, run_error_exit_1)
@@ -550,7 +728,9 @@ TEST_F(flow, start_only)
 
 TEST_F(flow, results_subcommand)
 {
-	struct json_object *j;
+	static const char *const names[] = { "response", "handler", "work", "unbind", "rebind",
+					     "queue", "report_last", "report_partial", "send_lag" };
+	struct json_object *j, *hs;
 	char path[] = "/tmp/bench_hist_XXXXXX";
 	int fd = mkstemp(path);
 	struct json_object *h;
@@ -571,7 +751,15 @@ TEST_F(flow, results_subcommand)
 	h = json_object_from_file(path);
 	unlink(path);
 	ASSERT_NE(NULL, h);
-	EXPECT_NE(NULL, json_object_object_get(json_object_object_get(h, "histograms"), "response"));
+	/* Every histogram, by its name, in the order of enum iopf_bench_hist. */
+	hs = json_object_object_get(h, "histograms");
+	EXPECT_EQ(IOPF_BENCH_HIST_NR, json_object_object_length(hs));
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		EXPECT_NE(NULL, json_object_object_get(hs, names[i])) TH_LOG("no %s", names[i]);
+		EXPECT_STREQ(names[i], hist_name(i));
+	}
+	EXPECT_EQ(7000, jnum(json_object_object_get(hs, "report_partial"), "count", NULL));
+	EXPECT_EQ(8000, jnum(json_object_object_get(hs, "queue"), "count", NULL));
 	json_object_put(h);
 
 	fake_reset();
@@ -624,9 +812,19 @@ TEST_F(flow, control_subcommands)
 	ASSERT_NE(NULL, j);
 	EXPECT_STREQ("platform-fwspec", jstr(j, "module", "mock_kind"));
 	EXPECT_EQ(IOPF_BENCH_MAX_GROUP_SIZE, jnum(j, "limits", "group_size"));
+	EXPECT_EQ(16, jnum(j, "limits", "iommus"));
+	EXPECT_EQ(65536, jnum(j, "limits", "prq_depth"));
+	EXPECT_EQ(1000000, jnum(j, "limits", "response_ns"));
+	EXPECT_EQ(9, jnum(j, "histograms", "nr_histograms"));
+	EXPECT_EQ(2, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "models")));
+	EXPECT_EQ(4, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "handlers")));
 	json_object_put(j);
 	run(&self->o, "version", 0);
 	EXPECT_NE(NULL, strstr(self->o.out, "caps: iopf pasid timestamps unbind"));
+	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 2, JSON schema 2)"));
+	EXPECT_NE(NULL, strstr(self->o.out, "handlers: wq inline null defer\nmodels: prq direct\n"));
+	EXPECT_NE(NULL, strstr(self->o.out, ", IOMMUs 16, PRQ depth 65536, response 1000000 ns\n"));
+	EXPECT_NE(NULL, strstr(self->o.out, "histograms: 9 of"));
 	EXPECT_FALSE(F.bad_struct);
 }
 
@@ -636,6 +834,17 @@ TEST_F(flow, histogram_cross_check_warns)
 	run(&self->o, "run --json", 0);
 	EXPECT_EQ(0, self->o.rc);
 	EXPECT_NE(NULL, strstr(self->o.err, "warning: handler latency: p90"));
+
+	/* The ABI 2 histograms are cross-checked too. */
+	fake_reset();
+	F.res.lat_report_partial.p99_ns *= 4;
+	F.res.lat_queue.count++;
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(0, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: report_partial latency: p99")) TH_LOG("%s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: queue latency: the histogram holds 8000 samples, the "
+			       "summary counts 8001")) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(NULL, strstr(self->o.err, "report_last"));
 }
 
 TEST_HARNESS_MAIN

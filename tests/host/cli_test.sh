@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Description: scripts refuse bad input with one clear error and a known exit
-# code before doing any work, and the test runner counts results the kselftest way.
+# Description: scripts and bench/iopf-bench (ABI 2 options: --model, --iommus,
+# --prq-depth, --irq-cpus, --handler defer, --defer-ns) refuse bad input with one
+# clear error and a known exit code before doing any work, and the test runner
+# counts results the kselftest way.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 S=$TESTS_TOP/scripts
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -8,7 +10,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run() { out=$("$@" 2>&1); rc=$?; }
 
 ktap_print_header
-ktap_set_plan 17
+ktap_set_plan 26
 run "$S/kernel-build" --design nosuch --flavor perf
 check "kernel-build: unknown design exits 1" 1 "$rc"
 check_match "kernel-build: unknown design lists the valid ones" "unknown design 'nosuch' \(valid: rcu mutex mutex-busted" "$out"
@@ -35,6 +37,29 @@ run "$S/vm-run" --design rcu --flavor perf --mem lots -- true
 check_match "vm-run: bad --mem" "--mem must look like" "$out"
 run "$S/vm-run" --design nosuch --flavor perf -- true
 check "vm-run: unknown design exits $VMRUN_ERROR" "$VMRUN_ERROR" "$rc"
+
+# iopf-bench: bad combinations exit 2 before the device is opened (it does not exist).
+B=$TESTS_TOP/bench/iopf-bench
+nodev=(--device "$tmp/no-such-device")
+run "$B" run --model direct --prq-depth 64 "${nodev[@]}"
+check "iopf-bench: --prq-depth with --model direct exits 2" 2 "$rc"
+check_match "iopf-bench: --prq-depth with --model direct says why" \
+	"^iopf-bench run: --prq-depth is for --model prq; with --model direct the injectors report themselves" "$out"
+run "$B" run --iommus 2 --devices 2 --irq-cpus 0 "${nodev[@]}"
+check_match "iopf-bench: --irq-cpus must name one CPU per IOMMU" \
+	"--irq-cpus names 1 CPU but --iommus is 2: give one CPU per IOMMU" "$out"
+run "$B" start --defer-ns 5000 "${nodev[@]}"
+check "iopf-bench: --defer-ns without --handler defer exits 2" 2 "$rc"
+check_match "iopf-bench: --defer-ns without --handler defer says why" "--defer-ns needs --handler defer" "$out"
+run "$B" run --handler defer --unbinders 1 --pasids 1 --unbind-scope pasid "${nodev[@]}"
+check_match "iopf-bench: --handler defer refuses --unbind-scope pasid" \
+	"--handler defer does not go with --unbind-scope pasid: iommufd answers a PASID's held groups at its detach" "$out"
+run "$B" run --help
+check_match "iopf-bench: --help lists the models" "--model \{prq,direct\}" "$out"
+# Good ABI 2 settings get as far as the device (exit 3: no module there).
+run "$B" run --handler defer --iommus 2 --devices 2 --response-ns 100 "${nodev[@]}"
+check "iopf-bench: good ABI 2 settings reach the device" 3 "$rc"
+check_match "iopf-bench: the device is missing" "module not loaded" "$out"
 
 # The runner: a passing program, a failing one, a skipping one, and a
 # harness-style program whose totals count as several tests.

@@ -27,7 +27,7 @@ BAD(flags_unknown, EOPNOTSUPP, c->flags = 1u << 17);
 BAD(reserved, EOPNOTSUPP, c->__reserved = 1);
 BAD(reserved2, EOPNOTSUPP, c->__reserved2 = 0x100);
 BAD(handler_zero, EINVAL, c->handler = 0);
-BAD(handler_unknown, EINVAL, c->handler = 4);
+BAD(handler_unknown, EINVAL, c->handler = 5);
 BAD(handler_huge, EINVAL, c->handler = 0xffffffff);
 BAD(pacing_zero, EINVAL, c->pacing = 0);
 BAD(pacing_unknown, EINVAL, c->pacing = 4);
@@ -88,6 +88,40 @@ BAD(violate_both_flags, EINVAL,
 BAD(abandon_with_pasid_scope, EINVAL,
     c->pasids = 1; c->nr_unbinders = 1; c->unbind_scope = IOPF_BENCH_UNBIND_PASID;
     c->abandon_every = 3);
+/* The driver model (ABI 2) */
+static uint32_t bad_irq_cpus[2];
+BAD(reserved4, EOPNOTSUPP, c->__reserved4 = 1);
+BAD(reserved5, EOPNOTSUPP, c->__reserved5 = 1);
+BAD(model_unknown, EINVAL, c->model = 3);
+BAD(iommus_too_many, EINVAL,
+    c->nr_devices = IOPF_BENCH_MAX_DEVICES; c->nr_iommus = IOPF_BENCH_MAX_IOMMUS + 1);
+BAD(iommus_above_devices, EINVAL, c->nr_devices = 2; c->nr_iommus = 3);
+BAD(prq_depth_not_pow2, EINVAL, c->prq_depth = 100);
+BAD(prq_depth_too_small, EINVAL, c->prq_depth = IOPF_BENCH_MIN_PRQ_DEPTH / 2);
+BAD(prq_depth_too_big, EINVAL, c->prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH * 2);
+BAD(prq_depth_with_direct, EINVAL, c->model = IOPF_BENCH_MODEL_DIRECT; c->prq_depth = 64);
+BAD(irq_cpus_with_direct, EINVAL,
+    c->model = IOPF_BENCH_MODEL_DIRECT; c->nr_irq_cpus = 1;
+    c->irq_cpus_uptr = (uintptr_t)bad_irq_cpus);
+BAD(irq_cpus_vs_iommus, EINVAL,
+    c->nr_iommus = 1; c->nr_irq_cpus = 2; c->irq_cpus_uptr = (uintptr_t)bad_irq_cpus);
+BAD(irq_cpus_uptr_without_nr, EINVAL, c->irq_cpus_uptr = (uintptr_t)bad_irq_cpus);
+BAD(irq_cpu_offline, EINVAL,
+    bad_irq_cpus[0] = 4000; c->nr_irq_cpus = 1; c->irq_cpus_uptr = (uintptr_t)bad_irq_cpus);
+BAD(irq_cpus_uptr_fault, EFAULT, c->nr_irq_cpus = 1; c->irq_cpus_uptr = 8);
+BAD(response_too_long, EINVAL, c->response_ns = IOPF_BENCH_MAX_RESPONSE_NS + 1);
+BAD(defer_without_delay, EINVAL, c->handler = IOPF_BENCH_HANDLER_DEFER);
+BAD(defer_too_long, EINVAL,
+    c->handler = IOPF_BENCH_HANDLER_DEFER; c->defer_ns = IOPF_BENCH_MAX_DEFER_NS + 1);
+BAD(delay_without_defer, EINVAL, c->defer_ns = 1000);
+BAD(defer_with_pasid_scope, EINVAL,
+    c->handler = IOPF_BENCH_HANDLER_DEFER; c->defer_ns = 1000; c->pasids = 1;
+    c->nr_unbinders = 1; c->unbind_scope = IOPF_BENCH_UNBIND_PASID);
+BAD(violate_partial_and_double, EINVAL,
+    c->group_size = 4; c->violate_every = 3;
+    c->flags = IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP | IOPF_BENCH_RUN_VIOLATE_DOUBLE);
+BAD(violate_partial_group_size_1, EINVAL,
+    c->violate_every = 3; c->flags = IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP);
 
 static const struct bad_case *const bad_cases[] = {
 	&case_flags_unknown, &case_reserved, &case_reserved2, &case_handler_zero,
@@ -107,6 +141,13 @@ static const struct bad_case *const bad_cases[] = {
 	&case_unbinders_above_devices, &case_unbinders_above_pasids,
 	&case_abandon_without_unbinders, &case_abandon_with_pasid_scope, &case_reserved3,
 	&case_violate_without_flag, &case_violate_flag_without_every, &case_violate_both_flags,
+	&case_reserved4, &case_reserved5, &case_model_unknown, &case_iommus_too_many,
+	&case_iommus_above_devices, &case_prq_depth_not_pow2, &case_prq_depth_too_small,
+	&case_prq_depth_too_big, &case_prq_depth_with_direct, &case_irq_cpus_with_direct,
+	&case_irq_cpus_vs_iommus, &case_irq_cpus_uptr_without_nr, &case_irq_cpu_offline,
+	&case_irq_cpus_uptr_fault, &case_response_too_long, &case_defer_without_delay,
+	&case_defer_too_long, &case_delay_without_defer, &case_defer_with_pasid_scope,
+	&case_violate_partial_and_double, &case_violate_partial_group_size_1,
 };
 
 /* Nothing of a run may exist: no mock device, no mock IOMMU. */
@@ -122,8 +163,13 @@ static int leftovers(void)
 				n++;
 		closedir(d);
 	}
-	if (!access("/sys/class/iommu/iopf_bench", F_OK))
-		n++;
+	d = opendir("/sys/class/iommu");
+	if (d) {
+		while ((de = readdir(d)))
+			if (!strncmp(de->d_name, "iopf_bench", 10))
+				n++;
+		closedir(d);
+	}
 	return n;
 }
 

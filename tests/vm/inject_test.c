@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Description: requests flow through every handler (wq, inline, null) at
- * group sizes 1, 8 and 64 with 2 injectors; open-loop pacing reaches its
- * target rate; count mode, PASIDs, shared devices, service time, handler
- * failures, timestamps off and the raw histogram dump.
+ * group sizes 1, 8 and 64 with 2 injectors, in the PRQ model (one reporter
+ * per IOMMU, and no one else, reports; every group checked whole) and the
+ * direct model; open-loop pacing reaches its target rate; count mode,
+ * PASIDs, shared devices, service time, handler failures, timestamps off,
+ * the raw histogram dump; the checkers fail deliberately broken runs.
  */
 #include <sys/klog.h>
 
@@ -15,6 +17,7 @@ FIXTURE_VARIANT(flow)
 {
 	uint32_t handler;
 	uint32_t group_size;
+	uint32_t model;
 };
 
 #define FLOW_VARIANT(h, hname, gs)                       \
@@ -22,6 +25,14 @@ FIXTURE_VARIANT(flow)
 	{                                                \
 		.handler = IOPF_BENCH_HANDLER_##h,       \
 		.group_size = gs,                        \
+		.model = IOPF_BENCH_MODEL_PRQ,           \
+	}
+#define FLOW_DIRECT(h, hname, gs)                        \
+	FIXTURE_VARIANT_ADD(flow, direct_##hname##_g##gs) \
+	{                                                \
+		.handler = IOPF_BENCH_HANDLER_##h,       \
+		.group_size = gs,                        \
+		.model = IOPF_BENCH_MODEL_DIRECT,        \
 	}
 
 FLOW_VARIANT(WQ, wq, 1);
@@ -33,6 +44,10 @@ FLOW_VARIANT(INLINE, inline, 64);
 FLOW_VARIANT(NULL, null, 1);
 FLOW_VARIANT(NULL, null, 8);
 FLOW_VARIANT(NULL, null, 64);
+FLOW_VARIANT(DEFER, defer, 8);
+FLOW_DIRECT(WQ, wq, 8);
+FLOW_DIRECT(INLINE, inline, 8);
+FLOW_DIRECT(NULL, null, 8);
 
 TEST_F_TIMEOUT(flow, requests_flow, 120)
 {
@@ -42,6 +57,9 @@ TEST_F_TIMEOUT(flow, requests_flow, 120)
 	iopf_cfg_init(&cfg, variant->handler);
 	cfg.group_size = variant->group_size;
 	cfg.open_groups = 4;	/* interleaved groups per device */
+	cfg.model = variant->model;
+	if (variant->handler == IOPF_BENCH_HANDLER_DEFER)
+		cfg.defer_ns = 100000;
 	/* At least 300 ms, and at least 200 groups however slow the kernel. */
 	test_iopf_run_until(&cfg, 200, 0, 90000, &r);
 	if (r.window_ns < 300000000ull) {
@@ -76,6 +94,41 @@ TEST_F_TIMEOUT(flow, requests_flow, 120)
 	ASSERT_EQ(r.responses, r.lat_response.count);
 	test_iopf_latency_ordered(r.lat_handler);
 	ASSERT_EQ(r.groups, r.lat_handler.count);
+	/* The report path, timed per request: last and partial separately. */
+	test_iopf_latency_ordered(r.lat_report_last);
+	ASSERT_EQ(r.groups, r.lat_report_last.count);
+	ASSERT_EQ(r.partial_requests, r.lat_report_partial.count);
+	ASSERT_EQ(r.requests, r.lat_queue.count);
+	ASSERT_EQ(0, r.lat_send_lag.count);	/* closed loop */
+	ASSERT_EQ(variant->model, r.model);
+	if (variant->model == IOPF_BENCH_MODEL_PRQ) {
+		/* Only the IOMMU's reporter thread reported, and it got everything. */
+		ASSERT_EQ(0, r.reports_by_others);
+		ASSERT_EQ(r.total_requests, r.reports_by_reporters);
+		ASSERT_EQ(r.requests, r.reporter_requests);
+		ASSERT_LT(0, r.reporter_cpu_ns);
+		/* The default credit fits the queue: no overflow. */
+		ASSERT_EQ(0, r.prq_overflows);
+		ASSERT_EQ(0, r.prq_dropped);
+		ASSERT_LT(0, r.prq_max_fill);
+		ASSERT_GE(IOPF_BENCH_PRQ_DEPTH_DEFAULT, r.prq_max_fill);
+		ASSERT_EQ(IOPF_BENCH_PRG_INDEX_BITS, r.grpid_bits);
+	} else {
+		ASSERT_EQ(0, r.reports_by_reporters);
+		ASSERT_EQ(r.total_requests, r.reports_by_others);
+		ASSERT_EQ(0, r.prq_max_fill);
+	}
+	if (variant->handler != IOPF_BENCH_HANDLER_NULL) {
+		/* Every group that reached the handler was checked, whole. */
+		ASSERT_EQ(r.total_groups, r.checked_groups);
+		ASSERT_EQ(0, r.incomplete_groups);
+	}
+	if (variant->handler == IOPF_BENCH_HANDLER_DEFER) {
+		ASSERT_EQ(r.total_groups, r.deferred_groups);
+		ASSERT_EQ(0, r.late_answers);
+		/* Answered no sooner than 100 us after the handler took it. */
+		ASSERT_LE(100000, r.lat_response.min_ns);
+	}
 	if (variant->handler == IOPF_BENCH_HANDLER_WQ) {
 		test_iopf_latency_ordered(r.lat_work);
 		ASSERT_EQ(r.groups, r.lat_work.count);
@@ -413,6 +466,11 @@ FIXTURE_VARIANT_ADD(checker, inline_double) { IOPF_BENCH_HANDLER_INLINE, IOPF_BE
 FIXTURE_VARIANT_ADD(checker, inline_lose) { IOPF_BENCH_HANDLER_INLINE, IOPF_BENCH_RUN_VIOLATE_LOSE };
 FIXTURE_VARIANT_ADD(checker, null_double) { IOPF_BENCH_HANDLER_NULL, IOPF_BENCH_RUN_VIOLATE_DOUBLE };
 FIXTURE_VARIANT_ADD(checker, null_lose) { IOPF_BENCH_HANDLER_NULL, IOPF_BENCH_RUN_VIOLATE_LOSE };
+/* The group-content checker: a partial request lost or doubled on the way in. */
+FIXTURE_VARIANT_ADD(checker, wq_partial_drop) { IOPF_BENCH_HANDLER_WQ, IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP };
+FIXTURE_VARIANT_ADD(checker, wq_partial_dup) { IOPF_BENCH_HANDLER_WQ, IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP };
+FIXTURE_VARIANT_ADD(checker, inline_partial_drop) { IOPF_BENCH_HANDLER_INLINE, IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP };
+FIXTURE_VARIANT_ADD(checker, defer_partial_dup) { IOPF_BENCH_HANDLER_DEFER, IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP };
 
 TEST_F_TIMEOUT(checker, broken_handler_fails_the_run, 90)
 {
@@ -431,13 +489,22 @@ TEST_F_TIMEOUT(checker, broken_handler_fails_the_run, 90)
 	cfg.flags = variant->flag;
 	cfg.violate_every = 20;
 	cfg.duration_ms = 400;
+	if (variant->handler == IOPF_BENCH_HANDLER_DEFER)
+		cfg.defer_ns = 10000;
 	test_iopf_run(&cfg, &r);
 	iopf_print_results(&r);
 	ASSERT_EQ(IOPF_BENCH_RESULT_FAILURE, r.status);
 	ASSERT_LT(0, r.violations);
-	ASSERT_EQ(r.violations, r.viol_unexpected + r.viol_late + r.viol_lost);
+	ASSERT_EQ(r.violations, r.viol_unexpected + r.viol_late + r.viol_lost + r.viol_group);
 	ASSERT_EQ(0, r.viol_late);
-	if (variant->flag == IOPF_BENCH_RUN_VIOLATE_DOUBLE) {
+	if (variant->flag & (IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP |
+			     IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)) {
+		/* Answered once each, but the groups were not what was sent. */
+		ASSERT_LT(0, r.viol_group);
+		ASSERT_EQ(0, r.viol_unexpected);
+		ASSERT_EQ(0, r.viol_lost);
+		ASSERT_EQ(r.total_groups, r.total_responses);
+	} else if (variant->flag == IOPF_BENCH_RUN_VIOLATE_DOUBLE) {
 		ASSERT_LT(0, r.viol_unexpected);
 		ASSERT_EQ(0, r.viol_lost);
 		ASSERT_EQ(r.total_groups, r.total_responses);
@@ -450,8 +517,8 @@ TEST_F_TIMEOUT(checker, broken_handler_fails_the_run, 90)
 	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
 	ASSERT_LT(0, n);
 	buf[n] = 0;
-	snprintf(want, sizeof(want), "End of run: FAILURE (violations=%llu)",
-		 (unsigned long long)r.violations);
+	snprintf(want, sizeof(want), "End of run: FAILURE (run=%llu violations=%llu)",
+		 (unsigned long long)r.run_id, (unsigned long long)r.violations);
 	ASSERT_TRUE(strstr(buf, want) != NULL) TH_LOG("no '%s' in the kernel log", want);
 }
 

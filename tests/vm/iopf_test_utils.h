@@ -314,6 +314,22 @@ static inline void iopf_print_results(const struct iopf_bench_results *r)
 	       (uint64_t)r->violations, (uint64_t)r->viol_unexpected, (uint64_t)r->viol_late,
 	       (uint64_t)r->viol_lost, (uint64_t)r->unbind_cycles,
 	       (uint64_t)r->lat_unbind.p50_ns, (uint64_t)r->discarded_partials);
+	printf("#   model %u iommus %u prq_depth %u: overflows %" PRIu64 " dropped %" PRIu64
+	       " (last %" PRIu64 ") discards %" PRIu64 " max_fill %" PRIu64 " from_hw %" PRIu64
+	       "; groups checked %" PRIu64 " incomplete %" PRIu64 " viol_group %" PRIu64
+	       "; deferred %" PRIu64 " late_answers %" PRIu64 "; reports by reporters %" PRIu64
+	       " by others %" PRIu64 "; detach flushes %" PRIu64 " drained %" PRIu64
+	       "; report p99 last %" PRIu64 " partial %" PRIu64 " queue p99 %" PRIu64
+	       " send lag p99 %" PRIu64 "\n",
+	       r->model, r->nr_iommus, r->prq_depth, (uint64_t)r->prq_overflows,
+	       (uint64_t)r->prq_dropped, (uint64_t)r->prq_dropped_last, (uint64_t)r->prq_discards,
+	       (uint64_t)r->prq_max_fill, (uint64_t)r->from_hw, (uint64_t)r->checked_groups,
+	       (uint64_t)r->incomplete_groups, (uint64_t)r->viol_group,
+	       (uint64_t)r->deferred_groups, (uint64_t)r->late_answers,
+	       (uint64_t)r->reports_by_reporters, (uint64_t)r->reports_by_others,
+	       (uint64_t)r->detach_flushes, (uint64_t)r->detach_drained,
+	       (uint64_t)r->lat_report_last.p99_ns, (uint64_t)r->lat_report_partial.p99_ns,
+	       (uint64_t)r->lat_queue.p99_ns, (uint64_t)r->lat_send_lag.p99_ns);
 	fflush(stdout);
 }
 
@@ -338,6 +354,8 @@ static inline int iopf_ctl_set(struct iopf_bench_run_config *c, const char *kv)
 			v = IOPF_BENCH_HANDLER_INLINE;
 		else if (!strcmp(eq + 1, "null"))
 			v = IOPF_BENCH_HANDLER_NULL;
+		else if (!strcmp(eq + 1, "defer"))
+			v = IOPF_BENCH_HANDLER_DEFER;
 		else
 			return -1;
 		c->handler = v;
@@ -351,6 +369,8 @@ static inline int iopf_ctl_set(struct iopf_bench_run_config *c, const char *kv)
 	IOPF_KEY(max_requests) IOPF_KEY(warmup_ms) IOPF_KEY(service_ns)
 	IOPF_KEY(unbind_scope) IOPF_KEY(unbind_rate_per_s) IOPF_KEY(fail_every)
 	IOPF_KEY(abandon_every) IOPF_KEY(flags) IOPF_KEY(seed) IOPF_KEY(violate_every)
+	IOPF_KEY(model) IOPF_KEY(nr_iommus) IOPF_KEY(prq_depth) IOPF_KEY(response_ns)
+	IOPF_KEY(defer_ns)
 #undef IOPF_KEY
 	return -1;
 }

@@ -37,8 +37,12 @@ TEST_F(uapi, version)
 	ASSERT_TRUE(v.mock_kind == IOPF_BENCH_MOCK_PLATFORM_FWSPEC ||
 		    v.mock_kind == IOPF_BENCH_MOCK_PLATFORM_FWSPEC_LOCKDEP);
 	ASSERT_EQ((1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
-			  (1u << IOPF_BENCH_HANDLER_NULL),
+			  (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER),
 		  v.handlers);
+	ASSERT_EQ((1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT), v.models);
+	ASSERT_EQ(IOPF_BENCH_MAX_IOMMUS, v.max_iommus);
+	ASSERT_EQ(IOPF_BENCH_MAX_PRQ_DEPTH, v.max_prq_depth);
+	ASSERT_EQ(IOPF_BENCH_MAX_RESPONSE_NS, v.max_response_ns);
 	ASSERT_EQ(512, v.max_group_size);
 	ASSERT_EQ(IOPF_BENCH_MAX_OPEN_GROUPS, v.max_open_groups);
 	ASSERT_EQ(IOPF_BENCH_MAX_CREDIT, v.max_credit);
@@ -64,7 +68,7 @@ TEST_F(uapi, short_struct_einval)
 	ASSERT_EQ(-EINVAL, _iopf_ioctl(self->fd, IOPF_BENCH_VERSION, &v));
 	v.size = 4;
 	ASSERT_EQ(-EINVAL, _iopf_ioctl(self->fd, IOPF_BENCH_VERSION, &v));
-	v.size = sizeof(v) - 1;
+	v.size = offsetofend(struct iopf_bench_version, __reserved) - 1;
 	ASSERT_EQ(-EINVAL, _iopf_ioctl(self->fd, IOPF_BENCH_VERSION, &v));
 	/* Nothing was written back. */
 	ASSERT_EQ(0, v.abi_version);
@@ -156,7 +160,7 @@ TEST_F(uapi, every_op_size_rules)
 		unsigned long req;
 		unsigned int min, size;
 	} ops[] = {
-		{ IOPF_BENCH_VERSION, sizeof(struct iopf_bench_version),
+		{ IOPF_BENCH_VERSION, offsetofend(struct iopf_bench_version, __reserved),
 		  sizeof(struct iopf_bench_version) },
 		{ IOPF_BENCH_START, offsetofend(struct iopf_bench_run_config, __reserved2),
 		  sizeof(struct iopf_bench_run_config) },
@@ -164,7 +168,7 @@ TEST_F(uapi, every_op_size_rules)
 		  sizeof(struct iopf_bench_status) },
 		{ IOPF_BENCH_STOP, sizeof(struct iopf_bench_stop), sizeof(struct iopf_bench_stop) },
 		{ IOPF_BENCH_WAIT, sizeof(struct iopf_bench_wait), sizeof(struct iopf_bench_wait) },
-		{ IOPF_BENCH_RESULTS, sizeof(struct iopf_bench_results),
+		{ IOPF_BENCH_RESULTS, offsetofend(struct iopf_bench_results, __reserved),
 		  sizeof(struct iopf_bench_results) },
 		{ IOPF_BENCH_RESET, sizeof(struct iopf_bench_reset), sizeof(struct iopf_bench_reset) },
 	};
@@ -199,6 +203,41 @@ TEST_F(uapi, start_first_abi_size)
 	ASSERT_EQ(0, _iopf_start(self->fd, &cfg));
 	ASSERT_EQ(0, _iopf_wait(self->fd, 60000, &state));
 	ASSERT_EQ(IOPF_BENCH_STATE_DONE, state);
+}
+
+/*
+ * A caller built against ABI 1 (128-byte run config, results ending at the
+ * first __reserved) gets the driver model's defaults and a truncated but
+ * valid answer; the module writes nothing beyond the caller's size.
+ */
+TEST_F(uapi, abi1_caller)
+{
+	struct iopf_bench_run_config cfg;
+	struct iopf_bench_results r;
+	uint32_t state;
+
+	iopf_cfg_init(&cfg, IOPF_BENCH_HANDLER_WQ);
+	cfg.size = offsetofend(struct iopf_bench_run_config, __reserved3);
+	cfg.duration_ms = 50;
+	cfg.model = IOPF_BENCH_MODEL_DIRECT;	/* beyond the caller's size: ignored */
+	cfg.prq_depth = 3;			/* (would be refused) */
+	ASSERT_EQ(0, _iopf_start(self->fd, &cfg));
+	ASSERT_EQ(0, _iopf_wait(self->fd, 60000, &state));
+	ASSERT_EQ(IOPF_BENCH_STATE_DONE, state);
+	memset(&r, 0xa5, sizeof(r));
+	r.size = offsetofend(struct iopf_bench_results, __reserved);
+	r.flags = 0;
+	r.hist_uptr = 0;
+	r.hist_len = 0;
+	ASSERT_EQ(0, _iopf_ioctl(self->fd, IOPF_BENCH_RESULTS, &r));
+	ASSERT_EQ(IOPF_BENCH_RESULT_SUCCESS, r.status);
+	ASSERT_EQ(0xa5a5a5a5u, r.model);	/* not written: beyond the caller's size */
+	/* A full-size read says the defaults were used: the PRQ model, one IOMMU. */
+	test_iopf_results(&r);
+	ASSERT_EQ(IOPF_BENCH_MODEL_PRQ, r.model);
+	ASSERT_EQ(1, r.nr_iommus);
+	ASSERT_EQ(IOPF_BENCH_PRQ_DEPTH_DEFAULT, r.prq_depth);
+	ASSERT_EQ(IOPF_BENCH_PRG_INDEX_BITS, r.grpid_bits);
 }
 
 /* A second open works; the module is not tied to one fd. */

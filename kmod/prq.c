@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopf_bench page request queues: the PRQ model's hardware half.
+ *
+ * Each mock IOMMU has a ring of prq_depth descriptors, filled by the
+ * devices (the injector threads, standing for the IOMMU hardware that
+ * writes page requests into memory) and drained by ONE reporter thread
+ * pinned to the IOMMU's IRQ CPU, which alone calls
+ * iommu_report_device_fault() for the IOMMU's devices: VT-d's
+ * prq_event_thread (drivers/iommu/intel/prq.c), AMD-Vi's PPR log thread
+ * (amd_iommu_poll_ppr_log) and SMMUv3's arm_smmu_priq_thread do the same.
+ *
+ * Overflow is VT-d's: a request that finds the queue full sets the
+ * overflow bit (PRO), and while it is set every request is dropped; the
+ * reporter, once it has emptied the queue, discards the partial requests
+ * the framework holds (iopf_queue_discard_partial) and clears the bit. A
+ * dropped last request is answered by the hardware (SUCCESS: the device
+ * retries the access and faults again); a dropped partial request is lost.
+ *
+ * iopf_deliver() is the one path into the framework for both models: the
+ * reporter calls it in the PRQ model, the injector in the direct model.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include "iopf_bench_int.h"
+
+int iopf_prq_create(struct iopf_mock *mock)
+{
+	struct iopf_run *run = mock->run;
+
+	raw_spin_lock_init(&mock->prq_lock);
+	init_waitqueue_head(&mock->drain_wq);
+	if (!run->prq)
+		return 0;
+	mock->depth = run->cfg.prq_depth;
+	mock->prq = kvcalloc(mock->depth, sizeof(*mock->prq), GFP_KERNEL);
+	return mock->prq ? 0 : -ENOMEM;
+}
+
+void iopf_prq_free(struct iopf_mock *mock)
+{
+	kvfree(mock->prq);
+	mock->prq = NULL;
+}
+
+/*
+ * The hardware writes one page request into the PRQ. Returns false if it
+ * was dropped (queue full or overflow bit set).
+ */
+bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d)
+{
+	u32 fill;
+
+	raw_spin_lock(&mock->prq_lock);
+	fill = mock->tail - READ_ONCE(mock->head);
+	if (unlikely(mock->pro || fill >= mock->depth)) {
+		if (!mock->pro) {
+			mock->pro = true;
+			mock->overflows++;
+		}
+		mock->dropped++;
+		if (d->flags & IOPF_DESC_LAST)
+			mock->dropped_last++;
+		raw_spin_unlock(&mock->prq_lock);
+		return false;
+	}
+	mock->prq[mock->tail & (mock->depth - 1)] = *d;
+	smp_store_release(&mock->tail, mock->tail + 1);
+	if (fill + 1 > mock->max_fill)
+		mock->max_fill = fill + 1;
+	raw_spin_unlock(&mock->prq_lock);
+	/* The interrupt: pairs with the reporter's set_current_state(). */
+	smp_mb();
+	if (READ_ONCE(mock->reporter_sleeping))
+		wake_up_process(mock->reporter);
+	return true;
+}
+
+/*
+ * Deliver one request to the framework (or the null sink), keeping what the
+ * group checker needs: how many of the group's requests the framework got.
+ * The test-only PARTIAL_* violations break delivery behind the checker's
+ * back, to prove that it fails a run.
+ */
+void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d, bool by_reporter)
+{
+	struct iopf_run *run = mdev->run;
+	struct iopf_stream *stream = &mdev->streams[d->stream];
+	struct iopf_slot *slot = &mdev->slots[d->tag & ((1u << mdev->slot_shift) - 1)];
+	bool last = d->flags & IOPF_DESC_LAST, measured = d->flags & IOPF_DESC_MEASURED;
+	struct iommu_fault_page_request *prm;
+	struct iopf_fault evt;
+	struct iopf_pcpu *pc;
+	int times = 1, errors = 0;
+	u64 t0 = 0, t1;
+
+	memset(&evt, 0, sizeof(evt));
+	evt.fault.type = IOMMU_FAULT_PAGE_REQ;
+	prm = &evt.fault.prm;
+	prm->perm = IOMMU_FAULT_PERM_READ;
+	prm->grpid = d->tag & mdev->grpid_mask;
+	prm->addr = iopf_req_addr(d->tag, d->index);
+	if (stream->pasid != IOMMU_NO_PASID) {
+		prm->flags = IOMMU_FAULT_PAGE_REQUEST_PASID_VALID |
+			     IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID;
+		prm->pasid = stream->pasid;
+	}
+	if (last)
+		prm->flags |= IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
+	prm->private_data[0] = d->stamp;
+	prm->private_data[1] = run->cookie | (measured ? IOPF_PRIV_MEASURED : 0);
+
+	/* The checker's count: before the report (the handler may run inside). */
+	if (slot->rep_tag != d->tag) {
+		slot->rep_tag = d->tag;
+		slot->rep_count = 0;
+		slot->rep_lost = false;
+		slot->rep_done = false;
+	}
+	slot->rep_count++;
+	if (last)
+		slot->rep_done = true;
+	if (unlikely(!last && (run->cfg.flags & (IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP |
+						  IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)))) {
+		pc = iopf_pcpu_get(run);
+		if (++pc->c.delivered_partials % run->cfg.violate_every == 0)
+			times = run->cfg.flags & IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP ? 0 : 2;
+		iopf_pcpu_put();
+	}
+
+	if (run->timestamps)
+		t0 = iopf_clock(run);
+	for (; times > 0; times--) {
+		if (likely(run->hops->framework)) {
+			if (iommu_report_device_fault(mdev->dev, &evt)) {
+				errors++;
+				break;
+			}
+		} else {
+			iopf_null_report(mdev, &evt);
+		}
+	}
+	pc = iopf_pcpu_get(run);
+	pc->c.report_errors += errors;
+	if (by_reporter) {
+		pc->c.reports_by_reporters++;
+		if (measured)
+			pc->c.reporter_requests++;
+	} else {
+		pc->c.reports_by_others++;
+	}
+	if (run->timestamps && measured) {
+		t1 = iopf_clock(run);
+		iopf_hist_add(&pc->hist[IOPF_PC_QUEUE], iopf_delta_ns(run, d->stamp, t0));
+		iopf_hist_add(&pc->hist[last ? IOPF_PC_REPORT_LAST : IOPF_PC_REPORT_PARTIAL],
+			      iopf_delta_ns(run, t0, t1));
+	}
+	iopf_pcpu_put();
+}
+
+/*
+ * Overflow recovery, as prq_event_thread does it: the queue is empty and
+ * the overflow bit set, so no request can arrive: drop the partial
+ * requests the framework holds for this IOMMU, then clear the bit.
+ */
+static void iopf_prq_recover(struct iopf_mock *mock)
+{
+	u32 d, s;
+
+	if (mock->run->hops->framework)
+		iopf_queue_discard_partial(mock->queue);
+	/* What the framework dropped is gone from the groups it will hand over. */
+	for (d = 0; d < mock->nmdevs; d++) {
+		struct iopf_mdev *mdev = mock->mdevs[d];
+
+		for (s = 0; s < mdev->nslots; s++) {
+			struct iopf_slot *slot = &mdev->slots[s];
+
+			if (slot->rep_count && !slot->rep_done) {
+				slot->rep_lost = true;
+				slot->rep_count = 0;
+			}
+		}
+	}
+	mock->discards++;
+	raw_spin_lock(&mock->prq_lock);
+	mock->pro = false;
+	raw_spin_unlock(&mock->prq_lock);
+}
+
+/* The IOMMU's reporter: prq_event_thread. */
+static int iopf_reporter_fn(void *arg)
+{
+	struct iopf_mock *mock = arg;
+	u32 mask = mock->depth - 1;
+
+	while (!kthread_should_stop()) {
+		u32 head = mock->head, tail = smp_load_acquire(&mock->tail);
+
+		if (head == tail) {
+			if (READ_ONCE(mock->pro)) {
+				iopf_prq_recover(mock);
+				continue;
+			}
+			WRITE_ONCE(mock->reporter_sleeping, 1);
+			set_current_state(TASK_INTERRUPTIBLE);	/* full barrier */
+			if (READ_ONCE(mock->tail) == head && !READ_ONCE(mock->pro) &&
+			    !kthread_should_stop())
+				schedule();
+			__set_current_state(TASK_RUNNING);
+			WRITE_ONCE(mock->reporter_sleeping, 0);
+			continue;
+		}
+		while (head != tail) {
+			const struct iopf_prq_desc *d = &mock->prq[head & mask];
+
+			iopf_deliver(d->mdev, d, true);
+			head++;
+			smp_store_release(&mock->head, head);
+			if (wq_has_sleeper(&mock->drain_wq))
+				wake_up_all(&mock->drain_wq);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+int iopf_reporter_create(struct iopf_mock *mock)
+{
+	struct task_struct *task;
+
+	if (!mock->run->prq)
+		return 0;
+	task = kthread_create_on_node(iopf_reporter_fn, mock, cpu_to_node(mock->irq_cpu),
+				      "iopf_prq%u/%u", mock->index, mock->irq_cpu);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	kthread_bind(task, mock->irq_cpu);
+	get_task_struct(task);	/* producers may wake it while it stops */
+	mock->reporter = task;
+	return 0;
+}
+
+void iopf_reporter_stop(struct iopf_mock *mock)
+{
+	if (!mock->reporter)
+		return;
+	kthread_stop(mock->reporter);
+	put_task_struct(mock->reporter);
+	mock->reporter = NULL;
+}
+
+/* Wait until the reporter has consumed everything (the run is ending). */
+void iopf_prq_wait_empty(struct iopf_mock *mock)
+{
+	if (!mock->prq || !mock->reporter)
+		return;
+	while (READ_ONCE(mock->head) != smp_load_acquire(&mock->tail))
+		wait_event_interruptible_timeout(mock->drain_wq,
+						 READ_ONCE(mock->head) == READ_ONCE(mock->tail),
+						 HZ / 10);
+}
+
+/*
+ * intel_iommu_drain_pasid_prq(): wait until the reporter has consumed every
+ * queued request of this device's stream (stream < 0: any stream), then
+ * flush the IOMMU's iopf workqueue. Called by the mock's remove_dev_pasid
+ * and blocking-domain attach_dev, i.e. inside the core's detach with the
+ * group's mutex held. The wait is uninterruptible, as VT-d's
+ * wait_for_completion(&iommu->prq_complete): a reporter that can never get
+ * there is a hung task.
+ */
+void iopf_prq_drain(struct iopf_mdev *mdev, int stream)
+{
+	struct iopf_mock *mock = mdev->mock;
+	u64 drained = 0;
+	struct iopf_pcpu *pc;
+
+	if (!mdev->iopf_enabled)
+		return;		/* VT-d: nothing to drain without PRI enabled */
+	while (mock->prq) {
+		u32 head = smp_load_acquire(&mock->head), tail = smp_load_acquire(&mock->tail);
+		u32 i, n = 0;
+
+		for (i = head; i != tail; i++) {
+			const struct iopf_prq_desc *d = &mock->prq[i & (mock->depth - 1)];
+
+			if (READ_ONCE(d->mdev) == mdev && (stream < 0 || READ_ONCE(d->stream) == stream))
+				n++;
+		}
+		if (!n)
+			break;
+		if (!drained)
+			drained = n;	/* what was queued when the drain began */
+		wait_event(mock->drain_wq, READ_ONCE(mock->head) != head);
+	}
+	iopf_queue_flush_dev(mdev->dev);
+	pc = iopf_pcpu_get(mdev->run);
+	pc->c.detach_flushes++;
+	pc->c.detach_drained += drained;
+	iopf_pcpu_put();
+}
