@@ -82,6 +82,7 @@ const struct iopf_bench_latency *report_latency(const struct iopf_bench_results 
 	case IOPF_BENCH_HIST_REPORT_LAST: return &res->lat_report_last;
 	case IOPF_BENCH_HIST_REPORT_PARTIAL: return &res->lat_report_partial;
 	case IOPF_BENCH_HIST_SEND_LAG: return &res->lat_send_lag;
+	case IOPF_BENCH_HIST_FLUSH: return &res->lat_flush;
 	}
 	return NULL;
 }
@@ -104,8 +105,8 @@ static const struct {
 	{ IOPF_BENCH_HIST_REPORT_PARTIAL, "report_partial_latency_ns", "report() partial" },
 	{ IOPF_BENCH_HIST_SEND_LAG, "send_lag_latency_ns", "send lag" },
 };
-_Static_assert(sizeof(window_lats) / sizeof(window_lats[0]) == IOPF_BENCH_HIST_NR - 2,
-	       "every histogram but unbind and rebind is a window latency");
+_Static_assert(sizeof(window_lats) / sizeof(window_lats[0]) == IOPF_BENCH_HIST_NR - 3,
+	       "every histogram but unbind, rebind and flush (whole run) is a window latency");
 
 /* The results of an ABI 1 module end before the driver model: nothing of it to show. */
 static bool has_driver_model(const struct iopf_bench_results *s)
@@ -474,7 +475,7 @@ static struct json_object *error_json(const struct report *r)
 }
 
 /* The driver model's counters (ABI 2; whole run unless said otherwise), at the root. */
-static void driver_json(struct json_object *root, const struct iopf_bench_results *s)
+static void driver_json(struct json_object *root, const struct report *r, const struct iopf_bench_results *s)
 {
 	struct json_object *o;
 
@@ -506,6 +507,7 @@ static void driver_json(struct json_object *root, const struct iopf_bench_result
 	JADD(o, "flushes", JU64(s->detach_flushes));
 	JADD(o, "drained", JU64(s->detach_drained));
 	JADD(o, "groups_during_pasid_unbind", JU64(s->groups_during_unbind));	/* the window */
+	JADD(o, "flush_latency_ns", lat_json(r, IOPF_BENCH_HIST_FLUSH));	/* whole run */
 	JADD(root, "detach", o);
 }
 
@@ -568,7 +570,7 @@ struct json_object *report_json(const struct report *r)
 		JADD(root, "stalls", JU64(s->stalls));
 
 		if (has_driver_model(s))
-			driver_json(root, s);
+			driver_json(root, r, s);
 
 		if (unbinders_ran(r)) {
 			o = json_object_new_object();
@@ -894,6 +896,8 @@ void report_text(FILE *f, const struct report *r)
 			lat_row(f, "unbind", &s->lat_unbind);
 			lat_row(f, "rebind", &s->lat_rebind);
 		}
+		if (has_driver_model(s) && s->lat_flush.count)
+			lat_row(f, "detach flush", &s->lat_flush);
 		extra_pcts(f, r, window_lats[0].label, IOPF_BENCH_HIST_RESPONSE);
 	}
 	if (unbinders_ran(r))

@@ -112,6 +112,8 @@ enum iopf_bench_hist {
 	IOPF_BENCH_HIST_REPORT_LAST,	/* iommu_report_device_fault entry -> return, last requests */
 	IOPF_BENCH_HIST_REPORT_PARTIAL,	/* the same, partial (non-last) requests */
 	IOPF_BENCH_HIST_SEND_LAG,	/* open loop: scheduled arrival -> the device sent it */
+	IOPF_BENCH_HIST_FLUSH,		/* iopf_queue_flush_dev() inside a detach: what the
+					 * mutex design's reports wait behind */
 	IOPF_BENCH_HIST_NR,
 };
 
@@ -539,6 +541,7 @@ struct iopf_bench_results {
 	struct iopf_bench_latency lat_report_last;	/* IOPF_BENCH_HIST_REPORT_LAST */
 	struct iopf_bench_latency lat_report_partial;	/* IOPF_BENCH_HIST_REPORT_PARTIAL */
 	struct iopf_bench_latency lat_send_lag;		/* IOPF_BENCH_HIST_SEND_LAG */
+	struct iopf_bench_latency lat_flush;		/* IOPF_BENCH_HIST_FLUSH (whole run) */
 };
 
 /* ------------------------------------------------------------------------ */

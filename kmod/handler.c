@@ -198,7 +198,7 @@ unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream)
 /* ------------------------------------------------------------------------ */
 /* The group-content checker */
 
-static struct iopf_stream *iopf_group_stream(struct iopf_group *group)
+static struct iopf_stream *iopf_handle_stream(struct iopf_group *group)
 {
 	return container_of(group->attach_handle, struct iopf_stream, handle);
 }
@@ -215,7 +215,7 @@ static void iopf_check_group(struct iopf_run *run, struct iopf_mdev *mdev,
 			     struct iopf_group *group)
 {
 	const struct iommu_fault_page_request *last = &group->last_fault.fault.prm;
-	struct iopf_stream *stream = iopf_group_stream(group);
+	struct iopf_stream *stream = iopf_handle_stream(group);
 	DECLARE_BITMAP(seen, IOPF_BENCH_MAX_GROUP_SIZE);
 	u32 gs = run->cfg.group_size, tag = iopf_addr_tag(last->addr);
 	u32 idx = tag & ((1u << mdev->slot_shift) - 1), n = 0, expected = 0;
@@ -286,7 +286,7 @@ bad:
 
 static struct iopf_mdev *iopf_handle_mdev(struct iopf_group *group)
 {
-	return iopf_group_stream(group)->mdev;
+	return iopf_handle_stream(group)->mdev;
 }
 
 /* Check the group (unless it was checked when kept), spend the service time, answer it, free it. */

@@ -277,7 +277,7 @@ void iopf_prq_wait_empty(struct iopf_mock *mock)
 void iopf_prq_drain(struct iopf_mdev *mdev, int stream)
 {
 	struct iopf_mock *mock = mdev->mock;
-	u64 drained = 0;
+	u64 drained = 0, t0, t1;
 	struct iopf_pcpu *pc;
 
 	if (!mdev->iopf_enabled)
@@ -298,9 +298,12 @@ void iopf_prq_drain(struct iopf_mdev *mdev, int stream)
 			drained = n;	/* what was queued when the drain began */
 		wait_event(mock->drain_wq, READ_ONCE(mock->head) != head);
 	}
+	t0 = ktime_get_ns();
 	iopf_queue_flush_dev(mdev->dev);
+	t1 = ktime_get_ns();
 	pc = iopf_pcpu_get(mdev->run);
 	pc->c.detach_flushes++;
 	pc->c.detach_drained += drained;
+	iopf_hist_add(&pc->hist[IOPF_PC_FLUSH], t1 - t0);
 	iopf_pcpu_put();
 }

@@ -603,6 +603,7 @@ static int iopf_run_compute(struct iopf_run *run)
 		[IOPF_PC_REPORT_LAST] = IOPF_BENCH_HIST_REPORT_LAST,
 		[IOPF_PC_REPORT_PARTIAL] = IOPF_BENCH_HIST_REPORT_PARTIAL,
 		[IOPF_PC_SEND_LAG] = IOPF_BENCH_HIST_SEND_LAG,
+		[IOPF_PC_FLUSH] = IOPF_BENCH_HIST_FLUSH,
 	};
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -729,6 +730,7 @@ static int iopf_run_compute(struct iopf_run *run)
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_REPORT_LAST], &r->lat_report_last);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_REPORT_PARTIAL], &r->lat_report_partial);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_SEND_LAG], &r->lat_send_lag);
+	iopf_hist_summary(&h[IOPF_BENCH_HIST_FLUSH], &r->lat_flush);
 	for (k = 0; k < IOPF_BENCH_HIST_NR; k++)
 		memcpy(run->hist_dump + k * IOPF_BENCH_HIST_NR_BUCKETS, h[k].buckets,
 		       sizeof(h[k].buckets));

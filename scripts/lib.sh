@@ -13,7 +13,7 @@ warn() { printf '%s: warning: %s\n' "$_prog" "$*" >&2; }
 info() { printf '%s: %s\n' "$_prog" "$*" >&2; }
 
 # design_field NAME COLUMN: print one column of kernel/designs.tsv
-# (1=name 2=patches 3=role 4=stress 5=description). Fails if NAME is unknown.
+# (1=name 2=patches 3=role 4=description). Fails if NAME is unknown.
 design_field() {
 	awk -F'\t' -v n="$1" -v c="$2" '!/^#/ && NF && $1 == n { print $c; f = 1 } END { exit !f }' "$IOPF_DESIGNS_TSV"
 }
@@ -25,6 +25,106 @@ design_check() {
 flavor_check() {
 	case " $IOPF_FLAVORS " in *" $1 "*) ;; *) die "unknown flavor '$1' (valid: $IOPF_FLAVORS)";; esac
 }
+
+# --- The stress suite's table: kernel/stress.tsv --------------------------------
+# Rows are scenarios, columns designs; each cell is the verdict the stress
+# suite expects (see the file's header for the syntax).
+IOPF_STRESS_TSV=$IOPF_TOP/kernel/stress.tsv
+IOPF_STRESS_VERDICTS="pass deadlock splat leak lost-response"
+# stress_table: check kernel/stress.tsv against kernel/designs.tsv and print it
+# as records, one a line, fields separated by one tab:
+#   D  design                                      (the columns, in order)
+#   S  scenario  bench-options                     (the rows, in order)
+#   C  scenario  design  verdict  short(1|0)  note (every cell; note may be empty)
+# On any error, prints "kernel/stress.tsv:LINE: what" for each and fails.
+stress_table() {
+	[[ -f $IOPF_STRESS_TSV ]] || { printf '%s: error: %s not found\n' "$_prog" "$IOPF_STRESS_TSV" >&2; return 1; }
+	awk -v file="${IOPF_STRESS_TSV#"$IOPF_TOP"/}" -v designs="$(design_names | tr '\n' ' ')" \
+		-v verdicts="$IOPF_STRESS_VERDICTS" '
+	function err(ln, msg) { printf "%s:%d: %s\n", file, ln, msg > "/dev/stderr"; bad = 1 }
+	function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
+	BEGIN {
+		nd = split(designs, D, " "); for (i = 1; i <= nd; i++) known[D[i]] = 1
+		nv = split(verdicts, V, " "); for (i = 1; i <= nv; i++) isverdict[V[i]] = 1
+	}
+	{ sub(/\r$/, "") }
+	/^[ \t]*$/ { next }
+	/^#[ \t]*note[ \t]/ {
+		# "# note SCENARIO DESIGN: text"
+		l = $0; sub(/^#[ \t]*note[ \t]+/, "", l)
+		ns = l; sub(/[ \t].*/, "", ns)
+		l = substr(l, length(ns) + 1); sub(/^[ \t]+/, "", l)
+		c = index(l, ":")
+		if (ns == "" || c < 2) { err(NR, "a note is \"# note SCENARIO DESIGN: text\""); next }
+		nnote++; note_line[nnote] = NR; note_s[nnote] = ns
+		note_d[nnote] = trim(substr(l, 1, c - 1)); note_t[nnote] = trim(substr(l, c + 1))
+		gsub(/\t/, " ", note_t[nnote])
+		next
+	}
+	/^#/ { next }
+	{
+		n = split($0, f, /\t+/)
+		for (i = 1; i <= n; i++) f[i] = trim(f[i])
+	}
+	!hdr {
+		hdr = NR
+		if (f[1] != "scenario" || f[n] != "options" || n < 3) {
+			err(NR, "the header is \"scenario<TAB>DESIGN...<TAB>options\""); fatal = 1; exit 1
+		}
+		ncol = n - 2
+		for (i = 1; i <= ncol; i++) {
+			col[i] = f[i + 1]
+			if (!(col[i] in known)) err(NR, "column \"" col[i] "\" is not a design of kernel/designs.tsv")
+			if (col[i] in hascol) err(NR, "design \"" col[i] "\" has two columns")
+			hascol[col[i]] = 1
+		}
+		next
+	}
+	{
+		s = f[1]
+		if (s !~ /^[a-z0-9][a-z0-9-]*$/) { err(NR, "bad scenario name \"" s "\""); next }
+		if (s in row) { err(NR, "scenario " s " is already on line " row[s]); next }
+		row[s] = NR; nrow++; order[nrow] = s
+		if (n != ncol + 2) {
+			err(NR, "scenario " s ": " n - 1 " field(s) after the name, but the header (line " hdr ") wants a cell for each of its " ncol " designs, then the options")
+			next
+		}
+		opts[s] = f[n]
+		if (opts[s] !~ /^--/) err(NR, "scenario " s ": the last field must be its bench options, not \"" opts[s] "\"")
+		for (i = 1; i <= ncol; i++) {
+			v = f[i + 1]; sh = 0
+			if (v ~ /\*$/) { sh = 1; v = substr(v, 1, length(v) - 1) }
+			if (!(v in isverdict)) {
+				err(NR, "scenario " s ", design " col[i] ": \"" f[i + 1] "\" is not a verdict (" verdicts ", optionally followed by *)")
+				continue
+			}
+			verdict[s, col[i]] = v; short[s, col[i]] = sh
+		}
+	}
+	END {
+		if (fatal) exit 1
+		if (!hdr) { err(NR, "no header line"); exit 1 }
+		for (i = 1; i <= nd; i++)
+			if (!(D[i] in hascol)) err(hdr, "no column for design " D[i] " (kernel/designs.tsv): every design needs one verdict per scenario")
+		if (!nrow) err(NR, "no scenarios")
+		for (k = 1; k <= nnote; k++) {
+			if (!(note_s[k] in row)) { err(note_line[k], "note for unknown scenario " note_s[k]); continue }
+			if (!(note_d[k] in hascol)) { err(note_line[k], "note for " note_s[k] " names no design column: \"" note_d[k] "\""); continue }
+			key = note_s[k] SUBSEP note_d[k]
+			if (key in note) note[key] = note[key] "; " note_t[k]
+			else note[key] = note_t[k]
+		}
+		if (bad) exit 1
+		for (i = 1; i <= ncol; i++) print "D\t" col[i]
+		for (r = 1; r <= nrow; r++) print "S\t" order[r] "\t" opts[order[r]]
+		for (r = 1; r <= nrow; r++)
+			for (i = 1; i <= ncol; i++) {
+				key = order[r] SUBSEP col[i]
+				print "C\t" order[r] "\t" col[i] "\t" verdict[key] "\t" short[key] "\t" ((key in note) ? note[key] : "")
+			}
+	}' "$IOPF_STRESS_TSV"
+}
+
 # fmt_secs N: 125 -> 2m05s
 fmt_secs() { local s=$1; if ((s >= 60)); then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi; }
 

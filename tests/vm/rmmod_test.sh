@@ -28,10 +28,30 @@ ktap_set_plan $((${#scenarios[@]} + 1))
 leftovers() {
 	ls -d /sys/bus/platform/devices/iopf_bench_dev* /sys/class/iommu/iopf_bench 2>/dev/null | wc -l
 }
+# kmsg_since MARKER: the kernel log after the line holding MARKER.
+kmsg_since() { dmesg | awk -v m="$1" 'f; index($0, m) { f = 1 }' | tr -d '\r'; }
+# run_id STATUS MARKER: the id of the run this test started. From the tool's
+# status ("... run N ..." or "run_id=N") and from the module's "Start of run:
+# run=N" line after MARKER (written before insmod, so only this test's run
+# can follow it); when both are there they must agree. Empty if unknown.
+run_id() {
+	local a b
+	a=$(sed -nE 's/(^|.* )run(_id)?[= ]([0-9]+)( .*|$)/\3/p' <<<"$1" | head -n1)
+	b=$(kmsg_since "$2" | sed -nE 's/.*iopf_bench: Start of run: run=([0-9]+)( .*|$)/\1/p' | head -n1)
+	if [[ -n $a && -n $b && $a != "$b" ]]; then
+		ktap_print_msg "run id: status says $a, the Start of run line says $b"
+		return
+	fi
+	echo "${a:-$b}"
+}
 
+n=0
 for s in "${scenarios[@]}"; do
 	read -r name args <<<"$s"
 	grep -q '^iopf_bench ' /proc/modules && rmmod iopf_bench
+	n=$((n + 1))
+	marker="rmmod_test: $name ($$.$n)"
+	echo "$marker" >/dev/kmsg
 	if ! insmod "$IOPF_KMOD"; then
 		ktap_test_fail "$name: insmod"
 		continue
@@ -44,21 +64,27 @@ for s in "${scenarios[@]}"; do
 	fi
 	[[ $name == right_after_start ]] || sleep 0.5
 	state=$("$ctl" --ctl status)
+	run=$(run_id "$state" "$marker")
 	t0=$(date +%s%N)
 	rmmod iopf_bench
 	rc=$?
 	t1=$(date +%s%N)
 	ms=$(((t1 - t0) / 1000000))
-	end=$(dmesg | grep 'iopf_bench: End of run' | tail -n1)
-	ktap_print_msg "$name: before rmmod: $state; rmmod took ${ms} ms; $end"
-	if ((rc != 0)); then
+	# This run's end line only: after the marker, with this run's id.
+	end=
+	[[ -n $run ]] && end=$(kmsg_since "$marker" | grep -F 'iopf_bench: End of run: ' |
+		grep -F "(run=$run " | tail -n1 | sed -E 's/^\[ *[0-9.]+\] //')
+	ktap_print_msg "$name: before rmmod: $state; rmmod took ${ms} ms; ${end:-no End of run line for run ${run:-?}}"
+	if [[ -z $run ]]; then
+		ktap_test_fail "$name: cannot tell this run's id (status: $state)"
+	elif ((rc != 0)); then
 		ktap_test_fail "$name: rmmod exited $rc"
 	elif grep -q '^iopf_bench ' /proc/modules; then
 		ktap_test_fail "$name: module still loaded"
 	elif (($(leftovers) != 0)); then
 		ktap_test_fail "$name: devices left behind: $(ls -d /sys/bus/platform/devices/iopf_bench_dev* 2>/dev/null)"
-	elif [[ $end != *"SUCCESS (violations=0)"* ]]; then
-		ktap_test_fail "$name: the stopped run did not end cleanly: $end"
+	elif [[ $end != *"iopf_bench: End of run: SUCCESS (run=$run violations=0)" ]]; then
+		ktap_test_fail "$name: run $run did not end cleanly: ${end:-no End of run line for it}"
 	else
 		ktap_test_pass "$name"
 	fi
