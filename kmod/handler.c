@@ -131,6 +131,12 @@ void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
 		 * it, once, possibly after the device's remove_device (a late
 		 * answer: what the 6.9 reference makes safe).
 		 */
+		/*
+		 * A late answer to a group found lost first (counted there, and
+		 * maybe reused since): the same fault, counted once.
+		 */
+		if (READ_ONCE(slot->lost_tag) == tag && tag)
+			goto out;
 		expect = IOPF_SLOT_WORD(tag, IOPF_SLOT_KEPT);
 		if (!iopf_defer_current(run) ||
 		    atomic64_cmpxchg(&slot->word, expect,
@@ -177,8 +183,11 @@ unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream)
 			continue;
 		if (IOPF_SLOT_STATE(w) != IOPF_SLOT_OUTSTANDING)
 			continue;
+		/* Before the cmpxchg (a full barrier): a responder that loses
+		 * the race to it sees the tag. */
+		WRITE_ONCE(slot->lost_tag, IOPF_SLOT_TAG(w));
 		if (atomic64_cmpxchg(&slot->word, w,
-				     IOPF_SLOT_WORD(IOPF_SLOT_TAG(w), IOPF_SLOT_ANSWERED)) != w)
+				     IOPF_SLOT_WORD(IOPF_SLOT_TAG(w), IOPF_SLOT_LOST)) != w)
 			continue;	/* answered just now: then it was late, counted there */
 		lost++;
 		pr_err_ratelimited("violation: dev %u: group %u (tag %u) pasid %u never answered (lost)\n",

@@ -96,7 +96,7 @@ static __always_inline void iopf_inj_send(struct iopf_lane *lane, u32 idx, bool 
 			}
 		}
 	} else {
-		iopf_deliver(mdev, &d, false);
+		iopf_deliver(mdev, &d);
 	}
 	slot->sent++;
 	st->total_requests++;
@@ -161,7 +161,7 @@ static __always_inline int iopf_lane_open(struct iopf_lane *lane)
 
 		if (++lane->reap_pos >= lane->nslots)
 			lane->reap_pos = 0;
-		if (state != IOPF_SLOT_IDLE && state != IOPF_SLOT_ANSWERED)
+		if (!IOPF_SLOT_FREE(state))
 			continue;
 		if (iopf_pasid_gate(run)) {
 			struct iopf_stream *stream = &mdev->streams[slot->stream];
@@ -285,7 +285,8 @@ static bool iopf_inj_has_answer(struct iopf_injector *inj)
 		for (i = 0; i < lane->nslots; i++) {
 			u64 w = atomic64_read(&lane->mdev->slots[lane->first + i].word);
 
-			if (IOPF_SLOT_STATE(w) == IOPF_SLOT_ANSWERED)
+			if (IOPF_SLOT_STATE(w) == IOPF_SLOT_ANSWERED ||
+			    IOPF_SLOT_STATE(w) == IOPF_SLOT_LOST)
 				return true;
 		}
 	}

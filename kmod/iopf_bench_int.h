@@ -165,7 +165,13 @@ enum {
 	IOPF_SLOT_ANSWERED,	/* answered, not yet reused by its injector */
 	IOPF_SLOT_KEPT,		/* taken off the framework's pending list by the DEFER
 				 * handler (iopf_group_dequeue): it alone answers it */
+	IOPF_SLOT_LOST,		/* found unanswered (counted lost), free for reuse: a
+				 * response that comes after is the same fault, not
+				 * counted again */
 };
+/* A slot its injector may open a new group in. */
+#define IOPF_SLOT_FREE(state) \
+	((state) == IOPF_SLOT_IDLE || (state) == IOPF_SLOT_ANSWERED || (state) == IOPF_SLOT_LOST)
 #define IOPF_SLOT_WORD(tag, state) (((u64)(tag) << 32) | (state))
 #define IOPF_SLOT_STATE(w) ((u32)(w) & 0xff)
 #define IOPF_SLOT_TAG(w) ((u32)((w) >> 32))
@@ -194,6 +200,7 @@ struct iopf_injector;
 
 struct iopf_slot {
 	atomic64_t word;	/* OUTSTANDING -> ANSWERED by the responder (cmpxchg) */
+	u32 lost_tag;		/* the last incarnation found lost (check_lost) */
 	/* owned by the lane's injector (the device side) */
 	u32 gen;
 	u32 sent;		/* requests sent in the current group */
@@ -513,7 +520,7 @@ void iopf_reporter_stop(struct iopf_mock *mock);
 void iopf_prq_wait_empty(struct iopf_mock *mock);
 bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d);
 void iopf_prq_drain(struct iopf_mdev *mdev, int stream);
-void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d, bool by_reporter);
+void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d);
 
 /* handler.c: handler variants, group checks, response accounting */
 const struct iopf_handler_ops *iopf_handler_find(u32 handler);

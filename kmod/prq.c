@@ -86,8 +86,10 @@ bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d)
  * The test-only PARTIAL_* violations break delivery behind the checker's
  * back, to prove that it fails a run.
  */
-void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d, bool by_reporter)
+void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 {
+	/* Who reports is checked, not assumed: the device's own IOMMU's reporter? */
+	bool by_reporter = mdev->mock->reporter && current == mdev->mock->reporter;
 	struct iopf_run *run = mdev->run;
 	struct iopf_stream *stream = &mdev->streams[d->stream];
 	struct iopf_slot *slot = &mdev->slots[d->tag & ((1u << mdev->slot_shift) - 1)];
@@ -218,7 +220,7 @@ static int iopf_reporter_fn(void *arg)
 		while (head != tail) {
 			const struct iopf_prq_desc *d = &mock->prq[head & mask];
 
-			iopf_deliver(d->mdev, d, true);
+			iopf_deliver(d->mdev, d);
 			head++;
 			smp_store_release(&mock->head, head);
 			if (wq_has_sleeper(&mock->drain_wq))
