@@ -100,7 +100,7 @@ static const struct {
 	{ IOPF_BENCH_HIST_RESPONSE, "latency_ns", "arrival->response" },
 	{ IOPF_BENCH_HIST_HANDLER, "handler_latency_ns", "arrival->handler" },
 	{ IOPF_BENCH_HIST_WORK, "work_latency_ns", "arrival->work start" },
-	{ IOPF_BENCH_HIST_QUEUE, "queue_latency_ns", "arrival->report" },
+	{ IOPF_BENCH_HIST_QUEUE, "queue_latency_ns", "sent->report" },
 	{ IOPF_BENCH_HIST_REPORT_LAST, "report_last_latency_ns", "report() last" },
 	{ IOPF_BENCH_HIST_REPORT_PARTIAL, "report_partial_latency_ns", "report() partial" },
 	{ IOPF_BENCH_HIST_SEND_LAG, "send_lag_latency_ns", "send lag" },

@@ -107,8 +107,10 @@ enum iopf_bench_hist {
 	IOPF_BENCH_HIST_UNBIND,		/* one unbind: stop injection .. remove_device returned */
 	IOPF_BENCH_HIST_REBIND,		/* one rebind: enable IOPF .. re-attached */
 	/* Since ABI 2 */
-	IOPF_BENCH_HIST_QUEUE,		/* request arrival -> iommu_report_device_fault entry
-					 * (prq: time in the PRQ; every request) */
+	IOPF_BENCH_HIST_QUEUE,		/* the device sent a request -> iommu_report_device_fault
+					 * entry: its time in the PRQ (every request; ~0 in the
+					 * direct model). From the send, not the scheduled
+					 * arrival: a reporter stall, not an injector lag. */
 	IOPF_BENCH_HIST_REPORT_LAST,	/* iommu_report_device_fault entry -> return, last requests */
 	IOPF_BENCH_HIST_REPORT_PARTIAL,	/* the same, partial (non-last) requests */
 	IOPF_BENCH_HIST_SEND_LAG,	/* open loop: scheduled arrival -> the device sent it */

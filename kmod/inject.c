@@ -51,10 +51,10 @@ static void iopf_stream_group_done(struct iopf_stream *stream)
  * The device sends the next request of the group in slot idx: into its
  * IOMMU's PRQ (PRQ model; a full queue drops it, and a dropped last request
  * is answered by the hardware) or straight to the framework (direct).
- * stamp is the request's arrival (run clock).
+ * stamp is the request's arrival, sent the moment it is sent (run clock).
  */
 static __always_inline void iopf_inj_send(struct iopf_lane *lane, u32 idx, bool last,
-					  bool measured, u64 stamp)
+					  bool measured, u64 stamp, u64 sent)
 {
 	struct iopf_mdev *mdev = lane->mdev;
 	struct iopf_run *run = mdev->run;
@@ -64,6 +64,7 @@ static __always_inline void iopf_inj_send(struct iopf_lane *lane, u32 idx, bool 
 	struct iopf_prq_desc d = {
 		.mdev = mdev,
 		.stamp = stamp,
+		.sent = sent,
 		.tag = tag,
 		.index = slot->sent,
 		.stream = slot->stream,
@@ -229,9 +230,14 @@ static int iopf_lane_step(struct iopf_lane *lane, bool measured, unsigned int ma
 		pos = lane->ring_pos;
 		idx = lane->ring[pos];
 		last = mdev->slots[idx].sent + 1 >= run->cfg.group_size;
-		iopf_inj_send(lane, idx, last, measured,
-			      open_loop ? lane->inj->arrival :
-			      run->timestamps ? iopf_clock(run) : 0);
+		if (open_loop) {
+			iopf_inj_send(lane, idx, last, measured, lane->inj->arrival,
+				      lane->inj->now);
+		} else {
+			u64 t = run->timestamps ? iopf_clock(run) : 0;
+
+			iopf_inj_send(lane, idx, last, measured, t, t);
+		}
 		sent++;
 		if (last) {
 			lane->ring[pos] = lane->ring[--lane->nopen];
@@ -399,6 +405,7 @@ static int iopf_injector_fn(void *arg)
 			 * this thread gets round to sending it.
 			 */
 			now = iopf_clock(run);
+			inj->now = now;
 			inj->arrival = next_fp >> 16;
 			if (now < inj->arrival) {
 				iopf_wait_until(run, inj->arrival, now);

@@ -302,7 +302,8 @@ struct iopf_inj_stats {
  */
 struct iopf_prq_desc {
 	struct iopf_mdev *mdev;
-	u64 stamp;		/* arrival, run clock */
+	u64 stamp;		/* arrival, run clock (open loop: the scheduled one) */
+	u64 sent;		/* when the device sent it, run clock */
 	u32 tag;
 	u16 index;		/* request index within its group */
 	u8 stream;
@@ -325,6 +326,7 @@ struct iopf_injector {
 	bool stopped;
 	int sleeping;		/* waiting for a response (responder wakes it) */
 	u64 arrival;		/* open loop: this request's scheduled arrival (run clock) */
+	u64 now;		/* open loop: when it is being sent (run clock) */
 	u64 cpu_window_start;
 	u64 cpu_ns;
 	struct iopf_inj_stats st;

@@ -157,7 +157,7 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 	}
 	if (run->timestamps && measured) {
 		t1 = iopf_clock(run);
-		iopf_hist_add(&pc->hist[IOPF_PC_QUEUE], iopf_delta_ns(run, d->stamp, t0));
+		iopf_hist_add(&pc->hist[IOPF_PC_QUEUE], iopf_delta_ns(run, d->sent, t0));
 		iopf_hist_add(&pc->hist[last ? IOPF_PC_REPORT_LAST : IOPF_PC_REPORT_PARTIAL],
 			      iopf_delta_ns(run, t0, t1));
 	}

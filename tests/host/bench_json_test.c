@@ -498,7 +498,7 @@ TEST(abi1_results_have_no_driver_model)
 	fclose(f);
 	EXPECT_EQ(NULL, strstr(text, "driver:"));
 	EXPECT_EQ(NULL, strstr(text, "model="));
-	EXPECT_EQ(NULL, strstr(text, "arrival->report"));
+	EXPECT_EQ(NULL, strstr(text, "sent->report"));
 	EXPECT_NE(NULL, strstr(text, "arrival->response"));
 	free(text);
 }
@@ -641,7 +641,7 @@ TEST(clean_text_summary)
 	EXPECT_NE(NULL, strstr(text, "arrival->response"));
 	EXPECT_NE(NULL, strstr(text, "arrival->handler"));
 	EXPECT_NE(NULL, strstr(text, "arrival->work start"));
-	EXPECT_NE(NULL, strstr(text, "\n  arrival->report           80000 "));
+	EXPECT_NE(NULL, strstr(text, "\n  sent->report              80000 "));
 	EXPECT_NE(NULL, strstr(text, "\n  report() last             10000 "));
 	EXPECT_NE(NULL, strstr(text, "\n  report() partial          70000 "));
 	EXPECT_NE(NULL, strstr(text, "\n  send lag                      0         -"));

@@ -4,7 +4,7 @@
 # correctly, and leaves failed or violating runs out of every ratio. Inputs
 # are synthetic fixtures with known answers, not results.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 d=$tmp/r
 mkdir -p "$d/framework" "$d/designs/rcu-r1" "$d/designs/rcu-r2" "$d/designs/rcu-r3" \
 	"$d/designs/mutex-r1" "$d/designs/mutex-r2" "$d/designs/mutex-r3"

@@ -502,7 +502,7 @@ TEST_F(flow, abi1_module)
 	EXPECT_NE(NULL, strstr(self->o.out, "End of test: SUCCESS")) TH_LOG("%s", self->o.out);
 	/* Nothing of the driver model it does not have. */
 	EXPECT_NE(NULL, strstr(self->o.out, "arrival->response"));
-	EXPECT_EQ(NULL, strstr(self->o.out, "arrival->report"));
+	EXPECT_EQ(NULL, strstr(self->o.out, "sent->report"));
 	EXPECT_EQ(NULL, strstr(self->o.out, "driver:"));
 	EXPECT_EQ(NULL, strstr(self->o.out, "PRQ:"));
 	run(&self->o, "run --model direct --json", 0);
@@ -528,7 +528,7 @@ TEST_F(flow, run_text)
 	EXPECT_NE(NULL, strstr(self->o.out, "injectors: CPU 5 (core 2, package 1, SMT sibling)"));
 	EXPECT_NE(NULL, strstr(self->o.out, "latency [tsc]"));
 	EXPECT_NE(NULL, strstr(self->o.out, "arrival->response"));
-	EXPECT_NE(NULL, strstr(self->o.out, "arrival->report"));
+	EXPECT_NE(NULL, strstr(self->o.out, "sent->report"));
 	EXPECT_NE(NULL, strstr(self->o.out, "report() partial"));
 	EXPECT_NE(NULL, strstr(self->o.out, "send lag"));
 	EXPECT_NE(NULL, strstr(self->o.out, "config: handler=wq "));
