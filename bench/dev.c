@@ -232,6 +232,7 @@ const char *hist_name(unsigned int h)
 		[IOPF_BENCH_HIST_REPORT_PARTIAL] = "report_partial",
 		[IOPF_BENCH_HIST_SEND_LAG] = "send_lag",
 		[IOPF_BENCH_HIST_FLUSH] = "flush",
+		[IOPF_BENCH_HIST_REPORT_IN_FLUSH] = "report_in_flush",
 	};
 
 	_Static_assert(sizeof(t) / sizeof(t[0]) == IOPF_BENCH_HIST_NR, "a histogram without a name");

@@ -83,6 +83,7 @@ const struct iopf_bench_latency *report_latency(const struct iopf_bench_results 
 	case IOPF_BENCH_HIST_REPORT_PARTIAL: return &res->lat_report_partial;
 	case IOPF_BENCH_HIST_SEND_LAG: return &res->lat_send_lag;
 	case IOPF_BENCH_HIST_FLUSH: return &res->lat_flush;
+	case IOPF_BENCH_HIST_REPORT_IN_FLUSH: return &res->lat_report_in_flush;
 	}
 	return NULL;
 }
@@ -104,6 +105,7 @@ static const struct {
 	{ IOPF_BENCH_HIST_REPORT_LAST, "report_last_latency_ns", "report() last" },
 	{ IOPF_BENCH_HIST_REPORT_PARTIAL, "report_partial_latency_ns", "report() partial" },
 	{ IOPF_BENCH_HIST_SEND_LAG, "send_lag_latency_ns", "send lag" },
+	{ IOPF_BENCH_HIST_REPORT_IN_FLUSH, "report_in_flush_latency_ns", "report() in flush" },
 };
 _Static_assert(sizeof(window_lats) / sizeof(window_lats[0]) == IOPF_BENCH_HIST_NR - 3,
 	       "every histogram but unbind, rebind and flush (whole run) is a window latency");

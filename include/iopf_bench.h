@@ -116,6 +116,9 @@ enum iopf_bench_hist {
 	IOPF_BENCH_HIST_SEND_LAG,	/* open loop: scheduled arrival -> the device sent it */
 	IOPF_BENCH_HIST_FLUSH,		/* iopf_queue_flush_dev() inside a detach: what the
 					 * mutex design's reports wait behind */
+	IOPF_BENCH_HIST_REPORT_IN_FLUSH, /* iommu_report_device_fault entry -> return of the
+					 * requests reported while a flush of their device was
+					 * in progress (any request; a subset of the two above) */
 	IOPF_BENCH_HIST_NR,
 };
 
@@ -544,6 +547,7 @@ struct iopf_bench_results {
 	struct iopf_bench_latency lat_report_partial;	/* IOPF_BENCH_HIST_REPORT_PARTIAL */
 	struct iopf_bench_latency lat_send_lag;		/* IOPF_BENCH_HIST_SEND_LAG */
 	struct iopf_bench_latency lat_flush;		/* IOPF_BENCH_HIST_FLUSH (whole run) */
+	struct iopf_bench_latency lat_report_in_flush;	/* IOPF_BENCH_HIST_REPORT_IN_FLUSH */
 };
 
 /* ------------------------------------------------------------------------ */

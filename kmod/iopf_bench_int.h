@@ -110,6 +110,7 @@ enum {
 	IOPF_PC_REPORT_PARTIAL,
 	IOPF_PC_SEND_LAG,
 	IOPF_PC_FLUSH,
+	IOPF_PC_REPORT_IN_FLUSH,
 	IOPF_PC_NR,
 };
 
@@ -252,6 +253,7 @@ struct iopf_mdev {
 	bool removed;		/* remove_device returned, not re-enabled yet */
 	bool dead;		/* a rebind failed: no more injection */
 	atomic_t pasid_unbinding;	/* PASIDs of it being unbound right now */
+	atomic_t flushing;		/* iopf_queue_flush_dev() calls for it in progress */
 	u32 remove_gen;		/* bumped before every remove_device */
 	struct task_struct *remover;	/* thread inside iommu_dev_disable_feature */
 

@@ -98,6 +98,7 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 	struct iopf_fault evt;
 	struct iopf_pcpu *pc;
 	int times = 1, errors = 0;
+	bool in_flush;
 	u64 t0 = 0, t1;
 
 	memset(&evt, 0, sizeof(evt));
@@ -136,6 +137,7 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 
 	if (run->timestamps)
 		t0 = iopf_clock(run);
+	in_flush = atomic_read(&mdev->flushing);
 	for (; times > 0; times--) {
 		if (likely(run->hops->framework)) {
 			if (iommu_report_device_fault(mdev->dev, &evt)) {
@@ -160,6 +162,8 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 		iopf_hist_add(&pc->hist[IOPF_PC_QUEUE], iopf_delta_ns(run, d->sent, t0));
 		iopf_hist_add(&pc->hist[last ? IOPF_PC_REPORT_LAST : IOPF_PC_REPORT_PARTIAL],
 			      iopf_delta_ns(run, t0, t1));
+		if (in_flush)
+			iopf_hist_add(&pc->hist[IOPF_PC_REPORT_IN_FLUSH], iopf_delta_ns(run, t0, t1));
 	}
 	iopf_pcpu_put();
 }
@@ -301,7 +305,9 @@ void iopf_prq_drain(struct iopf_mdev *mdev, int stream)
 		wait_event(mock->drain_wq, READ_ONCE(mock->head) != head);
 	}
 	t0 = ktime_get_ns();
+	atomic_inc(&mdev->flushing);
 	iopf_queue_flush_dev(mdev->dev);
+	atomic_dec(&mdev->flushing);
 	t1 = ktime_get_ns();
 	pc = iopf_pcpu_get(mdev->run);
 	pc->c.detach_flushes++;

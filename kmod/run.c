@@ -342,6 +342,7 @@ static int iopf_mdevs_alloc(struct iopf_run *run)
 		mdev->index = d;
 		init_rwsem(&mdev->rwsem);
 		atomic_set(&mdev->pasid_unbinding, 0);
+		atomic_set(&mdev->flushing, 0);
 		mdev->nstreams = run->nstreams;
 		mdev->streams = kcalloc(mdev->nstreams, sizeof(*mdev->streams), GFP_KERNEL);
 		if (!mdev->streams)
@@ -604,6 +605,7 @@ static int iopf_run_compute(struct iopf_run *run)
 		[IOPF_PC_REPORT_PARTIAL] = IOPF_BENCH_HIST_REPORT_PARTIAL,
 		[IOPF_PC_SEND_LAG] = IOPF_BENCH_HIST_SEND_LAG,
 		[IOPF_PC_FLUSH] = IOPF_BENCH_HIST_FLUSH,
+		[IOPF_PC_REPORT_IN_FLUSH] = IOPF_BENCH_HIST_REPORT_IN_FLUSH,
 	};
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -731,6 +733,7 @@ static int iopf_run_compute(struct iopf_run *run)
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_REPORT_PARTIAL], &r->lat_report_partial);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_SEND_LAG], &r->lat_send_lag);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_FLUSH], &r->lat_flush);
+	iopf_hist_summary(&h[IOPF_BENCH_HIST_REPORT_IN_FLUSH], &r->lat_report_in_flush);
 	for (k = 0; k < IOPF_BENCH_HIST_NR; k++)
 		memcpy(run->hist_dump + k * IOPF_BENCH_HIST_NR_BUCKETS, h[k].buckets,
 		       sizeof(h[k].buckets));

@@ -729,7 +729,8 @@ TEST_F(flow, start_only)
 TEST_F(flow, results_subcommand)
 {
 	static const char *const names[] = { "response", "handler", "work", "unbind", "rebind",
-					     "queue", "report_last", "report_partial", "send_lag", "flush" };
+					     "queue", "report_last", "report_partial", "send_lag", "flush",
+					     "report_in_flush" };
 	struct json_object *j, *hs;
 	char path[] = "/tmp/bench_hist_XXXXXX";
 	int fd = mkstemp(path);
@@ -815,7 +816,7 @@ TEST_F(flow, control_subcommands)
 	EXPECT_EQ(16, jnum(j, "limits", "iommus"));
 	EXPECT_EQ(65536, jnum(j, "limits", "prq_depth"));
 	EXPECT_EQ(1000000, jnum(j, "limits", "response_ns"));
-	EXPECT_EQ(10, jnum(j, "histograms", "nr_histograms"));
+	EXPECT_EQ(11, jnum(j, "histograms", "nr_histograms"));
 	EXPECT_EQ(2, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "models")));
 	EXPECT_EQ(4, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "handlers")));
 	json_object_put(j);
@@ -824,7 +825,7 @@ TEST_F(flow, control_subcommands)
 	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 2, JSON schema 2)"));
 	EXPECT_NE(NULL, strstr(self->o.out, "handlers: wq inline null defer\nmodels: prq direct\n"));
 	EXPECT_NE(NULL, strstr(self->o.out, ", IOMMUs 16, PRQ depth 65536, response 1000000 ns\n"));
-	EXPECT_NE(NULL, strstr(self->o.out, "histograms: 10 of"));
+	EXPECT_NE(NULL, strstr(self->o.out, "histograms: 11 of"));
 	EXPECT_FALSE(F.bad_struct);
 }
 
