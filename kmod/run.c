@@ -835,13 +835,6 @@ static int iopf_ctl_fn(void *arg)
 		run->error = rc;
 	iopf_mocks_destroy(run);
 
-	mutex_lock(&iopf_ctl_mutex);
-	WRITE_ONCE(run->phase, IOPF_BENCH_PHASE_FINISHED);
-	iopf_state = run->results && !run->error ? IOPF_BENCH_STATE_DONE :
-						   IOPF_BENCH_STATE_ERROR;
-	mutex_unlock(&iopf_ctl_mutex);
-	wake_up_all(&iopf_state_wq);
-
 	r = run->results;
 	if (r) {
 		pr_info("End of run: %s (run=%llu violations=%llu)%s\n",
@@ -858,6 +851,17 @@ static int iopf_ctl_fn(void *arg)
 	} else {
 		pr_info("End of run: FAILURE (run=%llu violations=0) error\n", run->id);
 	}
+
+	/*
+	 * Published after the End-of-run lines: a script that saw WAIT return
+	 * finds them in the kernel log.
+	 */
+	mutex_lock(&iopf_ctl_mutex);
+	WRITE_ONCE(run->phase, IOPF_BENCH_PHASE_FINISHED);
+	iopf_state = run->results && !run->error ? IOPF_BENCH_STATE_DONE :
+						   IOPF_BENCH_STATE_ERROR;
+	mutex_unlock(&iopf_ctl_mutex);
+	wake_up_all(&iopf_state_wq);
 
 	/* Stay until RESET, the next START or rmmod frees the run. */
 	while (!kthread_should_stop()) {
