@@ -293,6 +293,19 @@ bad:
 /* ------------------------------------------------------------------------ */
 /* Handlers */
 
+/* Time since the group's last request arrived, into per-CPU histogram h (measured groups). */
+static void iopf_since_arrival(struct iopf_run *run, const struct iommu_fault_page_request *prm,
+			       unsigned int h)
+{
+	if (run->timestamps && (prm->private_data[1] & IOPF_PRIV_MEASURED)) {
+		u64 now = iopf_clock(run);
+		struct iopf_pcpu *pc = iopf_pcpu_get(run);
+
+		iopf_hist_add(&pc->hist[h], iopf_delta_ns(run, prm->private_data[0], now));
+		iopf_pcpu_put();
+	}
+}
+
 static struct iopf_mdev *iopf_handle_mdev(struct iopf_group *group)
 {
 	return iopf_handle_stream(group)->mdev;
@@ -319,14 +332,7 @@ static void iopf_wq_work(struct work_struct *work)
 	struct iopf_mdev *mdev = iopf_handle_mdev(group);
 	struct iopf_run *run = mdev->run;
 
-	if (run->timestamps && (prm->private_data[1] & IOPF_PRIV_MEASURED)) {
-		u64 now = iopf_clock(run);
-		struct iopf_pcpu *pc = iopf_pcpu_get(run);
-
-		iopf_hist_add(&pc->hist[IOPF_PC_WORK],
-			      iopf_delta_ns(run, prm->private_data[0], now));
-		iopf_pcpu_put();
-	}
+	iopf_since_arrival(run, prm, IOPF_PC_WORK);
 	iopf_answer(mdev, group, IOMMU_PAGE_RESP_SUCCESS, true);
 }
 
@@ -507,14 +513,7 @@ void iopf_null_report(struct iopf_mdev *mdev, struct iopf_fault *evt)
 
 	if (!(prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE))
 		return;
-	if (run->timestamps && (prm->private_data[1] & IOPF_PRIV_MEASURED)) {
-		u64 now = iopf_clock(run);
-		struct iopf_pcpu *pc = iopf_pcpu_get(run);
-
-		iopf_hist_add(&pc->hist[IOPF_PC_HANDLER],
-			      iopf_delta_ns(run, prm->private_data[0], now));
-		iopf_pcpu_put();
-	}
+	iopf_since_arrival(run, prm, IOPF_PC_HANDLER);
 	if (unlikely(run->cfg.flags & (IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE))) {
 		struct iopf_pcpu *pc = iopf_pcpu_get(run);
 		bool hit = ++pc->c.handled % run->cfg.violate_every == 0;
