@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Description: scripts/vm-run boots the rcu/perf kernel and reports what
 # happened inside with the right exit code: the command's status, a guest
-# panic, a timeout; stdout and stderr stay apart; the repo is shared read-write.
+# panic, a timeout; stdout and stderr stay apart; the repo is shared read-write;
+# SIGINT stops it and it dies of SIGINT (a caller stops too), QEMU reaped.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # The guests' logs stay (build/vm/<test>-<pid>/) for when a case fails.
@@ -10,7 +11,7 @@ VR=("$TESTS_TOP/scripts/vm-run" --design rcu --flavor perf -q --log-dir "$logs")
 run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 
 ktap_print_header
-ktap_set_plan 12
+ktap_set_plan 14
 run "${VR[@]}" -- true
 check "true exits 0" 0 "$rc"
 run "${VR[@]}" -- false
@@ -36,4 +37,18 @@ if ((el >= 20 && el <= 45)); then ktap_test_pass "the timeout fires at about 20s
 	ktap_print_msg "took ${el}s"; ktap_test_fail "the timeout fires at about 20s"; fi
 if pgrep -f "qemu-system-x86_64.*$logs" >/dev/null; then
 	ktap_test_fail "no QEMU process is left behind"; else ktap_test_pass "no QEMU process is left behind"; fi
+# Ctrl-C: vm-run stops QEMU and dies of SIGINT (status 130 seen from a shell).
+# With job control on, a background job does not start with SIGINT ignored.
+set -m
+"${VR[@]}" --log-dir "$logs-int" -- sleep 600 >"$tmp/out" 2>"$tmp/err" &
+vpid=$!
+set +m
+for _ in $(seq 120); do pgrep -f "qemu-system-x86_64.*$logs-int" >/dev/null && break; sleep 0.5; done
+sleep 2
+kill -INT "$vpid"
+wait "$vpid"; rc=$?
+check "SIGINT: vm-run dies of SIGINT" 130 "$rc"
+sleep 1
+if pgrep -f "qemu-system-x86_64.*$logs-int" >/dev/null; then
+	ktap_test_fail "SIGINT: QEMU is reaped"; else ktap_test_pass "SIGINT: QEMU is reaped"; fi
 ktap_finished
