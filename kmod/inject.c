@@ -79,18 +79,9 @@ static __always_inline void iopf_inj_send(struct iopf_lane *lane, u32 idx, bool 
 			slot->hw_dropped = true;
 			if (last) {
 				/* The hardware answers a dropped last request itself. */
-				struct iopf_fault evt = {};
+				struct iopf_fault evt;
 
-				evt.fault.prm.flags = IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
-				evt.fault.prm.grpid = tag & mdev->grpid_mask;
-				evt.fault.prm.addr = iopf_req_addr(tag, d.index);
-				if (mdev->streams[slot->stream].pasid != IOMMU_NO_PASID) {
-					evt.fault.prm.flags |= IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
-					evt.fault.prm.pasid = mdev->streams[slot->stream].pasid;
-				}
-				evt.fault.prm.private_data[0] = stamp;
-				evt.fault.prm.private_data[1] =
-					run->cookie | (measured ? IOPF_PRIV_MEASURED : 0);
+				iopf_desc_fault(mdev, &d, &evt);
 				iopf_record_response(mdev, &evt, evt.fault.prm.pasid,
 						     evt.fault.prm.grpid, IOMMU_PAGE_RESP_SUCCESS,
 						     IOPF_SRC_HW);

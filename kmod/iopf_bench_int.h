@@ -288,7 +288,6 @@ struct iopf_inj_stats {
 	/* measured window */
 	u64 requests;
 	u64 groups;
-	u64 report_errors;
 	u64 stalls;
 	u64 groups_during_unbind;
 	/* whole run */
@@ -524,6 +523,8 @@ void iopf_reporter_stop(struct iopf_mock *mock);
 void iopf_prq_wait_empty(struct iopf_mock *mock);
 bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d);
 void iopf_prq_drain(struct iopf_mdev *mdev, int stream);
+void iopf_desc_fault(struct iopf_mdev *mdev, const struct iopf_prq_desc *d,
+		     struct iopf_fault *evt);
 void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d);
 
 /* handler.c: handler variants, group checks, response accounting */

@@ -80,6 +80,30 @@ bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d)
 	return true;
 }
 
+/* The page request a descriptor stands for, as the driver hands it to the core. */
+void iopf_desc_fault(struct iopf_mdev *mdev, const struct iopf_prq_desc *d,
+		     struct iopf_fault *evt)
+{
+	struct iommu_fault_page_request *prm = &evt->fault.prm;
+	u32 pasid = mdev->streams[d->stream].pasid;
+
+	memset(evt, 0, sizeof(*evt));
+	evt->fault.type = IOMMU_FAULT_PAGE_REQ;
+	prm->perm = IOMMU_FAULT_PERM_READ;
+	prm->grpid = d->tag & mdev->grpid_mask;
+	prm->addr = iopf_req_addr(d->tag, d->index);
+	if (pasid != IOMMU_NO_PASID) {
+		prm->flags = IOMMU_FAULT_PAGE_REQUEST_PASID_VALID |
+			     IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID;
+		prm->pasid = pasid;
+	}
+	if (d->flags & IOPF_DESC_LAST)
+		prm->flags |= IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
+	prm->private_data[0] = d->stamp;
+	prm->private_data[1] = mdev->run->cookie |
+			       ((d->flags & IOPF_DESC_MEASURED) ? IOPF_PRIV_MEASURED : 0);
+}
+
 /*
  * Deliver one request to the framework (or the null sink), keeping what the
  * group checker needs: how many of the group's requests the framework got.
@@ -91,31 +115,15 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 	/* Who reports is checked, not assumed: the device's own IOMMU's reporter? */
 	bool by_reporter = mdev->mock->reporter && current == mdev->mock->reporter;
 	struct iopf_run *run = mdev->run;
-	struct iopf_stream *stream = &mdev->streams[d->stream];
 	struct iopf_slot *slot = &mdev->slots[d->tag & ((1u << mdev->slot_shift) - 1)];
 	bool last = d->flags & IOPF_DESC_LAST, measured = d->flags & IOPF_DESC_MEASURED;
-	struct iommu_fault_page_request *prm;
 	struct iopf_fault evt;
 	struct iopf_pcpu *pc;
 	int times = 1, errors = 0;
 	bool in_flush;
-	u64 t0 = 0, t1;
+	u64 t0 = 0, report_ns;
 
-	memset(&evt, 0, sizeof(evt));
-	evt.fault.type = IOMMU_FAULT_PAGE_REQ;
-	prm = &evt.fault.prm;
-	prm->perm = IOMMU_FAULT_PERM_READ;
-	prm->grpid = d->tag & mdev->grpid_mask;
-	prm->addr = iopf_req_addr(d->tag, d->index);
-	if (stream->pasid != IOMMU_NO_PASID) {
-		prm->flags = IOMMU_FAULT_PAGE_REQUEST_PASID_VALID |
-			     IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID;
-		prm->pasid = stream->pasid;
-	}
-	if (last)
-		prm->flags |= IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
-	prm->private_data[0] = d->stamp;
-	prm->private_data[1] = run->cookie | (measured ? IOPF_PRIV_MEASURED : 0);
+	iopf_desc_fault(mdev, d, &evt);
 
 	/* The checker's count: before the report (the handler may run inside). */
 	if (slot->rep_tag != d->tag) {
@@ -158,12 +166,12 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 		pc->c.reports_by_others++;
 	}
 	if (run->timestamps && measured) {
-		t1 = iopf_clock(run);
+		report_ns = iopf_delta_ns(run, t0, iopf_clock(run));
 		iopf_hist_add(&pc->hist[IOPF_PC_QUEUE], iopf_delta_ns(run, d->sent, t0));
 		iopf_hist_add(&pc->hist[last ? IOPF_PC_REPORT_LAST : IOPF_PC_REPORT_PARTIAL],
-			      iopf_delta_ns(run, t0, t1));
+			      report_ns);
 		if (in_flush)
-			iopf_hist_add(&pc->hist[IOPF_PC_REPORT_IN_FLUSH], iopf_delta_ns(run, t0, t1));
+			iopf_hist_add(&pc->hist[IOPF_PC_REPORT_IN_FLUSH], report_ns);
 	}
 	iopf_pcpu_put();
 }

@@ -561,7 +561,6 @@ static void iopf_sum_stats(struct iopf_run *run, struct iopf_inj_stats *is,
 
 		is->requests += READ_ONCE(s->requests);
 		is->groups += READ_ONCE(s->groups);
-		is->report_errors += READ_ONCE(s->report_errors);
 		is->stalls += READ_ONCE(s->stalls);
 		is->groups_during_unbind += READ_ONCE(s->groups_during_unbind);
 		is->total_requests += READ_ONCE(s->total_requests);
@@ -672,7 +671,7 @@ static int iopf_run_compute(struct iopf_run *run)
 	r->resp_invalid = pc->resp_code[IOMMU_PAGE_RESP_INVALID];
 	r->resp_failure = pc->resp_code[IOMMU_PAGE_RESP_FAILURE];
 	r->aborts = pc->resp_code[IOMMU_PAGE_RESP_FAILURE];
-	r->report_errors = is.report_errors + pc->report_errors;
+	r->report_errors = pc->report_errors;
 	r->stalls = is.stalls;
 	r->injector_cpu_ns = cpu_ns;
 
