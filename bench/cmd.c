@@ -18,11 +18,11 @@
 #include "hist.h"
 #include "opts.h"
 #include "report.h"
+#include "results.h"
+#include "sweep.h"
 #include "topo.h"
 
 #define U(x) ((unsigned long long)(x))
-
-#define x ((unsigned long long)(x))
 
 /* WAIT in slices, so that a signal that lands between two ioctls is seen soon. */
 #define WAIT_SLICE_MS 1000
@@ -632,6 +632,11 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 		opts_help(env->out, CMD_NR);
 		return BENCH_EXIT_OK;
 	}
+	/* sweep and report take a file or folder and options of their own. */
+	if (!strcmp(argv[1], "sweep"))
+		return cmd_sweep(argc - 1, argv + 1, env);
+	if (!strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1, env);
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		fprintf(env->err, "iopf-bench: out of memory\n");
@@ -643,7 +648,7 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 	c->cmd = bench_cmd_lookup(argv[1]);
 	if (c->cmd == CMD_NR) {
 		fprintf(env->err, "iopf-bench: unknown command '%s'; accepted: version, run, start, "
-			"status, stop, wait, results, reset (see iopf-bench --help).\n", argv[1]);
+			"status, stop, wait, results, reset, sweep, report (see iopf-bench --help).\n", argv[1]);
 		free(c);
 		return BENCH_EXIT_USAGE;
 	}

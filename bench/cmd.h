@@ -17,6 +17,7 @@ enum {
 	BENCH_EXIT_FAIL = 1,		/* invariant violations, or an error */
 	BENCH_EXIT_USAGE = 2,		/* bad usage: nothing was sent to the module */
 	BENCH_EXIT_NOMODULE = 3,	/* the module is missing or cannot run */
+	BENCH_EXIT_SKIP = 4,		/* the point cannot exist here (kselftest's skip code) */
 };
 
 struct bench_env {
