@@ -2,8 +2,10 @@
 #
 #   make            build the userspace tools (bench/) and, when a kernel build
 #                   dir is given (KDIR=...) or an rcu/perf kernel is cached, kmod/
-#   make bench      the main job: build what is missing, boot the VM, run the
-#                   default sweep, write results and plots under results/
+#   make bench      the main job: build what is missing, boot the VMs, run the
+#                   default sweep (bench/specs/default.ini; SPEC=... for another),
+#                   write a results folder with run.json, CSVs, figures and
+#                   report.html under results/runs/
 #   make check      the tests (host, then inside the VM); ends with one line
 #                   "N passed, N failed, N skipped"
 #   make stress     the stress suite on the debug kernels (DESIGNS=, DURATION=)
@@ -41,7 +43,7 @@ check: deps
 	@scripts/check
 
 bench: deps
-	@scripts/bench $(BENCH_ARGS)
+	@scripts/bench $(if $(SPEC),--spec "$(SPEC)") $(BENCH_ARGS)
 
 stress: deps
 	@scripts/stress $(if $(DESIGNS),--designs "$(DESIGNS)") $(if $(DURATION),--duration $(DURATION))

@@ -8,17 +8,20 @@
  * before anything reaches the module.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "hist.h"
 #include "opts.h"
 #include "report.h"
 #include "results.h"
+#include "stream.h"
 #include "sweep.h"
 #include "topo.h"
 
@@ -48,6 +51,15 @@ struct ctx {
 	bool have_topo;
 	struct topo_cpu cpus[IOPF_BENCH_MAX_INJECTORS];
 	unsigned int ncpus;
+	struct topo_cpu irq_cpus[IOPF_BENCH_MAX_INJECTORS];	/* the reporters', when set by the tool */
+	unsigned int nirq_cpus;
+	struct placement place;		/* --placement resolved */
+	/* The workqueue cpumask (/sys/devices/virtual/workqueue/cpumask). */
+	char wq_want[512];		/* the CPUs to set it to (cpulist); "" = leave it */
+	char wq_before_mask[4096];	/* what the kernel had, as it printed it (to restore) */
+	char wq_before[512];		/* the same as a cpulist */
+	char wq_now[512];		/* in force for the run (cpulist) */
+	bool wq_read, wq_written, wq_restored;
 };
 
 static const char *cname(const struct ctx *c)
@@ -74,6 +86,10 @@ static void report_init(struct ctx *c, struct report *r)
 	r->topo = c->have_topo ? &c->tsum : NULL;
 	r->cpus = c->ncpus ? c->cpus : NULL;
 	r->ncpus = c->ncpus;
+	r->irq_cpus = c->nirq_cpus ? c->irq_cpus : NULL;
+	r->nirq_cpus = c->nirq_cpus;
+	r->wq_before = c->wq_read ? c->wq_before : NULL;
+	r->wq_written = c->wq_written;
 	r->argc = c->argc;
 	r->argv = c->argv;
 	r->now = time(NULL);
@@ -155,34 +171,223 @@ static int load_topology(struct ctx *c, char *err, size_t len)
 	return 0;
 }
 
-/* The CPUs of the injectors: --cpus checked, or --injectors spread; --irq-cpus checked. */
+/*
+ * A point that cannot exist here (exit 4, kselftest's skip): the reason on
+ * stderr and, with --json, one document with "status": "skipped",
+ * "skip_reason", the settings and the topology.
+ */
+static int __attribute__((format(printf, 2, 3))) skip(struct ctx *c, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	fprintf(c->env->err, "iopf-bench %s: skipped: %s\n", cname(c), text);
+	if (c->o.json) {
+		struct report r;
+		struct json_object *j;
+
+		report_init(c, &r);
+		r.opts = &c->o;
+		r.skip_reason = text;
+		j = report_json(&r);
+		json_write(c->env->out, j);
+		json_object_put(j);
+	}
+	return BENCH_EXIT_SKIP;
+}
+
+static void place_cpus(struct ctx *c, const unsigned int *cpu, unsigned int n, struct topo_cpu *out)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (topo_place(c->topo, cpu[i], &out[i]))
+			out[i] = (struct topo_cpu){ .cpu = cpu[i], .core = -1, .package = -1, .numa_node = -1 };
+}
+
+/*
+ * The CPUs of the three roles, before the device is opened. --placement:
+ * resolved on the topology (impossible here: skip); else --cpus checked or
+ * --injectors spread, --irq-cpus checked, --wq-cpus checked.
+ */
 static int pick_cpus(struct ctx *c)
 {
 	struct bench_opts *o = &c->o;
-	char err[256];
+	char err[512];
 	int n;
 
 	if (load_topology(c, err, sizeof(err)))
 		return fail(c, BENCH_EXIT_FAIL, 0, "%s", err);
-	if (o->irq_cpus.n && topo_check_cpus(c->topo, o->irq_cpus.cpu, o->irq_cpus.n, err, sizeof(err)))
-		return fail(c, BENCH_EXIT_USAGE, 0, "--irq-cpus: %s.", err);
-	if (o->cpus.n) {
-		if (topo_check_cpus(c->topo, o->cpus.cpu, o->cpus.n, err, sizeof(err)))
-			return fail(c, BENCH_EXIT_USAGE, 0, "--cpus: %s.", err);
-	} else {
-		n = topo_spread(c->topo, o->injectors, o->cpus.cpu, err, sizeof(err));
+	if (o->placement != TOPO_PLACE_DEFAULT) {
+		struct placement *p = &c->place;
+
+		n = topo_placement(c->topo, enum_name(placement_names, o->placement), o->injectors,
+				   o->nr_iommus, p, err, sizeof(err));
 		if (n < 0)
-			return fail(c, BENCH_EXIT_FAIL, 0, "%s", err);
-		o->cpus.n = o->injectors;
-		if ((unsigned int)n < o->injectors)
-			msg(c, "note: %u injectors on %d usable CPUs: some CPUs run more than one",
-			    o->injectors, n);
+			return fail(c, BENCH_EXIT_USAGE, 0, "--placement: %s.", err);
+		if (n > 0)
+			return skip(c, "--placement %s: %s.", p->name, err);
+		memcpy(o->cpus.cpu, p->injector_cpus, p->ninjectors * sizeof(o->cpus.cpu[0]));
+		o->cpus.n = p->ninjectors;
+		/* The direct model has no reporter threads: their places stay idle. */
+		if (o->model == IOPF_BENCH_MODEL_PRQ) {
+			memcpy(o->irq_cpus.cpu, p->reporter_cpus, p->nreporters * sizeof(o->irq_cpus.cpu[0]));
+			o->irq_cpus.n = p->nreporters;
+		}
+		/* Only --handler wq queues work on the iopf workqueue. */
+		if (o->handler == IOPF_BENCH_HANDLER_WQ && p->nwq)
+			snprintf(c->wq_want, sizeof(c->wq_want), "%s", p->wq_list);
+	} else {
+		if (o->irq_cpus.n && topo_check_cpus(c->topo, o->irq_cpus.cpu, o->irq_cpus.n, err, sizeof(err)))
+			return fail(c, BENCH_EXIT_USAGE, 0, "--irq-cpus: %s.", err);
+		if (o->cpus.n) {
+			if (topo_check_cpus(c->topo, o->cpus.cpu, o->cpus.n, err, sizeof(err)))
+				return fail(c, BENCH_EXIT_USAGE, 0, "--cpus: %s.", err);
+		} else {
+			n = topo_spread(c->topo, o->injectors, o->cpus.cpu, err, sizeof(err));
+			if (n < 0)
+				return fail(c, BENCH_EXIT_FAIL, 0, "%s", err);
+			o->cpus.n = o->injectors;
+			if ((unsigned int)n < o->injectors)
+				msg(c, "note: %u injectors on %d usable CPUs: some CPUs run more than one",
+				    o->injectors, n);
+		}
+		if (o->wq_cpus) {
+			unsigned int *wq = calloc(TOPO_PLACE_MAX_WQ, sizeof(*wq)), nwq = 0;
+			char mask[4096];
+			int rc;
+
+			if (!wq)
+				return fail(c, BENCH_EXIT_FAIL, ENOMEM, "out of memory");
+			rc = topo_parse_cpulist(o->wq_cpus, wq, TOPO_PLACE_MAX_WQ, &nwq, err, sizeof(err));
+			if (!rc)
+				rc = topo_check_cpus(c->topo, wq, nwq, err, sizeof(err));
+			free(wq);
+			/* The kernel's notation and back: the list as hwloc writes it. */
+			if (!rc && (topo_list_to_cpumask(o->wq_cpus, mask, sizeof(mask), err, sizeof(err)) ||
+				    topo_cpumask_to_list(mask, c->wq_want, sizeof(c->wq_want), err, sizeof(err))))
+				rc = -1;
+			if (rc)
+				return fail(c, BENCH_EXIT_USAGE, 0, "--wq-cpus: %s.", err);
+		}
 	}
 	c->ncpus = o->cpus.n;
-	for (unsigned int i = 0; i < o->cpus.n; i++)
-		if (topo_place(c->topo, o->cpus.cpu[i], &c->cpus[i]))
-			c->cpus[i] = (struct topo_cpu){ .cpu = o->cpus.cpu[i], .core = -1,
-							.package = -1, .numa_node = -1 };
+	place_cpus(c, o->cpus.cpu, o->cpus.n, c->cpus);
+	c->nirq_cpus = o->irq_cpus.n;
+	place_cpus(c, o->irq_cpus.cpu, o->irq_cpus.n, c->irq_cpus);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/*
+ * The workqueue cpumask: the kernel's knob, read and written as text (the
+ * topology itself never comes from /sys here, only from hwloc).
+ */
+#define WQ_CPUMASK "/sys/devices/virtual/workqueue/cpumask"
+
+static const char *wq_path(const struct ctx *c)
+{
+	return c->env->wq_cpumask ? c->env->wq_cpumask : WQ_CPUMASK;
+}
+
+/* The file's text (one line) into buf; 0 or -errno. */
+static int wq_read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		rc = ferror(f) ? -EIO : -ENODATA;
+	fclose(f);
+	if (!rc)
+		buf[strcspn(buf, "\n")] = 0;
+	return rc;
+}
+
+/* One write(2) of text, as `echo text > path` does; 0 or -errno. */
+static int wq_write_file(const char *path, const char *text)
+{
+	char line[4100];
+	int fd = open(path, O_WRONLY | O_TRUNC), rc = 0;
+	size_t n = (size_t)snprintf(line, sizeof(line), "%s\n", text);
+	ssize_t w;
+
+	if (fd < 0)
+		return -errno;
+	w = write(fd, line, n);
+	if (w < 0)
+		rc = -errno;
+	else if ((size_t)w != n)
+		rc = -EIO;
+	if (close(fd) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/* Put the workqueue cpumask back as it was; once. */
+static void wq_restore(struct ctx *c)
+{
+	int rc;
+
+	if (!c->wq_written || c->wq_restored)
+		return;
+	c->wq_restored = true;
+	rc = wq_write_file(wq_path(c), c->wq_before_mask);
+	if (rc)
+		msg(c, "warning: could not restore the workqueue cpumask: writing %s to %s failed: %s; "
+		    "write it by hand", c->wq_before_mask, wq_path(c), strerror(-rc));
+}
+
+/*
+ * Read the workqueue cpumask and, when the placement or --wq-cpus asks for
+ * other CPUs, set it (checked by reading it back). o->wq_cpus becomes the
+ * list in force. Cannot be read or set while the run needs it: skip.
+ */
+static int wq_apply(struct ctx *c)
+{
+	const char *path = wq_path(c);
+	char mask[4096], now[4096], err[256];
+	int rc;
+
+	rc = wq_read_file(path, c->wq_before_mask, sizeof(c->wq_before_mask));
+	if (!rc && topo_cpumask_to_list(c->wq_before_mask, c->wq_before, sizeof(c->wq_before), err,
+					sizeof(err)))
+		rc = -EINVAL;
+	if (rc) {
+		c->o.wq_cpus = NULL;
+		if (!c->wq_want[0])
+			return 0;	/* nothing to set: not knowing it is no reason to skip */
+		return skip(c, "the workqueue cpumask %s cannot be read (%s), and the run needs it set to %s",
+			    path, strerror(-rc), c->wq_want);
+	}
+	c->wq_read = true;
+	snprintf(c->wq_now, sizeof(c->wq_now), "%s", c->wq_before);
+	c->o.wq_cpus = c->wq_now;
+	if (!c->wq_want[0] || !strcmp(c->wq_want, c->wq_before))
+		return 0;
+	if (topo_list_to_cpumask(c->wq_want, mask, sizeof(mask), err, sizeof(err)))
+		return fail(c, BENCH_EXIT_FAIL, 0, "the workqueue CPUs %s: %s", c->wq_want, err);
+	rc = wq_write_file(path, mask);
+	if (rc)
+		return skip(c, "cannot set the workqueue cpumask to %s: writing %s to %s failed: %s%s",
+			    c->wq_want, mask, path, strerror(-rc),
+			    rc == -EACCES || rc == -EPERM ? " (needs root)" : "");
+	c->wq_written = true;
+	rc = wq_read_file(path, now, sizeof(now));
+	if (!rc && topo_cpumask_to_list(now, c->wq_now, sizeof(c->wq_now), err, sizeof(err)))
+		rc = -EINVAL;
+	if (rc || strcmp(c->wq_now, c->wq_want)) {
+		char got[600];
+
+		snprintf(got, sizeof(got), "%s", rc ? strerror(-rc) : c->wq_now);
+		wq_restore(c);
+		c->o.wq_cpus = c->wq_before;
+		return skip(c, "the kernel did not take the workqueue cpumask %s (reading it back: %s); "
+			    "restored %s", c->wq_want, got, c->wq_before);
+	}
 	return 0;
 }
 
@@ -338,6 +543,7 @@ static int cmd_run(struct ctx *c)
 	struct iopf_bench_results res;
 	struct iopf_bench_status st;
 	struct hist_buf h = { 0 };
+	struct ts_session ts = { 0 };	/* --timeseries */
 	struct report r;
 	uint64_t deadline = 0;
 	char err[320], why[256], tmo[32];
@@ -355,6 +561,10 @@ static int cmd_run(struct ctx *c)
 			    "(START would fail with EOPNOTSUPP)", mock_kind_name(c->ver.mock_kind));
 	if (opts_check_module(o, &c->ver, err, sizeof(err)))
 		return fail(c, BENCH_EXIT_USAGE, 0, "%s", err);
+	/* The time-series files: a path that cannot be written stops us before START. */
+	if (o->ts_file && ts_session_open(&ts, o->ts_file, o->ts_groups_file, o->ts_interval_ms,
+					  err, sizeof(err)))
+		return fail(c, BENCH_EXIT_USAGE, 0, "%s", err);
 
 	if (c->cmd == CMD_RUN && c->env->handle_signals) {
 		/*
@@ -368,6 +578,12 @@ static int cmd_run(struct ctx *c)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
+	/* Last before START: from here every way out restores it (bench_main). */
+	rc = wq_apply(c);
+	if (rc) {
+		ts_session_close(&ts);
+		return rc;
+	}
 	opts_to_run_config(o, &cfg);
 	/* An older module takes the config it knows (opts_check_module kept to its features). */
 	cfg.size = opts_run_config_size(c->ver.abi_version);
@@ -375,6 +591,7 @@ static int cmd_run(struct ctx *c)
 		c->dev->log_mark(c->dev);
 	rc = dev_start(c->dev, &cfg);
 	if (rc) {
+		ts_session_close(&ts);
 		switch (rc) {
 		case -EBUSY:
 			return fail(c, BENCH_EXIT_FAIL, rc, "a run is already in progress: see iopf-bench "
@@ -403,6 +620,11 @@ static int cmd_run(struct ctx *c)
 			json_object_object_add(j, "command", json_object_new_string("start"));
 			json_object_object_add(j, "status", json_object_new_string("started"));
 			json_object_object_add(j, "run_id", json_object_new_uint64(st.run_id));
+			if (c->wq_written) {
+				json_object_object_add(j, "wq_cpus", json_object_new_string(c->wq_now));
+				json_object_object_add(j, "wq_cpumask_before",
+						       json_object_new_string(c->wq_before_mask));
+			}
 			json_write(c->env->out, j);
 			json_object_put(j);
 		} else {
@@ -410,9 +632,17 @@ static int cmd_run(struct ctx *c)
 				"kernel: iopf-bench status|wait|stop|results|reset\n", U(st.run_id),
 				o->cpus.n, o->cpus.n == 1 ? "" : "s");
 		}
+		if (c->wq_written)
+			msg(c, "note: the workqueue cpumask stays %s (was %s) for the run; start does not "
+			    "restore it: when the run is over, write %s to %s", c->wq_now, c->wq_before,
+			    c->wq_before_mask, wq_path(c));
 		return BENCH_EXIT_OK;
 	}
 
+	/* The reader drains the module's stream while we wait (run only: opts.c). */
+	if (o->ts_file)
+		ts_session_start(&ts, c->dev->stream_fd ? c->dev->stream_fd(c->dev) : -1, c->env->err,
+				 "iopf-bench run");
 	report_init(c, &r);
 	r.opts = o;
 	if (o->timeout_ms)
@@ -454,6 +684,11 @@ static int cmd_run(struct ctx *c)
 				 errno_name(rc));
 		}
 	}
+	/* The run is over: its stream ends; before RESET frees it. */
+	if (o->ts_file) {
+		ts_session_end(&ts, 30000 + 2 * (uint32_t)o->ts_interval_ms);
+		r.timeseries = ts.json;
+	}
 
 	rc = read_results(c, &res, &h, !o->no_timestamps);
 	if (rc) {
@@ -462,6 +697,7 @@ static int cmd_run(struct ctx *c)
 			     errno_name(rc), strerror(-rc));
 		code = emit_report(c, &r);
 		free(h.v);
+		ts_session_close(&ts);
 		return code;
 	}
 	r.res = &res;
@@ -470,8 +706,21 @@ static int cmd_run(struct ctx *c)
 	rc = dev_reset(c->dev);
 	if (rc)
 		msg(c, "warning: RESET failed: %s (%s)", errno_name(rc), strerror(-rc));
+	wq_restore(c);
 	code = emit_report(c, &r);
 	free(h.v);
+	if (o->ts_file) {
+		if (!o->json)
+			ts_session_text(c->env->out, &ts);
+		if (ts.w.lost_records)
+			msg(c, "warning: the module dropped %llu time-series records (its buffer was "
+			    "full): see the lost_records column", U(ts.w.lost_records));
+		if (ts.failed) {
+			msg(c, "%s", ts.err);
+			code = BENCH_EXIT_FAIL;
+		}
+		ts_session_close(&ts);
+	}
 	return code;
 }
 
@@ -675,6 +924,9 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 	case CMD_RESET: code = cmd_reset(c); break;
 	default: code = BENCH_EXIT_USAGE; break;
 	}
+	/* A run's workqueue cpumask goes back on every way out; a started run keeps it. */
+	if (c->cmd == CMD_RUN || code != BENCH_EXIT_OK)
+		wq_restore(c);
 	dev_close(c->dev);
 	topo_close(c->topo);
 	free(c);

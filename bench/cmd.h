@@ -28,6 +28,8 @@ struct bench_env {
 	/* Tests: a topology to use instead of this machine's (hwloc synthetic or XML). */
 	const char *topo_synthetic;
 	const char *topo_xml;
+	/* Tests: a file standing for /sys/devices/virtual/workqueue/cpumask. */
+	const char *wq_cpumask;
 	/* Install SIGINT/SIGTERM handlers that stop the run (the real program). */
 	int handle_signals;
 };

@@ -78,6 +78,13 @@ static int real_log_reason(struct bench_dev *d, const char *op, char *buf, size_
 	return found;
 }
 
+static int real_stream_fd(struct bench_dev *d)
+{
+	struct real_dev *r = d->priv;
+
+	return r->fd;
+}
+
 static void real_close(struct bench_dev *d)
 {
 	struct real_dev *r = d->priv;
@@ -106,6 +113,7 @@ int dev_open(const char *path, struct bench_dev **d)
 	r->dev.log_mark = real_log_mark;
 	r->dev.log_reason = real_log_reason;
 	r->dev.close = real_close;
+	r->dev.stream_fd = real_stream_fd;
 	r->dev.priv = r;
 	*d = &r->dev;
 	return 0;

@@ -19,6 +19,8 @@ struct bench_dev {
 	/* ... and find the module's "iopf_bench: <op>: ..." line logged since. */
 	int (*log_reason)(struct bench_dev *d, const char *op, char *buf, size_t len);
 	void (*close)(struct bench_dev *d);
+	/* Optional: an fd to read the time-series stream from (read/poll/io_uring), or -1. */
+	int (*stream_fd)(struct bench_dev *d);
 	void *priv;
 };
 

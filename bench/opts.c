@@ -60,6 +60,14 @@ const struct opt_enum scope_names[] = {
 	{ NULL, 0, NULL },
 };
 
+/* From topo.h's list, the one place the placements are defined. */
+const struct opt_enum placement_names[] = {
+#define OPT_X_PLACEMENT(id, name, help) { name, TOPO_PLACE_##id, help },
+	TOPO_PLACEMENTS(OPT_X_PLACEMENT)
+#undef OPT_X_PLACEMENT
+	{ NULL, 0, NULL },
+};
+
 #define OFF(f) offsetof(struct bench_opts, f)
 #define RUNCMDS (CMDF(CMD_RUN) | CMDF(CMD_START))
 #define ALLCMDS ((1u << CMD_NR) - 1)
@@ -176,6 +184,17 @@ const struct bench_option bench_options[] = {
 	  .help = "the IOMMUs' IRQ CPUs (cpulist, one per --iommus): IOMMU i's reporter thread runs on "
 	  "the i-th lowest (not with --model direct)",
 	  .json = "irq_cpus", .cmds = RUNCMDS },
+	{ .name = "placement", .type = OPT_ENUM, .off = OFF(placement), .def = TOPO_PLACE_DEFAULT,
+	  .def_help = "default (none)", .enums = placement_names, .help = "where the reporters (IRQ CPUs), the injectors and the "
+	  "iopf workqueues run, named; it sets the CPUs --irq-cpus, --cpus and --wq-cpus would (not "
+	  "with them). A placement this machine cannot have skips the run (exit 4) with the reason",
+	  .json = "placement", .cmds = RUNCMDS },
+	{ .name = "wq-cpus", .type = OPT_STRING, .off = OFF(wq_cpus), .def_help = "the kernel's, left alone",
+	  .metavar = "LIST", .help = "run the unbound iopf workqueues on these CPUs (cpulist): written to "
+	  "/sys/devices/virtual/workqueue/cpumask, which every unbound workqueue follows, for the run "
+	  "and restored after it (run; start leaves it set); needs root, else the run is skipped "
+	  "(exit 4); only with --handler wq",
+	  .json = "wq_cpus", .cmds = RUNCMDS, .check = topo_check_cpulist },
 	{ .name = "response-ns", .type = OPT_UINT, .off = OFF(response_ns), .def = 0,
 	  .min = 0, .max = IOPF_BENCH_MAX_RESPONSE_NS, .metavar = "N",
 	  .help = "busy time inside the mock IOMMU's page_response, under the core's fault_param->lock "
@@ -201,6 +220,21 @@ const struct bench_option bench_options[] = {
 	{ .name = "hist", .type = OPT_STRING, .off = OFF(hist_file), .metavar = "FILE",
 	  .help = "write the raw histograms (non-zero buckets: lower bound, upper bound, count) as JSON",
 	  .cmds = CMDF(CMD_RUN) | CMDF(CMD_RESULTS) },
+	/* The module's time-series stream (ABI 3), drained while the run goes on: run only. */
+	{ .name = "timeseries", .type = OPT_STRING, .off = OFF(ts_file), .metavar = "FILE",
+	  .help = "stream the run's per-interval samples from the module (drained with io_uring while "
+	  "it runs) into this CSV: throughput, report-path and response latency percentiles, flush, "
+	  "overflow and unbind counts per interval, t_ms from the measured window's start (warm-up "
+	  "negative); the JSON gets a \"timeseries\" object (run only: start cannot read the stream)",
+	  .cmds = CMDF(CMD_RUN) },
+	{ .name = "ts-interval", .type = OPT_DURATION, .off = OFF(ts_interval_ms), .def = 10,
+	  .def_help = "10ms", .min = 1, .max = 10 * MS_PER_S, .metavar = "TIME",
+	  .help = "the time-series interval (needs --timeseries; e.g. 10ms)",
+	  .cmds = CMDF(CMD_RUN) },
+	{ .name = "group-records", .type = OPT_STRING, .off = OFF(ts_groups_file), .metavar = "FILE",
+	  .help = "also write one CSV row per answered group (arrival, response, latency, device, "
+	  "PASID, grpid, code, source) from the stream (needs --timeseries)",
+	  .cmds = CMDF(CMD_RUN) },
 	{ .name = "help", .type = OPT_FLAG, .off = OFF(help), .help = "this text (also -h)",
 	  .cmds = ALLCMDS },
 };
@@ -566,6 +600,10 @@ static int set_value(struct bench_opts *o, const struct bench_option *op, const 
 			errf(err, len, "--%s needs a non-empty %s.", op->name, op->metavar);
 			return -1;
 		}
+		if (op->check && op->check(arg, why, sizeof(why))) {
+			errf(err, len, "--%s: %s.", op->name, why);
+			return -1;
+		}
 		*(const char **)f = arg;
 		return 0;
 	case OPT_FLAG:
@@ -573,6 +611,29 @@ static int set_value(struct bench_opts *o, const struct bench_option *op, const 
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * One value of one option, checked alone (type and range; no combination
+ * rules): what a sweep spec's key = value is checked with.
+ */
+int opts_check_value(const char *name, const char *value, char *err, size_t len)
+{
+	struct bench_opts *o;
+	int i = opt_index(name), rc;
+
+	if (i < 0) {
+		errf(err, len, "no option --%s.", name);
+		return -1;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o) {
+		errf(err, len, "out of memory.");
+		return -1;
+	}
+	rc = set_value(o, &bench_options[i], value, err, len);
+	free(o);
+	return rc;
 }
 
 /* Combination rules; they mirror the module's (include/iopf_bench.h, kmod/run.c). */
@@ -724,6 +785,24 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 		     o->irq_cpus.n == 1 ? "" : "s", o->nr_iommus);
 		return -1;
 	}
+	/* A named placement or explicit CPU lists, not both ("default" is none). */
+	if (opt_given(o, "placement") && o->placement != TOPO_PLACE_DEFAULT) {
+		static const char *const lists[] = { "cpus", "irq-cpus", "wq-cpus" };
+		static const char *const what[] = { "injectors'", "reporters' (IRQ)", "workqueue's" };
+
+		for (unsigned int i = 0; i < 3; i++)
+			if (opt_given(o, lists[i])) {
+				errf(err, len, "--placement %s sets the %s CPUs itself; --%s is the explicit "
+				     "alternative: give one or the other.",
+				     enum_name(placement_names, o->placement), what[i], lists[i]);
+				return -1;
+			}
+	}
+	if (opt_given(o, "wq-cpus") && o->handler != IOPF_BENCH_HANDLER_WQ) {
+		errf(err, len, "--wq-cpus is for --handler wq: only it queues work on the iopf workqueue "
+		     "(--handler %s does not).", enum_name(handler_names, o->handler));
+		return -1;
+	}
 
 	if (o->service_sleep && !o->service_ns) {
 		errf(err, len, "--service-sleep needs --service-ns N (1 to %u).", IOPF_BENCH_MAX_SERVICE_NS);
@@ -752,6 +831,11 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 			errf(err, len, "--percentiles needs timestamps; drop --no-timestamps.");
 			return -1;
 		}
+	}
+	if (!o->ts_file && (opt_given(o, "ts-interval") || o->ts_groups_file)) {
+		errf(err, len, "--%s needs --timeseries FILE (the module's stream is on only with it).",
+		     o->ts_groups_file ? "group-records" : "ts-interval");
+		return -1;
 	}
 	return 0;
 }
@@ -927,7 +1011,10 @@ static void help_option(FILE *f, const struct bench_option *op)
 	if (op->type == OPT_ENUM)
 		for (const struct opt_enum *e = op->enums; e->name; e++)
 		{
-			fprintf(f, "%-30s%-9s ", "", e->name);
+			if (strlen(e->name) > 9)	/* too long for its column: a line of its own */
+				fprintf(f, "%-30s%s\n%-40s", "", e->name, "");
+			else
+				fprintf(f, "%-30s%-9s ", "", e->name);
 			wrap(f, e->help, 40, 100);
 			fputc('\n', f);
 		}
@@ -944,6 +1031,10 @@ void opts_help(FILE *f, enum bench_cmd cmd)
 			"through the iopf_bench module (%s).\n\ncommands:\n", IOPF_BENCH_DEVICE);
 		for (int c = 0; c < CMD_NR; c++)
 			fprintf(f, "  %-10s%s\n", bench_cmds[c].name, bench_cmds[c].summary);
+		fprintf(f, "  %-10s%s\n", "sweep", "run a spec file's points (VMs per design, or this host) "
+			"into a results folder, with its report");
+		fprintf(f, "  %-10s%s\n", "report", "recompute a results folder's run.json, CSVs, figures "
+			"and report.html");
 		fprintf(f, "\n'iopf-bench COMMAND --help' lists the options of one command.\n"
 			"\nrun and start options (the run config):\n");
 	} else {
@@ -1010,13 +1101,24 @@ void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config
 	c->nr_irq_cpus = o->irq_cpus.n;
 	c->irq_cpus_uptr = o->irq_cpus.n ? (uintptr_t)o->irq_cpus.cpu : 0;
 	c->defer_ns = o->handler == IOPF_BENCH_HANDLER_DEFER ? o->defer_ns : 0;
+	/* ABI 3: the time-series stream */
+	if (o->ts_file) {
+		c->ts_interval_ns = o->ts_interval_ms * 1000000ull;
+		if (o->ts_groups_file)
+			c->flags |= IOPF_BENCH_RUN_TS_GROUPS;
+	}
 }
 
 uint32_t opts_run_config_size(uint32_t abi_version)
 {
-	/* ABI 1 stops at __reserved3: 128 bytes, which it takes; ABI 2 adds the driver model. */
+	/*
+	 * ABI 1 stops at __reserved3: 128 bytes, which it takes; ABI 2 adds the
+	 * driver model (168), ABI 3 the time-series stream (184).
+	 */
 	if (abi_version < 2)
 		return offsetof(struct iopf_bench_run_config, model);
+	if (abi_version < 3)
+		return offsetof(struct iopf_bench_run_config, ts_interval_ns);
 	return sizeof(struct iopf_bench_run_config);
 }
 
@@ -1112,6 +1214,22 @@ int opts_check_module(const struct bench_opts *o, const struct iopf_bench_versio
 	if (!o->no_timestamps && !(v->caps & IOPF_BENCH_CAP_TIMESTAMPS)) {
 		errf(err, len, "this module keeps no timestamps; run with --no-timestamps.");
 		return -1;
+	}
+	if (o->ts_file) {
+		uint64_t ns = o->ts_interval_ms * 1000000ull;
+
+		if (v->abi_version < 3 || !(v->caps & IOPF_BENCH_CAP_STREAM)) {
+			errf(err, len, "--timeseries needs a module with the time-series stream (ABI 3); "
+			     "this one speaks ABI %u.", v->abi_version);
+			return -1;
+		}
+		if (ns < v->min_ts_interval_ns || ns > v->max_ts_interval_ns) {
+			errf(err, len, "--ts-interval %llums is outside this module's limits; accepted: "
+			     "%llu ms to %llu ms.", (unsigned long long)o->ts_interval_ms,
+			     (unsigned long long)(v->min_ts_interval_ns + 999999) / 1000000,
+			     (unsigned long long)v->max_ts_interval_ns / 1000000);
+			return -1;
+		}
 	}
 	for (unsigned int i = 0; i < o->cpus.n && v->nr_cpu_ids; i++)
 		if (o->cpus.cpu[i] >= v->nr_cpu_ids) {

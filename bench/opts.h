@@ -74,6 +74,8 @@ struct bench_opts {
 	uint32_t prq_depth;		/* 0 = the module's default (2048) */
 	uint32_t response_ns;
 	struct cpu_list irq_cpus;	/* --irq-cpus; empty = the module's placement */
+	uint32_t placement;		/* enum topo_placement_kind (topo.h) */
+	const char *wq_cpus;		/* --wq-cpus cpulist; then the workqueue cpumask in force */
 	uint32_t defer_ns;		/* --handler defer only */
 	uint32_t pacing;		/* enum iopf_bench_pacing */
 	uint32_t nr_devices;
@@ -102,6 +104,9 @@ struct bench_opts {
 	bool json;
 	struct pct_list percentiles;
 	const char *hist_file;
+	const char *ts_file;		/* --timeseries (run): the module's stream as CSV */
+	const char *ts_groups_file;	/* --group-records (run, with --timeseries) */
+	uint64_t ts_interval_ms;	/* --ts-interval */
 	bool help;
 
 	bool set[64];			/* set[i]: option i was given */
@@ -121,6 +126,8 @@ struct bench_option {
 	const struct opt_enum *enums;	/* OPT_ENUM: NULL-terminated */
 	const char *json;		/* key in "config" (with its unit); NULL = not a setting */
 	unsigned int cmds;		/* CMDF() of the subcommands taking it */
+	/* OPT_STRING: checks the value's syntax; 0, or -1 with err set (NULL = any). */
+	int (*check)(const char *value, char *err, size_t errlen);
 };
 
 extern const struct bench_option bench_options[];
@@ -140,6 +147,9 @@ bool opt_given(const struct bench_opts *o, const char *name);
 int opts_parse(struct bench_opts *o, enum bench_cmd cmd, int argc, char **argv,
 	       char *err, size_t errlen);
 
+/* Check one value of option name (type and range only). 0, or -1 with err set. */
+int opts_check_value(const char *name, const char *value, char *err, size_t errlen);
+
 /* --help text for a subcommand (CMD_NR: the top-level help). */
 void opts_help(FILE *f, enum bench_cmd cmd);
 
@@ -154,13 +164,14 @@ void fmt_duration_ms(uint64_t ms, char *buf, size_t len);
 
 const char *enum_name(const struct opt_enum *e, uint32_t value);
 extern const struct opt_enum handler_names[], model_names[], pacing_names[], scope_names[];
+extern const struct opt_enum placement_names[];
 
 /* The default of --defer-ns with --handler defer: 1 ms. */
 #define BENCH_DEFER_NS_DEFAULT	1000000u
 
 /*
  * Fill an iopf_bench_run_config from the settings (cpus and irq_cpus point
- * into o). size is sizeof(*c) (ABI 2); opts_run_config_size() says what to
+ * into o). size is sizeof(*c) (ABI 3); opts_run_config_size() says what to
  * send to a module of an older ABI.
  */
 void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config *c);

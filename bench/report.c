@@ -205,6 +205,8 @@ static struct json_object *lat_json(const struct report *r, unsigned int h)
 
 const char *report_status(const struct report *r)
 {
+	if (r->skip_reason)
+		return "skipped";
 	if (r->error || !r->res)
 		return "error";
 	if (r->res->status == IOPF_BENCH_RESULT_FAILURE || r->res->violations)
@@ -238,7 +240,7 @@ static bool unbinders_ran(const struct report *r)
 
 static struct json_object *caps_json(uint32_t caps)
 {
-	static const char *const names[] = { "iopf", "pasid", "timestamps", "unbind" };
+	static const char *const names[] = { "iopf", "pasid", "timestamps", "unbind", "stream" };
 	struct json_object *a = json_object_new_array();
 
 	for (unsigned int i = 0; i < 32; i++)
@@ -246,7 +248,7 @@ static struct json_object *caps_json(uint32_t caps)
 			char buf[16];
 
 			snprintf(buf, sizeof(buf), "bit%u", i);
-			json_object_array_add(a, JSTR(i < 4 ? names[i] : buf));
+			json_object_array_add(a, JSTR(i < 5 ? names[i] : buf));
 		}
 	return a;
 }
@@ -294,8 +296,33 @@ static struct json_object *topo_json(const struct topo_summary *t)
 	JADD(o, "pus", JU64(t->pus));
 	JADD(o, "numa_nodes", JU64(t->numa_nodes));
 	JADD(o, "threads_per_core", JU64(t->threads_per_core));
+	JADD(o, "l3_caches", JU64(t->l3_caches));
 	JADD(o, "usable_cpus", JSTR(t->usable));
+	/* Whether these CPUs are a virtual machine's: null when the tool cannot tell. */
+	JADD(o, "emulated", t->emulated < 0 ? NULL : json_object_new_boolean(t->emulated));
+	JADD(o, "hypervisor", t->hypervisor[0] ? JSTR(t->hypervisor) : NULL);
+	if (t->emulated > 0)
+		JADD(o, "note", JSTR("emulated: a virtual machine's topology; its packages, cores, SMT "
+				     "siblings, caches and NUMA nodes are what the hypervisor presents, "
+				     "not hardware, and its vCPUs may share host CPUs"));
 	return o;
+}
+
+static struct json_object *cpus_json(const struct topo_cpu *cpus, unsigned int n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct json_object *c = json_object_new_object();
+
+		JADD(c, "cpu", JU64(cpus[i].cpu));
+		JADD(c, "core", json_object_new_int(cpus[i].core));
+		JADD(c, "package", json_object_new_int(cpus[i].package));
+		JADD(c, "numa_node", json_object_new_int(cpus[i].numa_node));
+		JADD(c, "smt", json_object_new_int(cpus[i].smt));
+		json_object_array_add(a, c);
+	}
+	return a;
 }
 
 static struct json_object *environment_json(const struct report *r)
@@ -321,19 +348,15 @@ static struct json_object *environment_json(const struct report *r)
 	JADD(e, "command_line", a);
 	if (r->topo)
 		JADD(e, "topology", topo_json(r->topo));
-	if (r->cpus) {
-		a = json_object_new_array();
-		for (unsigned int i = 0; i < r->ncpus; i++) {
-			struct json_object *c = json_object_new_object();
-
-			JADD(c, "cpu", JU64(r->cpus[i].cpu));
-			JADD(c, "core", json_object_new_int(r->cpus[i].core));
-			JADD(c, "package", json_object_new_int(r->cpus[i].package));
-			JADD(c, "numa_node", json_object_new_int(r->cpus[i].numa_node));
-			JADD(c, "smt", json_object_new_int(r->cpus[i].smt));
-			json_object_array_add(a, c);
-		}
-		JADD(e, "cpus", a);
+	if (r->cpus)
+		JADD(e, "cpus", cpus_json(r->cpus, r->ncpus));
+	if (r->irq_cpus)
+		JADD(e, "irq_cpus", cpus_json(r->irq_cpus, r->nirq_cpus));
+	if (r->wq_before || r->wq_written) {
+		a = json_object_new_object();
+		JADD(a, "before", r->wq_before ? JSTR(r->wq_before) : NULL);
+		JADD(a, "written", json_object_new_boolean(r->wq_written));
+		JADD(e, "wq_cpumask", a);
 	}
 	return e;
 }
@@ -443,7 +466,8 @@ static struct json_object *config_json(const struct report *r)
 	}
 	/* What the module made of the defaults. */
 	JADD(c, "credit", JU64(effective_credit(r)));
-	JADD(c, "injectors", JU64(r->res && r->res->nr_injectors ? r->res->nr_injectors : o->cpus.n));
+	JADD(c, "injectors", JU64(r->res && r->res->nr_injectors ? r->res->nr_injectors :
+				  o->cpus.n ? o->cpus.n : o->injectors));
 	if (o->pacing == IOPF_BENCH_PACE_CLOSED)
 		JADD(c, "rate_per_s", JU64(0));
 	JADD(c, "prq_depth", JU64(effective_prq_depth(r)));
@@ -521,6 +545,8 @@ struct json_object *report_json(const struct report *r)
 
 	JADD(root, "command", JSTR(r->cmd));
 	JADD(root, "status", JSTR(status));
+	if (r->skip_reason)
+		JADD(root, "skip_reason", JSTR(r->skip_reason));
 	if (r->error || (s && s->status == IOPF_BENCH_RESULT_ERROR))
 		JADD(root, "error", error_json(r));
 	if (s) {
@@ -596,6 +622,8 @@ struct json_object *report_json(const struct report *r)
 			JADD(root, "injector_cpu_utilization", json_object_new_double_s(u, buf));
 		}
 	}
+	if (r->timeseries)
+		JADD(root, "timeseries", json_object_get(r->timeseries));
 	JADD(root, "config", config_json(r));
 	if (r->ver)
 		JADD(root, "module", module_json(r->ver));
@@ -765,7 +793,8 @@ static void config_text(FILE *f, const struct report *r)
 		    (!strcmp(op->name, "rate") && o->pacing == IOPF_BENCH_PACE_CLOSED) ||
 		    (!strcmp(op->name, "defer-ns") && o->handler != IOPF_BENCH_HANDLER_DEFER) ||
 		    (!strcmp(op->name, "prq-depth") && o->model != IOPF_BENCH_MODEL_PRQ) ||
-		    (!strcmp(op->name, "irq-cpus") && !o->irq_cpus.n))
+		    (!strcmp(op->name, "irq-cpus") && !o->irq_cpus.n) ||
+		    (!strcmp(op->name, "placement") && o->placement == TOPO_PLACE_DEFAULT))
 			continue;
 		if (col + strlen(op->name) + strlen(val) + 2 > 100) {
 			fprintf(f, "\n       ");
@@ -830,15 +859,32 @@ void report_text(FILE *f, const struct report *r)
 	if (r->opts || s)
 		config_text(f, r);
 	if (r->topo) {
-		fprintf(f, "topology: %u package%s, %u cores, %u PUs, %u NUMA node%s; usable CPUs %s\n",
+		fprintf(f, "topology: %u package%s, %u cores, %u PUs, %u NUMA node%s; usable CPUs %s",
 			r->topo->packages, r->topo->packages == 1 ? "" : "s", r->topo->cores, r->topo->pus,
 			r->topo->numa_nodes, r->topo->numa_nodes == 1 ? "" : "s", r->topo->usable);
+		if (r->topo->emulated > 0)
+			fprintf(f, " (emulated: a virtual machine's%s%s)", r->topo->hypervisor[0] ? ", " : "",
+				r->topo->hypervisor);
+		fputc('\n', f);
+	}
+	if (r->irq_cpus && r->nirq_cpus) {
+		fprintf(f, "IRQ CPUs (reporters):");
+		for (unsigned int i = 0; i < r->nirq_cpus; i++)
+			fprintf(f, "%s CPU %u (core %d, package %d%s)", i ? "," : "", r->irq_cpus[i].cpu,
+				r->irq_cpus[i].core, r->irq_cpus[i].package, r->irq_cpus[i].smt ? ", SMT sibling" : "");
+		fputc('\n', f);
 	}
 	if (r->cpus && r->ncpus) {
 		fprintf(f, "injectors:");
 		for (unsigned int i = 0; i < r->ncpus; i++)
 			fprintf(f, "%s CPU %u (core %d, package %d%s)", i ? "," : "", r->cpus[i].cpu,
 				r->cpus[i].core, r->cpus[i].package, r->cpus[i].smt ? ", SMT sibling" : "");
+		fputc('\n', f);
+	}
+	if (r->opts && r->opts->wq_cpus) {
+		fprintf(f, "workqueue cpumask: %s", r->opts->wq_cpus);
+		if (r->wq_written)
+			fprintf(f, " (set for this run; was %s)", r->wq_before ? r->wq_before : "unknown");
 		fputc('\n', f);
 	}
 	if (r->error)
@@ -944,6 +990,11 @@ struct json_object *version_json(const struct iopf_bench_version *v, time_t now)
 	JADD(o, "iommus", JU64(v->max_iommus));
 	JADD(o, "prq_depth", JU64(v->max_prq_depth));
 	JADD(o, "response_ns", JU64(v->max_response_ns));
+	if (v->abi_version >= 3) {	/* the time-series stream */
+		JADD(o, "ts_interval_ns_min", JU64(v->min_ts_interval_ns));
+		JADD(o, "ts_interval_ns_max", JU64(v->max_ts_interval_ns));
+		JADD(o, "ts_ring_kib", JU64(v->max_ts_ring_kib));
+	}
 	JADD(root, "limits", o);
 	o = json_object_new_object();
 	JADD(o, "sub_bits", JU64(v->hist_sub_bits));
@@ -956,13 +1007,13 @@ struct json_object *version_json(const struct iopf_bench_version *v, time_t now)
 
 void version_text(FILE *f, const struct iopf_bench_version *v)
 {
-	static const char *const caps[] = { "iopf", "pasid", "timestamps", "unbind" };
+	static const char *const caps[] = { "iopf", "pasid", "timestamps", "unbind", "stream" };
 	bool any = false;
 
 	fprintf(f, "module: iopf_bench %s, abi %u, kernel %s\n", v->module_version, v->abi_version,
 		v->kernel_release);
 	fprintf(f, "mock: %s\ncaps:", mock_kind_name(v->mock_kind));
-	for (unsigned int i = 0; i < 4; i++)
+	for (unsigned int i = 0; i < 5; i++)
 		if (v->caps & (1u << i)) {
 			fprintf(f, " %s", caps[i]);
 			any = true;
@@ -1038,4 +1089,16 @@ void status_text(FILE *f, const struct iopf_bench_status *s)
 	if (s->error)
 		fprintf(f, "  error: %s (%s)\n", errno_name(s->error),
 			strerror(s->error < 0 ? -s->error : s->error));
+}
+
+/* The "config" object of a run with these settings (a sweep's point parameters). */
+struct json_object *report_config_json(const struct bench_opts *o)
+{
+	struct report r = { .opts = o };
+	struct json_object *c = config_json(&r);
+
+	/* No CPUs picked yet: the count asked for. */
+	if (!o->cpus.n)
+		json_object_object_add(c, "injectors", json_object_new_uint64(o->injectors));
+	return c;
 }

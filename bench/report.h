@@ -18,7 +18,7 @@
 #include "topo.h"
 
 #define BENCH_TOOL_VERSION	"1.0.0"
-#define BENCH_JSON_SCHEMA	2	/* 2: the driver model (ABI 2): prq, group_check, deferred, reporters, detach, four latencies */
+#define BENCH_JSON_SCHEMA	3	/* 3: placement, wq_cpus, skipped + skip_reason, timeseries (ABI 3); 2: the driver model */
 
 struct report {
 	const char *cmd;			/* "run", "results" */
@@ -31,6 +31,12 @@ struct report {
 	const struct topo_summary *topo;	/* NULL = unknown */
 	const struct topo_cpu *cpus;		/* the injectors' CPUs, ncpus of them */
 	unsigned int ncpus;
+	const struct topo_cpu *irq_cpus;	/* the reporters' (IRQ) CPUs when the tool set them */
+	unsigned int nirq_cpus;
+	const char *wq_before;			/* the workqueue cpumask before the run (cpulist); NULL = not read */
+	bool wq_written;			/* the tool set the workqueue cpumask for the run */
+	const char *skip_reason;		/* non-NULL: the point cannot exist here, status "skipped" */
+	struct json_object *timeseries;		/* --timeseries: the "timeseries" object (stream.c); NULL = none */
 	int argc;
 	char **argv;
 	time_t now;
@@ -40,7 +46,7 @@ struct report {
 	char error_msg[320];
 };
 
-/* "success", "failure" or "error" */
+/* "success", "failure", "error" or "skipped" */
 const char *report_status(const struct report *r);
 /* Exit status of run/results: 0 success, 1 failure or error. */
 int report_exit_code(const struct report *r);
@@ -51,6 +57,8 @@ struct json_object *json_root(time_t now);
 void iso8601_utc(time_t t, char *buf, size_t len);
 
 struct json_object *report_json(const struct report *r);
+/* The "config" object for settings o alone (no module, no results). */
+struct json_object *report_config_json(const struct bench_opts *o);
 void report_text(FILE *f, const struct report *r);
 
 /* The --hist document: non-zero buckets of every histogram. */

@@ -33,6 +33,9 @@
  *   -> ENODATA.  STOP when IDLE -> ENOENT (on DONE/ERROR it returns 0).
  *   WAIT when IDLE -> ENOENT.  RESET while RUNNING -> EBUSY.
  *   Closing the fd does not stop a run; rmmod stops it cleanly.
+ *
+ * read() and poll() on the device: the run's time-series stream (ABI 3),
+ * see "The time-series stream" below.
  */
 #ifndef _UAPI_IOPF_BENCH_H
 #define _UAPI_IOPF_BENCH_H
@@ -42,7 +45,8 @@
 
 #define IOPF_BENCH_DEVICE	"/dev/iopf_bench"
 #define IOPF_BENCH_TYPE		0xBE
-#define IOPF_BENCH_ABI_VERSION	2	/* 2: driver model (IOMMUs, PRQ, defer, group checks) */
+#define IOPF_BENCH_ABI_VERSION	3	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
+					 * 3: the time-series stream (read/poll) */
 
 enum iopf_bench_op {
 	IOPF_BENCH_CMD_BASE = 1,
@@ -76,6 +80,13 @@ enum iopf_bench_op {
 #define IOPF_BENCH_MAX_DEFER_NS		1000000000u	/* 1 s */
 /* PCIe Page Request Group Index: 9 bits. The prq model's grpids fit in it. */
 #define IOPF_BENCH_PRG_INDEX_BITS	9
+/* The time-series stream (ABI 3; see "The time-series stream" below) */
+#define IOPF_BENCH_MIN_TS_INTERVAL_NS	1000000ull		/* 1 ms */
+#define IOPF_BENCH_MAX_TS_INTERVAL_NS	10000000000ull		/* 10 s */
+#define IOPF_BENCH_TS_RING_KIB_DEFAULT	1024	/* ~6000 intervals: a minute at 10 ms */
+#define IOPF_BENCH_TS_RING_KIB_GROUPS	16384	/* default with RUN_TS_GROUPS (~400k groups) */
+#define IOPF_BENCH_MIN_TS_RING_KIB	4
+#define IOPF_BENCH_MAX_TS_RING_KIB	262144	/* 256 MiB */
 
 /*
  * Every latency of a request starts at its arrival: in open loop the
@@ -130,6 +141,7 @@ enum iopf_bench_hist {
 #define IOPF_BENCH_CAP_PASID		(1u << 1) /* faults on PASIDs (iommu_attach_device_pasid) */
 #define IOPF_BENCH_CAP_TIMESTAMPS	(1u << 2) /* per-group timestamps and histograms */
 #define IOPF_BENCH_CAP_UNBIND		(1u << 3) /* unbinder threads */
+#define IOPF_BENCH_CAP_STREAM		(1u << 4) /* time-series stream: read()/poll() (ABI 3) */
 
 /* mock_kind: how the mock IOMMU gets its devices probed */
 enum iopf_bench_mock_kind {
@@ -171,6 +183,12 @@ struct iopf_bench_version {
 	__u32 max_iommus;
 	__u32 max_prq_depth;
 	__u32 max_response_ns;
+	/* Since ABI 3 (216 bytes): the time-series stream */
+	__aligned_u64 min_ts_interval_ns;	/* out: IOPF_BENCH_MIN_TS_INTERVAL_NS */
+	__aligned_u64 max_ts_interval_ns;	/* out: IOPF_BENCH_MAX_TS_INTERVAL_NS */
+	__u32 max_ts_ring_kib;		/* out: IOPF_BENCH_MAX_TS_RING_KIB */
+	__u32 ts_max_record_size;	/* out: the largest stream record this module writes: a
+					 * read() buffer of this size always makes progress */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -258,8 +276,14 @@ enum iopf_bench_unbind_scope {
 #define IOPF_BENCH_RUN_VIOLATE_ANY	(IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE | \
 					 IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP | \
 					 IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)
+/*
+ * ABI 3: the time-series stream also carries one GROUP record per answered
+ * group (needs ts_interval_ns > 0). Costs the responder a few stores into a
+ * per-CPU buffer, no lock.
+ */
+#define IOPF_BENCH_RUN_TS_GROUPS	(1u << 6)
 #define IOPF_BENCH_RUN_FLAGS_ALL	(IOPF_BENCH_RUN_NO_TIMESTAMPS | IOPF_BENCH_RUN_SERVICE_SLEEP | \
-					 IOPF_BENCH_RUN_VIOLATE_ANY)
+					 IOPF_BENCH_RUN_VIOLATE_ANY | IOPF_BENCH_RUN_TS_GROUPS)
 
 struct iopf_bench_run_config {
 	__u32 size;
@@ -329,6 +353,15 @@ struct iopf_bench_run_config {
 				 * > 0 with DEFER, 0 otherwise */
 	__u32 __reserved4;	/* must be 0 */
 	__u32 __reserved5;	/* must be 0 */
+	/* Since ABI 3 (184 bytes; older callers get no stream): */
+	__aligned_u64 ts_interval_ns;	/* the time-series stream: one INTERVAL record this
+					 * often; 0 = no stream; else
+					 * IOPF_BENCH_MIN_TS_INTERVAL_NS..MAX (EINVAL) */
+	__u32 ts_ring_kib;	/* the stream's buffer, KiB: 0 = default (TS_RING_KIB_DEFAULT,
+				 * or TS_RING_KIB_GROUPS with RUN_TS_GROUPS); else a power
+				 * of two in MIN_TS_RING_KIB..MAX_TS_RING_KIB (EINVAL);
+				 * needs ts_interval_ns */
+	__u32 __reserved6;	/* must be 0 */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -548,6 +581,203 @@ struct iopf_bench_results {
 	struct iopf_bench_latency lat_send_lag;		/* IOPF_BENCH_HIST_SEND_LAG */
 	struct iopf_bench_latency lat_flush;		/* IOPF_BENCH_HIST_FLUSH (whole run) */
 	struct iopf_bench_latency lat_report_in_flush;	/* IOPF_BENCH_HIST_REPORT_IN_FLUSH */
+};
+
+/* ------------------------------------------------------------------------ */
+/*
+ * The time-series stream (ABI 3, IOPF_BENCH_CAP_STREAM).
+ *
+ * A run started with ts_interval_ns > 0 writes records into a buffer of
+ * ts_ring_kib KiB that read() on /dev/iopf_bench drains (poll() says when):
+ * every ts_interval_ns an INTERVAL sample of what happened since the
+ * previous one, EVENT records as things happen (window start/end, unbind
+ * start/end, PRQ overflow start/end), with RUN_TS_GROUPS one GROUP record
+ * per answered group, and LOST records for what did not fit.
+ *
+ * The data path never waits for the stream: a record that does not fit is
+ * dropped and counted, and the next record that fits is preceded by a LOST
+ * record with the count. The sampler, a kernel thread woken every interval,
+ * reads the cumulative per-CPU counters and histograms (REPORT_LAST,
+ * RESPONSE, REPORT_IN_FLUSH) and subtracts its previous snapshot: the hot
+ * path is the same with and without the stream, except for a pointer test
+ * where an event or a group record is produced.
+ *
+ * Records: struct iopf_bench_ts_hdr first, then the type's fields; size is
+ * the whole record's, a multiple of 8, and all fields are naturally
+ * aligned. seq counts the records of the stream 0, 1, 2, ... with no gap
+ * (a dropped record takes no number; LOST records say how many). Readers
+ * step by hdr.size, skip types they do not know, and accept a larger size
+ * than they know (fields are only ever added at the end). Every time t_ns
+ * is nanoseconds since the run's START (CLOCK_MONOTONIC start_ns in the
+ * START record); the measured window starts at the WINDOW_START event's
+ * t_ns, so t_ns - that is negative in the warm-up.
+ *
+ * Order: START first, END last; everything else in the order it was
+ * written. An EVENT is written when its thread gets there, so it may come
+ * after the INTERVAL that covers its t_ns; the INTERVAL counts of events
+ * (unbind_starts, ...) count them by when they were written. GROUP records
+ * are gathered from per-CPU buffers by the sampler and written just before
+ * the INTERVAL they belong to, grouped by CPU (not sorted by time).
+ *
+ * Intervals: consecutive and gap-free, from START to after the last thread
+ * stopped (the FINAL one); a boundary falls exactly on the window's start
+ * and end (phase says which part an interval is in), so every count summed
+ * over all INTERVAL records equals the results' (when none was lost):
+ *   sum(requests) = total_requests, sum(responses) = total_responses,
+ *   sum(window_requests) = requests, sum(window_responses) = responses,
+ *   sum(report_count) = lat_report_last.count,
+ *   sum(response_count) = lat_response.count,
+ *   sum(in_flush_reports) = lat_report_in_flush.count,
+ *   sum(overflows) = prq_overflows, sum(dropped) = prq_dropped.
+ * Latencies are those of the histograms, which hold only measured (window)
+ * requests and groups: warm-up intervals have none. Percentiles are of the
+ * interval's samples (bucket midpoints, <= 0.78 % off); max_ns is exact
+ * when the interval set the run's maximum so far, else the upper bound of
+ * its highest bucket; all 0 when count is 0.
+ *
+ * read(): whole records only, as many as fit (at most 64 KiB per call);
+ * a buffer too small for the next record -> EINVAL (ts_max_record_size in
+ * VERSION always works). Blocks until there is a record or the stream has
+ * ended (EINTR/restart on a signal); O_NONBLOCK or RWF_NOWAIT -> EAGAIN
+ * instead. 0 (end of file) once the run has ended (END written) and every
+ * record was read. Records go to whichever reader reads them: use one.
+ * The stream read is the current run's (running or finished), until RESET
+ * or the next START frees it; reading when there is no run, or the run has
+ * no stream -> ENODATA. io_uring reads need no worker thread (FMODE_NOWAIT
+ * with poll).
+ * poll(): EPOLLIN | EPOLLRDNORM when a record is ready, plus EPOLLHUP once
+ * the stream has ended (read the rest, then 0); EPOLLERR with no stream.
+ * Readers are woken once per interval (and at the end), not per record.
+ */
+enum iopf_bench_ts_type {
+	IOPF_BENCH_TS_START = 1,	/* struct iopf_bench_ts_start: always the first */
+	IOPF_BENCH_TS_INTERVAL = 2,	/* struct iopf_bench_ts_interval */
+	IOPF_BENCH_TS_EVENT = 3,	/* struct iopf_bench_ts_event */
+	IOPF_BENCH_TS_GROUP = 4,	/* struct iopf_bench_ts_group (RUN_TS_GROUPS) */
+	IOPF_BENCH_TS_LOST = 5,		/* struct iopf_bench_ts_lost */
+	IOPF_BENCH_TS_END = 6,		/* struct iopf_bench_ts_end: always the last */
+};
+
+struct iopf_bench_ts_hdr {
+	__u16 type;		/* enum iopf_bench_ts_type */
+	__u16 size;		/* bytes of the record, this header included; multiple of 8 */
+	__u32 seq;		/* 0, 1, 2, ... no gap */
+};
+
+struct iopf_bench_ts_start {
+	struct iopf_bench_ts_hdr hdr;
+	__aligned_u64 run_id;
+	__aligned_u64 start_ns;		/* CLOCK_MONOTONIC at START; every t_ns counts from it */
+	__aligned_u64 interval_ns;	/* ts_interval_ns */
+	__aligned_u64 duration_ms;	/* the run config's */
+	__u32 warmup_ms;
+	__u32 ring_kib;			/* the buffer's size */
+	__u32 run_flags;		/* the run config's flags */
+	__u32 clock;			/* enum iopf_bench_clock of the run */
+};
+
+enum iopf_bench_ts_interval_flags {
+	IOPF_BENCH_TS_IV_FINAL = 1u << 0,	/* the last: after every thread stopped */
+};
+
+struct iopf_bench_ts_interval {
+	struct iopf_bench_ts_hdr hdr;
+	__aligned_u64 t_ns;		/* start of the interval, since START */
+	__aligned_u64 interval_ns;	/* its length; the next starts where it ends */
+	__u32 phase;			/* enum iopf_bench_phase: WARMUP, MEASURE, STOPPING */
+	__u32 flags;			/* IOPF_BENCH_TS_IV_* */
+	/* Whole run: what happened in the interval */
+	__aligned_u64 requests;		/* requests the devices sent (dropped ones included) */
+	__aligned_u64 responses;	/* groups answered (each once, by anyone: handler, core,
+					 * remove_device, hardware) */
+	/* The measured window's share (they sum to the results' requests, responses) */
+	__aligned_u64 window_requests;	/* requests sent in the window */
+	__aligned_u64 window_responses;	/* answers to groups sent in the window */
+	/* Report path of last requests (IOPF_BENCH_HIST_REPORT_LAST) */
+	__aligned_u64 report_count;
+	__aligned_u64 report_p50_ns;
+	__aligned_u64 report_p99_ns;
+	__aligned_u64 report_max_ns;
+	/* Arrival -> response (IOPF_BENCH_HIST_RESPONSE) */
+	__aligned_u64 response_count;
+	__aligned_u64 response_p50_ns;
+	__aligned_u64 response_p99_ns;
+	__aligned_u64 response_max_ns;
+	__aligned_u64 in_flush_reports;	/* requests reported while a flush of their device
+					 * was in progress (IOPF_BENCH_HIST_REPORT_IN_FLUSH) */
+	__aligned_u64 overflows;	/* PRQ overflows that began */
+	__aligned_u64 dropped;		/* requests the PRQs dropped */
+	__aligned_u64 unbind_starts;	/* UNBIND_START events written */
+	__aligned_u64 unbind_ends;	/* UNBIND_END events written */
+	__aligned_u64 sample_ns;	/* what taking this sample cost the sampler */
+};
+
+enum iopf_bench_ts_event_type {
+	IOPF_BENCH_TS_EV_WINDOW_START = 1,	/* the measured window begins */
+	IOPF_BENCH_TS_EV_WINDOW_END = 2,	/* ... ends; value = its length, ns */
+	IOPF_BENCH_TS_EV_UNBIND_START = 3,	/* a device (pasid ALL) or PASID is being stopped */
+	IOPF_BENCH_TS_EV_UNBIND_END = 4,	/* remove_device / the PASID's detach returned;
+						 * value = unbind latency, ns */
+	IOPF_BENCH_TS_EV_REBIND_END = 5,	/* re-enabled and re-attached; value = rebind ns */
+	IOPF_BENCH_TS_EV_UNBIND_ABORT = 6,	/* the run ended while the PASID drained */
+	IOPF_BENCH_TS_EV_OVERFLOW_START = 7,	/* a PRQ overflowed (device: whose request found it
+						 * full); value = entries it held */
+	IOPF_BENCH_TS_EV_OVERFLOW_END = 8,	/* the reporter cleared the overflow; value =
+						 * requests dropped while it was set */
+};
+#define IOPF_BENCH_TS_NONE	0xffffffffu	/* iommu/device/pasid that does not apply */
+#define IOPF_BENCH_TS_ALL_PASIDS	0xfffffffeu	/* pasid of a device-scope unbind */
+
+struct iopf_bench_ts_event {
+	struct iopf_bench_ts_hdr hdr;
+	__aligned_u64 t_ns;		/* since START */
+	__u32 event;			/* enum iopf_bench_ts_event_type */
+	__u32 iommu;			/* mock IOMMU index, or IOPF_BENCH_TS_NONE */
+	__u32 device;			/* device index, or IOPF_BENCH_TS_NONE */
+	__u32 pasid;			/* 0 = the RID, or IOPF_BENCH_TS_ALL_PASIDS / _NONE */
+	__aligned_u64 value;		/* per event, above */
+};
+
+/* Who answered a group (the results' from_* counters) */
+enum iopf_bench_ts_source {
+	IOPF_BENCH_TS_SRC_HANDLER = 1,	/* the module's handler */
+	IOPF_BENCH_TS_SRC_ABORT = 2,	/* the core's abort path (handler error) */
+	IOPF_BENCH_TS_SRC_NO_HANDLER = 3,	/* the core, no handle attached */
+	IOPF_BENCH_TS_SRC_REMOVE = 4,	/* iopf_queue_remove_device */
+	IOPF_BENCH_TS_SRC_HW = 5,	/* the hardware, for a last request the PRQ dropped */
+};
+#define IOPF_BENCH_TS_GROUP_MEASURED	1u	/* the group was sent in the measured window */
+
+struct iopf_bench_ts_group {
+	struct iopf_bench_ts_hdr hdr;
+	__aligned_u64 arrival_ns;	/* its last request's arrival (open loop: scheduled),
+					 * since START; 0 with RUN_NO_TIMESTAMPS */
+	__aligned_u64 response_ns;	/* the answer, since START; 0 with RUN_NO_TIMESTAMPS */
+	__u32 device;
+	__u32 pasid;			/* 0 = the RID */
+	__u32 grpid;
+	__u16 code;			/* enum iommu_page_response_code: 0 success, 1 invalid,
+					 * 2 failure */
+	__u8 source;			/* enum iopf_bench_ts_source */
+	__u8 flags;			/* IOPF_BENCH_TS_GROUP_* */
+};
+
+struct iopf_bench_ts_lost {
+	struct iopf_bench_ts_hdr hdr;
+	__aligned_u64 lost;		/* records dropped since the previous LOST record
+					 * (buffer full, or a CPU's group buffer full) */
+	__aligned_u64 total_lost;	/* since START */
+};
+
+struct iopf_bench_ts_end {
+	struct iopf_bench_ts_hdr hdr;
+	__aligned_u64 t_ns;		/* since START */
+	__aligned_u64 records;		/* records written, this one included (= its seq + 1) */
+	__aligned_u64 lost_records;	/* records dropped in all */
+	__aligned_u64 intervals;	/* INTERVAL records produced (written or dropped) */
+	__aligned_u64 sampler_cpu_ns;	/* CPU time of the sampler thread: the stream's cost */
+	__u32 status;			/* enum iopf_bench_result_status of the run */
+	__s32 error;			/* the run's error, negative errno, or 0 */
 };
 
 /* ------------------------------------------------------------------------ */

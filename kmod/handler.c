@@ -153,6 +153,10 @@ void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
 		iopf_record_violation(mdev, pc, IOPF_VIOL_LATE, code, src, grpid, pasid);
 	pc->c.total_responses++;
 	pc->c.from[src]++;
+	if (unlikely(pc->ts))	/* the stream's group records */
+		iopf_ts_group(pc->ts, mdev->index, stream->pasid, grpid, code, src,
+			      prm->private_data[0], now,
+			      prm->private_data[1] & IOPF_PRIV_MEASURED);
 	if (prm->private_data[1] & IOPF_PRIV_MEASURED) {
 		pc->c.responses++;
 		if (code < ARRAY_SIZE(pc->c.resp_code))

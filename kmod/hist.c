@@ -124,3 +124,62 @@ void iopf_hist_summary(const struct iopf_hist *h, struct iopf_bench_latency *out
 	out->p99_ns = iopf_hist_pct(h, count, min, 990);
 	out->p999_ns = iopf_hist_pct(h, count, min, 999);
 }
+
+/* The highest value a bucket covers. */
+static u64 iopf_hist_hi(unsigned int b)
+{
+	if (b < (1u << IOPF_BENCH_HIST_SUB_BITS))
+		return b;
+	return iopf_hist_lo(b) + (1ull << ((b >> IOPF_BENCH_HIST_SUB_BITS) - 1)) - 1;
+}
+
+/*
+ * An interval's share of a cumulative histogram, without resetting anything
+ * on the hot path: the samples cur (a snapshot now) holds and prev (the
+ * previous snapshot) does not. tmp is scratch. out gets count, p50, p99 and
+ * max (the rest stays 0), by the rules of iopf_hist_summary(). The maximum
+ * is exact when the interval raised the running maximum (which then lies
+ * in its highest bucket), else the upper bound of its highest bucket,
+ * clamped to the running maximum.
+ */
+void iopf_hist_delta_summary(const struct iopf_hist *cur, const struct iopf_hist *prev,
+			     struct iopf_hist *tmp, struct iopf_bench_latency *out)
+{
+	unsigned int b, first = 0, top = 0, nb = iopf_hist_bucket(cur->max) + 1;
+	u64 count = 0, r50, r99, cum = 0, min;
+
+	memset(out, 0, sizeof(*out));
+	for (b = 0; b < nb; b++) {
+		/* cumulative counts only grow; a torn read must not wrap */
+		u64 n = cur->buckets[b] > prev->buckets[b] ? cur->buckets[b] - prev->buckets[b] : 0;
+
+		tmp->buckets[b] = n;
+		if (n) {
+			if (!count)
+				first = b;
+			top = b;
+			count += n;
+		}
+	}
+	if (!count)
+		return;
+	if (cur->max > prev->max && cur->max <= iopf_hist_hi(top))
+		out->max_ns = cur->max;
+	else
+		out->max_ns = min(iopf_hist_hi(top), cur->max);
+	/* a sample counted before its CPU wrote the maximum */
+	out->max_ns = max(out->max_ns, iopf_hist_lo(top));
+	min = min(iopf_hist_lo(first), out->max_ns);
+	out->count = count;
+	r50 = max_t(u64, div_u64(count * 500 + 999, 1000), 1);
+	r99 = max_t(u64, div_u64(count * 990 + 999, 1000), 1);
+	for (b = first; b <= top; b++) {
+		cum += tmp->buckets[b];
+		if (!out->p50_ns && cum >= r50)
+			out->p50_ns = clamp(iopf_hist_mid(b), min, out->max_ns);
+		if (cum >= r99) {
+			out->p99_ns = clamp(iopf_hist_mid(b), min, out->max_ns);
+			break;
+		}
+	}
+}

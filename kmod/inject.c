@@ -474,8 +474,12 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 		up_write(&mdev->rwsem);
 		return;
 	}
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_START, t0, mdev->mock->index, mdev->index,
+		      IOPF_BENCH_TS_ALL_PASIDS, 0);
 	iopf_mdev_quiesce(mdev);		/* detach (drain, flush), remove_device, check */
 	t1 = ktime_get_ns();
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,
+		      IOPF_BENCH_TS_ALL_PASIDS, t1 - t0);
 	WRITE_ONCE(mdev->removed, false);
 	rc = iopf_mdev_enable_attach(mdev);	/* re-enable IOPF, re-attach */
 	if (rc) {
@@ -487,6 +491,8 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 	mdev->cycle_gen++;
 	up_write(&mdev->rwsem);			/* injection resumes */
 	t2 = ktime_get_ns();
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_REBIND_END, t2, mdev->mock->index, mdev->index,
+		      IOPF_BENCH_TS_ALL_PASIDS, t2 - t1);
 	ub->cycles++;
 	iopf_hist_add(&ub->hist[0], t1 - t0);
 	iopf_hist_add(&ub->hist[1], t2 - t1);
@@ -510,6 +516,8 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 	if (!stream->attached)
 		return;		/* retired after a failed re-attach */
 	t0 = ktime_get_ns();
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_START, t0, mdev->mock->index, mdev->index,
+		      stream->pasid, 0);
 	atomic_inc(&mdev->pasid_unbinding);
 	WRITE_ONCE(stream->stopping, true);
 	smp_mb();	/* pairs with smp_mb__after_atomic() in iopf_lane_open() */
@@ -518,12 +526,16 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 	if (atomic_read(&stream->nopen)) {	/* the run is ending */
 		WRITE_ONCE(stream->stopping, false);
 		atomic_dec(&mdev->pasid_unbinding);
+		iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_ABORT, ktime_get_ns(), mdev->mock->index,
+			      mdev->index, stream->pasid, 0);
 		return;
 	}
 	iopf_stream_detach(stream);		/* drain + flush inside (mock) */
 	WRITE_ONCE(stream->gone, true);
 	iopf_check_lost(mdev, stream - mdev->streams);
 	t1 = ktime_get_ns();
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,
+		      stream->pasid, t1 - t0);
 	WRITE_ONCE(stream->gone, false);
 	rc = iopf_stream_attach(stream);
 	atomic_dec(&mdev->pasid_unbinding);
@@ -534,6 +546,8 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 	}
 	WRITE_ONCE(stream->stopping, false);
 	t2 = ktime_get_ns();
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_REBIND_END, t2, mdev->mock->index, mdev->index,
+		      stream->pasid, t2 - t1);
 	ub->cycles++;
 	iopf_hist_add(&ub->hist[0], t1 - t0);
 	iopf_hist_add(&ub->hist[1], t2 - t1);

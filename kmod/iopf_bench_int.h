@@ -88,6 +88,8 @@ static inline void iopf_hist_add(struct iopf_hist *h, u64 v)
 void iopf_hist_init(struct iopf_hist *h);
 void iopf_hist_merge(struct iopf_hist *dst, const struct iopf_hist *src);
 void iopf_hist_summary(const struct iopf_hist *h, struct iopf_bench_latency *out);
+void iopf_hist_delta_summary(const struct iopf_hist *cur, const struct iopf_hist *prev,
+			     struct iopf_hist *tmp, struct iopf_bench_latency *out);
 
 /* ------------------------------------------------------------------------ */
 /* Response sources */
@@ -146,9 +148,12 @@ struct iopf_counters {
 	u64 viol_group;
 };
 
+struct iopf_ts_pcpu;
+
 struct iopf_pcpu {
 	struct iopf_counters c;
 	struct iopf_hist hist[IOPF_PC_NR];
+	struct iopf_ts_pcpu *ts;	/* the stream's group buffer (RUN_TS_GROUPS), or NULL */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -379,6 +384,7 @@ struct iopf_mock {
 	u32 head;			/* written by the reporter only, release */
 	bool pro;			/* overflow: drop everything until cleared */
 	u64 overflows, dropped, dropped_last, max_fill;	/* under prq_lock */
+	u64 ovf_dropped0;		/* under prq_lock: dropped when the overflow began */
 	u64 discards;			/* the reporter's */
 	unsigned int irq_cpu;
 	struct task_struct *reporter;
@@ -441,6 +447,8 @@ struct iopf_run {
 	wait_queue_head_t ctl_wq;
 
 	u64 t_start, t_window_start, t_window_end, t_end;
+	u64 clk_start;			/* the run clock at t_start */
+	struct iopf_ts *ts;		/* the time-series stream (stream.c), or NULL */
 
 	/* filled when the run finishes */
 	struct iopf_bench_results *results;
@@ -540,6 +548,38 @@ int iopf_defer_create(struct iopf_run *run);
 void iopf_defer_flush(struct iopf_run *run);
 void iopf_defer_stop(struct iopf_run *run);
 bool iopf_defer_current(struct iopf_run *run);
+
+/*
+ * stream.c: the time-series stream. The hooks below cost a pointer test
+ * when the stream is off.
+ */
+struct iopf_ts;
+struct iov_iter;
+struct file;
+struct poll_table_struct;
+int iopf_ts_validate(struct iopf_bench_run_config *c);
+u32 iopf_ts_max_record_size(void);
+int iopf_ts_create(struct iopf_run *run);
+void iopf_ts_begin(struct iopf_run *run);
+u64 iopf_ts_boundary(struct iopf_run *run, int phase);
+void iopf_ts_finish(struct iopf_run *run);
+void iopf_ts_end(struct iopf_run *run);
+void iopf_ts_stop(struct iopf_run *run);
+void iopf_ts_destroy(struct iopf_run *run);
+ssize_t iopf_ts_read(struct iov_iter *to, bool nowait);
+__poll_t iopf_ts_poll(struct file *filp, struct poll_table_struct *wait);
+void __iopf_ts_event(struct iopf_ts *ts, u32 event, u64 t, u32 iommu, u32 device, u32 pasid,
+		     u64 value);
+void iopf_ts_group(struct iopf_ts_pcpu *p, u32 device, u32 pasid, u32 grpid, u32 code,
+		   enum iopf_src src, u64 arrival, u64 response, bool measured);
+
+/* An event at ktime t (ns), if the run streams. */
+static inline void iopf_ts_event(struct iopf_run *run, u32 event, u64 t, u32 iommu, u32 device,
+				 u32 pasid, u64 value)
+{
+	if (unlikely(run->ts))
+		__iopf_ts_event(run->ts, event, t, iommu, device, pasid, value);
+}
 
 /* inject.c */
 int iopf_threads_create(struct iopf_run *run);

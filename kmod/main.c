@@ -18,7 +18,7 @@
 
 #include "iopf_bench_int.h"
 
-#define IOPF_BENCH_MODULE_VERSION "2.0"
+#define IOPF_BENCH_MODULE_VERSION "3.0"
 
 struct iopf_ucmd {
 	void __user *ubuffer;
@@ -52,6 +52,7 @@ static int iopf_op_version(struct iopf_ucmd *ucmd)
 			     IOPF_BENCH_CAP_TIMESTAMPS | IOPF_BENCH_CAP_UNBIND;
 		cmd->mock_kind = iopf_mock_kind();
 	}
+	cmd->caps |= IOPF_BENCH_CAP_STREAM;	/* the null handler streams too */
 	strscpy(cmd->module_version, IOPF_BENCH_MODULE_VERSION, sizeof(cmd->module_version));
 	strscpy(cmd->kernel_release, utsname()->release, sizeof(cmd->kernel_release));
 	cmd->handlers = iopf_handler_mask();
@@ -72,6 +73,10 @@ static int iopf_op_version(struct iopf_ucmd *ucmd)
 	cmd->max_iommus = IOPF_BENCH_MAX_IOMMUS;
 	cmd->max_prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH;
 	cmd->max_response_ns = IOPF_BENCH_MAX_RESPONSE_NS;
+	cmd->min_ts_interval_ns = IOPF_BENCH_MIN_TS_INTERVAL_NS;
+	cmd->max_ts_interval_ns = IOPF_BENCH_MAX_TS_INTERVAL_NS;
+	cmd->max_ts_ring_kib = IOPF_BENCH_MAX_TS_RING_KIB;
+	cmd->ts_max_record_size = iopf_ts_max_record_size();
 	return iopf_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -236,8 +241,27 @@ static long iopf_fops_ioctl(struct file *filp, unsigned int cmd, unsigned long a
 	return rc;
 }
 
+/*
+ * The time-series stream (stream.c). Non-blocking reads are supported, so
+ * io_uring tries them inline and polls, without a worker thread.
+ */
+static int iopf_fops_open(struct inode *inode, struct file *filp)
+{
+	filp->f_mode |= FMODE_NOWAIT;
+	return 0;
+}
+
+static ssize_t iopf_fops_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return iopf_ts_read(to, (iocb->ki_flags & IOCB_NOWAIT) ||
+				(iocb->ki_filp->f_flags & O_NONBLOCK));
+}
+
 static const struct file_operations iopf_fops = {
 	.owner = THIS_MODULE,
+	.open = iopf_fops_open,
+	.read_iter = iopf_fops_read_iter,
+	.poll = iopf_ts_poll,
 	.unlocked_ioctl = iopf_fops_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -252,10 +276,12 @@ static struct miscdevice iopf_misc = {
 
 /* Checks that the ABI layout is what the header comments promise. */
 static_assert(offsetofend(struct iopf_bench_version, __reserved) == 176);
-static_assert(sizeof(struct iopf_bench_version) == 192);
+static_assert(offsetofend(struct iopf_bench_version, max_response_ns) == 192);
+static_assert(sizeof(struct iopf_bench_version) == 216);
 static_assert(offsetofend(struct iopf_bench_run_config, __reserved2) == 120);
 static_assert(offsetofend(struct iopf_bench_run_config, __reserved3) == 128);
-static_assert(sizeof(struct iopf_bench_run_config) == 168);
+static_assert(offsetofend(struct iopf_bench_run_config, __reserved5) == 168);
+static_assert(sizeof(struct iopf_bench_run_config) == 184);
 static_assert(offsetof(struct iopf_bench_run_config, cpus_uptr) == 48);
 static_assert(offsetof(struct iopf_bench_run_config, seed) == 104);
 static_assert(sizeof(struct iopf_bench_status) == 80);

@@ -53,6 +53,7 @@ void iopf_prq_free(struct iopf_mock *mock)
  */
 bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d)
 {
+	bool began = false;
 	u32 fill;
 
 	raw_spin_lock(&mock->prq_lock);
@@ -61,11 +62,17 @@ bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d)
 		if (!mock->pro) {
 			mock->pro = true;
 			mock->overflows++;
+			mock->ovf_dropped0 = mock->dropped;
+			began = true;
 		}
 		mock->dropped++;
 		if (d->flags & IOPF_DESC_LAST)
 			mock->dropped_last++;
 		raw_spin_unlock(&mock->prq_lock);
+		if (began)
+			iopf_ts_event(mock->run, IOPF_BENCH_TS_EV_OVERFLOW_START, ktime_get_ns(),
+				      mock->index, d->mdev->index,
+				      d->mdev->streams[d->stream].pasid, fill);
 		return false;
 	}
 	mock->prq[mock->tail & (mock->depth - 1)] = *d;
@@ -183,6 +190,7 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
  */
 static void iopf_prq_recover(struct iopf_mock *mock)
 {
+	u64 dropped;
 	u32 d, s;
 
 	if (mock->run->hops->framework)
@@ -203,7 +211,10 @@ static void iopf_prq_recover(struct iopf_mock *mock)
 	mock->discards++;
 	raw_spin_lock(&mock->prq_lock);
 	mock->pro = false;
+	dropped = mock->dropped - mock->ovf_dropped0;
 	raw_spin_unlock(&mock->prq_lock);
+	iopf_ts_event(mock->run, IOPF_BENCH_TS_EV_OVERFLOW_END, ktime_get_ns(), mock->index,
+		      IOPF_BENCH_TS_NONE, IOPF_BENCH_TS_NONE, dropped);
 }
 
 /* The IOMMU's reporter: prq_event_thread. */

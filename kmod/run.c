@@ -94,7 +94,7 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 		return REFUSE(-EOPNOTSUPP, "flags 0x%x: unknown bits 0x%x", c->flags,
 		       c->flags & ~IOPF_BENCH_RUN_FLAGS_ALL);
 	if (c->__reserved || c->__reserved2 || c->__reserved3 || c->__reserved4 ||
-	    c->__reserved5)
+	    c->__reserved5 || c->__reserved6)
 		return REFUSE(-EOPNOTSUPP, "__reserved fields must be 0");
 	if (!iopf_handler_find(c->handler))
 		return REFUSE(-EINVAL, "handler %u is unknown (valid: %s)", c->handler,
@@ -270,6 +270,9 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if ((c->flags & (IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP | IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)) &&
 	    c->group_size < 2)
 		return REFUSE(-EINVAL, "flags VIOLATE_PARTIAL_* need group_size >= 2 (partial requests)");
+	rc = iopf_ts_validate(c);
+	if (rc)
+		return rc;
 
 	/* CPU lists last: the only part that copies from user memory. */
 	rc = iopf_cpus_get("cpus", c->cpus_uptr, c->nr_cpus, c->nr_injectors, false, cpus_out);
@@ -298,6 +301,7 @@ static void iopf_run_destroy(struct iopf_run *run)
 
 	if (run->ctl)
 		kthread_stop(run->ctl);	/* a finished ctl thread only waits for this */
+	iopf_ts_stop(run);	/* the sampler reads the counters of what goes next */
 	/*
 	 * Threads first (no more requests), the queues emptied, kept groups
 	 * answered, then devices in the unbind order, then the IOMMUs.
@@ -316,6 +320,7 @@ static void iopf_run_destroy(struct iopf_run *run)
 		kvfree(run->mdevs[d].slots);
 	}
 	kfree(run->mdevs);
+	iopf_ts_destroy(run);
 	if (run->pcpu) {
 		for_each_possible_cpu(cpu)
 			kvfree(run->pcpu[cpu]);
@@ -400,6 +405,9 @@ static int iopf_run_setup(struct iopf_run *run)
 	if (rc)
 		return rc;
 	rc = iopf_mdevs_alloc(run);
+	if (rc)
+		return rc;
+	rc = iopf_ts_create(run);
 	if (rc)
 		return rc;
 	rc = iopf_mocks_create(run);
@@ -538,7 +546,9 @@ int iopf_run_start(struct iopf_bench_run_config *ucfg)
 	iopf_cur = run;
 	iopf_state = IOPF_BENCH_STATE_RUNNING;
 	iopf_log_start(run);
+	run->clk_start = iopf_clock(run);
 	run->t_start = ktime_get_ns();
+	iopf_ts_begin(run);	/* the stream's first record, before any other */
 	iopf_threads_wake(run);
 	wake_up_process(run->ctl);
 out:
@@ -780,7 +790,8 @@ static int iopf_ctl_fn(void *arg)
 	for (i = 0; i < run->cfg.nr_iommus; i++)
 		if (run->mocks[i].reporter)
 			run->mocks[i].cpu_window_start = iopf_task_cpu_ns(run->mocks[i].reporter);
-	run->t_window_start = ktime_get_ns();
+	/* With a stream, its intervals have a boundary here (and at the end). */
+	run->t_window_start = iopf_ts_boundary(run, IOPF_BENCH_PHASE_MEASURE);
 	WRITE_ONCE(run->phase, IOPF_BENCH_PHASE_MEASURE);
 	if (run->cfg.duration_ms) {
 		u64 end = run->t_window_start + run->cfg.duration_ms * NSEC_PER_MSEC;
@@ -797,7 +808,7 @@ static int iopf_ctl_fn(void *arg)
 		while (!iopf_ctl_should_end(run))
 			wait_event_interruptible(run->ctl_wq, iopf_ctl_should_end(run));
 	}
-	run->t_window_end = ktime_get_ns();
+	run->t_window_end = iopf_ts_boundary(run, IOPF_BENCH_PHASE_STOPPING);
 	WRITE_ONCE(run->phase, IOPF_BENCH_PHASE_STOPPING);
 	for (i = 0; i < run->cfg.nr_injectors; i++)
 		run->inj[i].cpu_ns = iopf_task_cpu_ns(run->inj[i].task) -
@@ -827,11 +838,13 @@ static int iopf_ctl_fn(void *arg)
 	for (d = 0; d < run->cfg.nr_iommus; d++)
 		iopf_reporter_stop(&run->mocks[d]);
 	run->t_end = ktime_get_ns();
+	iopf_ts_finish(run);	/* the final interval: everything has happened */
 
 	/* Before the IOMMUs go: their queues' counters are in the results. */
 	rc = iopf_run_compute(run);
 	if (rc && !run->error)
 		run->error = rc;
+	iopf_ts_end(run);	/* readers get the rest, then end of file */
 	iopf_mocks_destroy(run);
 
 	r = run->results;

@@ -318,7 +318,7 @@ TEST(required_names_and_types)
 	EXPECT_EQ(D.res.lat_rebind.max_ns, u64(j, "rebind_latency_ns.max"));
 	EXPECT_STREQ("success", str(j, "status"));
 	EXPECT_STREQ("ktime", str(j, "clock"));
-	EXPECT_EQ(2, u64(j, "version.schema"));
+	EXPECT_EQ(3, u64(j, "version.schema"));
 	EXPECT_EQ(BENCH_JSON_SCHEMA, u64(j, "version.schema"));
 	EXPECT_STREQ(BENCH_TOOL_VERSION, str(j, "version.tool"));
 	EXPECT_STREQ("2025-11-21T06:00:00Z", str(j, "timestamp"));

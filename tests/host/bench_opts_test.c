@@ -25,6 +25,7 @@
 
 #include "cmd.h"
 #include "opts.h"
+#include "topo.h"
 
 /* Split "cmd args..." on spaces into argv (strings stay valid until the next call). */
 static int split(const char *line, char **argv)
@@ -267,6 +268,35 @@ TEST(driver_model_options)
 	EXPECT_STREQ("--model is not an option of 'status' (see iopf-bench status --help).", err);
 }
 
+TEST(placement_options)
+{
+	struct bench_opts o;
+	char err[512];
+	unsigned int n = 0;
+
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(TOPO_PLACE_DEFAULT, o.placement);
+	EXPECT_EQ(NULL, o.wq_cpus);
+	ASSERT_EQ(0, parse(&o, CMD_START, "--placement cross-numa --injectors 4 --iommus 2 --devices 2", err,
+			   sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(TOPO_PLACE_CROSS_NUMA, o.placement);
+	/* "default" is no placement: the explicit lists go with it; a workqueue list may be long. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--placement default --cpus 1 --irq-cpus 0 --wq-cpus 2-3,8-4095", err,
+			   sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("2-3,8-4095", o.wq_cpus);
+	/* A sweep spec's values are checked alone, by the same table. */
+	EXPECT_EQ(0, opts_check_value("placement", "same-l3", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_value("placement", "near", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_value("wq-cpus", "0,2", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_value("wq-cpus", "0,", err, sizeof(err)));
+	EXPECT_STREQ("--wq-cpus: '0,' is not a CPU list (accepted: numbers and ranges separated by commas, "
+		     "e.g. 0-3,6).", err);
+	/* --placement's names are topo.c's, one for one. */
+	for (const struct opt_enum *e = placement_names; e->name; e++, n++)
+		EXPECT_STREQ(e->name, topo_placement_name(e->value));
+	EXPECT_EQ(TOPO_PLACE_NR, n);
+}
+
 TEST(durations)
 {
 	static const struct {
@@ -467,6 +497,21 @@ BAD(defer_ns_big, "--handler defer --defer-ns 2G", "--defer-ns 2G is out of rang
 BAD(defer_pasid_scope, "--handler defer --unbinders 1 --pasids 1 --unbind-scope pasid",
     "--handler defer does not go with --unbind-scope pasid: iommufd answers a PASID's held groups at its "
     "detach, which this mode does not model; use --unbind-scope device.");
+/* Placements and the workqueue's CPUs. */
+BAD(placement_unknown, "--placement scatter", "--placement: 'scatter' is not valid; accepted: default, spread, "
+    "compact, smt-siblings, same-core, same-l3, cross-package, cross-numa.");
+BAD(placement_with_cpus, "--placement compact --cpus 0", "--placement compact sets the injectors' CPUs itself; "
+    "--cpus is the explicit alternative: give one or the other.");
+BAD(placement_with_irq_cpus, "--placement same-l3 --irq-cpus 1", "--placement same-l3 sets the reporters' (IRQ) "
+    "CPUs itself; --irq-cpus is the explicit alternative");
+BAD(placement_with_wq_cpus, "--wq-cpus 0 --placement cross-numa", "--placement cross-numa sets the "
+    "workqueue's CPUs itself; --wq-cpus is the explicit alternative: give one or the other.");
+BAD(wq_cpus_syntax, "--wq-cpus 0-", "--wq-cpus: '0-' is not a CPU list");
+BAD(wq_cpus_word, "--wq-cpus all", "--wq-cpus: 'all' is not a CPU list");
+BAD(wq_cpus_empty, "--wq-cpus=", "--wq-cpus needs a non-empty LIST.");
+BAD(wq_cpus_inline, "--wq-cpus 1 --handler inline", "--wq-cpus is for --handler wq: only it queues work on the "
+    "iopf workqueue (--handler inline does not).");
+BAD(wq_cpus_defer, "--handler defer --wq-cpus 0-3", "--wq-cpus is for --handler wq");
 BAD(unknown_option, "--bogus 1", "unknown option '--bogus' (see iopf-bench run --help).");
 BAD(unknown_with_value, "--group_size=4", "unknown option '--group_size'");
 BAD(flag_with_value, "--json=yes", "--json takes no value.");
@@ -598,6 +643,11 @@ TEST(help_comes_from_the_table)
 		EXPECT_NE(NULL, strstr(buf, "[1 to 512; default 1]"));
 		EXPECT_NE(NULL, strstr(buf, "[0s to 24h; default 10s, or 0 with --requests]"));
 		EXPECT_NE(NULL, strstr(buf, "poisson"));
+		/* Every placement, with what it means. */
+		EXPECT_NE(NULL, strstr(buf, "--placement {default,spread,compact,smt-siblings,same-core,same-l3,"
+				       "cross-package,cross-numa}"));
+		EXPECT_NE(NULL, strstr(buf, "needs R cores with 2 or more PUs"));
+		EXPECT_NE(NULL, strstr(buf, "/sys/devices/virtual/workqueue/cpumask"));
 		free(buf);
 	}
 }
@@ -642,9 +692,12 @@ TEST(run_config)
 	EXPECT_EQ(77, c.seed);
 	EXPECT_EQ(0, c.__reserved);
 	EXPECT_EQ(0, c.__reserved2);
-	/* ABI 2: 168 bytes; the defaults, explicit. */
-	EXPECT_EQ(168, sizeof(c));
-	EXPECT_EQ(168, c.size);
+	/* ABI 3: 184 bytes; the defaults, explicit (no stream without --timeseries). */
+	EXPECT_EQ(184, sizeof(c));
+	EXPECT_EQ(184, c.size);
+	EXPECT_EQ(0, c.ts_interval_ns);
+	EXPECT_EQ(0, c.ts_ring_kib);
+	EXPECT_EQ(0, c.__reserved6);
 	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, c.model);
 	EXPECT_EQ(1, c.nr_iommus);
 	EXPECT_EQ(0, c.prq_depth);
@@ -700,8 +753,9 @@ TEST(run_config_abi2)
 	/* What each ABI takes: ABI 1 stops after violate_every and __reserved3. */
 	EXPECT_EQ(128, opts_run_config_size(1));
 	EXPECT_EQ(168, opts_run_config_size(2));
-	EXPECT_EQ(168, opts_run_config_size(IOPF_BENCH_ABI_VERSION));
-	EXPECT_EQ(2, IOPF_BENCH_ABI_VERSION);
+	EXPECT_EQ(184, opts_run_config_size(3));
+	EXPECT_EQ(184, opts_run_config_size(IOPF_BENCH_ABI_VERSION));
+	EXPECT_EQ(3, IOPF_BENCH_ABI_VERSION);
 }
 
 TEST(module_limits)

@@ -6,8 +6,8 @@
  * JSON document; exit status 0/1/2/3 for success, violations or errors, a
  * config the module refuses, and a module that cannot run; --timeout and
  * signals STOP the run and still print its results; results/status/stop/
- * wait/reset/version and their errno cases; --hist writes its file. ABI 2:
- * START gets the 168-byte config with the driver model and IRQ CPUs, the
+ * wait/reset/version and their errno cases; --hist writes its file. ABI 2+:
+ * START gets the whole config (184 bytes at ABI 3) with the driver model and IRQ CPUs, the
  * nine histograms are read, dumped and cross-checked, and an ABI 1 module
  * gets its 128-byte config (direct model only) or a clear refusal.
  */
@@ -44,6 +44,7 @@ struct fake {
 	int calls[NOPS];		/* per op number */
 	int seq[64], nseq;		/* op numbers in order */
 	int rc[NOPS];			/* what each op returns (0 = succeed) */
+	int rc_start_late;		/* START fails after it has looked at the workqueue */
 	int waits_left;			/* WAITs that time out before the run is done; -1 = never done */
 	int wait_signal;		/* WAIT raises this signal and returns EINTR */
 	bool stopped;
@@ -56,6 +57,8 @@ struct fake {
 	struct iopf_bench_results res;
 	uint64_t hist[IOPF_BENCH_HIST_NR * NB];
 	const char *reason;		/* the kernel log line for a refused START */
+	const char *wq_path;		/* the workqueue cpumask file of the test */
+	char wq_at_start[64];		/* its content when START came */
 };
 
 static struct fake F;
@@ -65,8 +68,9 @@ static size_t op_size(unsigned int op)
 	switch (op) {
 	case IOPF_BENCH_OP_VERSION: return sizeof(struct iopf_bench_version);
 	case IOPF_BENCH_OP_START:
-		/* An ABI 1 module knows the config up to __reserved3. */
+		/* An ABI 1 module knows the config up to __reserved3, ABI 2 up to __reserved5. */
 		return F.ver.abi_version < 2 ? offsetof(struct iopf_bench_run_config, model) :
+		       F.ver.abi_version < 3 ? offsetof(struct iopf_bench_run_config, ts_interval_ns) :
 		       sizeof(struct iopf_bench_run_config);
 	case IOPF_BENCH_OP_STATUS: return sizeof(struct iopf_bench_status);
 	case IOPF_BENCH_OP_STOP: return sizeof(struct iopf_bench_stop);
@@ -104,7 +108,16 @@ static int fake_ioctl(struct bench_dev *d, unsigned long req, void *arg)
 		if (F.cfg.nr_irq_cpus <= 64 && F.cfg.irq_cpus_uptr)
 			memcpy(F.irq_cpus, (void *)(uintptr_t)F.cfg.irq_cpus_uptr,
 			       F.cfg.nr_irq_cpus * sizeof(uint32_t));
-		return 0;
+		if (F.wq_path) {
+			FILE *f = fopen(F.wq_path, "r");
+
+			if (f) {
+				if (!fgets(F.wq_at_start, sizeof(F.wq_at_start), f))
+					F.wq_at_start[0] = 0;
+				fclose(f);
+			}
+		}
+		return F.rc_start_late;
 	case IOPF_BENCH_OP_STATUS: {
 		struct iopf_bench_status *s = arg;
 
@@ -266,6 +279,12 @@ struct out {
 	int rc;
 };
 
+/*
+ * The machine of run() (NULL: 2 packages x 2 cores x 2 PUs) and its
+ * workqueue cpumask file (NULL: one that does not exist; never the real one).
+ */
+static const char *T_topo, *T_wq;
+
 /* iopf-bench <line> on a synthetic 2-package x 2-core x 2-PU machine. */
 static void run(struct out *o, const char *line, int signals)
 {
@@ -273,8 +292,9 @@ static void run(struct out *o, const char *line, int signals)
 	char *argv[64];
 	int argc = 0;
 	FILE *out, *err;
-	struct bench_env env = { .open_dev = fake_open, .topo_synthetic = "pack:2 core:2 pu:2",
-				 .handle_signals = signals };
+	struct bench_env env = { .open_dev = fake_open, .topo_synthetic = T_topo ? T_topo : "pack:2 core:2 pu:2",
+				 .handle_signals = signals,
+				 .wq_cpumask = T_wq ? T_wq : "/nonexistent/workqueue/cpumask" };
 
 	free(o->out);
 	free(o->err);
@@ -338,6 +358,7 @@ FIXTURE(flow) {
 
 FIXTURE_SETUP(flow)
 {
+	T_topo = T_wq = NULL;
 	fake_reset();
 	memset(&self->o, 0, sizeof(self->o));
 }
@@ -381,8 +402,9 @@ TEST_F(flow, run_json_success)
 	EXPECT_EQ(2, F.cfg.nr_injectors);
 	EXPECT_EQ(0, F.cpus[0]);
 	EXPECT_EQ(4, F.cpus[1]);
-	/* ABI 2: the whole config, the driver model at its defaults. */
-	EXPECT_EQ(168, F.start_size);
+	/* ABI 3: the whole config, the driver model at its defaults, no stream. */
+	EXPECT_EQ(184, F.start_size);
+	EXPECT_EQ(0, F.cfg.ts_interval_ns);
 	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, F.cfg.model);
 	EXPECT_EQ(1, F.cfg.nr_iommus);
 	EXPECT_EQ(0, F.cfg.prq_depth);
@@ -427,7 +449,7 @@ TEST_F(flow, run_driver_model)
 	    "--irq-cpus 7,6 --response-ns 300 --unbinders 1", 0);
 	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
 	EXPECT_FALSE(F.bad_struct);
-	EXPECT_EQ(168, F.start_size);
+	EXPECT_EQ(184, F.start_size);
 	EXPECT_EQ(IOPF_BENCH_HANDLER_DEFER, F.cfg.handler);
 	EXPECT_EQ(5000, F.cfg.defer_ns);
 	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, F.cfg.model);
@@ -488,7 +510,7 @@ TEST_F(flow, abi1_module)
 	/* The default PRQ model is refused after VERSION, before START. */
 	run(&self->o, "run", 0);
 	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
-	EXPECT_NE(NULL, strstr(self->o.err, "warning: the module speaks ABI 1, this tool ABI 2"));
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: the module speaks ABI 1, this tool ABI 3"));
 	EXPECT_NE(NULL, strstr(self->o.err, "this module speaks ABI 1, which has only the direct model"));
 	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
 	/* The direct model runs, with the 128-byte config ABI 1 knows. */
@@ -822,7 +844,7 @@ TEST_F(flow, control_subcommands)
 	json_object_put(j);
 	run(&self->o, "version", 0);
 	EXPECT_NE(NULL, strstr(self->o.out, "caps: iopf pasid timestamps unbind"));
-	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 2, JSON schema 2)"));
+	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 3, JSON schema 3)"));
 	EXPECT_NE(NULL, strstr(self->o.out, "handlers: wq inline null defer\nmodels: prq direct\n"));
 	EXPECT_NE(NULL, strstr(self->o.out, ", IOMMUs 16, PRQ depth 65536, response 1000000 ns\n"));
 	EXPECT_NE(NULL, strstr(self->o.out, "histograms: 11 of"));
@@ -846,6 +868,282 @@ TEST_F(flow, histogram_cross_check_warns)
 	EXPECT_NE(NULL, strstr(self->o.err, "warning: queue latency: the histogram holds 8000 samples, the "
 			       "summary counts 8001")) TH_LOG("%s", self->o.err);
 	EXPECT_EQ(NULL, strstr(self->o.err, "report_last"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Placements and the workqueue cpumask (a file standing for the kernel's). */
+
+static char wq_file_path[64];
+
+/* A fresh workqueue cpumask file holding text; it becomes run()'s and the fake's. */
+static const char *wq_file(const char *text)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(wq_file_path, sizeof(wq_file_path), "/tmp/bench_run_test.wq.XXXXXX");
+	fd = mkstemp(wq_file_path);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	fprintf(f, "%s\n", text);
+	fclose(f);
+	T_wq = F.wq_path = wq_file_path;
+	return wq_file_path;
+}
+
+static const char *wq_content(void)
+{
+	static char buf[64];
+	FILE *f = fopen(wq_file_path, "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+static struct json_object *jget(struct json_object *j, const char *k1, const char *k2)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(j, k1, &v))
+		return NULL;
+	if (k2 && !json_object_object_get_ex(v, k2, &v))
+		return NULL;
+	return v;
+}
+
+TEST_F(flow, placement_sets_the_cpus_and_the_workqueue)
+{
+	struct json_object *j, *e;
+
+	ASSERT_NE(NULL, wq_file("ff"));
+	run(&self->o, "run --json --placement cross-package --injectors 2", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	/* Reporter in package 0, injectors and workqueue in package 1. */
+	ASSERT_EQ(1, F.cfg.nr_irq_cpus);
+	EXPECT_EQ(0, F.irq_cpus[0]);
+	ASSERT_EQ(2, F.cfg.nr_cpus);
+	EXPECT_EQ(4, F.cpus[0]);
+	EXPECT_EQ(6, F.cpus[1]);
+	/* Set while the run went, restored after it. */
+	EXPECT_STREQ("000000f0\n", F.wq_at_start);
+	EXPECT_STREQ("ff", wq_content());
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("success", jstr(j, "status", NULL));
+	EXPECT_STREQ("cross-package", jstr(j, "config", "placement"));
+	EXPECT_STREQ("4-7", jstr(j, "config", "wq_cpus"));
+	EXPECT_EQ(1, json_object_array_length(jget(j, "config", "irq_cpus")));
+	e = jget(j, "environment", NULL);
+	EXPECT_STREQ("0-7", jstr(e, "wq_cpumask", "before"));
+	EXPECT_TRUE(json_object_get_boolean(jget(e, "wq_cpumask", "written")));
+	EXPECT_EQ(0, json_object_get_int(json_object_object_get(
+		json_object_array_get_idx(jget(e, "irq_cpus", NULL), 0), "package")));
+	EXPECT_EQ(1, json_object_get_int(json_object_object_get(
+		json_object_array_get_idx(jget(e, "cpus", NULL), 1), "package")));
+	/* A made-up topology: whether it is a VM's cannot be told, and says so. */
+	ASSERT_NE(NULL, jget(e, "topology", NULL));
+	EXPECT_TRUE(json_object_object_get_ex(jget(e, "topology", NULL), "emulated", NULL));
+	EXPECT_EQ(NULL, jget(e, "topology", "emulated"));
+	json_object_put(j);
+	unlink(wq_file_path);
+
+	/* The text report says it too. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("000000ff"));
+	run(&self->o, "run --placement smt-siblings", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.out, "placement=smt-siblings")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "IRQ CPUs (reporters): CPU 0 (core 0, package 0)")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "injectors: CPU 1 (core 0, package 0, SMT sibling)"));
+	EXPECT_NE(NULL, strstr(self->o.out, "workqueue cpumask: 1 (set for this run; was 0-7)"));
+	EXPECT_STREQ("00000002\n", F.wq_at_start);
+	EXPECT_STREQ("000000ff", wq_content());
+	unlink(wq_file_path);
+
+	/* Already what the placement wants: nothing written. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("f0"));
+	run(&self->o, "run --json --placement cross-package", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_FALSE(json_object_get_boolean(jget(jget(j, "environment", NULL), "wq_cpumask", "written")));
+	EXPECT_STREQ("4-7", jstr(j, "config", "wq_cpus"));
+	json_object_put(j);
+	unlink(wq_file_path);
+}
+
+TEST_F(flow, placement_without_the_workqueue)
+{
+	struct json_object *j;
+
+	/* --handler inline uses no workqueue: the mask stays, and is reported as in force. */
+	ASSERT_NE(NULL, wq_file("ff"));
+	run(&self->o, "run --json --placement same-core --handler inline --injectors 2", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_STREQ("ff\n", F.wq_at_start);
+	EXPECT_EQ(0, F.irq_cpus[0]);
+	EXPECT_EQ(1, F.cpus[0]);
+	EXPECT_EQ(0, F.cpus[1]);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("0-7", jstr(j, "config", "wq_cpus"));
+	EXPECT_STREQ("same-core", jstr(j, "config", "placement"));
+	json_object_put(j);
+	unlink(wq_file_path);
+
+	/* The direct model: no reporter threads, the injectors where they would be with one. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("ff"));
+	F.res.model = IOPF_BENCH_MODEL_DIRECT;
+	run(&self->o, "run --model direct --placement cross-package --injectors 2", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(0, F.cfg.nr_irq_cpus);
+	EXPECT_EQ(0, F.cfg.irq_cpus_uptr);
+	EXPECT_EQ(4, F.cpus[0]);
+	EXPECT_EQ(6, F.cpus[1]);
+	EXPECT_STREQ("000000f0\n", F.wq_at_start);
+	unlink(wq_file_path);
+
+	/* No placement and no workqueue file: the run goes on, wq_cpus unknown (null). */
+	fake_reset();
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("default", jstr(j, "config", "placement"));
+	EXPECT_TRUE(json_object_object_get_ex(jget(j, "config", NULL), "wq_cpus", NULL));
+	EXPECT_EQ(NULL, jget(j, "config", "wq_cpus"));
+	EXPECT_EQ(NULL, jget(j, "environment", "wq_cpumask"));
+	json_object_put(j);
+}
+
+TEST_F(flow, impossible_placement_skips)
+{
+	struct json_object *j;
+
+	/* No SMT: smt-siblings cannot exist; exit 4 before the device is opened. */
+	T_topo = "pack:1 core:2 pu:1";
+	ASSERT_NE(NULL, wq_file("3"));
+	run(&self->o, "run --json --placement smt-siblings", 0);
+	EXPECT_EQ(BENCH_EXIT_SKIP, self->o.rc);
+	EXPECT_EQ(0, F.nseq);
+	EXPECT_STREQ("3", wq_content());
+	EXPECT_NE(NULL, strstr(self->o.err, "iopf-bench run: skipped: --placement smt-siblings: smt-siblings "
+			       "needs a core with 2 PUs; this machine's cores have 1.")) TH_LOG("%s", self->o.err);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("skipped", jstr(j, "status", NULL));
+	EXPECT_STREQ("--placement smt-siblings: smt-siblings needs a core with 2 PUs; this machine's cores "
+		     "have 1.", jstr(j, "skip_reason", NULL));
+	EXPECT_STREQ("smt-siblings", jstr(j, "config", "placement"));
+	EXPECT_EQ(1, jnum(j, "config", "injectors"));
+	EXPECT_EQ(2, jnum(jget(j, "environment", NULL), "topology", "pus"));
+	EXPECT_EQ(NULL, jget(j, "error", NULL));
+	json_object_put(j);
+	unlink(wq_file_path);
+
+	/* Without --json: only the reason, on stderr. */
+	fake_reset();
+	T_topo = "pack:1 core:2 pu:1";
+	run(&self->o, "start --placement cross-numa", 0);
+	EXPECT_EQ(BENCH_EXIT_SKIP, self->o.rc);
+	EXPECT_STREQ("", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.err, "cross-numa needs 2 NUMA nodes with CPUs; this machine has 1"));
+
+	/* A workqueue cpumask that cannot be read: skipped after VERSION, before START. */
+	fake_reset();
+	T_topo = T_wq = NULL;
+	run(&self->o, "run --json --placement compact", 0);
+	EXPECT_EQ(BENCH_EXIT_SKIP, self->o.rc);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_VERSION]);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j);
+	EXPECT_STREQ("skipped", jstr(j, "status", NULL));
+	EXPECT_NE(NULL, strstr(jstr(j, "skip_reason", NULL), "the workqueue cpumask "
+			       "/nonexistent/workqueue/cpumask cannot be read (No such file or directory), "
+			       "and the run needs it set to 0-1")) TH_LOG("%s", jstr(j, "skip_reason", NULL));
+	EXPECT_STREQ("6.12.57-fake", jstr(j, "module", "kernel_release"));
+	json_object_put(j);
+}
+
+TEST_F(flow, workqueue_restored_on_every_way_out)
+{
+	/* The module refuses the run. */
+	ASSERT_NE(NULL, wq_file("0f"));
+	F.rc_start_late = -EINVAL;
+	run(&self->o, "run --wq-cpus 2-3", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_STREQ("0000000c\n", F.wq_at_start);
+	EXPECT_STREQ("0f", wq_content());
+	unlink(wq_file_path);
+
+	/* Interrupted. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("0f"));
+	F.wait_signal = SIGINT;
+	run(&self->o, "run --json --wq-cpus 1", 1);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_STOP]);
+	EXPECT_STREQ("00000002\n", F.wq_at_start);
+	EXPECT_STREQ("0f", wq_content());
+	unlink(wq_file_path);
+
+	/* Timed out. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("0f"));
+	F.waits_left = -1;
+	run(&self->o, "run --duration 1 --timeout 20ms --wq-cpus 0,3", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_STREQ("00000009\n", F.wq_at_start);
+	EXPECT_STREQ("0f", wq_content());
+	unlink(wq_file_path);
+
+	/* RESULTS failed. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("0f"));
+	F.rc[IOPF_BENCH_OP_RESULTS] = -EIO;
+	run(&self->o, "run --wq-cpus 3", 0);
+	EXPECT_EQ(BENCH_EXIT_FAIL, self->o.rc);
+	EXPECT_STREQ("00000008\n", F.wq_at_start);
+	EXPECT_STREQ("0f", wq_content());
+	unlink(wq_file_path);
+
+	/* start leaves the run in the kernel, and the mask with it; it says how to restore it. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("0f"));
+	run(&self->o, "start --json --wq-cpus 1", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("%s", self->o.err);
+	EXPECT_STREQ("00000002", wq_content());
+	EXPECT_NE(NULL, strstr(self->o.err, "start does not restore it: when the run is over, write 0f to "))
+		TH_LOG("%s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.out, "\"wq_cpumask_before\": \"0f\"")) TH_LOG("%s", self->o.out);
+	unlink(wq_file_path);
+
+	/* CPUs the machine does not have: exit 2, nothing touched. */
+	fake_reset();
+	ASSERT_NE(NULL, wq_file("0f"));
+	run(&self->o, "run --wq-cpus 7-9", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--wq-cpus: CPU 8 does not exist")) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(0, F.nseq);
+	EXPECT_STREQ("0f", wq_content());
+	unlink(wq_file_path);
+
+	/* A placement and explicit lists: exit 2. */
+	fake_reset();
+	run(&self->o, "run --placement spread --irq-cpus 3", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--placement spread sets the reporters' (IRQ) CPUs itself; "
+			       "--irq-cpus is the explicit alternative: give one or the other."));
 }
 
 TEST_HARNESS_MAIN

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Description: scripts and bench/iopf-bench (ABI 2 options: --model, --iommus,
-# --prq-depth, --irq-cpus, --handler defer, --defer-ns) refuse bad input with one
+# --prq-depth, --irq-cpus, --handler defer, --defer-ns; --placement, skipped
+# with exit 4 where the machine cannot have it) refuse bad input with one
 # clear error and a known exit code before doing any work, and the test runner
 # counts results the kselftest way.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
@@ -10,7 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run() { out=$("$@" 2>&1); rc=$?; }
 
 ktap_print_header
-ktap_set_plan 26
+ktap_set_plan 30
 run "$S/kernel-build" --design nosuch --flavor perf
 check "kernel-build: unknown design exits 1" 1 "$rc"
 check_match "kernel-build: unknown design lists the valid ones" "unknown design 'nosuch' \(valid: rcu mutex mutex-busted" "$out"
@@ -56,6 +57,16 @@ check_match "iopf-bench: --handler defer refuses --unbind-scope pasid" \
 	"--handler defer does not go with --unbind-scope pasid: iommufd answers a PASID's held groups at its detach" "$out"
 run "$B" run --help
 check_match "iopf-bench: --help lists the models" "--model \{prq,direct\}" "$out"
+# A placement this machine cannot have: exit 4 (skip) with the reason, before the
+# device (which does not exist) is opened; hwloc reads the machine from HWLOC_SYNTHETIC.
+run env HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$B" run --placement smt-siblings --json "${nodev[@]}"
+check "iopf-bench: smt-siblings without SMT exits 4" 4 "$rc"
+check_match "iopf-bench: ... and says skipped, in JSON" '"status": "skipped"' "$out"
+check_match "iopf-bench: ... with the reason" \
+	"\"skip_reason\": \"--placement smt-siblings: smt-siblings needs a core with 2 PUs; this machine's cores have 1.\"" "$out"
+run "$B" run --placement scatter "${nodev[@]}"
+check_match "iopf-bench: unknown placement lists the names" \
+	"--placement: 'scatter' is not valid; accepted: default, spread, compact, smt-siblings" "$out"
 # Good ABI 2 settings get as far as the device (exit 3: no module there).
 run "$B" run --handler defer --iommus 2 --devices 2 --response-ns 100 "${nodev[@]}"
 check "iopf-bench: good ABI 2 settings reach the device" 3 "$rc"

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * spec.h - sweep spec files: fio-style INI (libinih), a [global] section
+ * and one section per sweep. A key with several values (whitespace
+ * separated) is an axis; a sweep's points are the product of its axes.
+ *
+ * Keys are `iopf-bench run` options by their long name (group-size, rate,
+ * handler, placement, ...), each value checked by the option table, plus the
+ * sweep's own keys (SPEC_KEYS in spec.c: designs, baseline, repetitions,
+ * vm-cpus, vm-topology, vm-numa-nodes, timeseries, boot-warmup,
+ * description). Every error names the file and the line.
+ */
+#ifndef BENCH_SPEC_H
+#define BENCH_SPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SPEC_MAX_VALUES		32
+#define SPEC_MAX_ENTRIES	48
+#define SPEC_MAX_SECTIONS	32
+#define SPEC_MAX_DESIGNS	8
+#define SPEC_NAME_LEN		64
+
+struct spec_entry {
+	char key[SPEC_NAME_LEN];
+	char *values[SPEC_MAX_VALUES];
+	unsigned int n;
+	int line;
+	int is_run_option;		/* an iopf-bench run option (else a sweep key) */
+};
+
+struct spec_section {
+	char name[SPEC_NAME_LEN];
+	int line;
+	char *description;
+	struct spec_entry e[SPEC_MAX_ENTRIES];
+	unsigned int ne;
+};
+
+struct spec {
+	char path[4096];
+	char name[SPEC_NAME_LEN];	/* the file's base name without .ini */
+	char *description;		/* [global] description */
+	struct spec_section global;
+	struct spec_section sec[SPEC_MAX_SECTIONS];	/* the sweeps, in file order */
+	unsigned int nsec;
+	/* [global] sweep settings, resolved */
+	char designs[SPEC_MAX_DESIGNS][SPEC_NAME_LEN];
+	unsigned int ndesigns;
+	char baseline[SPEC_NAME_LEN];
+	unsigned int repetitions;
+	uint64_t boot_warmup_ms;	/* the discarded run at the start of each boot */
+	int designs_line, baseline_line;
+};
+
+/*
+ * Load and check a spec. designs_tsv is kernel/designs.tsv (the designs
+ * and their roles); NULL skips the design checks. Returns 0, or -1 with
+ * "FILE:LINE: what is wrong" in err.
+ */
+int spec_load(struct spec *s, const char *path, const char *designs_tsv, char *err, size_t len);
+void spec_free(struct spec *s);
+
+/* The entry for key in section sec, else in [global]; NULL if neither has it. */
+const struct spec_entry *spec_lookup(const struct spec *s, const struct spec_section *sec,
+				     const char *key);
+
+/* Whether key is one of the sweep's own keys (not a run option). */
+int spec_is_sweep_key(const char *key);
+
+/* "on"/"yes"/"true"/"1" -> 1, "off"/"no"/"false"/"0" -> 0, else -1. */
+int spec_bool(const char *v);
+
+#endif

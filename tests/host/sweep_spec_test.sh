@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Description: `iopf-bench sweep --dry-run` lists every ready spec's points
+# with an estimated time, and a bad spec (unknown key, bad value, a list
+# where one value goes, a design whose role forbids perf or that does not
+# exist, a point the option rules refuse, a placement the spec's own VM
+# cannot have, a syntax error, a key outside any section) exits 2 with one
+# error naming the file and the line, before anything runs or is written.
+. "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
+B=$TESTS_TOP/bench/iopf-bench
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+run() { out=$("$@" 2>&1); rc=$?; }
+specs=("$TESTS_TOP"/bench/specs/*.ini)
+
+# bad NAME LINE REGEX CONTENT: a spec whose error is on LINE and matches REGEX.
+bad() {
+	printf '%s\n' "$4" >"$tmp/$1.ini"
+	run "$B" sweep "$tmp/$1.ini" --dry-run --target vm
+	if [[ $rc == 2 ]] && grep -qE -- "^iopf-bench sweep: $tmp/$1.ini:$2: .*$3" <<<"$out"; then
+		ktap_test_pass "bad spec: $1"
+	else
+		ktap_print_msg "bad spec $1: expected exit 2 and '$tmp/$1.ini:$2: ...$3', got $rc: $out"
+		ktap_test_fail "bad spec: $1"
+	fi
+}
+
+ktap_print_header
+ktap_set_plan $((${#specs[@]} + 18))
+for s in "${specs[@]}"; do
+	run "$B" sweep "$s" --dry-run --target vm
+	if [[ $rc == 0 ]] && grep -qE '^[0-9]+ runs in [0-9]+ boots; estimated time [0-9hms]+$' <<<"$out" &&
+		grep -q '^\[' <<<"$out"; then
+		ktap_test_pass "dry-run: $(basename "$s")"
+	else
+		ktap_print_msg "$(basename "$s"): rc $rc: $(tail -n 3 <<<"$out")"
+		ktap_test_fail "dry-run: $(basename "$s")"
+	fi
+done
+
+run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --target vm
+n=$(grep -cE '^  default\.|^  (group-size|unbind|rate|stream-cost)' <<<"$out")
+check "default spec: 13 points listed" 13 "$n"
+check_match "default spec: 156 runs in 12 boots" "^156 runs in 12 boots" "$out"
+
+g='[global]
+designs = rcu mutex
+duration = 1s'
+bad unknown-key 5 "unknown key 'group-sise' in \[s\]" "$g
+[s]
+group-sise = 4"
+bad bad-value 5 "group-size: 'four' is not a number; accepted: 1 to [0-9]+" "$g
+[s]
+group-size = 1 four"
+bad out-of-range 5 "--group-size 100000 is out of range|group-size 100000 is out of range" "$g
+[s]
+group-size = 100000"
+bad bad-enum 5 "handler: 'fast' is not valid; accepted: wq, inline, null, defer" "$g
+[s]
+handler = fast"
+bad broken-design 2 "design 'mutex-busted' has role 'broken'.*not for performance" "[global]
+designs = rcu mutex-busted
+[s]
+group-size = 1"
+bad no-design 2 "design 'nosuch' is not in .*designs.tsv" "[global]
+designs = rcu nosuch
+[s]
+group-size = 1"
+bad global-only 5 "'repetitions' belongs in \[global\], not in \[s\]" "$g
+[s]
+repetitions = 3"
+bad one-value 4 "'repetitions' takes one value, not a list" "$g
+repetitions = 3 4
+[s]
+group-size = 1"
+bad twice 6 "'rate' given twice in \[s\] \(first on line 5\)" "$g
+[s]
+rate = 1k
+rate = 2k"
+bad combination 4 "\[s\] point \(unbinders=0,1\): --unbind-scope has no effect without --unbinders|\[s\] point \(unbinders=0\): --unbind-scope" "$g
+[s]
+unbinders = 0 1
+unbind-scope = pasid
+pasids = 2"
+bad placement 6 "placement cross-numa cannot exist in this VM \(vm-topology 1:2:1, vm-numa-nodes 0\)" "$g
+[s]
+vm-cpus = 2
+placement = cross-numa"
+bad placement-name 5 "placement" "$g
+[s]
+placement = everywhere"
+bad syntax 5 "not a line of an INI file" "$g
+[s]
+this line has no equals sign"
+bad outside 1 "'duration' is outside any section" "duration = 1s
+[s]
+group-size = 1"
+bad vm-topology 5 "vm-topology: '2x2' is not sockets:cores:threads" "$g
+[s]
+vm-topology = 2x2"
+
+run "$B" sweep "$tmp/nosuch.ini" --dry-run
+check_match "a missing spec file is named" "nosuch.ini: No such file or directory" "$out"
+ktap_finished
