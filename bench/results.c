@@ -670,8 +670,25 @@ static void rep_load(struct res *R, struct point *p, const char *design, struct 
 		json_object_put(j);
 		return;
 	}
-	for (unsigned int i = 0; i < NM; i++)
+	for (unsigned int i = 0; i < NM; i++) {
 		r->have[i] = jpath_number(j, metrics[i].path, &r->v[i]);
+		/*
+		 * A percentile needs samples beyond it: at least 10 / (1 - q)
+		 * (20 for p50, 1000 for p99, 10000 for p99.9). From fewer it is
+		 * the run's maximum or close to it, and says nothing a comparison
+		 * can rely on: the value is left out.
+		 */
+		if (r->have[i] && metrics[i].kind == MK_NS) {
+			const char *dot = strrchr(metrics[i].path, '.');
+			char *cpath = xasprintf("%.*s.count", (int)(dot - metrics[i].path), metrics[i].path);
+			double cnt = 0, need = !strcmp(dot, ".p50") ? 20 : !strcmp(dot, ".p99") ? 1000 :
+					       !strcmp(dot, ".p999") ? 10000 : 0;
+
+			if (need && (!jpath_number(j, cpath, &cnt) || cnt < need))
+				r->have[i] = false;
+			free(cpath);
+		}
+	}
 	if (jpath_number(j, "config.unbinders", &v))
 		r->unbinders = (long)v;
 
@@ -889,7 +906,8 @@ static void verdict(const struct res *R, const struct metric *m, const char *dna
 		ynonpos |= y[j] <= 0;
 	}
 	if (!n && !ny)
-		snprintf(c->reason, sizeof(c->reason), "not measured");
+		snprintf(c->reason, sizeof(c->reason), "not measured, or too few samples per run for this "
+			 "percentile (p50 needs 20, p99 1000, p99.9 10000)");
 	else if (!n)
 		snprintf(c->reason, sizeof(c->reason), "no successful value of %s", dname);
 	else if (!ny)
@@ -3053,7 +3071,7 @@ static int results_run(const char *dir, const struct results_opts *o, FILE *log,
 void results_opts_init(struct results_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->confidence = 0.95;
+	o->confidence = 0.99;
 	o->threshold = 0.05;
 }
 
@@ -3107,7 +3125,7 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 				"  Aggregate a results folder (written by `iopf-bench sweep`) into run.json,\n"
 				"  csv/<sweep>.csv, fig/*.{png,svg} (gnuplot, scripts/plots/) and report.html,\n"
 				"  and print the comparison table.\n"
-				"  --confidence C  of the ratio's interval (default 0.95; 95%% also works)\n"
+				"  --confidence C  of the ratio's interval (default 0.99; 99%% also works)\n"
 				"  --threshold T   practical threshold for better/worse/same (default 5%%)\n"
 				"  --quiet         print only the status\n"
 				"  Environment: GNUPLOT (the gnuplot program), IOPF_PLOTS_DIR (the scripts).\n"

@@ -17,7 +17,7 @@
 #define RESULTS_SCHEMA_VERSION	1
 
 struct results_opts {
-	double confidence;	/* of the ratio's interval, 0 < c < 1 (default 0.95) */
+	double confidence;	/* of the ratio's interval, 0 < c < 1 (default 0.99: a run has hundreds of cells) */
 	double threshold;	/* practical threshold, a fraction (default 0.05 = 5 %) */
 	bool quiet;		/* no comparison table on out, only the status line */
 	FILE *out;		/* the text summary (NULL: none) */

@@ -1,6 +1,7 @@
 # timeseries.gp - response p99 and report p99 per interval over time, one
 # panel per design (one repetition each) side by side; grey impulses mark
-# the intervals in which an unbind started.
+# the intervals in which an unbind started, as short ticks along the bottom
+# (at hundreds of unbinds per second full-height lines would hide the data).
 #
 # Variables (gnuplot -e): plotdir, out,
 #   data    blocks (two blank lines apart), one per design: first line the
@@ -13,7 +14,7 @@ png_term = sprintf("set terminal pngcairo size %d,%d noenhanced font 'DejaVu San
 svg_term = sprintf("set terminal svg size %d,%d dynamic noenhanced font 'DejaVu Sans,12' linewidth 1.2 background rgb 'white'", width, height)
 set xlabel 'time since the measured window started (ms)'
 set ylabel 'latency p99 in the interval'
-set y2range [0:1]
+set y2range [0:14]
 set xrange [xmin:xmax]
 unset y2tics
 set key outside right top vertical font ',10'
@@ -26,7 +27,7 @@ do for [t in "png svg"] {
 	set multiplot layout 1,n title title font ',13'
 	do for [i=0:n-1] {
 		set title word(titles, i+1)
-		plot data index i using 1:($4 > 0 ? 1 : NaN) axes x1y2 with impulses lc rgb '#bbbbbb' lw 1 title 'unbind started', \
+		plot data index i using 1:($4 > 0 ? 1 : NaN) axes x1y2 with impulses lc rgb '#888888' lw 1 title 'unbind started (ticks)', \
 		     data index i using 1:($2*1e-9) with lines lt int(word(lts, i+1)) lw 1.5 title 'response p99', \
 		     data index i using 1:($3*1e-9) with lines lt int(word(lts, i+1)) dt 2 lw 1.5 title 'report p99'
 	}

@@ -7,7 +7,7 @@
 # repetitions stay out of the medians and are reported with their reason; a
 # point with all-zero rates does not crash anything; a clear 3x difference is
 # worse / better with the interval excluding 1, identical data is "same", two
-# repetitions are "undecided (too few repetitions: need 4)"; an INCOMPLETE
+# repetitions are "undecided (too few repetitions: need 5)"; an INCOMPLETE
 # marker gives status incomplete; a gnuplot failure (GNUPLOT=false, a missing
 # or broken script) makes report exit non-zero, saying which figure.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
@@ -27,18 +27,18 @@ mk() {
 	local extra='' un=''
 	for kv in "$@"; do local "${kv?}"; done
 	j() { if [[ $1 == null ]]; then echo null; else echo $(($1 * (100 + r - 3) / 100)); fi; }
-	[[ $up50 == null ]] || un="\"unbind\": {\"cycles\": 50, \"errors\": 0, \"latency_ns\": {\"count\": 50, \"p50\": $(j "$up50"), \"p99\": $(j "$up99")}},"
+	[[ $up50 == null ]] || un="\"unbind\": {\"cycles\": 50, \"errors\": 0, \"latency_ns\": {\"count\": 2000, \"p50\": $(j "$up50"), \"p99\": $(j "$up99")}},"
 	mkdir -p "$d/raw/$pt"
 	cat >"$d/raw/$pt/$de-r$r.json" <<-EOF
 	{"version": {"schema": 2, "tool": "1.0.0"}, "command": "run", "status": "$status", $extra
 	 "rate_per_s": $(j "$rate"), "target_rate_per_s": $offered,
-	 "latency_ns": {"count": 1000, "p50": $(j "$p50"), "p99": $(j "$p99"), "p999": $(j "$p999")},
-	 "report_last_latency_ns": {"count": 1000, "p50": $(j "$rp50"), "p99": $(j "$rp99"), "p999": $(j "$rp999")},
+	 "latency_ns": {"count": 20000, "p50": $(j "$p50"), "p99": $(j "$p99"), "p999": $(j "$p999")},
+	 "report_last_latency_ns": {"count": 20000, "p50": $(j "$rp50"), "p99": $(j "$rp99"), "p999": $(j "$rp999")},
 	 "report_in_flush_latency_ns": {"count": 0, "p50": $(j "$rif50"), "p99": $(j "$rif99")},
-	 "queue_latency_ns": {"count": 1000, "p99": $(j "$q99")},
+	 "queue_latency_ns": {"count": 2000, "p99": $(j "$q99")},
 	 "invariant_violations": $viol, "violations": {"unexpected": 0, "late": 0, "lost": $viol, "group": 0},
 	 "prq": {"overflows": $ovf}, "group_check": {"incomplete": 0},
-	 "detach": {"flushes": 50, "flush_latency_ns": {"count": 50, "p50": $(j "$fp50"), "p99": $(j "$fp99")}},
+	 "detach": {"flushes": 2000, "flush_latency_ns": {"count": 2000, "p50": $(j "$fp50"), "p99": $(j "$fp99")}},
 	 $un
 	 "config": {"unbinders": $unb}}
 	EOF
@@ -200,7 +200,7 @@ q() { jq -r "$1" "$full/run.json"; }
 cmpq() { q ".sweeps[] | select(.name == \"$1\") | .points[] | select(.id == \"$2\") | .comparisons.mutex.$3 | $4"; }
 
 ktap_print_header
-ktap_set_plan 48
+ktap_set_plan 49
 
 # --- A --------------------------------------------------------------------------
 run "$full"
@@ -222,7 +222,7 @@ check "3x report p99: worse, the interval excludes 1" "worse true 3" \
 	"$(cmpq group-size group-size.group_size=1 report_p99_ns '"\(.verdict) \(.ci_low > 1) \(.ratio)"')"
 check "3x throughput: better, the interval excludes 1" "better true 3" \
 	"$(cmpq handler handler.handler=wq throughput_rps '"\(.verdict) \(.ci_low > 1) \(.ratio)"')"
-check "plain words" "mutex: report p99 3x higher (96.8 % CI 2.91x..3.09x): worse" \
+check "plain words" "mutex: report p99 3x higher (99.2 % CI 2.88x..3.12x): worse" \
 	"$(cmpq group-size group-size.group_size=1 report_p99_ns .words)"
 check "identical data: same, the interval within the threshold" "same 1 true" \
 	"$(cmpq rate rate.rate_per_s=10000 throughput_rps '"\(.verdict) \(.ratio) \(.ci_low >= 0.95 and .ci_high <= 1.05)"')"
@@ -230,7 +230,7 @@ check "all-zero rates: n/a (both zero)" "n/a both zero null" \
 	"$(cmpq handler handler.handler=null throughput_rps '"\(.verdict) \(.reason) \(.ratio)"')"
 check "absent latency: null median, n/a" "0 null n/a" \
 	"$(q '.sweeps[] | select(.name == "handler") | .points[1] | "\(.designs.rcu.summary.response_p99_ns.n) \(.designs.rcu.summary.response_p99_ns.median) \(.comparisons.mutex.response_p99_ns.verdict)"')"
-check "two repetitions: undecided, need 4" "undecided too few repetitions: need 4" \
+check "two repetitions: undecided at 99 %, need 5" "undecided too few repetitions: need 5" \
 	"$(cmpq few few.pasids=4 report_p99_ns '"\(.verdict) \(.reason)"')"
 check "skipped point: status and reason" "skipped skipped smt-siblings needs 2 PUs per core <script>" \
 	"$(q '.sweeps[] | select(.name == "placement") | .points[2] | "\(.point_status) \(.designs.rcu.repetitions[0].status) \(.designs.rcu.repetitions[0].reason)"')"
@@ -276,7 +276,7 @@ check "report.html: strings from files are escaped" "0 1" \
 check "report.html: offline (no external URL)" "0" "$(grep -cE '(src|href)="(https?:)?//' "$h")"
 check_match "report.html: provenance (git, QEMU, emulated topology)" "0123abc.*dirty.*qemu.version.*9.2.0.*emulated" "$(tr -d '\n' <"$h")"
 check_match "report.html: links the raw files and CSVs" 'href="raw/group-size.group_size=16/mutex-r2.json".*href="csv/group-size.csv"' "$(tr -d '\n' <"$h")"
-check_match "text summary: the comparison in words" "mutex: report p99 3x higher \(96.8 % CI 2.91x..3.09x\): worse  \[rcu 10us, mutex 30us\]" "$out"
+check_match "text summary: the comparison in words" "mutex: report p99 3x higher \(99.2 % CI 2.88x..3.12x\): worse  \[rcu 10us, mutex 30us\]" "$out"
 check_match "stderr: the status and why" "status failed: 1 of 174 repetitions missing" "$err"
 run "$full" --confidence 99% --quiet
 check "--confidence 0.99: achieved level, quiet" "0.992 2" \
@@ -314,5 +314,15 @@ run
 a=$rc
 run "$clean" --confidence 2
 check "usage errors exit 2" "2 2" "$a $rc"
+
+# A percentile from too few samples (here 500 < 1000 for p99) is left out.
+cp -r "$clean" "$tmp/few"
+for f in "$tmp"/few/raw/*/*-r*.json; do
+	case $f in *.hist.json) continue ;; esac
+	jq '.report_last_latency_ns.count = 500' "$f" >"$f.t" && mv "$f.t" "$f"
+done
+run "$tmp/few" --quiet
+check "too few samples: report p50 kept, report p99 left out, with the reason" "false true n/a too few samples" \
+	"$(jq -r '[.sweeps[0].points[0] | (.designs.rcu.summary.report_p50_ns.median == null), (.designs.rcu.summary.report_p99_ns.median == null), .comparisons.mutex.report_p99_ns.verdict, (.comparisons.mutex.report_p99_ns.reason | test("too few samples") | if . then "too few samples" else "?" end)] | join(" ")' "$tmp/few/run.json")"
 
 ktap_finished
