@@ -39,7 +39,7 @@ done
 run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --target vm
 n=$(grep -cE '^  default\.|^  (group-size|unbind|rate|stream-cost)' <<<"$out")
 check "default spec: 13 points listed" 13 "$n"
-check_match "default spec: 156 runs in 12 boots" "^156 runs in 12 boots" "$out"
+check_match "default spec: 13 points x 10 repetitions x 2 designs = 260 runs in 20 boots" "^260 runs in 20 boots" "$out"
 
 g='[global]
 designs = rcu mutex
