@@ -37,7 +37,7 @@ do for [t in "png svg"] {
 			lt int(word(lts, i+1)) dt int(word(dts, i+1)) title columnheader(1), \
 		     x with lines lc rgb '#777777' dt 2 lw 1.5 title 'delivered = offered', \
 		     knees using ($1*xs):($2*1e-3):3 with points pt 6 ps 3.2 lw 2.5 lc variable title 'knee / max (circled)', \
-		     knees using ($1*xs):($2*1e-3):4 with labels left offset 1.2,-1.2 font ',10' notitle
+		     knees using ($1*xs):($2*1e-3*0.72**$0):4 with labels left offset 1.2,-1.2 font ',10' notitle  # one label per design, stacked
 	} else {
 		if (diagonal) {
 			plot for [i=0:n-1] data index i using (xo($1, i)):($2*1e-3):($3*1e-3):($4*1e-3) with yerrorlines \
