@@ -475,3 +475,41 @@ void spec_free(struct spec *s)
 		section_free(&s->sec[i]);
 	memset(s, 0, sizeof(*s));
 }
+
+int spec_set_designs(struct spec *s, const char *list, const char *designs_tsv, char *err, size_t len)
+{
+	char *copy = strdup(list ? list : ""), *t, *save, role[32], perf[256];
+
+	if (!copy) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	s->ndesigns = 0;
+	for (t = strtok_r(copy, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) {
+		if (s->ndesigns == SPEC_MAX_DESIGNS) {
+			snprintf(err, len, "--designs: at most %d designs", SPEC_MAX_DESIGNS);
+			free(copy);
+			return -1;
+		}
+		if (designs_tsv && !design_role(designs_tsv, t, role, sizeof(role), perf, sizeof(perf))) {
+			snprintf(err, len, "--designs: '%s' is not in %s (designs for performance: %s)", t,
+				 designs_tsv, perf);
+			free(copy);
+			return -1;
+		}
+		if (designs_tsv && strcmp(role, "baseline") && strcmp(role, "compare")) {
+			snprintf(err, len, "--designs: '%s' has role '%s': it is for the stress suite, not for "
+				 "performance (designs for performance: %s)", t, role, perf);
+			free(copy);
+			return -1;
+		}
+		snprintf(s->designs[s->ndesigns++], SPEC_NAME_LEN, "%s", t);
+	}
+	free(copy);
+	if (!s->ndesigns) {
+		snprintf(err, len, "--designs: no design given");
+		return -1;
+	}
+	snprintf(s->baseline, SPEC_NAME_LEN, "%s", s->designs[0]);
+	return 0;
+}

@@ -62,6 +62,9 @@ struct spec {
 int spec_load(struct spec *s, const char *path, const char *designs_tsv, char *err, size_t len);
 void spec_free(struct spec *s);
 
+/* Replace the designs (--designs "A B": checked like the spec's; the first is the baseline). */
+int spec_set_designs(struct spec *s, const char *list, const char *designs_tsv, char *err, size_t len);
+
 /* The entry for key in section sec, else in [global]; NULL if neither has it. */
 const struct spec_entry *spec_lookup(const struct spec *s, const struct spec_section *sec,
 				     const char *key);

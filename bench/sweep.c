@@ -1229,6 +1229,11 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 	fmt(p, sizeof(p), "%s/INCOMPLETE", dir);
 	unlink(p);
 	rc = results_report(dir, &ro, w->env->out);
+	if (stop_sig) {
+		/* Stopped while reporting: the folder must not look complete. */
+		write_file(p, "this sweep was stopped while its report was being made\n");
+		goto stopped;
+	}
 	if (rc) {
 		say(w, "the report could not be made (see above)");
 		bad = 1;
@@ -1358,14 +1363,12 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		free(s);
 		return BENCH_EXIT_USAGE;
 	}
-	if (w.designs_override) {
-		char *copy = strdup(w.designs_override), *t, *save;
-
-		s->ndesigns = 0;
-		for (t = strtok_r(copy, " ,", &save); t && s->ndesigns < SPEC_MAX_DESIGNS; t = strtok_r(NULL, " ,", &save))
-			fmt(s->designs[s->ndesigns++], SPEC_NAME_LEN, "%s", t);
-		free(copy);
-		fmt(s->baseline, SPEC_NAME_LEN, "%s", s->designs[0]);
+	if (w.designs_override &&
+	    spec_set_designs(s, w.designs_override, w.top[0] ? tsv : NULL, err, sizeof(err))) {
+		fprintf(env->err, "iopf-bench sweep: %s\n", err);
+		spec_free(s);
+		free(s);
+		return BENCH_EXIT_USAGE;
 	}
 	plan = plan_build(&w, s, &est, err, sizeof(err));
 	if (!plan) {

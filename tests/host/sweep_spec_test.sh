@@ -24,7 +24,7 @@ bad() {
 }
 
 ktap_print_header
-ktap_set_plan $((${#specs[@]} + 18))
+ktap_set_plan $((${#specs[@]} + 19))
 for s in "${specs[@]}"; do
 	run "$B" sweep "$s" --dry-run --target vm
 	if [[ $rc == 0 ]] && grep -qE '^[0-9]+ runs in [0-9]+ boots; estimated time [0-9hms]+$' <<<"$out" &&
@@ -97,6 +97,8 @@ bad vm-topology 5 "vm-topology: '2x2' is not sockets:cores:threads" "$g
 [s]
 vm-topology = 2x2"
 
+run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "rcu mutex-busted"
+check_match "--designs is checked like the spec's designs" "^2:iopf-bench sweep: --designs: 'mutex-busted' has role 'broken'" "$rc:$out"
 run "$B" sweep "$tmp/nosuch.ini" --dry-run
 check_match "a missing spec file is named" "nosuch.ini: No such file or directory" "$out"
 ktap_finished
