@@ -11,7 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run() { out=$("$@" 2>&1); rc=$?; }
 
 ktap_print_header
-ktap_set_plan 30
+ktap_set_plan 31
 run "$S/kernel-build" --design nosuch --flavor perf
 check "kernel-build: unknown design exits 1" 1 "$rc"
 check_match "kernel-build: unknown design lists the valid ones" "unknown design 'nosuch' \(valid: rcu mutex mutex-busted" "$out"
@@ -34,6 +34,8 @@ run "$S/vm-run" --design rcu --flavor perf --cpus 65 -- true
 check "vm-run: too many CPUs exits $VMRUN_ERROR" "$VMRUN_ERROR" "$rc"
 run "$S/vm-run" --design rcu --flavor perf --numa-nodes 3 --cpus 2 -- true
 check_match "vm-run: more nodes than CPUs" "cannot exceed the number of CPUs" "$out"
+run "$S/vm-run" --design rcu --flavor perf --topology 2:3:1 --numa-nodes 4 -- true
+check_match "vm-run: a NUMA node may not split a socket" "--numa-nodes 4 splits a socket \\(sockets: 2\\)" "$out"
 run "$S/vm-run" --design rcu --flavor perf --mem lots -- true
 check_match "vm-run: bad --mem" "--mem must look like" "$out"
 run "$S/vm-run" --design nosuch --flavor perf -- true
