@@ -331,6 +331,26 @@ static char *design_role(const char *tsv, const char *name, char *role, size_t l
 	return found;
 }
 
+/*
+ * A design a sweep may run: a line of kernel/designs.tsv whose role is for
+ * performance. 0, or -1 with "'NAME' ..." in why (the caller says where).
+ */
+static int check_design(const char *tsv, const char *name, char *why, size_t len)
+{
+	char role[32], perf[256];
+
+	if (!design_role(tsv, name, role, sizeof(role), perf, sizeof(perf))) {
+		snprintf(why, len, "'%s' is not in %s (designs for performance: %s)", name, tsv, perf);
+		return -1;
+	}
+	if (strcmp(role, "baseline") && strcmp(role, "compare")) {
+		snprintf(why, len, "'%s' has role '%s' in %s: it is for the stress suite, not for "
+			 "performance (designs for performance: %s)", name, role, tsv, perf);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct spec_entry *find(const struct spec_section *sec, const char *key)
 {
 	for (unsigned int i = 0; i < sec->ne; i++)
@@ -350,7 +370,7 @@ const struct spec_entry *spec_lookup(const struct spec *s, const struct spec_sec
 static int resolve_global(struct spec *s, const char *tsv, char *err, size_t len)
 {
 	const struct spec_entry *e;
-	char role[32], perf[256];
+	char why[512];
 
 	e = find(&s->global, "designs");
 	if (e) {
@@ -375,15 +395,8 @@ static int resolve_global(struct spec *s, const char *tsv, char *err, size_t len
 	}
 	if (tsv) {
 		for (unsigned int i = 0; i < s->ndesigns; i++) {
-			if (!design_role(tsv, s->designs[i], role, sizeof(role), perf, sizeof(perf))) {
-				snprintf(err, len, "%s:%d: design '%s' is not in %s (designs for performance: %s)",
-					 s->path, s->designs_line, s->designs[i], tsv, perf);
-				return -1;
-			}
-			if (strcmp(role, "baseline") && strcmp(role, "compare")) {
-				snprintf(err, len, "%s:%d: design '%s' has role '%s' in %s: it is for the "
-					 "stress suite, not for performance (designs for performance: %s)",
-					 s->path, s->designs_line, s->designs[i], role, tsv, perf);
+			if (check_design(tsv, s->designs[i], why, sizeof(why))) {
+				snprintf(err, len, "%s:%d: design %s", s->path, s->designs_line, why);
 				return -1;
 			}
 		}
@@ -478,7 +491,7 @@ void spec_free(struct spec *s)
 
 int spec_set_designs(struct spec *s, const char *list, const char *designs_tsv, char *err, size_t len)
 {
-	char *copy = strdup(list ? list : ""), *t, *save, role[32], perf[256];
+	char *copy = strdup(list ? list : ""), *t, *save, why[512];
 
 	if (!copy) {
 		snprintf(err, len, "out of memory");
@@ -491,15 +504,8 @@ int spec_set_designs(struct spec *s, const char *list, const char *designs_tsv, 
 			free(copy);
 			return -1;
 		}
-		if (designs_tsv && !design_role(designs_tsv, t, role, sizeof(role), perf, sizeof(perf))) {
-			snprintf(err, len, "--designs: '%s' is not in %s (designs for performance: %s)", t,
-				 designs_tsv, perf);
-			free(copy);
-			return -1;
-		}
-		if (designs_tsv && strcmp(role, "baseline") && strcmp(role, "compare")) {
-			snprintf(err, len, "--designs: '%s' has role '%s': it is for the stress suite, not for "
-				 "performance (designs for performance: %s)", t, role, perf);
+		if (designs_tsv && check_design(designs_tsv, t, why, sizeof(why))) {
+			snprintf(err, len, "--designs: %s", why);
 			free(copy);
 			return -1;
 		}

@@ -863,7 +863,7 @@ static int cmd_exec(struct sw *w)
 		int rep = json_object_get_int(json_object_object_get(r, "rep"));
 		const char *design = json_object_get_string(json_object_object_get(r, "design"));
 		const char *id = json_object_get_string(json_object_object_get(r, "point"));
-		int ok, st;
+		int ok;
 
 		if (w->boot && boot != w->boot)
 			continue;
@@ -878,7 +878,7 @@ static int cmd_exec(struct sw *w)
 				break;
 		}
 		first_of_boot = boot;
-		st = exec_run(w, w->exec_dir, pt, design, rep, 0, boot, &ok, line, sizeof(line));
+		exec_run(w, w->exec_dir, pt, design, rep, 0, boot, &ok, line, sizeof(line));
 		done++;
 		if (!ok)
 			bad = 1;
@@ -892,7 +892,6 @@ static int cmd_exec(struct sw *w)
 				rep, line, e, eta);
 			fflush(w->env->err);
 		}
-		(void)st;
 	}
 	json_object_put(plan);
 	if (stop_sig) {
