@@ -207,6 +207,17 @@ static void section_status(FILE *f, struct json_object *run)
 
 	if (!status)
 		status = "unknown";
+	if (json_object_is_type(jget(run, "regress"), json_type_object)) {
+		struct json_object *g = jget(run, "regress");
+
+		fputs("<div class=\"banner warn\"><strong>SYNTHETIC REGRESSION KNOB ON</strong><p>", f);
+		fprintf(f, "%s runs were made with busy time added by the module parameters "
+			"<code>regress_report_ns</code> (up to %s ns per report) and "
+			"<code>regress_response_ns</code> (up to %s ns per page response): a slowdown "
+			"injected on purpose to test the CI gate, not the framework's own cost.</p></div>\n",
+			json_object_get_string(jget(g, "runs")), json_object_get_string(jget(g, "report_ns_max")),
+			json_object_get_string(jget(g, "response_ns_max")));
+	}
 	if (strcmp(status, "complete")) {
 		fprintf(f, "<div class=\"banner%s\"><strong>%s</strong>", strcmp(status, "failed") ? " warn" : "",
 			!strcmp(status, "failed") ? "FAILED: repetitions failed or ended in an error" :

@@ -394,6 +394,19 @@ static uint32_t effective_grpid_bits(const struct report *r)
 }
 
 /* Every effective setting, from the option table. */
+/* The synthetic regression knob (ABI 4; module parameters regress_*_ns): null before ABI 4. */
+static struct json_object *regress_json(const struct iopf_bench_results *s)
+{
+	struct json_object *g;
+
+	if (!s || s->abi_version < 4)
+		return NULL;
+	g = json_object_new_object();
+	JADD(g, "report_ns", JU64(s->regress_report_ns));
+	JADD(g, "response_ns", JU64(s->regress_response_ns));
+	return g;
+}
+
 static struct json_object *config_json(const struct report *r)
 {
 	struct json_object *c = json_object_new_object();
@@ -425,6 +438,7 @@ static struct json_object *config_json(const struct report *r)
 		JADD(c, "response_ns", JU64(s->response_ns));
 		JADD(c, "defer_ns", JU64(s->defer_ns));
 		JADD(c, "grpid_bits", JU64(s->grpid_bits));
+		JADD(c, "regress", regress_json(s));
 		return c;
 	}
 	for (unsigned int i = 0; i < bench_nr_options; i++) {
@@ -477,6 +491,7 @@ static struct json_object *config_json(const struct report *r)
 		JADD(c, "response_ns", JU64(r->res->response_ns));
 		JADD(c, "defer_ns", JU64(r->res->defer_ns));
 	}
+	JADD(c, "regress", regress_json(r->res));
 	return c;
 }
 
@@ -818,6 +833,10 @@ static void driver_text(FILE *f, const struct iopf_bench_results *s)
 	fprintf(f, "driver: model %s, %u IOMMU%s, PRQ depth %u, %u-bit grpids, page_response busy %s, "
 		"defer %s\n", enum_name(model_names, s->model), s->nr_iommus, s->nr_iommus == 1 ? "" : "s",
 		s->prq_depth, s->grpid_bits, a, dfr);
+	if (s->abi_version >= 4 && (s->regress_report_ns || s->regress_response_ns))
+		fprintf(f, "SYNTHETIC REGRESSION KNOB ON: +%u ns per report, +%u ns per page response "
+			"(module parameters regress_report_ns, regress_response_ns)\n", s->regress_report_ns,
+			s->regress_response_ns);
 	fprintf(f, "PRQ: overflows %llu, dropped %llu (last %llu, answered by the hardware), discards %llu, "
 		"max fill %llu", U(s->prq_overflows), U(s->prq_dropped), U(s->prq_dropped_last),
 		U(s->prq_discards), U(s->prq_max_fill));

@@ -571,6 +571,8 @@ struct res {
 	struct json_object *problems;	/* array of strings */
 	int errors;			/* files not read/written, figures not made */
 	char *plots;			/* scripts/plots */
+	unsigned int regress_runs;	/* runs made with the synthetic regression knob on */
+	double regress_report_max, regress_response_max;
 };
 
 static void __attribute__((format(printf, 2, 3))) rlog(struct res *R, const char *fmt, ...)
@@ -691,6 +693,18 @@ static void rep_load(struct res *R, struct point *p, const char *design, struct 
 	}
 	if (jpath_number(j, "config.unbinders", &v))
 		r->unbinders = (long)v;
+	{
+		/* The synthetic regression knob (per-run JSON config.regress, ABI 4). */
+		double kr = 0, kp = 0;
+
+		jpath_number(j, "config.regress.report_ns", &kr);
+		jpath_number(j, "config.regress.response_ns", &kp);
+		if (kr > 0 || kp > 0) {
+			R->regress_runs++;
+			R->regress_report_max = fmax(R->regress_report_max, kr);
+			R->regress_response_max = fmax(R->regress_response_max, kp);
+		}
+	}
 
 	status = jstr(j, "status");
 	if (!status) {
@@ -1576,6 +1590,23 @@ static struct json_object *run_json(struct res *R)
 	}
 	JADD(o, "metrics", a);
 	JADD(o, "provenance", jref(R->prov));
+	{
+		/* The synthetic regression knob: planned (plan.json) and as the runs used it. */
+		struct json_object *pg = json_object_object_get(R->plan, "regress");
+		bool planned = pg && json_object_is_type(pg, json_type_object);
+
+		if (planned || R->regress_runs) {
+			struct json_object *g = json_object_new_object();
+
+			JADD(g, "planned", planned ? jref(pg) : NULL);
+			JADD(g, "runs", json_object_new_int64(R->regress_runs));
+			JADD(g, "report_ns_max", jnum(R->regress_report_max));
+			JADD(g, "response_ns_max", jnum(R->regress_response_max));
+			JADD(o, "regress", g);
+		} else {
+			JADD(o, "regress", NULL);
+		}
+	}
 	a = json_object_new_array();
 	for (unsigned int i = 0; i < R->nsw; i++)
 		json_object_array_add(a, sweep_json(R, &R->sw[i]));

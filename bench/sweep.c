@@ -74,6 +74,9 @@ struct sw {
 	int quiet;
 	int reps_override;
 	const char *designs_override;
+	long regress_report_ns;		/* --regress-report-ns: the synthetic regression knob */
+	long regress_response_ns;	/* --regress-response-ns */
+	int knob_touched;		/* exec: the knob was written (set back to 0 at the end) */
 	char top[PATH_MAX];		/* the checkout, "" if not found */
 	char self[PATH_MAX];		/* this program */
 	int argc;
@@ -569,6 +572,15 @@ static struct json_object *plan_build(struct sw *w, const struct spec *s, double
 	JADD(pc.plan, "designs", ds);
 	JADD(pc.plan, "repetitions", JINT(pc.reps));
 	JADD(pc.plan, "boot_warmup_ms", JINT((int64_t)s->boot_warmup_ms));
+	if (w->regress_report_ns || w->regress_response_ns) {
+		struct json_object *g = json_object_new_object();
+
+		JADD(g, "report_ns", JINT(w->regress_report_ns));
+		JADD(g, "response_ns", JINT(w->regress_response_ns));
+		JADD(pc.plan, "regress", g);
+	} else {
+		JADD(pc.plan, "regress", NULL);
+	}
 	JADD(pc.plan, "sweeps", pc.sweeps);
 	JADD(pc.plan, "points", pc.points);
 	for (unsigned int i = 0; i < s->nsec; i++)
@@ -754,8 +766,75 @@ static void raw_path(char *buf, size_t len, const char *dir, const char *point, 
 }
 
 /* One run of the plan, here: `iopf-bench run ARGS --json --hist ...`. */
+/*
+ * The synthetic regression knob: the module parameters regress_report_ns
+ * and regress_response_ns (kmod/run.c), written before each run from the
+ * point's "regress" (calibrate sets one per point) or else the plan's
+ * (--regress-*-ns). Only written when some run wants it on, and set back to
+ * 0 at the end: a host keeps no knob behind.
+ */
+#define KNOB_DIR "/sys/module/iopf_bench/parameters"
+
+static int knob_write(const char *name, long ns, char *why, size_t len)
+{
+	char path[PATH_MAX], v[32];
+	int fd, n, e;
+
+	fmt(path, sizeof(path), "%s/%s", KNOB_DIR, name);
+	fmt(v, sizeof(v), "%ld\n", ns);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		fmt(why, len, "cannot set the synthetic regression knob: %s: %s%s", path, strerror(e),
+		    e == ENOENT ? " (module not loaded, or older than ABI 4)" : "");
+		return -1;
+	}
+	n = write(fd, v, strlen(v));
+	e = errno;
+	close(fd);
+	if (n != (int)strlen(v)) {
+		fmt(why, len, "cannot set the synthetic regression knob: %s = %ld: %s", path, ns,
+		    n < 0 ? strerror(e) : "short write");
+		return -1;
+	}
+	return 0;
+}
+
+static void knob_of(struct json_object *plan, struct json_object *pt, long *report, long *response)
+{
+	struct json_object *g = json_object_object_get(pt, "regress");
+
+	if (!g || !json_object_is_type(g, json_type_object))
+		g = json_object_object_get(plan, "regress");
+	*report = *response = 0;
+	if (g && json_object_is_type(g, json_type_object)) {
+		*report = json_object_get_int64(json_object_object_get(g, "report_ns"));
+		*response = json_object_get_int64(json_object_object_get(g, "response_ns"));
+	}
+}
+
+static int knob_set(struct sw *w, long report, long response, char *why, size_t len)
+{
+	if (!report && !response && !w->knob_touched)
+		return 0;
+	w->knob_touched = 1;
+	if (knob_write("regress_report_ns", report, why, len) ||
+	    knob_write("regress_response_ns", response, why, len))
+		return -1;
+	return 0;
+}
+
+static void knob_off(struct sw *w)
+{
+	char why[256];
+
+	if (w->knob_touched && knob_set(w, 0, 0, why, sizeof(why)))
+		fprintf(w->env->err, "iopf-bench sweep: %s\n", why);
+	w->knob_touched = 0;
+}
+
 static int exec_run(struct sw *w, const char *dir, struct json_object *pt, const char *design, int rep,
-		    int warmup_ms, int boot, int *status_ok, char *line, size_t llen)
+		    int warmup_ms, int boot, int *status_ok, char *line, size_t llen, long kr, long kp)
 {
 	struct json_object *args = json_object_object_get(pt, "args"), *res;
 	char *argv[160], jpath[PATH_MAX], hpath[PATH_MAX], tpath[PATH_MAX], epath[PATH_MAX], d[PATH_MAX];
@@ -807,6 +886,17 @@ static int exec_run(struct sw *w, const char *dir, struct json_object *pt, const
 			argv[argc++] = "--timeseries";
 			argv[argc++] = tpath;
 		}
+	}
+	if (knob_set(w, kr, kp, line, llen)) {
+		/* No run with a knob other than the planned one: an error the report names. */
+		FILE *e = fopen(epath, "w");
+
+		if (e) {
+			fprintf(e, "iopf-bench sweep: %s\n", line);
+			fclose(e);
+		}
+		*status_ok = 0;
+		return -1;
 	}
 	fmt(tmo, sizeof(tmo), "%llums", (unsigned long long)(2 * ms + 30000));
 	argv[argc++] = "--timeout";
@@ -863,6 +953,7 @@ static int cmd_exec(struct sw *w)
 		int rep = json_object_get_int(json_object_object_get(r, "rep"));
 		const char *design = json_object_get_string(json_object_object_get(r, "design"));
 		const char *id = json_object_get_string(json_object_object_get(r, "point"));
+		long kr, kp;
 		int ok;
 
 		if (w->boot && boot != w->boot)
@@ -870,15 +961,16 @@ static int cmd_exec(struct sw *w)
 		pt = find_point(plan, id);
 		if (!pt)
 			continue;
+		knob_of(plan, pt, &kr, &kp);
 		if (boot != first_of_boot && warm > 0) {
 			/* The warm-up: the caches, the allocator, the module's first run. */
 			first_of_boot = boot;
-			exec_run(w, w->exec_dir, pt, design, rep, warm, boot, &ok, line, sizeof(line));
+			exec_run(w, w->exec_dir, pt, design, rep, warm, boot, &ok, line, sizeof(line), kr, kp);
 			if (stop_sig)
 				break;
 		}
 		first_of_boot = boot;
-		exec_run(w, w->exec_dir, pt, design, rep, 0, boot, &ok, line, sizeof(line));
+		exec_run(w, w->exec_dir, pt, design, rep, 0, boot, &ok, line, sizeof(line), kr, kp);
 		done++;
 		if (!ok)
 			bad = 1;
@@ -894,6 +986,7 @@ static int cmd_exec(struct sw *w)
 		}
 	}
 	json_object_put(plan);
+	knob_off(w);
 	if (stop_sig) {
 		fprintf(w->env->err, "iopf-bench sweep: stopped by signal %d after %d of %d runs\n",
 			(int)stop_sig, done, nruns);
@@ -1064,6 +1157,19 @@ static int provenance(struct sw *w, const char *dir, struct json_object *plan, c
 		argv[argc++] = w->argv[i];
 	argv[argc] = NULL;
 	st = spawn(argv, NULL, NULL, w->top);
+	if (!st) {
+		/* The synthetic regression knob, when on: results made with it must say so. */
+		struct json_object *pv, *g = json_object_object_get(plan, "regress");
+
+		fmt(p, sizeof(p), "%s/provenance.json", dir);
+		pv = json_object_from_file(p);
+		if (!pv)
+			return -1;
+		JADD(pv, "regress", g ? json_object_get(g) : NULL);
+		if (json_object_to_file_ext(p, pv, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))
+			st = -1;
+		json_object_put(pv);
+	}
 	return st ? -1 : 0;
 }
 
@@ -1253,7 +1359,8 @@ stopped:
 
 static const char usage[] =
 	"usage: iopf-bench sweep SPEC [--dry-run] [--out DIR] [--target vm|host] [--reps N]\n"
-	"                             [--designs \"A B\"]\n"
+	"                             [--designs \"A B\"] [--regress-report-ns N]\n"
+	"                             [--regress-response-ns N]\n"
 	"\n"
 	"Run a sweep spec (an INI file, see bench/specs/) into a new results folder,\n"
 	"results/runs/<YYYYmmdd-HHMMSS>-<spec>[-N]/, then aggregate it (run.json, csv/)\n"
@@ -1267,6 +1374,12 @@ static const char usage[] =
 	"                   host or a distro kernel; the one design is \"host\"\n"
 	"  --reps N         repetitions per point and design (overrides the spec)\n"
 	"  --designs \"A B\"  the designs (overrides the spec; first = baseline)\n"
+	"  --regress-report-ns N, --regress-response-ns N\n"
+	"                   the synthetic regression knob: N busy ns added to every report\n"
+	"                   (inside the report interval) / every page response, 0..1000000,\n"
+	"                   through the module parameters regress_*_ns; for testing the CI\n"
+	"                   gate (iopf-bench compare, calibrate). Off by default; when on it\n"
+	"                   is in plan.json, provenance.json, every run's JSON and report.html\n"
 	"  -q, --quiet      no plan listing before the run\n"
 	"\n"
 	"Exit status: 0 every run succeeded and the report was made; 1 a run failed or\n"
@@ -1282,6 +1395,8 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		{ "target", required_argument, NULL, 't' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "designs", required_argument, NULL, 'd' },
+		{ "regress-report-ns", required_argument, NULL, 'R' },
+		{ "regress-response-ns", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "exec", required_argument, NULL, 'x' },
 		{ "boot", required_argument, NULL, 'b' },
@@ -1321,6 +1436,22 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 			break;
 		}
 		case 'd': w.designs_override = optarg; break;
+		case 'R':
+		case 'P': {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 0 || n > IOPF_BENCH_MAX_REGRESS_NS) {
+				fprintf(env->err, "iopf-bench sweep: --%s must be 0 to %u (ns), not '%s'\n",
+					c == 'R' ? "regress-report-ns" : "regress-response-ns",
+					IOPF_BENCH_MAX_REGRESS_NS, optarg);
+				return BENCH_EXIT_USAGE;
+			}
+			*(c == 'R' ? &w.regress_report_ns : &w.regress_response_ns) = n;
+			break;
+		}
 		case 'q': w.quiet = 1; break;
 		case 'x': w.exec_dir = optarg; break;
 		case 'b': w.boot = atoi(optarg); break;

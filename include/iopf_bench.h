@@ -45,8 +45,9 @@
 
 #define IOPF_BENCH_DEVICE	"/dev/iopf_bench"
 #define IOPF_BENCH_TYPE		0xBE
-#define IOPF_BENCH_ABI_VERSION	3	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
-					 * 3: the time-series stream (read/poll) */
+#define IOPF_BENCH_ABI_VERSION	4	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
+					 * 3: the time-series stream (read/poll);
+					 * 4: the synthetic regression knob in the results */
 
 enum iopf_bench_op {
 	IOPF_BENCH_CMD_BASE = 1,
@@ -77,6 +78,7 @@ enum iopf_bench_op {
 #define IOPF_BENCH_MIN_PRQ_DEPTH	16
 #define IOPF_BENCH_MAX_PRQ_DEPTH	65536
 #define IOPF_BENCH_MAX_RESPONSE_NS	1000000u	/* 1 ms */
+#define IOPF_BENCH_MAX_REGRESS_NS	1000000u	/* 1 ms: module parameters regress_*_ns */
 #define IOPF_BENCH_MAX_DEFER_NS		1000000000u	/* 1 s */
 /* PCIe Page Request Group Index: 9 bits. The prq model's grpids fit in it. */
 #define IOPF_BENCH_PRG_INDEX_BITS	9
@@ -581,6 +583,14 @@ struct iopf_bench_results {
 	struct iopf_bench_latency lat_send_lag;		/* IOPF_BENCH_HIST_SEND_LAG */
 	struct iopf_bench_latency lat_flush;		/* IOPF_BENCH_HIST_FLUSH (whole run) */
 	struct iopf_bench_latency lat_report_in_flush;	/* IOPF_BENCH_HIST_REPORT_IN_FLUSH */
+	/*
+	 * Since ABI 4: the synthetic regression knob as this run used it (the
+	 * module parameters regress_report_ns and regress_response_ns, read at
+	 * START): busy ns added to every report (inside the report interval)
+	 * and to every page response. 0 = off. A test knob, never on by default.
+	 */
+	__u32 regress_report_ns;
+	__u32 regress_response_ns;
 };
 
 /* ------------------------------------------------------------------------ */

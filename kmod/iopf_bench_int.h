@@ -427,6 +427,8 @@ struct iopf_run {
 	const struct iopf_handler_ops *hops;
 	bool prq;		/* the PRQ model */
 	bool timestamps;
+	u32 regress_report_ns;		/* the synthetic regression knob, as read at START */
+	u32 regress_response_ns;
 	bool tsc;		/* the run clock is the TSC (else ktime ns) */
 	u32 tsc_mult;		/* ns = cycles * tsc_mult >> IOPF_TSC_SHIFT */
 	u32 nstreams;

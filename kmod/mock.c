@@ -213,10 +213,11 @@ static void iopf_mock_page_response(struct device *dev, struct iopf_fault *evt,
 				    struct iommu_page_response *msg)
 {
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	u32 busy = mdev->run->cfg.response_ns + mdev->run->regress_response_ns;
 	enum iopf_src src;
 
-	if (mdev->run->cfg.response_ns)
-		iopf_busy_ns(mdev->run->cfg.response_ns);
+	if (busy)
+		iopf_busy_ns(busy);
 	switch (msg->code) {
 	case IOMMU_PAGE_RESP_SUCCESS:
 		src = IOPF_SRC_HANDLER;

@@ -152,6 +152,9 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 
 	if (run->timestamps)
 		t0 = iopf_clock(run);
+	/* The synthetic regression knob: a slower report path, inside the measured interval. */
+	if (unlikely(run->regress_report_ns))
+		iopf_busy_ns(run->regress_report_ns);
 	in_flush = atomic_read(&mdev->flushing);
 	for (; times > 0; times--) {
 		if (likely(run->hops->framework)) {

@@ -11,6 +11,7 @@
 #include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/sched/task.h>
@@ -443,6 +444,46 @@ static int iopf_run_setup(struct iopf_run *run)
 	return 0;
 }
 
+/*
+ * The synthetic regression knob (ABI 4): busy nanoseconds added to the
+ * mock's report path (per request, inside the measured report interval,
+ * before iommu_report_device_fault(), as if the framework's report path had
+ * become slower) and to its response path (per page response, inside
+ * page_response under the core's fault_param->lock). Module parameters, so
+ * that a known slowdown can be injected into an unchanged spec and module
+ * (the CI gate's calibration: iopf-bench calibrate); 0, the default, is off.
+ * A run reads them once at START and echoes what it used in its results; a
+ * value above IOPF_BENCH_MAX_REGRESS_NS is refused by the write.
+ */
+static int iopf_regress_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int rc = kstrtouint(val, 0, &v);
+
+	if (rc)
+		return rc;
+	if (v > IOPF_BENCH_MAX_REGRESS_NS) {
+		pr_warn_ratelimited("%s: %u is above %u\n", kp->name, v, IOPF_BENCH_MAX_REGRESS_NS);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops iopf_regress_ops = {
+	.set = iopf_regress_set,
+	.get = param_get_uint,
+};
+
+static unsigned int regress_report_ns;
+static unsigned int regress_response_ns;
+module_param_cb(regress_report_ns, &iopf_regress_ops, &regress_report_ns, 0644);
+MODULE_PARM_DESC(regress_report_ns,
+		 "synthetic regression: busy ns added to every report (0 = off, the default)");
+module_param_cb(regress_response_ns, &iopf_regress_ops, &regress_response_ns, 0644);
+MODULE_PARM_DESC(regress_response_ns,
+		 "synthetic regression: busy ns added to every page response (0 = off, the default)");
+
 static void iopf_log_start(struct iopf_run *run)
 {
 	const struct iopf_bench_run_config *c = &run->cfg;
@@ -459,7 +500,7 @@ static void iopf_log_start(struct iopf_run *run)
 	irq[0] = 0;
 	for (i = 0; run->prq && i < c->nr_iommus && m < sizeof(irq) - 12; i++)
 		m += scnprintf(irq + m, sizeof(irq) - m, "%s%u", i ? "," : "", run->irq_cpus[i]);
-	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu\n",
+	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu regress_report_ns=%u regress_response_ns=%u\n",
 		run->id, run->prq ? "prq" : "direct", c->nr_iommus, c->prq_depth,
 		run->prq ? irq : "-", c->response_ns, c->defer_ns,
 		run->hops->name, iopf_pacing_names[c->pacing], c->rate_per_s,
@@ -474,7 +515,8 @@ static void iopf_log_start(struct iopf_run *run)
 		(c->flags & IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP) ? "partial-dup" : "none",
 		c->violate_every,
 		run->timestamps ? "on" : "off",
-		run->tsc ? "tsc" : "ktime", c->seed);
+		run->tsc ? "tsc" : "ktime", c->seed, run->regress_report_ns,
+		run->regress_response_ns);
 }
 
 int iopf_run_start(struct iopf_bench_run_config *ucfg)
@@ -515,6 +557,8 @@ int iopf_run_start(struct iopf_bench_run_config *ucfg)
 	run->cookie = ((get_random_u64() << 8) | 0x80) & ~IOPF_PRIV_MEASURED;
 	run->hops = iopf_handler_find(run->cfg.handler);
 	run->timestamps = !(run->cfg.flags & IOPF_BENCH_RUN_NO_TIMESTAMPS);
+	run->regress_report_ns = READ_ONCE(regress_report_ns);
+	run->regress_response_ns = READ_ONCE(regress_response_ns);
 	run->nstreams = 1 + run->cfg.pasids;
 	if (!run->cfg.seed)
 		run->cfg.seed = 0x10f0bec4;
@@ -709,6 +753,8 @@ static int iopf_run_compute(struct iopf_run *run)
 	r->prq_depth = run->prq ? run->cfg.prq_depth : 0;
 	r->response_ns = run->cfg.response_ns;
 	r->defer_ns = run->cfg.defer_ns;
+	r->regress_report_ns = run->regress_report_ns;
+	r->regress_response_ns = run->regress_response_ns;
 	r->grpid_bits = run->prq ? IOPF_BENCH_PRG_INDEX_BITS : 32;
 	for (i = 0; run->mocks && i < run->cfg.nr_iommus; i++) {
 		const struct iopf_mock *m = &run->mocks[i];
