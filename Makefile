@@ -8,6 +8,11 @@
 #                   report.html under results/runs/
 #   make check      the tests (host, then inside the VM); ends with one line
 #                   "N passed, N failed, N skipped"
+#   make gate       the CI regression gate: the default sweep compared with
+#                   results/baselines/default (iopf-bench compare); exit 0 no
+#                   regression, 1 regression, 2 invalid or mismatched input
+#   make calibrate  measure the gate's false-alarm and detection rates on this
+#                   machine (iopf-bench calibrate; CALIBRATE_ARGS=...)
 #   make stress     the stress suite on the debug kernels (DESIGNS=, DURATION=)
 #
 # Each target installs what it needs first (scripts/install-deps, as root).
@@ -45,6 +50,12 @@ check: deps
 bench: deps
 	@scripts/bench $(if $(SPEC),--spec "$(SPEC)") $(BENCH_ARGS)
 
+gate: deps
+	@scripts/gate $(GATE_ARGS)
+
+calibrate: deps tools
+	@bench/iopf-bench calibrate $(CALIBRATE_ARGS)
+
 stress: deps
 	@scripts/stress $(if $(DESIGNS),--designs "$(DESIGNS)") $(if $(DURATION),--duration $(DURATION))
 
@@ -53,4 +64,4 @@ clean:
 	@$(MAKE) --no-print-directory -C tests clean
 	rm -rf build
 
-.PHONY: all deps tools kmod test-progs check bench stress clean
+.PHONY: all deps tools kmod test-progs check bench gate calibrate stress clean

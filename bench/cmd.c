@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd.c - the subcommands: version, run, start, status, stop, wait,
- * results, reset.
+ * results, reset; sweep and report (sweep.c, results.c), compare and
+ * baseline (compare.c) are dispatched from here.
  *
  * Order of work in run/start: parse and check every option, pick and check
  * the CPUs, and only then open the device. Bad input therefore exits 2
@@ -17,9 +18,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "gate.h"
 #include "hist.h"
 #include "opts.h"
 #include "report.h"
+#include "calibrate.h"
 #include "results.h"
 #include "stream.h"
 #include "sweep.h"
@@ -886,6 +889,13 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 		return cmd_sweep(argc - 1, argv + 1, env);
 	if (!strcmp(argv[1], "report"))
 		return cmd_report(argc - 1, argv + 1, env);
+	/* compare and baseline: the CI regression gate (compare.c). */
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1, env);
+	if (!strcmp(argv[1], "baseline"))
+		return cmd_baseline(argc - 1, argv + 1, env);
+	if (!strcmp(argv[1], "calibrate"))
+		return cmd_calibrate(argc - 1, argv + 1, env);
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		fprintf(env->err, "iopf-bench: out of memory\n");
@@ -897,7 +907,7 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 	c->cmd = bench_cmd_lookup(argv[1]);
 	if (c->cmd == CMD_NR) {
 		fprintf(env->err, "iopf-bench: unknown command '%s'; accepted: version, run, start, "
-			"status, stop, wait, results, reset, sweep, report (see iopf-bench --help).\n", argv[1]);
+			"status, stop, wait, results, reset, sweep, report, compare, baseline, calibrate (see iopf-bench --help).\n", argv[1]);
 		free(c);
 		return BENCH_EXIT_USAGE;
 	}

@@ -1035,6 +1035,12 @@ void opts_help(FILE *f, enum bench_cmd cmd)
 			"into a results folder, with its report");
 		fprintf(f, "  %-10s%s\n", "report", "recompute a results folder's run.json, CSVs, figures "
 			"and report.html");
+		fprintf(f, "  %-10s%s\n", "compare", "the CI gate: a results folder against a baseline "
+			"(exit 0 ok, 1 regression, 2 invalid input)");
+		fprintf(f, "  %-10s%s\n", "baseline", "save a results folder as a named baseline "
+			"(results/baselines/NAME), or list them");
+		fprintf(f, "  %-10s%s\n", "calibrate", "measure the gate's false-alarm and detection rates "
+			"on this machine (VMs)");
 		fprintf(f, "\n'iopf-bench COMMAND --help' lists the options of one command.\n"
 			"\nrun and start options (the run config):\n");
 	} else {

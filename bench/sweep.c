@@ -77,6 +77,11 @@ struct sw {
 	long regress_report_ns;		/* --regress-report-ns: the synthetic regression knob */
 	long regress_response_ns;	/* --regress-response-ns */
 	int knob_touched;		/* exec: the knob was written (set back to 0 at the end) */
+	/* calibrate (internal options): every point once per slowdown level, in every boot */
+	double cal_levels[16];		/* fractions of the point's per-request time; 0 = A */
+	unsigned int ncal;
+	struct json_object *cal_ns;	/* {point id: per-request time in ns} */
+	const char *cal_path;		/* "response", "report" or "both" */
 	char top[PATH_MAX];		/* the checkout, "" if not found */
 	char self[PATH_MAX];		/* this program */
 	int argc;
@@ -484,6 +489,93 @@ static int plan_sweep(struct plan_ctx *pc, const struct spec_section *sec)
 	return 0;
 }
 
+/*
+ * iopf-bench calibrate: each point becomes one point per slowdown level
+ * (ID@s=PCT, axis "slowdown"), with the synthetic regression knob set to
+ * that fraction of the point's per-request time (measured by calibrate's
+ * pilot) on the chosen path ("both": half on each). plan_runs then puts
+ * every level of every point into every boot, so that the levels share
+ * their boots' conditions and a boot is the unit of repetition.
+ */
+static int plan_calibration(struct plan_ctx *pc, char *err, size_t len)
+{
+	struct sw *w = pc->w;
+	struct json_object *np = json_object_new_array();
+	size_t n = json_object_array_length(pc->points);
+
+	for (size_t i = 0; i < json_object_array_length(pc->sweeps); i++) {
+		struct json_object *sw = json_object_array_get_idx(pc->sweeps, i);
+
+		json_object_array_add(json_object_object_get(sw, "axes"), JSTR("slowdown"));
+		JADD(sw, "points", json_object_new_array());
+	}
+	pc->est_run_s *= w->ncal;
+	pc->nruns_per_rep *= w->ncal;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *pt = json_object_array_get_idx(pc->points, i), *t;
+		const char *id = json_object_get_string(json_object_object_get(pt, "id"));
+		const char *swn = json_object_get_string(json_object_object_get(pt, "sweep"));
+		double ns = 0;
+
+		if (json_object_object_get_ex(w->cal_ns, id, &t))
+			ns = json_object_get_double(t);
+		if (!(ns > 0) && json_object_get_type(json_object_object_get(pt, "skip_reason")) != json_type_string) {
+			fmt(err, len, "calibration: no per-request time for point %s", id);
+			json_object_put(np);
+			return -1;
+		}
+		for (unsigned int l = 0; l < w->ncal; l++) {
+			struct json_object *q = NULL, *g = json_object_new_object(), *c = json_object_new_object();
+			double add = w->cal_levels[l] * ns;
+			long rep = 0, resp = 0;
+			char nid[600], pct[32], label[600];
+
+			json_object_deep_copy(pt, &q, NULL);
+			fmt(pct, sizeof(pct), "%g", 100 * w->cal_levels[l]);
+			fmt(nid, sizeof(nid), "%s@s=%s", id, pct);
+			fmt(label, sizeof(label), "%s slowdown=%s%%",
+			    json_object_get_string(json_object_object_get(pt, "label")), pct);
+			if (!strcmp(w->cal_path, "report"))
+				rep = lround(add);
+			else if (!strcmp(w->cal_path, "response"))
+				resp = lround(add);
+			else
+				rep = lround(add / 2), resp = lround(add / 2);
+			if (rep > IOPF_BENCH_MAX_REGRESS_NS || resp > IOPF_BENCH_MAX_REGRESS_NS) {
+				fmt(err, len, "calibration: point %s: %g %% of %.0f ns is above the knob's %u ns",
+				    id, 100 * w->cal_levels[l], ns, IOPF_BENCH_MAX_REGRESS_NS);
+				json_object_put(q);
+				json_object_put(g);
+				json_object_put(c);
+				json_object_put(np);
+				return -1;
+			}
+			JADD(q, "id", JSTR(nid));
+			JADD(q, "label", JSTR(label));
+			JADD(json_object_object_get(q, "axis_values"), "slowdown", json_object_new_double(w->cal_levels[l]));
+			JADD(json_object_object_get(q, "params"), "slowdown", json_object_new_double(w->cal_levels[l]));
+			JADD(g, "report_ns", JINT(rep));
+			JADD(g, "response_ns", JINT(resp));
+			JADD(q, "regress", g);
+			JADD(c, "base_point", JSTR(id));
+			JADD(c, "slowdown", json_object_new_double(w->cal_levels[l]));
+			JADD(c, "per_request_ns", json_object_new_double(ns));
+			JADD(c, "path", JSTR(w->cal_path));
+			JADD(q, "calibration", c);
+			json_object_array_add(np, q);
+			for (size_t k = 0; k < json_object_array_length(pc->sweeps); k++) {
+				struct json_object *sw = json_object_array_get_idx(pc->sweeps, k);
+
+				if (!strcmp(json_object_get_string(json_object_object_get(sw, "name")), swn))
+					json_object_array_add(json_object_object_get(sw, "points"), JSTR(nid));
+			}
+		}
+	}
+	JADD(pc->plan, "points", np);
+	pc->points = np;
+	return 0;
+}
+
 /* Boots and runs: ABAB over boots, point order reversed every other repetition. */
 static void plan_runs(struct plan_ctx *pc)
 {
@@ -589,6 +681,10 @@ static struct json_object *plan_build(struct sw *w, const struct spec *s, double
 			json_object_put(pc.plan);
 			return NULL;
 		}
+	if (w->ncal && plan_calibration(&pc, err, len)) {
+		json_object_put(pc.plan);
+		return NULL;
+	}
 	plan_runs(&pc);
 	if (!strcmp(w->target, "vm")) {
 		struct json_object *vm = json_object_new_object();
@@ -1397,6 +1493,9 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		{ "designs", required_argument, NULL, 'd' },
 		{ "regress-report-ns", required_argument, NULL, 'R' },
 		{ "regress-response-ns", required_argument, NULL, 'P' },
+		{ "calib-levels", required_argument, NULL, 'L' },
+		{ "calib-ns", required_argument, NULL, 'N' },
+		{ "calib-path", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "exec", required_argument, NULL, 'x' },
 		{ "boot", required_argument, NULL, 'b' },
@@ -1436,6 +1535,29 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 			break;
 		}
 		case 'd': w.designs_override = optarg; break;
+		case 'L': {
+			/* Internal (iopf-bench calibrate): "0,0.02,0.05". */
+			char *p = optarg, *end;
+
+			w.ncal = 0;
+			while (*p && w.ncal < 16) {
+				w.cal_levels[w.ncal++] = strtod(p, &end);
+				if (end == p || (*end && *end != ',')) {
+					fprintf(env->err, "iopf-bench sweep: bad --calib-levels '%s'\n", optarg);
+					return BENCH_EXIT_USAGE;
+				}
+				p = *end ? end + 1 : end;
+			}
+			break;
+		}
+		case 'N':
+			w.cal_ns = json_object_from_file(optarg);
+			if (!w.cal_ns || !json_object_is_type(w.cal_ns, json_type_object)) {
+				fprintf(env->err, "iopf-bench sweep: --calib-ns %s: not a JSON object\n", optarg);
+				return BENCH_EXIT_USAGE;
+			}
+			break;
+		case 'A': w.cal_path = optarg; break;
 		case 'R':
 		case 'P': {
 			char *end;
@@ -1461,6 +1583,12 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 				argv[optind - 1], usage);
 			return BENCH_EXIT_USAGE;
 		}
+	}
+	if (w.ncal && (!w.cal_ns || !w.cal_path || (strcmp(w.cal_path, "response") &&
+						      strcmp(w.cal_path, "report") && strcmp(w.cal_path, "both")))) {
+		fprintf(env->err, "iopf-bench sweep: --calib-levels needs --calib-ns and --calib-path "
+			"response|report|both\n");
+		return BENCH_EXIT_USAGE;
 	}
 	find_top(&w);
 	sigemptyset(&sa.sa_mask);

@@ -1,0 +1,1104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * calibrate.c - `iopf-bench calibrate`: the CI gate's error rates, measured
+ * on this machine.
+ *
+ *   1. pilot: a short sweep of the calibration spec (bench/specs/calibrate.ini,
+ *      the default spec's settings) with the knob off; each point's
+ *      per-request time is the median of its response p50 (the time from a
+ *      request's arrival to its page response).
+ *   2. pool: the same spec, every point once per slowdown level in every
+ *      boot (levels 0 and e.g. 2, 3, 5, 10 % of the point's per-request time
+ *      put into the mock's response path with the synthetic regression knob,
+ *      kmod/run.c), for --boots boots. A boot is the unit of repetition, as
+ *      in the default spec (one boot per repetition and design).
+ *   3. trials: the boots are shuffled and cut into disjoint pairs of sets of
+ *      n boots (n = the default spec's repetitions): an A/A trial compares
+ *      level 0 of one set with level 0 of the other, an A/B trial level 0 of
+ *      one set with level s of the other, both through gate_judge() with the
+ *      gate's own thresholds, alpha and Bonferroni family (by default the
+ *      number of cells a compare of the default spec judges, taken from
+ *      results/baselines/default). A trial "alarms" when any cell (point x
+ *      gated metric) is regressed. Repeated over --splits random shuffles;
+ *      the rate is the mean over all trials.
+ *
+ * The trials of different shuffles reuse the same boots, so they are not
+ * independent: the interval printed with a rate is Clopper-Pearson (GSL's
+ * beta quantiles) for the number of independent trials the pool holds,
+ * floor(boots / 2n) per level, which is honest and wide. A model then uses
+ * every boot: per cell, the effect (difference of the medians of log
+ * values, level s vs 0) and the boot-to-boot spread (MAD), and the gate's
+ * rule in a normal approximation, give the detection probability at any n
+ * and the repetitions the goals need.
+ *
+ * The folder: results/runs/<YYYYmmdd-HHMMSS>-calibrate/ with INCOMPLETE
+ * (first and last), pilot/ and pool/ (ordinary sweep results folders, with
+ * their report.html), per_request.json, calibration.json, calibration.csv,
+ * fig/detection.{png,svg} (scripts/plots/calibration.gp).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <json-c/json.h>
+
+#include "cmd.h"
+#include "calibrate.h"
+#include "gate.h"
+#include "results.h"
+#include "spec.h"
+
+#define CAL_MAX_LEVELS	12
+#define CAL_MAX_POINTS	32
+#define CAL_MAX_BOOTS	400
+#define CAL_MAX_METRICS	16
+
+struct cal {
+	const struct bench_env *env;
+	char top[PATH_MAX], self[PATH_MAX], dir[PATH_MAX];
+	const char *spec, *from, *out, *path;
+	unsigned int boots, pilot_boots, n, splits, family;
+	unsigned long seed;
+	double alpha, threshold;
+	struct { char metric[64]; double t; } mthr[16];
+	unsigned int nmthr;
+	double levels[CAL_MAX_LEVELS];	/* [0] = 0 (A) */
+	unsigned int nlevels;
+	int quiet;
+
+	/* the pool: v[point][level][metric][boot], NAN = no value */
+	char pid[CAL_MAX_POINTS][256];
+	double per_request_ns[CAL_MAX_POINTS];
+	unsigned int npts;
+	const char *metrics[CAL_MAX_METRICS];
+	unsigned int nm;
+	double *v;
+	unsigned int nboots;		/* boots in the pool */
+	unsigned int failed_runs;
+};
+
+static volatile sig_atomic_t cal_sig;
+static pid_t cal_child;
+
+static void cal_on_signal(int sig)
+{
+	cal_sig = sig;
+	if (cal_child > 0)
+		kill(cal_child, sig);
+}
+
+static void __attribute__((format(printf, 3, 4))) cfmt(char *buf, size_t len, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(buf, len, f, ap);
+	va_end(ap);
+}
+
+static double *V(struct cal *c, unsigned int p, unsigned int l, unsigned int m, unsigned int b)
+{
+	return &c->v[(((size_t)p * c->nlevels + l) * c->nm + m) * CAL_MAX_BOOTS + b];
+}
+
+static double threshold_of(const struct cal *c, const char *metric)
+{
+	for (unsigned int i = 0; i < c->nmthr; i++)
+		if (!strcmp(c->mthr[i].metric, metric))
+			return c->mthr[i].t;
+	return c->threshold;
+}
+
+/* Run `iopf-bench sweep ARGS...` as a child; its exit status, or 128+N on a signal. */
+static int run_child(struct cal *c, char *const argv[])
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execv(c->self, argv);
+		_exit(127);
+	}
+	cal_child = pid;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	cal_child = 0;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+static int parse_pct(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || !(v > 0) || v >= 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading the pool */
+
+static struct json_object *jget(struct json_object *o, const char *k)
+{
+	struct json_object *v = NULL;
+
+	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+static int load_pool(struct cal *c, char *err, size_t len)
+{
+	char p[PATH_MAX];
+	struct json_object *plan, *run, *pts;
+	int rc = -1;
+
+	cfmt(p, sizeof(p), "%s/pool/plan.json", c->dir);
+	plan = json_object_from_file(p);
+	cfmt(p, sizeof(p), "%s/pool/run.json", c->dir);
+	run = json_object_from_file(p);
+	if (!plan || !run) {
+		cfmt(err, len, "%s/pool: no plan.json or run.json (was the pool sweep run?)", c->dir);
+		goto out;
+	}
+	if (strcmp(json_object_get_string(jget(run, "status")) ?: "", "incomplete") == 0) {
+		cfmt(err, len, "%s/pool is incomplete: the pool sweep did not finish", c->dir);
+		goto out;
+	}
+	c->nboots = json_object_get_int(jget(plan, "repetitions"));
+	if (c->nboots < 2 || c->nboots > CAL_MAX_BOOTS) {
+		cfmt(err, len, "%s/pool: %u boots (2 to %d)", c->dir, c->nboots, CAL_MAX_BOOTS);
+		goto out;
+	}
+	/* The levels and points from plan.json's calibration entries. */
+	c->npts = 0;
+	c->nlevels = 0;
+	pts = jget(plan, "points");
+	for (size_t i = 0; i < json_object_array_length(pts); i++) {
+		struct json_object *cal = jget(json_object_array_get_idx(pts, i), "calibration");
+		const char *bp = json_object_get_string(jget(cal, "base_point"));
+		double s = json_object_get_double(jget(cal, "slowdown"));
+		unsigned int k;
+
+		if (!cal || !bp)
+			continue;
+		for (k = 0; k < c->npts && strcmp(c->pid[k], bp); k++)
+			;
+		if (k == c->npts && c->npts < CAL_MAX_POINTS) {
+			cfmt(c->pid[c->npts], sizeof(c->pid[0]), "%s", bp);
+			c->per_request_ns[c->npts++] = json_object_get_double(jget(cal, "per_request_ns"));
+		}
+		for (k = 0; k < c->nlevels && fabs(c->levels[k] - s) > 1e-12; k++)
+			;
+		if (k == c->nlevels && c->nlevels < CAL_MAX_LEVELS)
+			c->levels[c->nlevels++] = s;
+	}
+	if (!c->npts || c->nlevels < 2 || c->levels[0] != 0) {
+		cfmt(err, len, "%s/pool/plan.json has no calibration levels (0 first)", c->dir);
+		goto out;
+	}
+	c->nm = 0;
+	for (unsigned int i = 0; gate_default_metrics[i] && c->nm < CAL_MAX_METRICS; i++)
+		c->metrics[c->nm++] = gate_default_metrics[i];
+	free(c->v);
+	c->v = malloc(sizeof(double) * c->npts * c->nlevels * c->nm * CAL_MAX_BOOTS);
+	if (!c->v)
+		goto out;
+	for (size_t i = 0; i < (size_t)c->npts * c->nlevels * c->nm * CAL_MAX_BOOTS; i++)
+		c->v[i] = NAN;
+	c->failed_runs = 0;
+	for (size_t s = 0; s < json_object_array_length(jget(run, "sweeps")); s++) {
+		struct json_object *rp = jget(json_object_array_get_idx(jget(run, "sweeps"), s), "points");
+
+		for (size_t i = 0; i < json_object_array_length(rp); i++) {
+			struct json_object *pt = json_object_array_get_idx(rp, i), *ds = jget(pt, "designs");
+			const char *id = json_object_get_string(jget(pt, "id"));
+			const char *at = strstr(id, "@s=");
+			unsigned int pi, li;
+			double lv;
+
+			if (!at)
+				continue;
+			lv = atof(at + 3) / 100;
+			for (pi = 0; pi < c->npts && (strncmp(c->pid[pi], id, at - id) || c->pid[pi][at - id]); pi++)
+				;
+			for (li = 0; li < c->nlevels && fabs(c->levels[li] - lv) > 1e-9; li++)
+				;
+			if (pi == c->npts || li == c->nlevels)
+				continue;
+			json_object_object_foreach(ds, dname, d) {
+				struct json_object *reps = jget(d, "repetitions");
+
+				(void)dname;
+				for (size_t r = 0; r < json_object_array_length(reps); r++) {
+					struct json_object *rep = json_object_array_get_idx(reps, r);
+					int b = json_object_get_int(jget(rep, "rep")) - 1;
+					const char *st = json_object_get_string(jget(rep, "status"));
+
+					if (b < 0 || b >= (int)c->nboots)
+						continue;
+					if (!st || strcmp(st, "success")) {
+						if (!st || strcmp(st, "skipped"))
+							c->failed_runs++;
+						continue;
+					}
+					for (unsigned int m = 0; m < c->nm; m++) {
+						struct json_object *x = jget(jget(rep, "metrics"), c->metrics[m]);
+
+						if (x && !json_object_is_type(x, json_type_null))
+							*V(c, pi, li, m, b) = json_object_get_double(x);
+					}
+				}
+			}
+		}
+	}
+	rc = 0;
+out:
+	json_object_put(plan);
+	json_object_put(run);
+	return rc;
+}
+
+/* The cells a compare of the default spec judges: the Bonferroni family the gate uses there. */
+static unsigned int default_family(struct cal *c, char *src, size_t len)
+{
+	char p[PATH_MAX];
+	struct json_object *run;
+	unsigned int n = 0;
+
+	cfmt(p, sizeof(p), "%s/results/baselines/default/run.json", c->top);
+	run = json_object_from_file(p);
+	if (!run) {
+		cfmt(src, len, "the calibration's own cells (no results/baselines/default)");
+		return 0;
+	}
+	for (size_t s = 0; s < json_object_array_length(jget(run, "sweeps")); s++) {
+		struct json_object *rp = jget(json_object_array_get_idx(jget(run, "sweeps"), s), "points");
+
+		for (size_t i = 0; i < json_object_array_length(rp); i++) {
+			json_object_object_foreach(jget(json_object_array_get_idx(rp, i), "designs"), dn, d) {
+				(void)dn;
+				for (unsigned int m = 0; gate_default_metrics[m]; m++) {
+					const struct gate_metric *gm = gate_metric_find(gate_default_metrics[m]);
+					struct json_object *sm = jget(jget(jget(d, "summary"), gate_default_metrics[m]), "n");
+
+					if (gm && !gm->count && sm && json_object_get_int(sm) > 0)
+						n++;
+				}
+			}
+		}
+	}
+	json_object_put(run);
+	cfmt(src, len, "results/baselines/default: the ratio cells a compare of the default spec judges");
+	return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Trials */
+
+struct rate {
+	unsigned long trials, alarms;
+	unsigned long by_metric[CAL_MAX_METRICS];
+};
+
+/* One trial: level 0 of boots a[0..n-1] against level l of boots b[0..n-1]. */
+static bool trial(struct cal *c, unsigned int l, const size_t *a, const size_t *b, unsigned int n, double conf,
+		  struct rate *r)
+{
+	double x[CAL_MAX_BOOTS], y[CAL_MAX_BOOTS];
+	bool alarm = false;
+
+	for (unsigned int p = 0; p < c->npts; p++)
+		for (unsigned int m = 0; m < c->nm; m++) {
+			const struct gate_metric *gm = gate_metric_find(c->metrics[m]);
+			unsigned int nx = 0, ny = 0;
+			struct gate_cell cell;
+
+			for (unsigned int i = 0; i < n; i++) {
+				double u = *V(c, p, 0, m, a[i]), w = *V(c, p, l, m, b[i]);
+
+				if (!isnan(u))
+					y[ny++] = u;
+				if (!isnan(w))
+					x[nx++] = w;
+			}
+			if (!gm || (!nx && !ny))
+				continue;
+			gate_judge(gm, y, ny, x, nx, threshold_of(c, c->metrics[m]), conf, 3, &cell);
+			if (cell.verdict == GATE_REGRESSED) {
+				alarm = true;
+				r->by_metric[m]++;
+			}
+		}
+	r->trials++;
+	r->alarms += alarm;
+	return alarm;
+}
+
+/* The trials of n boots per side over c->splits shuffles, for every level. */
+static void trials_at(struct cal *c, unsigned int n, double conf, gsl_rng *rng, struct rate *rates)
+{
+	size_t idx[CAL_MAX_BOOTS];
+	unsigned int per = c->nboots / (2 * n);
+
+	memset(rates, 0, sizeof(*rates) * c->nlevels);
+	for (unsigned int i = 0; i < c->nboots; i++)
+		idx[i] = i;
+	for (unsigned int s = 0; s < c->splits && !cal_sig; s++) {
+		gsl_ran_shuffle(rng, idx, c->nboots, sizeof(size_t));
+		for (unsigned int t = 0; t < per; t++)
+			for (unsigned int l = 0; l < c->nlevels; l++)
+				trial(c, l, idx + 2 * t * n, idx + 2 * t * n + n, n, conf, &rates[l]);
+	}
+}
+
+/* Clopper-Pearson interval for k of n (k may be fractional: a rate times n), 95 %. */
+static void clopper_pearson(double k, double n, double *lo, double *hi)
+{
+	*lo = k <= 0 ? 0 : gsl_cdf_beta_Pinv(0.025, k, n - k + 1);
+	*hi = k >= n ? 1 : gsl_cdf_beta_Pinv(0.975, k + 1, n - k);
+}
+
+static double median_of(double *v, unsigned int n)
+{
+	return n ? results_median(v, n) : NAN;
+}
+
+static double mad_of(const double *v, unsigned int n, double med)
+{
+	double d[CAL_MAX_BOOTS];
+
+	for (unsigned int i = 0; i < n; i++)
+		d[i] = fabs(v[i] - med);
+	return median_of(d, n);
+}
+
+/*
+ * The model: per cell (point, metric), the effect of level l on log values
+ * (oriented: > 0 is worse) and the boot-to-boot spread; the chance that the
+ * gate calls it regressed with n repetitions per side is about
+ * P(median difference > max(log(1 + t), z * se)) with se the standard error
+ * of a difference of two medians (sqrt(pi/2) sigma sqrt(2/n)); a trial
+ * alarms when any cell does (cells taken as independent: optimistic).
+ */
+struct cellfx {
+	double delta, sigma, t;
+};
+
+static unsigned int model_cells(struct cal *c, unsigned int l, struct cellfx *fx)
+{
+	unsigned int k = 0;
+
+	for (unsigned int p = 0; p < c->npts; p++)
+		for (unsigned int m = 0; m < c->nm; m++) {
+			const struct gate_metric *gm = gate_metric_find(c->metrics[m]);
+			double a[CAL_MAX_BOOTS], b[CAL_MAX_BOOTS], ma, mb, sa, sb;
+			unsigned int na = 0, nb = 0;
+			bool ok = true;
+
+			if (!gm || gm->count)
+				continue;
+			for (unsigned int i = 0; i < c->nboots; i++) {
+				double u = *V(c, p, 0, m, i), w = *V(c, p, l, m, i);
+
+				if (!isnan(u)) {
+					ok &= u > 0;
+					a[na++] = log(u);
+				}
+				if (!isnan(w)) {
+					ok &= w > 0;
+					b[nb++] = log(w);
+				}
+			}
+			if (!ok || na < 3 || nb < 3)
+				continue;
+			ma = median_of(a, na);
+			mb = median_of(b, nb);
+			sa = 1.4826 * mad_of(a, na, ma);
+			sb = 1.4826 * mad_of(b, nb, mb);
+			fx[k].delta = (mb - ma) * (gm->better > 0 ? -1 : 1);
+			fx[k].sigma = sqrt((sa * sa + sb * sb) / 2);
+			fx[k].t = log1p(threshold_of(c, c->metrics[m]));
+			k++;
+		}
+	return k;
+}
+
+static double model_power(const struct cellfx *fx, unsigned int k, unsigned int n, double z)
+{
+	double miss = 1;
+
+	for (unsigned int i = 0; i < k; i++) {
+		double se = sqrt(M_PI / 2) * fx[i].sigma * sqrt(2.0 / n), need = fmax(fx[i].t, z * se), p;
+
+		p = se > 0 ? gsl_cdf_ugaussian_P((fx[i].delta - need) / se) : fx[i].delta > need;
+		miss *= 1 - p;
+	}
+	return 1 - miss;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static int analyse(struct cal *c)
+{
+	char err[512], fsrc[256], p[PATH_MAX];
+	unsigned int family, sizes[16], nsizes = 0, per;
+	double conf, z;
+	struct rate rates[CAL_MAX_LEVELS];
+	struct json_object *o, *rows, *cfg;
+	gsl_rng *rng;
+	FILE *csv;
+	FILE *out = c->env->out;
+	int rc = 0;
+	const double goal5 = 0.95, goal3 = 0.80, goal_aa = 0.05;
+
+	if (load_pool(c, err, sizeof(err))) {
+		fprintf(c->env->err, "iopf-bench calibrate: %s\n", err);
+		return BENCH_EXIT_USAGE;
+	}
+	family = c->family ? c->family : default_family(c, fsrc, sizeof(fsrc));
+	if (c->family)
+		cfmt(fsrc, sizeof(fsrc), "--family");
+	if (!family) {
+		for (unsigned int pi = 0; pi < c->npts; pi++)
+			for (unsigned int m = 0; m < c->nm; m++)
+				if (gate_metric_find(c->metrics[m]) && !gate_metric_find(c->metrics[m])->count &&
+				    !isnan(*V(c, pi, 0, m, 0)))
+					family++;
+		if (!family)
+			family = 1;
+	}
+	conf = 1 - c->alpha / family;
+	z = gsl_cdf_ugaussian_Pinv(1 - c->alpha / (2.0 * family));
+	if (2 * c->n > c->nboots) {
+		fprintf(c->env->err, "iopf-bench calibrate: the pool has %u boots: too few for two sets of %u "
+			"(--reps); give --boots >= %u\n", c->nboots, c->n, 2 * c->n);
+		return BENCH_EXIT_USAGE;
+	}
+	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, c->seed);
+
+	o = json_object_new_object();
+	cfg = json_object_new_object();
+	json_object_object_add(o, "schema_version", json_object_new_int(1));
+	json_object_object_add(cfg, "boots", json_object_new_int(c->nboots));
+	json_object_object_add(cfg, "repetitions_per_side", json_object_new_int(c->n));
+	json_object_object_add(cfg, "splits", json_object_new_int(c->splits));
+	json_object_object_add(cfg, "seed", json_object_new_int64(c->seed));
+	json_object_object_add(cfg, "alpha", json_object_new_double(c->alpha));
+	json_object_object_add(cfg, "family", json_object_new_int(family));
+	json_object_object_add(cfg, "family_source", json_object_new_string(fsrc));
+	json_object_object_add(cfg, "confidence", json_object_new_double(conf));
+	json_object_object_add(cfg, "threshold", json_object_new_double(c->threshold));
+	{
+		struct json_object *mt = json_object_new_object(), *pr = json_object_new_object();
+		struct json_object *ms = json_object_new_array();
+
+		for (unsigned int i = 0; i < c->nmthr; i++)
+			json_object_object_add(mt, c->mthr[i].metric, json_object_new_double(c->mthr[i].t));
+		json_object_object_add(cfg, "metric_thresholds", mt);
+		for (unsigned int i = 0; i < c->npts; i++)
+			json_object_object_add(pr, c->pid[i], json_object_new_double(c->per_request_ns[i]));
+		json_object_object_add(cfg, "per_request_ns", pr);
+		for (unsigned int m = 0; m < c->nm; m++)
+			json_object_array_add(ms, json_object_new_string(c->metrics[m]));
+		json_object_object_add(cfg, "metrics", ms);
+		json_object_object_add(cfg, "failed_runs", json_object_new_int(c->failed_runs));
+	}
+	json_object_object_add(o, "settings", cfg);
+
+	/* The main table: n = the default spec's repetitions. */
+	per = c->nboots / (2 * c->n);
+	trials_at(c, c->n, conf, rng, rates);
+	if (cal_sig)
+		goto stopped;
+	if (!c->quiet) {
+		fprintf(out, "\ncalibration: %u boots, %u repetitions per side, %u random splits x %u disjoint "
+			"trials per level\n", c->nboots, c->n, c->splits, per);
+		fprintf(out, "gate: threshold %.3g %%, alpha %.3g over a family of %u cells (%s): confidence %.6f\n",
+			100 * c->threshold, c->alpha, family, fsrc, conf);
+		for (unsigned int i = 0; i < c->npts; i++)
+			fprintf(out, "per-request time (median response p50, pilot): %s %.0f ns\n", c->pid[i],
+				c->per_request_ns[i]);
+		fprintf(out, "\n%-10s %-16s %8s %-22s %-14s %s\n", "slowdown", "kind", "rate", "95 % CI (independent)",
+			"model at n", "caught by (share of trials)");
+	}
+	rows = json_object_new_array();
+	csv = NULL;
+	cfmt(p, sizeof(p), "%s/calibration.csv", c->dir);
+	csv = fopen(p, "w");
+	if (csv)
+		fprintf(csv, "slowdown_pct,kind,n,trials,alarms,rate,ci_low,ci_high,independent_trials,model_rate,"
+			"model_need\n");
+	for (unsigned int l = 0; l < c->nlevels; l++) {
+		struct cellfx fx[CAL_MAX_POINTS * CAL_MAX_METRICS];
+		unsigned int k = l ? model_cells(c, l, fx) : 0, need = 0;
+		double rate = rates[l].trials ? (double)rates[l].alarms / rates[l].trials : NAN, lo, hi;
+		double mrate = l ? model_power(fx, k, c->n, z) : NAN;
+		double goal = c->levels[l] >= 0.05 - 1e-9 ? goal5 : c->levels[l] >= 0.03 - 1e-9 ? goal3 : 0.5;
+		struct json_object *row = json_object_new_object(), *bym = json_object_new_object();
+		struct json_object *byn = json_object_new_array();
+		char caught[512] = "";
+		size_t cl = 0;
+
+		clopper_pearson(rate * per, per, &lo, &hi);
+		if (l)
+			for (need = 3; need <= 400 && model_power(fx, k, need, z) < goal; need++)
+				;
+		for (unsigned int m = 0; m < c->nm; m++) {
+			double share = rates[l].trials ? (double)rates[l].by_metric[m] / rates[l].trials : 0;
+
+			json_object_object_add(bym, c->metrics[m], json_object_new_double(share));
+			if (share > 0.005 && cl < sizeof(caught) - 40)
+				cl += snprintf(caught + cl, sizeof(caught) - cl, "%s%s %.0f%%", cl ? ", " : "",
+					       c->metrics[m], 100 * share);
+		}
+		json_object_object_add(row, "slowdown", json_object_new_double(c->levels[l]));
+		json_object_object_add(row, "kind", json_object_new_string(l ? "A/B" : "A/A"));
+		json_object_object_add(row, "trials", json_object_new_int64(rates[l].trials));
+		json_object_object_add(row, "alarms", json_object_new_int64(rates[l].alarms));
+		json_object_object_add(row, "rate", json_object_new_double(rate));
+		json_object_object_add(row, "ci_low", json_object_new_double(lo));
+		json_object_object_add(row, "ci_high", json_object_new_double(hi));
+		json_object_object_add(row, "independent_trials", json_object_new_int(per));
+		json_object_object_add(row, "by_metric", bym);
+		json_object_object_add(row, "model_rate", l ? json_object_new_double(mrate) : NULL);
+		json_object_object_add(row, "goal", json_object_new_double(l ? goal : goal_aa));
+		json_object_object_add(row, "model_need", l && need <= 400 ? json_object_new_int(need) : NULL);
+		json_object_object_add(row, "by_n", byn);
+		json_object_array_add(rows, row);
+		if (!c->quiet) {
+			char ci[40], mod[40], sd[24];
+
+			cfmt(sd, sizeof(sd), "%g %%", 100 * c->levels[l]);
+			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
+			if (l)
+				cfmt(mod, sizeof(mod), "%.2f (goal %.2f: n %s%u)", mrate, goal,
+				     need > 400 ? ">" : "", need > 400 ? 400 : need);
+			else
+				cfmt(mod, sizeof(mod), "-");
+			fprintf(out, "%-10s %-16s %8.3f %-22s %-14s %s\n", sd,
+				l ? "A/B detection" : "A/A false alarm", rate, ci, mod, caught[0] ? caught : "-");
+		}
+		if (csv)
+			fprintf(csv, "%g,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%s%.6f,%u\n", 100 * c->levels[l],
+				l ? "ab" : "aa", c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per,
+				"", l ? mrate : 0.0, l && need <= 400 ? need : 0);
+	}
+	json_object_object_add(o, "rows", rows);
+
+	/* Detection against n, from the same pool (only the sizes two disjoint sets fit). */
+	for (unsigned int n = 3; 2 * n <= c->nboots && nsizes < 16; n += n < 6 ? 1 : n < 10 ? 2 : 5)
+		sizes[nsizes++] = n;
+	if (!c->quiet)
+		fprintf(out, "\nalarm rate by repetitions per side (same pool; fewer independent trials as n grows):\n"
+			"%-6s", "n");
+	if (!c->quiet)
+		for (unsigned int l = 0; l < c->nlevels; l++)
+			fprintf(out, " %8g%%", 100 * c->levels[l]);
+	if (!c->quiet)
+		fputc('\n', out);
+	for (unsigned int si = 0; si < nsizes && !cal_sig; si++) {
+		struct rate r2[CAL_MAX_LEVELS];
+
+		trials_at(c, sizes[si], conf, rng, r2);
+		if (!c->quiet)
+			fprintf(out, "%-6u", sizes[si]);
+		for (unsigned int l = 0; l < c->nlevels; l++) {
+			struct json_object *e = json_object_new_object();
+			double rate = r2[l].trials ? (double)r2[l].alarms / r2[l].trials : NAN;
+
+			json_object_object_add(e, "n", json_object_new_int(sizes[si]));
+			json_object_object_add(e, "rate", json_object_new_double(rate));
+			json_object_object_add(e, "independent_trials", json_object_new_int(c->nboots / (2 * sizes[si])));
+			json_object_array_add(json_object_object_get(json_object_array_get_idx(rows, l), "by_n"), e);
+			if (!c->quiet)
+				fprintf(out, " %9.3f", rate);
+			if (csv)
+				fprintf(csv, "%g,%s,%u,%lu,%lu,%.6f,,,%u,,\n", 100 * c->levels[l], l ? "ab" : "aa",
+					sizes[si], r2[l].trials, r2[l].alarms, rate, c->nboots / (2 * sizes[si]));
+		}
+		if (!c->quiet)
+			fputc('\n', out);
+	}
+	if (csv && fclose(csv))
+		rc = BENCH_EXIT_FAIL;
+	if (cal_sig)
+		goto stopped;
+	cfmt(p, sizeof(p), "%s/calibration.json", c->dir);
+	if (json_object_to_file_ext(p, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
+		fprintf(c->env->err, "iopf-bench calibrate: cannot write %s\n", p);
+		rc = BENCH_EXIT_FAIL;
+	}
+	json_object_put(o);
+	gsl_rng_free(rng);
+	return rc;
+stopped:
+	json_object_put(o);
+	gsl_rng_free(rng);
+	return 128 + cal_sig;
+}
+
+/* fig/detection.{png,svg}: alarm rate vs slowdown, one line per n, with the goals. */
+static int plot(struct cal *c)
+{
+	char script[PATH_MAX], outp[PATH_MAX], data[PATH_MAX], e[3 * PATH_MAX + 256], fig[PATH_MAX];
+	char *argv[] = { "gnuplot", "-e", e, script, NULL };
+	const char *gp = getenv("GNUPLOT");
+	int rc;
+
+	cfmt(fig, sizeof(fig), "%s/fig", c->dir);
+	mkdir(fig, 0777);
+	cfmt(script, sizeof(script), "%s/scripts/plots/calibration.gp", c->top);
+	cfmt(outp, sizeof(outp), "%s/fig/detection", c->dir);
+	cfmt(data, sizeof(data), "%s/calibration.csv", c->dir);
+	{
+		char ns[128] = "";
+		size_t l = 0;
+
+		for (unsigned int k = 3; 2 * k <= c->nboots && l < sizeof(ns) - 8; k += k < 6 ? 1 : k < 10 ? 2 : 5)
+			if (k != c->n)
+				l += snprintf(ns + l, sizeof(ns) - l, "%s%u", l ? " " : "", k);
+		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'", c->top,
+		     outp, data, c->n, ns);
+	}
+	if (gp)
+		argv[0] = (char *)gp;
+	{
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			return -1;
+		if (!pid) {
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		while (waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				return -1;
+		rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	}
+	for (int i = 0; !rc && i < 2; i++) {
+		struct stat sb;
+		char f[PATH_MAX];
+
+		cfmt(f, sizeof(f), "%s.%s", outp, i ? "svg" : "png");
+		if (stat(f, &sb) || !sb.st_size)
+			rc = -1;
+	}
+	if (rc)
+		fprintf(c->env->err, "iopf-bench calibrate: the figure %s.{png,svg} could not be made (gnuplot "
+			"%s)\n", outp, script);
+	return rc ? -1 : 0;
+}
+
+static const char usage[] =
+	"usage: iopf-bench calibrate [--boots N] [--reps N] [--slowdowns LIST] [--path response|report|both]\n"
+	"                            [--spec FILE] [--pilot-boots N] [--splits N] [--seed N]\n"
+	"                            [--alpha A] [--family M] [--threshold T | METRIC=T]... [--out DIR]\n"
+	"       iopf-bench calibrate --from DIR [analysis options]\n"
+	"\n"
+	"Measure the CI gate's false-alarm and detection rates on this machine: a pilot\n"
+	"sweep of the calibration spec measures each point's per-request time (median\n"
+	"response p50); a pool sweep runs every point at each slowdown level (the\n"
+	"synthetic regression knob set to that fraction of it) in every boot; trials\n"
+	"compare disjoint sets of boots with the gate's own rule (A/A: level 0 vs 0;\n"
+	"A/B: level 0 vs the slowdown).\n"
+	"\n"
+	"  --boots N         boots in the pool (default 30; two sets of --reps must fit)\n"
+	"  --reps N          repetitions per side of a trial (default: the default spec's)\n"
+	"  --slowdowns LIST  percent of the per-request time (default 2,3,5,10)\n"
+	"  --path P          where the knob adds time: response (default), report, both\n"
+	"  --spec FILE       the calibration spec (default bench/specs/calibrate.ini)\n"
+	"  --pilot-boots N   boots of the pilot (default 2)\n"
+	"  --splits N        random shuffles of the boots (default 400)\n"
+	"  --seed N          of the shuffles (GSL mt19937; default 1)\n"
+	"  --alpha A         the gate's family-wise false-alarm rate (default 0.05)\n"
+	"  --family M        its Bonferroni family (default: the cells a compare of the\n"
+	"                    default spec judges, from results/baselines/default)\n"
+	"  --threshold T     the gate's practical threshold (default 5 %); METRIC=T per metric\n"
+	"  --out DIR         the folder (default results/runs/<YYYYmmdd-HHMMSS>-calibrate)\n"
+	"  --from DIR        analyse an existing calibration folder again; run nothing\n"
+	"\n"
+	"Exit status: 0 done; 1 a run of the pool failed or a file or figure could not\n"
+	"be made; 2 bad options; 128+N stopped by signal N (the folder keeps INCOMPLETE).\n";
+
+int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
+{
+	static const struct option lo[] = {
+		{ "boots", required_argument, NULL, 'b' },
+		{ "reps", required_argument, NULL, 'n' },
+		{ "slowdowns", required_argument, NULL, 's' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "spec", required_argument, NULL, 'S' },
+		{ "pilot-boots", required_argument, NULL, 'P' },
+		{ "splits", required_argument, NULL, 'x' },
+		{ "seed", required_argument, NULL, 'e' },
+		{ "alpha", required_argument, NULL, 'a' },
+		{ "family", required_argument, NULL, 'f' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cal *c = calloc(1, sizeof(*c));
+	struct sigaction sa = { .sa_handler = cal_on_signal }, old_int, old_term;
+	char p[PATH_MAX], err[1024], marker[PATH_MAX];
+	int opt, rc = BENCH_EXIT_OK;
+	ssize_t n;
+
+	if (!c)
+		return BENCH_EXIT_FAIL;
+	c->env = env;
+	c->boots = 30;
+	c->pilot_boots = 2;
+	c->splits = 400;
+	c->seed = 1;
+	c->alpha = 0.05;
+	c->threshold = 0.05;
+	c->path = "response";
+	c->levels[0] = 0;
+	c->nlevels = 1;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+		char *end;
+		long v = 0;
+
+		if (strchr("bnPxef", opt)) {
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > (opt == 'e' ? LONG_MAX :
+									   opt == 'b' ? CAL_MAX_BOOTS : 100000)) {
+				fprintf(env->err, "iopf-bench calibrate: bad value '%s' for --%s\n%s", optarg,
+					argv[optind - 1] + 2, usage);
+				free(c);
+				return BENCH_EXIT_USAGE;
+			}
+		}
+		switch (opt) {
+		case 'b': c->boots = v; break;
+		case 'n': c->n = v; break;
+		case 'P': c->pilot_boots = v; break;
+		case 'x': c->splits = v; break;
+		case 'e': c->seed = v; break;
+		case 'f': c->family = v; break;
+		case 's': {
+			char *s = strdup(optarg), *tok, *save = NULL;
+
+			c->nlevels = 1;
+			for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				double x = strtod(tok, &end);
+
+				if (end == tok || *end || !(x > 0) || x >= 100 || c->nlevels >= CAL_MAX_LEVELS) {
+					fprintf(env->err, "iopf-bench calibrate: bad --slowdowns '%s' (percents, "
+						"0 < x < 100, at most %d)\n", optarg, CAL_MAX_LEVELS - 1);
+					free(s);
+					free(c);
+					return BENCH_EXIT_USAGE;
+				}
+				c->levels[c->nlevels++] = x / 100;
+			}
+			free(s);
+			break;
+		}
+		case 'p':
+			if (strcmp(optarg, "response") && strcmp(optarg, "report") && strcmp(optarg, "both")) {
+				fprintf(env->err, "iopf-bench calibrate: --path must be response, report or both, "
+					"not '%s'\n", optarg);
+				free(c);
+				return BENCH_EXIT_USAGE;
+			}
+			c->path = optarg;
+			break;
+		case 'S': c->spec = optarg; break;
+		case 'a':
+			c->alpha = strtod(optarg, &end);
+			if (end == optarg || *end || !(c->alpha > 0) || c->alpha >= 0.5) {
+				fprintf(env->err, "iopf-bench calibrate: --alpha must be in (0, 0.5), not '%s'\n", optarg);
+				free(c);
+				return BENCH_EXIT_USAGE;
+			}
+			break;
+		case 't': {
+			const char *eq = strchr(optarg, '=');
+			char m[64] = "";
+			double t;
+
+			if (eq && eq - optarg < 64)
+				cfmt(m, sizeof(m), "%.*s", (int)(eq - optarg), optarg);
+			if (parse_pct(eq ? eq + 1 : optarg, &t) || (eq && (!m[0] || !gate_metric_find(m))) ||
+			    (eq && c->nmthr >= 16)) {
+				fprintf(env->err, "iopf-bench calibrate: bad --threshold '%s' (T or METRIC=T with a "
+					"run.json metric, e.g. 5%% or response_p50_ns=2%%)\n", optarg);
+				free(c);
+				return BENCH_EXIT_USAGE;
+			}
+			if (eq) {
+				cfmt(c->mthr[c->nmthr].metric, sizeof(c->mthr[0].metric), "%s", m);
+				c->mthr[c->nmthr++].t = t;
+			} else {
+				c->threshold = t;
+			}
+			break;
+		}
+		case 'o': c->out = optarg; break;
+		case 'F': c->from = optarg; break;
+		case 'q': c->quiet = 1; break;
+		case 'h':
+			fputs(usage, env->out);
+			free(c);
+			return BENCH_EXIT_OK;
+		default:
+			fprintf(env->err, "iopf-bench calibrate: unknown or incomplete option '%s'\n%s",
+				argv[optind - 1], usage);
+			free(c);
+			return BENCH_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(env->err, "iopf-bench calibrate: unexpected argument '%s'\n%s", argv[optind], usage);
+		free(c);
+		return BENCH_EXIT_USAGE;
+	}
+	if (c->nlevels < 2) {
+		static const double def[] = { 0.02, 0.03, 0.05, 0.10 };
+
+		for (unsigned int i = 0; i < 4; i++)
+			c->levels[c->nlevels++] = def[i];
+	}
+	n = readlink("/proc/self/exe", c->self, sizeof(c->self) - 1);
+	if (n <= 0) {
+		free(c);
+		return BENCH_EXIT_FAIL;
+	}
+	c->self[n] = 0;
+	cfmt(p, sizeof(p), "%s", c->self);
+	cfmt(c->top, sizeof(c->top), "%s", dirname(dirname(p)));
+	cfmt(p, sizeof(p), "%s/kernel/designs.tsv", c->top);
+	if (access(p, R_OK)) {
+		fprintf(env->err, "iopf-bench calibrate: needs the checkout this program was built in (not found "
+			"above %s)\n", c->self);
+		free(c);
+		return BENCH_EXIT_USAGE;
+	}
+	if (!c->spec) {
+		static char sp[PATH_MAX];
+
+		cfmt(sp, sizeof(sp), "%s/bench/specs/calibrate.ini", c->top);
+		c->spec = sp;
+	}
+	if (!c->n) {
+		/* The default spec's repetitions: what the gate compares. */
+		struct spec *s = calloc(1, sizeof(*s));
+
+		cfmt(p, sizeof(p), "%s/bench/specs/default.ini", c->top);
+		if (!s || spec_load(s, p, NULL, err, sizeof(err))) {
+			fprintf(env->err, "iopf-bench calibrate: %s\n", s ? err : "out of memory");
+			free(s);
+			free(c);
+			return BENCH_EXIT_FAIL;
+		}
+		c->n = s->repetitions;
+		spec_free(s);
+		free(s);
+	}
+	if (!c->from && 2 * c->n > c->boots) {
+		fprintf(env->err, "iopf-bench calibrate: --boots %u cannot hold two sets of %u repetitions "
+			"(--reps): give --boots >= %u\n", c->boots, c->n, 2 * c->n);
+		free(c);
+		return BENCH_EXIT_USAGE;
+	}
+	{
+		/* Check the spec before anything runs. */
+		struct spec *s = calloc(1, sizeof(*s));
+
+		cfmt(p, sizeof(p), "%s/kernel/designs.tsv", c->top);
+		if (!c->from && (!s || spec_load(s, c->spec, p, err, sizeof(err)))) {
+			fprintf(env->err, "iopf-bench calibrate: %s\n", s ? err : "out of memory");
+			free(s);
+			free(c);
+			return BENCH_EXIT_USAGE;
+		}
+		if (!c->from && s->ndesigns != 1) {
+			fprintf(env->err, "iopf-bench calibrate: %s: the calibration spec runs one design (it "
+				"has %u)\n", c->spec, s->ndesigns);
+			spec_free(s);
+			free(s);
+			free(c);
+			return BENCH_EXIT_USAGE;
+		}
+		if (s) {
+			if (!c->from)
+				spec_free(s);
+			free(s);
+		}
+	}
+
+	cal_sig = 0;
+	sigemptyset(&sa.sa_mask);
+	if (env->handle_signals) {
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+	}
+	if (c->from) {
+		cfmt(c->dir, sizeof(c->dir), "%s", c->from);
+		rc = analyse(c);
+		if (!rc && plot(c))
+			rc = BENCH_EXIT_FAIL;
+		goto out;
+	}
+	if (c->out) {
+		cfmt(c->dir, sizeof(c->dir), "%s", c->out);
+	} else {
+		char ts[32];
+		time_t now = time(NULL);
+
+		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", localtime(&now));
+		cfmt(p, sizeof(p), "%s/results/runs", c->top);
+		mkdir(p, 0777);
+		cfmt(c->dir, sizeof(c->dir), "%s/results/runs/%s-calibrate", c->top, ts);
+	}
+	if (mkdir(c->dir, 0777)) {
+		fprintf(env->err, "iopf-bench calibrate: cannot make %s: %s\n", c->dir, strerror(errno));
+		rc = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	cfmt(marker, sizeof(marker), "%s/INCOMPLETE", c->dir);
+	{
+		FILE *f = fopen(marker, "w");
+
+		if (f) {
+			fputs("iopf-bench calibrate did not finish\n", f);
+			fclose(f);
+		}
+	}
+	fprintf(env->err, "iopf-bench calibrate: %s\n", c->dir);
+	{
+		char pilot[PATH_MAX], reps[16];
+		char *av[] = { c->self, "sweep", (char *)c->spec, "--reps", reps, "--out", pilot, "-q", NULL };
+		struct json_object *run, *pr = json_object_new_object();
+
+		cfmt(pilot, sizeof(pilot), "%s/pilot", c->dir);
+		cfmt(reps, sizeof(reps), "%u", c->pilot_boots);
+		fprintf(env->err, "iopf-bench calibrate: step 1 of 3: the pilot (%u boots, knob off): the "
+			"per-request times\n", c->pilot_boots);
+		rc = run_child(c, av);
+		if (rc >= 128 || cal_sig) {
+			rc = rc >= 128 ? rc : 128 + cal_sig;
+			goto out;
+		}
+		if (rc) {
+			fprintf(env->err, "iopf-bench calibrate: the pilot sweep failed (exit %d): see %s\n", rc, pilot);
+			rc = BENCH_EXIT_FAIL;
+			goto out;
+		}
+		cfmt(p, sizeof(p), "%s/run.json", pilot);
+		run = json_object_from_file(p);
+		for (size_t s = 0; run && s < json_object_array_length(jget(run, "sweeps")); s++) {
+			struct json_object *rp = jget(json_object_array_get_idx(jget(run, "sweeps"), s), "points");
+
+			for (size_t i = 0; i < json_object_array_length(rp); i++) {
+				struct json_object *pt = json_object_array_get_idx(rp, i);
+
+				json_object_object_foreach(jget(pt, "designs"), dn, d) {
+					struct json_object *m = jget(jget(jget(d, "summary"), "response_p50_ns"), "median");
+
+					(void)dn;
+					if (m && json_object_get_double(m) > 0)
+						json_object_object_add(pr, json_object_get_string(jget(pt, "id")),
+								       json_object_new_double(json_object_get_double(m)));
+				}
+			}
+		}
+		json_object_put(run);
+		cfmt(p, sizeof(p), "%s/per_request.json", c->dir);
+		if (json_object_to_file_ext(p, pr, JSON_C_TO_STRING_PRETTY)) {
+			fprintf(env->err, "iopf-bench calibrate: cannot write %s\n", p);
+			json_object_put(pr);
+			rc = BENCH_EXIT_FAIL;
+			goto out;
+		}
+		json_object_put(pr);
+	}
+	{
+		char pool[PATH_MAX], reps[16], levels[256], nsf[PATH_MAX];
+		char *av[] = { c->self, "sweep", (char *)c->spec, "--reps", reps, "--out", pool, "--calib-levels",
+			       levels, "--calib-ns", nsf, "--calib-path", (char *)c->path, "-q", NULL };
+		size_t l = 0;
+
+		for (unsigned int i = 0; i < c->nlevels; i++)
+			l += snprintf(levels + l, sizeof(levels) - l, "%s%.6g", i ? "," : "", c->levels[i]);
+		cfmt(pool, sizeof(pool), "%s/pool", c->dir);
+		cfmt(reps, sizeof(reps), "%u", c->boots);
+		cfmt(nsf, sizeof(nsf), "%s/per_request.json", c->dir);
+		fprintf(env->err, "iopf-bench calibrate: step 2 of 3: the pool (%u boots, levels %s of the "
+			"per-request time on the %s path)\n", c->boots, levels, c->path);
+		rc = run_child(c, av);
+		if (rc >= 128 || cal_sig) {
+			rc = rc >= 128 ? rc : 128 + cal_sig;
+			goto out;
+		}
+		if (rc)
+			fprintf(env->err, "iopf-bench calibrate: the pool sweep exited %d: its failed runs are "
+				"left out of the trials (see %s/report.html)\n", rc, pool);
+	}
+	fprintf(env->err, "iopf-bench calibrate: step 3 of 3: the trials\n");
+	{
+		int a = analyse(c);
+
+		if (a)
+			rc = a;
+		else if (plot(c))
+			rc = BENCH_EXIT_FAIL;
+		else if (rc)
+			rc = BENCH_EXIT_FAIL;
+	}
+	if (rc < 128 && rc != BENCH_EXIT_USAGE)
+		unlink(marker);
+	fprintf(env->err, "iopf-bench calibrate: %s%s\n", c->dir, access(marker, F_OK) ? "" : " (INCOMPLETE)");
+out:
+	if (env->handle_signals) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+	free(c->v);
+	free(c);
+	if (rc >= 128 && env->handle_signals) {
+		signal(rc - 128, SIG_DFL);
+		raise(rc - 128);
+	}
+	return rc;
+}

@@ -1,0 +1,2547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare.c - the CI regression gate: `iopf-bench compare BASELINE_DIR
+ * NEW_DIR` and `iopf-bench baseline save|list` (results/SCHEMA.md,
+ * "Comparing runs").
+ *
+ * Rules:
+ * - Only like with like: the two folders must come from the same spec,
+ *   target, VM shape, point parameters and designs, on the same kind of
+ *   machine with the same kernel configs per design; else exit 2 with every
+ *   difference listed (--force compares anyway). The kernel's own key and
+ *   patches may differ: they are the code under test.
+ * - A cell (point, design, metric) is judged on the successful repetitions
+ *   of both sides by gate_judge(): a distribution-free interval for the
+ *   ratio of the new values to the baseline's (results_ratio_ci()) at a
+ *   confidence corrected for the number of cells (Bonferroni, so that a
+ *   run of ~300 cells raises a false alarm with probability <= alpha), a
+ *   practical threshold, and the lkp-tests separation test, which keeps a
+ *   single outlier from making a regression.
+ * - A repetition of NEW that failed, ended in an error or saw invariant
+ *   violations is a regression whatever the figures.
+ * - Nothing is ever written into either folder.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <json-c/json.h>
+
+#include "gate.h"
+#include "report.h"
+#include "results.h"
+
+#define JADD(o, k, v) json_object_object_add((o), (k), (v))
+#define JSTR(s) json_object_new_string(s)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit status of compare (and of baseline's refusals). */
+enum { GX_OK = 0, GX_REGRESSION = 1, GX_INVALID = 2 };
+
+/* A need beyond this is reported as this: the change sits on the threshold. */
+#define NEED_MAX 10000
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers */
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (!p) {
+		perror("iopf-bench compare");
+		exit(BENCH_EXIT_FAIL);
+	}
+	return p;
+}
+
+static void *xrealloc(void *p, size_t sz)
+{
+	p = realloc(p, sz ? sz : 1);
+	if (!p) {
+		perror("iopf-bench compare");
+		exit(BENCH_EXIT_FAIL);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p) {
+		perror("iopf-bench compare");
+		exit(BENCH_EXIT_FAIL);
+	}
+	return p;
+}
+
+static char * __attribute__((format(printf, 1, 2))) xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		perror("iopf-bench compare");
+		exit(BENCH_EXIT_FAIL);
+	}
+	va_end(ap);
+	return s;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* A growable list of strings (notes, mismatches). */
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static void __attribute__((format(printf, 2, 3))) strv_addf(struct strv *l, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		perror("iopf-bench compare");
+		exit(BENCH_EXIT_FAIL);
+	}
+	va_end(ap);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+}
+
+static void strv_free(struct strv *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static struct json_object *jget(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return NULL;
+	if (!json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static bool jhas(struct json_object *o, const char *key)
+{
+	return o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, NULL);
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v = jget(o, key);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static bool jnumber(struct json_object *v, double *out)
+{
+	if (!v)
+		return false;
+	if (json_object_is_type(v, json_type_int)) {
+		*out = (double)json_object_get_int64(v);
+		if (*out >= 9.2e18)	/* uint64 beyond int64 */
+			*out = (double)json_object_get_uint64(v);
+		return true;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		*out = json_object_get_double(v);
+		return isfinite(*out);
+	}
+	return false;
+}
+
+/* A JSON number that is null when not finite (json-c would write NaN). */
+static struct json_object *jnum(double v)
+{
+	if (!isfinite(v))
+		return NULL;
+	if (v == floor(v) && fabs(v) < 9.0e15)
+		return json_object_new_int64((int64_t)v);
+	return json_object_new_double(v);
+}
+
+static struct json_object *jref(struct json_object *o)
+{
+	return o ? json_object_get(o) : NULL;
+}
+
+static struct json_object *jarr(struct json_object *o, const char *key)
+{
+	struct json_object *v = jget(o, key);
+
+	return v && json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
+/* A value as text for messages: strings bare, absent = "absent", the rest as JSON. */
+static const char *jtext(struct json_object *parent, const char *key, struct json_object *v)
+{
+	if (parent && key && !jhas(parent, key))
+		return "absent";
+	if (!v)
+		return "null";
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+}
+
+/* Equal JSON values; numbers by value (20000 and 20000.0 are the same rate). */
+static bool jequal(struct json_object *a, struct json_object *b)
+{
+	double x, y;
+
+	if (jnumber(a, &x) && jnumber(b, &y))
+		return x == y;
+	if (!a || !b)
+		return !a && !b;
+	return json_object_equal(a, b);
+}
+
+/* "95%", "95 %", "0.95" -> 0.95; "5%" -> 0.05. A bare number > 1 is a percentage. */
+static bool parse_fraction(const char *s, double *v)
+{
+	char *end;
+	double x = strtod(s, &end);
+
+	if (end == s || !isfinite(x))
+		return false;
+	while (*end == ' ')
+		end++;
+	if (*end == '%') {
+		x /= 100;
+		end++;
+	} else if (x > 1) {
+		x /= 100;
+	}
+	if (*end)
+		return false;
+	*v = x;
+	return true;
+}
+
+static bool parse_uint(const char *s, unsigned int min, unsigned int *v)
+{
+	char *end;
+	unsigned long x;
+
+	if (!*s || *s == '-')
+		return false;
+	errno = 0;
+	x = strtoul(s, &end, 10);
+	if (errno || *end || x < min || x > 1000000)
+		return false;
+	*v = (unsigned int)x;
+	return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Metrics */
+
+/* Every run.json metric (results.c's table), with its direction. */
+static const struct gate_metric gate_metrics[] = {
+	{ "throughput_rps", +1, false },
+	{ "offered_rps", 0, false },
+	{ "response_p50_ns", -1, false },
+	{ "response_p99_ns", -1, false },
+	{ "response_p999_ns", -1, false },
+	{ "report_p50_ns", -1, false },
+	{ "report_p99_ns", -1, false },
+	{ "report_p999_ns", -1, false },
+	{ "report_in_flush_p50_ns", -1, false },
+	{ "report_in_flush_p99_ns", -1, false },
+	{ "queue_p99_ns", -1, false },
+	{ "flush_p50_ns", -1, false },
+	{ "flush_p99_ns", -1, false },
+	{ "unbind_p50_ns", -1, false },
+	{ "unbind_p99_ns", -1, false },
+	{ "overflows", -1, true },
+	{ "invariant_violations", -1, true },
+	{ "incomplete_groups", -1, true },
+};
+#define NGM ARRAY_SIZE(gate_metrics)
+
+const char *const gate_default_metrics[] = {
+	"throughput_rps", "response_p50_ns", "response_p99_ns", "response_p999_ns", "report_p50_ns",
+	"report_p99_ns", "report_p999_ns", "unbind_p50_ns", "unbind_p99_ns", "overflows",
+	"invariant_violations", NULL,
+};
+
+const struct gate_metric *gate_metric_find(const char *name)
+{
+	for (size_t i = 0; i < NGM; i++)
+		if (name && !strcmp(gate_metrics[i].name, name))
+			return &gate_metrics[i];
+	return NULL;
+}
+
+static const char *const verdict_names[] = { "unchanged", "improved", "regressed", "noisy", "missing" };
+#define NV ARRAY_SIZE(verdict_names)
+
+const char *gate_verdict_name(enum gate_verdict v)
+{
+	return (unsigned int)v < NV ? verdict_names[v] : "?";
+}
+
+/* The unit from the name: *_ns, *_rps, else a count. */
+static void fmt_value(const char *metric, double v, char *buf, size_t len)
+{
+	size_t l = strlen(metric);
+
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+	} else if (l > 3 && !strcmp(metric + l - 3, "_ns")) {
+		if (v < 0)
+			snprintf(buf, len, "%.3gns", v);
+		else
+			fmt_ns((uint64_t)llround(v), buf, len);
+	} else if (l > 4 && !strcmp(metric + l - 4, "_rps")) {
+		if (v >= 1e6)
+			snprintf(buf, len, "%.3gM/s", v / 1e6);
+		else if (v >= 1e3)
+			snprintf(buf, len, "%.3gk/s", v / 1e3);
+		else
+			snprintf(buf, len, "%.3g/s", v);
+	} else {
+		snprintf(buf, len, "%.4g", v);
+	}
+}
+
+static void fmt_pct(double change, char *buf, size_t len)
+{
+	if (!isfinite(change))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%+.1f %%", change * 100);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The verdict of one cell */
+
+/*
+ * lkp-tests' default "changed" test (lib/changed_stat.rb, ChangedStat#change?
+ * without the distance option, on lib/stats.rb's sort_remove_margin and
+ * min_mean_max): both sides sorted, size >> 5 values trimmed from each end
+ * (here at most 3), then min, "mean" = the middle value sorted[size / 2]
+ * and max. x changed up from y iff min(x) > mid(y) and mid(x) > max(y); down
+ * is the mirror. Returns +1 (up), -1 (down) or 0. It asks that most of one
+ * side lie beyond the other's middle, so one outlier cannot make a change.
+ */
+struct lkp_sum {
+	double min, mid, max;
+};
+
+static void lkp_summary(const double *sorted, size_t n, struct lkp_sum *s)
+{
+	size_t margin = n >> 5;
+
+	if (margin > 3)
+		margin = 3;
+	sorted += margin;
+	n -= 2 * margin;
+	s->min = sorted[0];
+	s->mid = sorted[n / 2];
+	s->max = sorted[n - 1];
+}
+
+static int lkp_separation(const double *x, size_t n, const double *y, size_t m)
+{
+	struct lkp_sum a, b;
+
+	if (!n || !m)
+		return 0;
+	lkp_summary(x, n, &a);
+	lkp_summary(y, m, &b);
+	if (a.min > b.mid && a.mid > b.max)
+		return +1;
+	if (a.max < b.mid && a.mid < b.min)
+		return -1;
+	return 0;
+}
+
+/* sigma of log values from the MAD (1.4826 MAD estimates sigma for normal data); v sorted, > 0. */
+static double log_sigma(const double *v, size_t n)
+{
+	double *l = xcalloc(n, sizeof(double)), med, s;
+
+	for (size_t i = 0; i < n; i++)
+		l[i] = log(v[i]);
+	med = results_median(l, n);
+	for (size_t i = 0; i < n; i++)
+		l[i] = fabs(l[i] - med);
+	s = 1.4826 * results_median(l, n);
+	free(l);
+	return s;
+}
+
+/*
+ * Repetitions per side that would decide a noisy cell, by a normal
+ * approximation on log values: to tell a change of the threshold's size
+ * (d = log(1 + t)) from none with a two-sided test at the cell's confidence
+ * and 80 % power, n = 2 ((z_{1-(1-c)/2} + z_0.8) s / d)^2. s is the larger
+ * of the pooled MAD-based sigma of both sides' logs (1.4826 MAD) and the
+ * sigma the observed interval implies, log(hi / lo) / (2 z sqrt(1/n + 1/m)):
+ * the MAD alone ignores the outliers that widen the exact interval, and
+ * would promise a decision the next run cannot give. At least min_reps and
+ * the size the exact interval needs (results_mw_need), and at least one
+ * more than the larger side has: a cell already that big is noisy because
+ * its change lies close to the threshold, and only more repetitions tell.
+ */
+static unsigned int need_estimate(const double *x, size_t n, const double *y, size_t m, double t,
+				  double confidence, unsigned int min_reps, const struct results_ci *ci,
+				  double *spread)
+{
+	double sx = log_sigma(x, n), sy = log_sigma(y, m), s = sqrt((sx * sx + sy * sy) / 2);
+	double zc = gsl_cdf_ugaussian_Pinv(1 - (1 - confidence) / 2), z = zc + gsl_cdf_ugaussian_Pinv(0.8);
+	double s_ci = log(ci->hi / ci->lo) / (2 * zc * sqrt(1.0 / n + 1.0 / m));
+	double d = log1p(t), est;
+	unsigned int need, floor_n;
+
+	if (isfinite(s_ci) && s_ci > s)
+		s = s_ci;
+	est = d > 0 ? ceil(2 * pow(z * s / d, 2)) : NEED_MAX;
+	need = est >= NEED_MAX ? NEED_MAX : (unsigned int)est;
+	*spread = s;
+	floor_n = results_mw_need(confidence);
+	if (need < floor_n)
+		need = floor_n;
+	if (need < min_reps)
+		need = min_reps;
+	floor_n = (unsigned int)(n > m ? n : m) + 1;
+	if (need < floor_n)
+		need = floor_n;
+	return need;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A copy of v, sorted. */
+static double *sorted_copy(const double *v, size_t n)
+{
+	double *c = xcalloc(n, sizeof(double));
+
+	if (n)
+		memcpy(c, v, n * sizeof(double));
+	qsort(c, n, sizeof(double), cmp_double);
+	return c;
+}
+
+void gate_judge(const struct gate_metric *m, const double *base, size_t nb, const double *cand, size_t nn,
+		double threshold, double confidence, unsigned int min_reps, struct gate_cell *out)
+{
+	double *x = sorted_copy(cand, nn), *y = sorted_copy(base, nb), t = threshold, spread;
+	/* bad = +1: a rise is bad (lower is better); -1: a fall is bad */
+	int bad = m && m->better > 0 ? -1 : +1, sep;
+	bool positive = true, count = !m || m->count;
+	struct results_ci ci;
+	struct lkp_sum a, b;
+
+	memset(out, 0, sizeof(*out));
+	out->n_base = (unsigned int)nb;
+	out->n_new = (unsigned int)nn;
+	out->base_median = out->new_median = out->ratio = out->change = NAN;
+	out->ci_lo = out->ci_hi = out->confidence = NAN;
+	if (nn)
+		out->new_median = gsl_stats_median_from_sorted_data(x, 1, nn);
+	if (nb)
+		out->base_median = gsl_stats_median_from_sorted_data(y, 1, nb);
+	sep = lkp_separation(x, nn, y, nb);
+	out->separated = sep != 0;
+	for (size_t i = 0; i < nn; i++)
+		positive &= x[i] > 0;
+	for (size_t j = 0; j < nb; j++)
+		positive &= y[j] > 0;
+	if (nn && nb && out->base_median > 0 && isfinite(out->new_median)) {
+		out->ratio = out->new_median / out->base_median;
+		out->change = out->ratio - 1;
+	}
+
+	if (!nn || !nb || nn < min_reps || nb < min_reps) {
+		unsigned int k = min_reps;
+
+		if (!count && positive && results_mw_need(confidence) > k)
+			k = results_mw_need(confidence);
+		out->verdict = GATE_NOISY;
+		out->need = k;
+		if (!nb || !nn)
+			snprintf(out->reason, sizeof(out->reason), "no value in %s: too few repetitions: "
+				 "%zu (baseline) and %zu (new), need %u", nb ? "new" : "baseline", nb, nn, k);
+		else
+			snprintf(out->reason, sizeof(out->reason), "too few repetitions: %zu (baseline) and "
+				 "%zu (new), need %u", nb, nn, k);
+		goto out;
+	}
+
+	if (count || !positive) {
+		/* No ratio: only whether one side lies consistently above the other. */
+		const char *why = count ? "" : "a value <= 0, no ratio: ";
+
+		lkp_summary(x, nn, &a);
+		lkp_summary(y, nb, &b);
+		if (sep == bad || sep == -bad) {
+			out->verdict = sep == bad ? GATE_REGRESSED : GATE_IMPROVED;
+			if (sep > 0)
+				snprintf(out->reason, sizeof(out->reason), "%snew consistently higher (min %.4g > "
+					 "baseline middle %.4g, middle %.4g > baseline max %.4g)", why, a.min,
+					 b.mid, a.mid, b.max);
+			else
+				snprintf(out->reason, sizeof(out->reason), "%snew consistently lower (max %.4g < "
+					 "baseline middle %.4g, middle %.4g < baseline min %.4g)", why, a.max,
+					 b.mid, a.mid, b.min);
+		} else {
+			out->verdict = GATE_UNCHANGED;
+			snprintf(out->reason, sizeof(out->reason), "%snot separated (new %.4g..%.4g, baseline "
+				 "%.4g..%.4g)", why, a.min, a.max, b.min, b.max);
+		}
+		goto out;
+	}
+
+	results_ratio_ci(x, nn, y, nb, confidence, &ci);
+	if (!ci.ok) {
+		out->verdict = GATE_NOISY;
+		out->need = ci.need > min_reps ? ci.need : min_reps;
+		snprintf(out->reason, sizeof(out->reason), "too few repetitions for a %.4g %% interval: "
+			 "%zu (baseline) and %zu (new), need %u", confidence * 100, nb, nn, out->need);
+		goto out;
+	}
+	out->ratio = ci.ratio;
+	out->change = ci.ratio - 1;
+	out->ci_lo = ci.lo;
+	out->ci_hi = ci.hi;
+	out->confidence = ci.confidence;
+	{
+		/* 1e-12: 1.05 - 1 is 0.05000000000000004, 0.95 - 1 is -0.05000000000000004 */
+		bool up = ci.lo > 1 && out->change >= t - 1e-12 && sep > 0;
+		bool down = ci.hi < 1 && -out->change >= t - 1e-12 && sep < 0;
+		bool within = ci.lo >= 1 - t - 1e-12 && ci.hi <= 1 + t + 1e-12;
+		bool ruled_out = bad > 0 ? ci.hi <= 1 + t + 1e-12 : ci.lo >= 1 - t - 1e-12;
+
+		if (up || down) {
+			bool worse = (up ? +1 : -1) == bad;
+
+			out->verdict = worse ? GATE_REGRESSED : GATE_IMPROVED;
+			snprintf(out->reason, sizeof(out->reason), "%.1f %% %s (threshold %g %%): the interval "
+				 "excludes 1 and the samples are separated", fabs(out->change) * 100,
+				 worse ? "worse" : "better", t * 100);
+		} else if (within) {
+			out->verdict = GATE_UNCHANGED;
+			snprintf(out->reason, sizeof(out->reason), "the interval lies within +-%g %%", t * 100);
+		} else if (ruled_out) {
+			out->verdict = GATE_UNCHANGED;
+			snprintf(out->reason, sizeof(out->reason), "a %g %% regression is ruled out", t * 100);
+		} else {
+			out->verdict = GATE_NOISY;
+			out->need = need_estimate(x, nn, y, nb, t, confidence, min_reps, &ci, &spread);
+			snprintf(out->reason, sizeof(out->reason), "%s; about %u repetitions per side would "
+				 "decide (spread +-%.1f %%)",
+				 (bad > 0 ? ci.lo > 1 : ci.hi < 1) && fabs(out->change) >= t - 1e-12 && !sep ?
+				 "the interval says worse but the samples overlap" :
+				 "the interval reaches beyond the threshold", out->need, expm1(spread) * 100);
+		}
+	}
+out:
+	free(x);
+	free(y);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The two folders */
+
+struct side {
+	const char *what;		/* "baseline" or "new" */
+	char *dir;
+	struct json_object *run, *plan, *prov, *saved;	/* prov: NULL = none; saved: BASELINE.json or NULL */
+	double regress_response, regress_report;	/* the synthetic regression knob, 0 = off */
+};
+
+struct cell {
+	const char *point, *design, *metric;	/* metric "runs": failed repetitions; "*": only on one side */
+	const struct gate_metric *m;		/* NULL for "runs" and "*" */
+	double *base, *cand;
+	size_t nb, nn;
+	double base_min, base_max, new_min, new_max;
+	double threshold;
+	bool in_family;				/* a ratio metric with a ratio: one of the tests corrected for */
+	struct gate_cell g;
+};
+
+struct cmpctx {
+	const struct bench_env *env;
+	struct side s[2];		/* 0 = baseline, 1 = new */
+	/* options */
+	double threshold;		/* default, a fraction */
+	double thr[NGM];		/* per metric; NAN = the default */
+	double alpha;
+	unsigned int family_opt;	/* 0 = the number of ratio cells */
+	unsigned int min_reps;
+	bool force, json, ktap, quiet, verbose;
+	const char *junit;
+	const struct gate_metric *metrics[NGM];
+	unsigned int nmetrics;
+	/* results */
+	struct strv notes, mismatches;
+	struct cell *cells;
+	size_t ncells, cap;
+	unsigned int family;
+	double confidence;
+	unsigned int counts[NV];
+};
+
+static void __attribute__((format(printf, 2, 3))) cerr(const struct cmpctx *C, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(C->env->err, "iopf-bench compare: ");
+	va_start(ap, fmt);
+	vfprintf(C->env->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', C->env->err);
+}
+
+static char *problems_text(struct json_object *run)
+{
+	struct json_object *p = jarr(run, "problems");
+	size_t n = p ? json_object_array_length(p) : 0, len = 0;
+	char *s = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(p, i));
+		size_t l = strlen(t ? t : "");
+
+		s = xrealloc(s, len + l + 3);
+		sprintf(s + len, "%s%s", i ? "; " : "", t ? t : "");
+		len += l + (i ? 2 : 0);
+	}
+	if (!n) {
+		free(s);
+		s = xstrdup("(run.json lists no problems)");
+	}
+	return s;
+}
+
+/* Read DIR/NAME as a JSON object; NULL with *err set when absent or unreadable. */
+static struct json_object *read_json(const char *dir, const char *name, char **err)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	struct json_object *j = NULL;
+
+	*err = NULL;
+	if (!is_file(p)) {
+		*err = xasprintf("%s has no %s", dir, name);
+	} else {
+		j = json_object_from_file(p);
+		if (!j || !json_object_is_type(j, json_type_object)) {
+			const char *e = json_util_get_last_err();
+
+			/* json-c's message ends in a newline */
+			*err = xasprintf("cannot read %s: %.*s", p, j || !e ? 17 : (int)strcspn(e, "\n"),
+					 j ? "not a JSON object" : e ? e : "not JSON");
+			json_object_put(j);
+			j = NULL;
+		}
+	}
+	free(p);
+	return j;
+}
+
+static void regress_add(struct side *s, struct json_object *r)
+{
+	double v;
+
+	if (!r || !json_object_is_type(r, json_type_object))
+		return;
+	if (jnumber(jget(r, "response_ns"), &v) && v > s->regress_response)
+		s->regress_response = v;
+	if (jnumber(jget(r, "report_ns"), &v) && v > s->regress_report)
+		s->regress_report = v;
+}
+
+/* The synthetic regression knob: plan.json's "regress", a point's or its params', provenance's. */
+static void regress_scan(struct side *s)
+{
+	struct json_object *pts = jarr(s->plan, "points");
+
+	regress_add(s, jget(s->plan, "regress"));
+	regress_add(s, jget(s->prov, "regress"));
+	for (size_t i = 0; pts && i < json_object_array_length(pts); i++) {
+		struct json_object *pt = json_object_array_get_idx(pts, i);
+
+		regress_add(s, jget(pt, "regress"));
+		regress_add(s, jget(jget(pt, "params"), "regress"));
+	}
+}
+
+/* Load run.json (required, schema_version 1), plan.json (required), provenance, BASELINE.json. */
+static int side_load(struct cmpctx *C, struct side *s)
+{
+	struct json_object *sv, *prov;
+	char *err, *p;
+
+	if (!is_dir(s->dir)) {
+		cerr(C, "%s %s: not a folder", s->what, s->dir);
+		return GX_INVALID;
+	}
+	p = xasprintf("%s/run.json", s->dir);
+	if (!is_file(p)) {
+		cerr(C, "%s %s has no run.json: run `iopf-bench report %s` first", s->what, s->dir, s->dir);
+		free(p);
+		return GX_INVALID;
+	}
+	free(p);
+	s->run = read_json(s->dir, "run.json", &err);
+	if (!s->run) {
+		cerr(C, "%s: %s", s->what, err);
+		free(err);
+		return GX_INVALID;
+	}
+	sv = jget(s->run, "schema_version");
+	if (!sv || !json_object_is_type(sv, json_type_int) || json_object_get_int64(sv) != RESULTS_SCHEMA_VERSION ||
+	    !jstr(s->run, "status") || !jarr(s->run, "sweeps")) {
+		cerr(C, "%s: %s/run.json is not a run.json of schema_version %d (no status or sweeps)", s->what,
+		     s->dir, RESULTS_SCHEMA_VERSION);
+		return GX_INVALID;
+	}
+	s->plan = read_json(s->dir, "plan.json", &err);
+	if (!s->plan) {
+		cerr(C, "%s: %s (the points' parameters are compared from it)", s->what, err);
+		free(err);
+		return GX_INVALID;
+	}
+	/* provenance.json, else the copy report put into run.json */
+	s->prov = read_json(s->dir, "provenance.json", &err);
+	free(err);
+	prov = jget(s->run, "provenance");
+	if (!s->prov && prov && json_object_is_type(prov, json_type_object))
+		s->prov = json_object_get(prov);
+	s->saved = read_json(s->dir, "BASELINE.json", &err);
+	free(err);
+	regress_scan(s);
+	return GX_OK;
+}
+
+/* A folder the gate can use: not incomplete; a baseline not failed either. */
+static int side_usable(struct cmpctx *C, struct side *s, bool baseline)
+{
+	const char *st = jstr(s->run, "status");
+	char *p = xasprintf("%s/INCOMPLETE", s->dir), *why;
+	bool marker = is_file(p);
+
+	free(p);
+	if (marker || !strcmp(st, "incomplete")) {
+		why = problems_text(s->run);
+		/* report already says so in problems when it saw the marker */
+		cerr(C, "incomplete: %s %s: %s%s", s->what, s->dir, marker && strcmp(st, "incomplete") ?
+		     "INCOMPLETE marker present (the sweep did not finish); " : "", why);
+		free(why);
+		return GX_INVALID;
+	}
+	if (strcmp(st, "complete") && strcmp(st, "failed")) {
+		cerr(C, "%s %s: unknown run.json status '%s'", s->what, s->dir, st);
+		return GX_INVALID;
+	}
+	if (baseline && !strcmp(st, "failed")) {
+		why = problems_text(s->run);
+		cerr(C, "baseline %s has failed repetitions (a baseline must be clean): %s", s->dir, why);
+		free(why);
+		return GX_INVALID;
+	}
+	return GX_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Like with like */
+
+static const char *spec_name(const struct side *s)
+{
+	const char *n = jstr(jget(s->plan, "spec"), "name");
+
+	if (!n)
+		n = jstr(jget(s->run, "spec"), "name");
+	return n ? n : "?";
+}
+
+/* Compare o[0].key and o[1].key; a difference goes to mismatches as "LABEL X (baseline) vs Y (new)". */
+static void differ(struct cmpctx *C, const char *label, struct json_object *o0, struct json_object *o1,
+		   const char *key)
+{
+	struct json_object *a = jget(o0, key), *b = jget(o1, key);
+	char *ta;
+
+	if (jhas(o0, key) == jhas(o1, key) && jequal(a, b))
+		return;
+	ta = xstrdup(jtext(o0, key, a));	/* jtext's buffer belongs to the object */
+	strv_addf(&C->mismatches, "%s %s (baseline) vs %s (new)", label, ta, jtext(o1, key, b));
+	free(ta);
+}
+
+static struct json_object *plan_point(struct json_object *plan, const char *id)
+{
+	struct json_object *pts = jarr(plan, "points");
+
+	for (size_t i = 0; pts && i < json_object_array_length(pts); i++) {
+		struct json_object *pt = json_object_array_get_idx(pts, i);
+		const char *pid = jstr(pt, "id");
+
+		if (pid && !strcmp(pid, id))
+			return pt;
+	}
+	return NULL;
+}
+
+static bool str_in(struct json_object *arr, const char *s)
+{
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(arr, i));
+
+		if (t && !strcmp(t, s))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The same experiment: spec name, target, VM, designs, the point set and
+ * every point's params (key by key; "regress" is the synthetic knob, not a
+ * parameter). Repetitions may differ (a note).
+ */
+static void check_spec(struct cmpctx *C)
+{
+	struct json_object *p0 = C->s[0].plan, *p1 = C->s[1].plan, *v0, *v1, *d0, *d1, *pts;
+	double r0, r1;
+
+	if (strcmp(spec_name(&C->s[0]), spec_name(&C->s[1])))
+		strv_addf(&C->mismatches, "spec name %s (baseline) vs %s (new)", spec_name(&C->s[0]),
+			  spec_name(&C->s[1]));
+	differ(C, "target", p0, p1, "target");
+	v0 = jget(p0, "vm");
+	v1 = jget(p1, "vm");
+	if (!v0 || !v1 || !json_object_is_type(v0, json_type_object) || !json_object_is_type(v1, json_type_object)) {
+		differ(C, "vm", p0, p1, "vm");
+	} else {
+		/* key by key, but "note" is words */
+		json_object_object_foreach(v0, k0, x0) {
+			(void)x0;
+			if (strcmp(k0, "note")) {
+				char *l = xasprintf("vm %s", k0);
+
+				differ(C, l, v0, v1, k0);
+				free(l);
+			}
+		}
+		json_object_object_foreach(v1, k1, x1) {
+			(void)x1;
+			if (strcmp(k1, "note") && !jhas(v0, k1)) {
+				char *l = xasprintf("vm %s", k1);
+
+				differ(C, l, v0, v1, k1);
+				free(l);
+			}
+		}
+	}
+	d0 = jarr(p0, "designs");
+	d1 = jarr(p1, "designs");
+	for (size_t i = 0; d0 && i < json_object_array_length(d0); i++) {
+		const char *d = json_object_get_string(json_object_array_get_idx(d0, i));
+
+		if (!str_in(d1, d))
+			strv_addf(&C->mismatches, "design %s only in baseline", d);
+	}
+	for (size_t i = 0; d1 && i < json_object_array_length(d1); i++) {
+		const char *d = json_object_get_string(json_object_array_get_idx(d1, i));
+
+		if (!str_in(d0, d))
+			strv_addf(&C->mismatches, "design %s only in new", d);
+	}
+	pts = jarr(p0, "points");
+	for (size_t i = 0; pts && i < json_object_array_length(pts); i++) {
+		struct json_object *a = json_object_array_get_idx(pts, i), *b, *pa, *pb;
+		const char *id = jstr(a, "id");
+
+		if (!id)
+			continue;
+		b = plan_point(p1, id);
+		if (!b) {
+			strv_addf(&C->mismatches, "point %s only in baseline", id);
+			continue;
+		}
+		pa = jget(a, "params");
+		pb = jget(b, "params");
+		json_object_object_foreach(pa, ka, xa) {
+			(void)xa;
+			if (strcmp(ka, "regress")) {
+				char *l = xasprintf("point %s: %s", id, ka);
+
+				differ(C, l, pa, pb, ka);
+				free(l);
+			}
+		}
+		json_object_object_foreach(pb, kb, xb) {
+			(void)xb;
+			if (strcmp(kb, "regress") && !jhas(pa, kb)) {
+				char *l = xasprintf("point %s: %s", id, kb);
+
+				differ(C, l, pa, pb, kb);
+				free(l);
+			}
+		}
+	}
+	pts = jarr(p1, "points");
+	for (size_t i = 0; pts && i < json_object_array_length(pts); i++) {
+		const char *id = jstr(json_object_array_get_idx(pts, i), "id");
+
+		if (id && !plan_point(p0, id))
+			strv_addf(&C->mismatches, "point %s only in new", id);
+	}
+	if (jnumber(jget(p0, "repetitions"), &r0) && jnumber(jget(p1, "repetitions"), &r1) && r0 != r1)
+		strv_addf(&C->notes, "repetitions %g (baseline) vs %g (new): not a mismatch, each cell uses "
+			  "what it has", r0, r1);
+}
+
+static struct json_object *kernel_of(struct json_object *prov, const char *design)
+{
+	struct json_object *ks = jarr(prov, "kernels");
+
+	for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
+		struct json_object *k = json_object_array_get_idx(ks, i);
+		const char *d = jstr(k, "design");
+
+		if (d && !strcmp(d, design))
+			return k;
+	}
+	return NULL;
+}
+
+/*
+ * The same kind of machine and kernel configuration: per design the
+ * kernel's config_sha256 (its key and patches are the code under test and
+ * may differ), host.cpu, host.topology.{pus,cores,numa_nodes} and QEMU's
+ * accelerator (none: the host target).
+ */
+static void check_machine(struct cmpctx *C)
+{
+	struct json_object *q0, *q1, *ks;
+	static const char *const topo[] = { "pus", "cores", "numa_nodes" };
+	const char *a0, *a1;
+
+	for (int i = 0; i < 2; i++)
+		if (!C->s[i].prov)
+			strv_addf(&C->mismatches, "%s %s has no provenance.json: machine and kernels cannot be "
+				  "checked", C->s[i].what, C->s[i].dir);
+	if (!C->s[0].prov || !C->s[1].prov)
+		return;
+	for (int side = 0; side < 2; side++) {
+		ks = jarr(C->s[side].prov, "kernels");
+		for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
+			struct json_object *k = json_object_array_get_idx(ks, i), *o;
+			const char *d = jstr(k, "design");
+
+			if (!d)
+				continue;
+			o = kernel_of(C->s[!side].prov, d);
+			if (!o)
+				strv_addf(&C->mismatches, "kernel of design %s only in %s's provenance", d,
+					  C->s[side].what);
+			else if (!side) {
+				char *l = xasprintf("kernel config_sha256 of design %s:", d);
+
+				differ(C, l, k, o, "config_sha256");
+				free(l);
+			}
+		}
+	}
+	differ(C, "machine host.cpu", jget(C->s[0].prov, "host"), jget(C->s[1].prov, "host"), "cpu");
+	for (size_t i = 0; i < ARRAY_SIZE(topo); i++) {
+		char *l = xasprintf("machine host.topology.%s", topo[i]);
+
+		differ(C, l, jget(jget(C->s[0].prov, "host"), "topology"),
+		       jget(jget(C->s[1].prov, "host"), "topology"), topo[i]);
+		free(l);
+	}
+	q0 = jget(C->s[0].prov, "qemu");
+	q1 = jget(C->s[1].prov, "qemu");
+	a0 = q0 ? jstr(q0, "accel") : "none (host target)";
+	a1 = q1 ? jstr(q1, "accel") : "none (host target)";
+	if (strcmp(a0 ? a0 : "?", a1 ? a1 : "?"))
+		strv_addf(&C->mismatches, "machine qemu.accel %s (baseline) vs %s (new)", a0 ? a0 : "?",
+			  a1 ? a1 : "?");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cells */
+
+static struct cell *cell_new(struct cmpctx *C, const char *point, const char *design, const char *metric)
+{
+	struct cell *c;
+
+	if (C->ncells == C->cap) {
+		C->cap = C->cap ? 2 * C->cap : 64;
+		C->cells = xrealloc(C->cells, C->cap * sizeof(*C->cells));
+	}
+	c = &C->cells[C->ncells++];
+	memset(c, 0, sizeof(*c));
+	c->point = point;
+	c->design = design;
+	c->metric = metric;
+	c->base_min = c->base_max = c->new_min = c->new_max = c->threshold = NAN;
+	c->g.base_median = c->g.new_median = c->g.ratio = c->g.change = NAN;
+	c->g.ci_lo = c->g.ci_hi = c->g.confidence = NAN;
+	return c;
+}
+
+static void cell_missing(struct cmpctx *C, const char *point, const char *design, const char *why)
+{
+	struct cell *c = cell_new(C, point, design, "*");
+
+	c->g.verdict = GATE_MISSING;
+	snprintf(c->g.reason, sizeof(c->g.reason), "%s", why);
+}
+
+/* The successful values of metric of a design's repetitions (non-null only). */
+static double *values(struct json_object *dd, const char *metric, size_t *n)
+{
+	struct json_object *reps = jarr(dd, "repetitions");
+	size_t cnt = reps ? json_object_array_length(reps) : 0;
+	double *v = xcalloc(cnt, sizeof(double));
+
+	*n = 0;
+	for (size_t i = 0; i < cnt; i++) {
+		struct json_object *r = json_object_array_get_idx(reps, i);
+		const char *st = jstr(r, "status");
+
+		if (st && !strcmp(st, "success") && jnumber(jget(jget(r, "metrics"), metric), &v[*n]))
+			(*n)++;
+	}
+	return v;
+}
+
+/* A repetition of NEW that failed, ended in an error or saw violations: a "runs" regression. */
+static void cell_runs(struct cmpctx *C, const char *point, const char *design, struct json_object *dd)
+{
+	struct json_object *reps = jarr(dd, "repetitions");
+	size_t cnt = reps ? json_object_array_length(reps) : 0, len = 0;
+	unsigned int bad = 0;
+	char buf[sizeof(((struct gate_cell *)0)->reason)] = "";
+	struct cell *c;
+
+	for (size_t i = 0; i < cnt; i++) {
+		struct json_object *r = json_object_array_get_idx(reps, i);
+		const char *st = jstr(r, "status"), *why = jstr(r, "reason");
+		double viol = 0, rep = 0;
+
+		jnumber(jget(jget(r, "metrics"), "invariant_violations"), &viol);
+		jnumber(jget(r, "rep"), &rep);
+		if (!st || (strcmp(st, "failure") && strcmp(st, "error") && !(viol > 0)))
+			continue;
+		bad++;
+		if (len < sizeof(buf) - 1) {
+			int w;
+
+			if (viol > 0 && !strcmp(st, "success"))
+				w = snprintf(buf + len, sizeof(buf) - len, "%sr%g: %g invariant violations",
+					     len ? "; " : "", rep, viol);
+			else
+				w = snprintf(buf + len, sizeof(buf) - len, "%sr%g %s: %s", len ? "; " : "", rep, st,
+					     why ? why : "(no reason)");
+			len = w < 0 ? len : len + (size_t)w;
+		}
+	}
+	if (!bad)
+		return;
+	c = cell_new(C, point, design, "runs");
+	c->nn = cnt;
+	c->g.n_new = (unsigned int)cnt;
+	c->g.verdict = GATE_REGRESSED;
+	snprintf(c->g.reason, sizeof(c->g.reason), "%u of %zu repetitions not successful: %s", bad, cnt, buf);
+}
+
+static void cell_metric(struct cmpctx *C, const char *point, const char *design, const struct gate_metric *m,
+			struct json_object *bd, struct json_object *nd)
+{
+	size_t nb, nn;
+	double *b = values(bd, m->name, &nb), *x = values(nd, m->name, &nn);
+	struct cell *c;
+	bool pos = nb && nn;
+
+	if (!nb && !nn) {	/* not measured on either side: not a cell */
+		free(b);
+		free(x);
+		return;
+	}
+	c = cell_new(C, point, design, m->name);
+	c->m = m;
+	c->base = b;
+	c->cand = x;
+	c->nb = nb;
+	c->nn = nn;
+	c->threshold = isnan(C->thr[m - gate_metrics]) ? C->threshold : C->thr[m - gate_metrics];
+	for (size_t i = 0; i < nb; i++) {
+		pos &= b[i] > 0;
+		if (!i || b[i] < c->base_min)
+			c->base_min = b[i];
+		if (!i || b[i] > c->base_max)
+			c->base_max = b[i];
+	}
+	for (size_t i = 0; i < nn; i++) {
+		pos &= x[i] > 0;
+		if (!i || x[i] < c->new_min)
+			c->new_min = x[i];
+		if (!i || x[i] > c->new_max)
+			c->new_max = x[i];
+	}
+	c->in_family = !m->count && pos;
+}
+
+struct pref {
+	const char *id;
+	struct json_object *pt;		/* run.json's point */
+};
+
+static struct pref *run_points(struct json_object *run, size_t *n)
+{
+	struct json_object *sws = jarr(run, "sweeps");
+	struct pref *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t i = 0; sws && i < json_object_array_length(sws); i++) {
+		struct json_object *pts = jarr(json_object_array_get_idx(sws, i), "points");
+
+		for (size_t j = 0; pts && j < json_object_array_length(pts); j++) {
+			struct json_object *pt = json_object_array_get_idx(pts, j);
+
+			if (!jstr(pt, "id"))
+				continue;
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 32;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[*n].id = jstr(pt, "id");
+			v[(*n)++].pt = pt;
+		}
+	}
+	return v;
+}
+
+static struct json_object *find_point(const struct pref *v, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].id, id))
+			return v[i].pt;
+	return NULL;
+}
+
+/* The designs in plan order: the baseline's, then the new ones. */
+static const char **design_order(struct cmpctx *C, size_t *n)
+{
+	const char **v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (int s = 0; s < 2; s++) {
+		struct json_object *ds = jarr(C->s[s].plan, "designs");
+
+		for (size_t i = 0; ds && i < json_object_array_length(ds); i++) {
+			const char *d = json_object_get_string(json_object_array_get_idx(ds, i));
+			bool seen = false;
+
+			for (size_t k = 0; k < *n; k++)
+				seen |= !strcmp(v[k], d);
+			if (seen || !d)
+				continue;
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 8;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[(*n)++] = d;
+		}
+	}
+	return v;
+}
+
+static void point_cells(struct cmpctx *C, const char *id, struct json_object *bp, struct json_object *np,
+			const char **designs, size_t nd)
+{
+	struct json_object *bds = jget(bp, "designs"), *nds = jget(np, "designs");
+
+	for (size_t i = 0; i < nd; i++) {
+		struct json_object *bd = jget(bds, designs[i]), *dd = jget(nds, designs[i]);
+
+		if (!bd && !dd)
+			continue;
+		if (!bd || !dd) {
+			cell_missing(C, id, designs[i], bd ? "design only in baseline" : "design only in new");
+			continue;
+		}
+		cell_runs(C, id, designs[i], dd);
+		for (unsigned int k = 0; k < C->nmetrics; k++)
+			cell_metric(C, id, designs[i], C->metrics[k], bd, dd);
+	}
+}
+
+static void build_cells(struct cmpctx *C)
+{
+	size_t nb, nn, nd;
+	struct pref *bp = run_points(C->s[0].run, &nb), *np = run_points(C->s[1].run, &nn);
+	const char **designs = design_order(C, &nd);
+
+	for (size_t i = 0; i < nb; i++) {
+		struct json_object *n = find_point(np, nn, bp[i].id);
+
+		if (n) {
+			point_cells(C, bp[i].id, bp[i].pt, n, designs, nd);
+			continue;
+		}
+		json_object_object_foreach(jget(bp[i].pt, "designs"), d, dv) {
+			(void)dv;
+			cell_missing(C, bp[i].id, d, "point only in baseline");
+		}
+	}
+	for (size_t i = 0; i < nn; i++) {
+		if (find_point(bp, nb, np[i].id))
+			continue;
+		json_object_object_foreach(jget(np[i].pt, "designs"), d, dv) {
+			(void)dv;
+			cell_missing(C, np[i].id, d, "point only in new");
+		}
+	}
+	free(bp);
+	free(np);
+	free(designs);
+
+	/*
+	 * Bonferroni: every ratio test at 1 - alpha / family, so that all of
+	 * them together raise a false alarm with probability <= alpha.
+	 */
+	C->family = 0;
+	for (size_t i = 0; i < C->ncells; i++)
+		C->family += C->cells[i].in_family;
+	if (C->family_opt)
+		C->family = C->family_opt;
+	C->confidence = 1 - C->alpha / (C->family ? C->family : 1);
+	for (size_t i = 0; i < C->ncells; i++) {
+		struct cell *c = &C->cells[i];
+
+		if (c->m)
+			gate_judge(c->m, c->base, c->nb, c->cand, c->nn, c->threshold, C->confidence, C->min_reps,
+				   &c->g);
+		C->counts[c->g.verdict]++;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Outputs */
+
+static void git_text(const struct side *s, char *buf, size_t len)
+{
+	struct json_object *g = jget(s->prov, "git"), *dirty = jget(g, "dirty");
+	const char *rev = jstr(g, "revision");
+
+	if (!rev)
+		snprintf(buf, len, "unknown");
+	else
+		snprintf(buf, len, "%.12s%s", rev, !dirty ? "" : json_object_get_boolean(dirty) ? " (dirty)" :
+			 " (clean)");
+}
+
+static void summary_line(const struct cmpctx *C, char *buf, size_t len)
+{
+	snprintf(buf, len, "compare: %zu cells: %u regressed, %u improved, %u unchanged, %u noisy, %u missing -> %s",
+		 C->ncells, C->counts[GATE_REGRESSED], C->counts[GATE_IMPROVED], C->counts[GATE_UNCHANGED],
+		 C->counts[GATE_NOISY], C->counts[GATE_MISSING], C->counts[GATE_REGRESSED] ? "REGRESSION" : "OK");
+}
+
+/* "170us [148us..220us] n=10", or "-" */
+static void side_cell_text(const struct cell *c, bool base, char *buf, size_t len)
+{
+	char med[32], lo[32], hi[32];
+	size_t n = base ? c->nb : c->nn;
+
+	if (!c->m) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!n) {
+		snprintf(buf, len, "- n=0");
+		return;
+	}
+	fmt_value(c->metric, base ? c->g.base_median : c->g.new_median, med, sizeof(med));
+	fmt_value(c->metric, base ? c->base_min : c->new_min, lo, sizeof(lo));
+	fmt_value(c->metric, base ? c->base_max : c->new_max, hi, sizeof(hi));
+	snprintf(buf, len, "%s [%s..%s] n=%zu", med, lo, hi, n);
+}
+
+static void ci_text(const struct cell *c, char *buf, size_t len)
+{
+	char lo[24], hi[24];
+
+	if (!isfinite(c->g.ci_lo)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	fmt_pct(c->g.ci_lo - 1, lo, sizeof(lo));
+	fmt_pct(c->g.ci_hi - 1, hi, sizeof(hi));
+	snprintf(buf, len, "%s..%s", lo, hi);
+}
+
+static void thresholds_text(const struct cmpctx *C, char *buf, size_t len)
+{
+	size_t l = (size_t)snprintf(buf, len, "%g %%", C->threshold * 100);
+
+	for (unsigned int k = 0; k < C->nmetrics && l < len; k++) {
+		size_t i = C->metrics[k] - gate_metrics;
+
+		if (!isnan(C->thr[i]))
+			l += (size_t)snprintf(buf + l, len - l, ", %s %g %%", gate_metrics[i].name, C->thr[i] * 100);
+	}
+}
+
+static void print_table(struct cmpctx *C, FILE *f)
+{
+	enum { NCOL = 9 };
+	static const char *const head[NCOL] = { "point", "design", "metric", "baseline", "change", "CI", "new",
+						"verdict", "reason" };
+	size_t w[NCOL], nrows = 0;
+	char (*rows)[NCOL][240] = xcalloc(C->ncells + 1, sizeof(*rows)), line[400], thr[400];
+
+	for (int i = 0; i < 2; i++) {
+		char git[64];
+		const char *gen = jstr(C->s[i].run, "generated");
+
+		git_text(&C->s[i], git, sizeof(git));
+		fprintf(f, "  %-9s %s  spec %s, git %s, reported %s", C->s[i].what, C->s[i].dir, spec_name(&C->s[i]),
+			git, gen ? gen : "?");
+		if (C->s[i].saved)
+			fprintf(f, ", saved baseline \"%s\" %s", jstr(C->s[i].saved, "name") ?: "?",
+				jstr(C->s[i].saved, "saved") ?: "?");
+		fputc('\n', f);
+	}
+	{
+		struct json_object *ks = jarr(C->s[0].prov, "kernels");
+		size_t n = ks ? json_object_array_length(ks) : 0;
+
+		fprintf(f, "  %-9s ", "kernels");
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *k = json_object_array_get_idx(ks, i);
+			const char *d = jstr(k, "design") ?: "?";
+			struct json_object *o = kernel_of(C->s[1].prov, d);
+
+			fprintf(f, "%s%s %s -> %s", i ? ", " : "", d, jstr(k, "key") ?: "?", jstr(o, "key") ?: "?");
+		}
+		fprintf(f, "%s\n", n ? "" : "unknown");
+	}
+	thresholds_text(C, thr, sizeof(thr));
+	fprintf(f, "  %-9s alpha %g over %u ratio cells (Bonferroni): %.4g %% intervals; threshold %s; "
+		"at least %u repetitions\n\n", "gate", C->alpha, C->family, C->confidence * 100, thr, C->min_reps);
+
+	for (int j = 0; j < NCOL; j++) {
+		snprintf(rows[0][j], sizeof(rows[0][j]), "%s", head[j]);
+		w[j] = strlen(head[j]);
+	}
+	for (size_t i = 0; i < C->ncells; i++) {
+		const struct cell *c = &C->cells[i];
+		char (*r)[240];
+
+		if (c->g.verdict == GATE_UNCHANGED && !C->verbose)
+			continue;
+		r = rows[++nrows];
+		snprintf(r[0], 240, "%s", c->point);
+		snprintf(r[1], 240, "%s", c->design);
+		snprintf(r[2], 240, "%s", c->metric);
+		side_cell_text(c, true, r[3], 240);
+		fmt_pct(c->g.change, r[4], 240);
+		ci_text(c, r[5], 240);
+		side_cell_text(c, false, r[6], 240);
+		snprintf(r[7], 240, "%s", gate_verdict_name(c->g.verdict));
+		snprintf(r[8], 240, "%s", c->g.reason);
+		for (int j = 0; j < NCOL; j++)
+			if (strlen(r[j]) > w[j])
+				w[j] = strlen(r[j]);
+	}
+	if (!nrows) {
+		fprintf(f, "every cell unchanged (-v lists them)\n\n");
+	} else {
+		for (size_t i = 0; i <= nrows; i++) {
+			for (int j = 0; j < NCOL - 1; j++)
+				fprintf(f, "%-*s  ", (int)w[j], rows[i][j]);
+			fprintf(f, "%s\n", rows[i][NCOL - 1]);
+		}
+		fputc('\n', f);
+	}
+	summary_line(C, line, sizeof(line));
+	fprintf(f, "%s\n", line);
+	free(rows);
+}
+
+static struct json_object *strv_json(const struct strv *l)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_object_array_add(a, JSTR(l->v[i]));
+	return a;
+}
+
+static struct json_object *side_json(const struct side *s)
+{
+	struct json_object *o = json_object_new_object(), *ks = json_object_new_array(), *pk = jarr(s->prov, "kernels");
+
+	JADD(o, "dir", JSTR(s->dir));
+	JADD(o, "status", jref(jget(s->run, "status")));
+	JADD(o, "generated", jref(jget(s->run, "generated")));
+	JADD(o, "spec", JSTR(spec_name(s)));
+	JADD(o, "target", jref(jget(s->plan, "target")));
+	JADD(o, "designs", jref(jget(s->plan, "designs")));
+	JADD(o, "repetitions", jref(jget(s->plan, "repetitions")));
+	JADD(o, "git", jref(jget(s->prov, "git")));
+	for (size_t i = 0; pk && i < json_object_array_length(pk); i++) {
+		struct json_object *k = json_object_array_get_idx(pk, i), *e = json_object_new_object();
+
+		JADD(e, "design", jref(jget(k, "design")));
+		JADD(e, "key", jref(jget(k, "key")));
+		JADD(e, "config_sha256", jref(jget(k, "config_sha256")));
+		json_object_array_add(ks, e);
+	}
+	JADD(o, "kernels", ks);
+	JADD(o, "provenance", json_object_new_boolean(s->prov != NULL));
+	JADD(o, "saved_baseline", jref(s->saved));
+	if (s->regress_response > 0 || s->regress_report > 0) {
+		struct json_object *r = json_object_new_object();
+
+		JADD(r, "response_ns", jnum(s->regress_response));
+		JADD(r, "report_ns", jnum(s->regress_report));
+		JADD(o, "regress", r);
+	} else {
+		JADD(o, "regress", NULL);
+	}
+	return o;
+}
+
+static struct json_object *cell_json(const struct cell *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	JADD(o, "point", JSTR(c->point));
+	JADD(o, "design", JSTR(c->design));
+	JADD(o, "metric", JSTR(c->metric));
+	JADD(o, "verdict", JSTR(gate_verdict_name(c->g.verdict)));
+	JADD(o, "n_base", json_object_new_int64(c->m ? (int64_t)c->nb : 0));
+	JADD(o, "n_new", json_object_new_int64((int64_t)c->nn));
+	JADD(o, "base_median", jnum(c->g.base_median));
+	JADD(o, "base_min", jnum(c->base_min));
+	JADD(o, "base_max", jnum(c->base_max));
+	JADD(o, "new_median", jnum(c->g.new_median));
+	JADD(o, "new_min", jnum(c->new_min));
+	JADD(o, "new_max", jnum(c->new_max));
+	JADD(o, "ratio", jnum(c->g.ratio));
+	JADD(o, "change", jnum(c->g.change));
+	JADD(o, "ci_low", jnum(c->g.ci_lo));
+	JADD(o, "ci_high", jnum(c->g.ci_hi));
+	JADD(o, "confidence", jnum(c->g.confidence));
+	JADD(o, "threshold", jnum(c->threshold));
+	JADD(o, "separated", json_object_new_boolean(c->g.separated));
+	JADD(o, "need", json_object_new_int64(c->g.need));
+	JADD(o, "reason", JSTR(c->g.reason));
+	return o;
+}
+
+static struct json_object *compare_json(const struct cmpctx *C, int code, bool compared)
+{
+	struct json_object *o = json_object_new_object(), *t = json_object_new_object(), *cells, *sum;
+	char line[300];
+
+	JADD(o, "schema_version", json_object_new_int(GATE_SCHEMA_VERSION));
+	JADD(o, "tool", JSTR("iopf-bench " BENCH_TOOL_VERSION));
+	JADD(o, "baseline", side_json(&C->s[0]));
+	JADD(o, "new", side_json(&C->s[1]));
+	JADD(o, "alpha", jnum(C->alpha));
+	JADD(o, "family", json_object_new_int64(C->family));
+	JADD(o, "confidence", compared ? jnum(C->confidence) : NULL);
+	JADD(o, "min_reps", json_object_new_int64(C->min_reps));
+	JADD(t, "default", jnum(C->threshold));
+	for (unsigned int k = 0; k < C->nmetrics; k++) {
+		size_t i = C->metrics[k] - gate_metrics;
+
+		JADD(t, gate_metrics[i].name, jnum(isnan(C->thr[i]) ? C->threshold : C->thr[i]));
+	}
+	JADD(o, "thresholds", t);
+	JADD(o, "forced", json_object_new_boolean(C->force));
+	JADD(o, "notes", strv_json(&C->notes));
+	JADD(o, "mismatches", strv_json(&C->mismatches));
+	cells = json_object_new_array();
+	for (size_t i = 0; i < C->ncells; i++)
+		json_object_array_add(cells, cell_json(&C->cells[i]));
+	JADD(o, "cells", cells);
+	sum = json_object_new_object();
+	JADD(sum, "cells", json_object_new_int64((int64_t)C->ncells));
+	for (size_t v = 0; v < NV; v++)
+		JADD(sum, verdict_names[v], json_object_new_int64(C->counts[v]));
+	JADD(sum, "regression", json_object_new_boolean(C->counts[GATE_REGRESSED] > 0));
+	summary_line(C, line, sizeof(line));
+	JADD(sum, "line", compared ? JSTR(line) : NULL);
+	JADD(o, "summary", sum);
+	JADD(o, "exit_code", json_object_new_int(code));
+	return o;
+}
+
+/* One line of words about a cell, for JUnit messages and KTAP diagnostics. */
+static void cell_words(const struct cell *c, char *buf, size_t len)
+{
+	char b[96], n[96], ch[24], ci[64];
+
+	if (!c->m) {
+		snprintf(buf, len, "%s: %s: %s", c->metric, gate_verdict_name(c->g.verdict), c->g.reason);
+		return;
+	}
+	side_cell_text(c, true, b, sizeof(b));
+	side_cell_text(c, false, n, sizeof(n));
+	fmt_pct(c->g.change, ch, sizeof(ch));
+	ci_text(c, ci, sizeof(ci));
+	if (isfinite(c->g.confidence))
+		snprintf(buf, len, "%s: baseline %s, new %s, change %s, %.4g %% CI %s: %s", c->metric, b, n, ch,
+			 floor(c->g.confidence * 10000) / 100, ci, c->g.reason);
+	else
+		snprintf(buf, len, "%s: baseline %s, new %s, change %s: %s", c->metric, b, n, ch, c->g.reason);
+}
+
+/* XML text or attribute value: escaped, and the control characters XML 1.0 forbids dropped. */
+static void xml_esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		switch (ch) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		case '\t': case '\n': case '\r': fputc(ch, f); break;
+		default:
+			if (ch >= 0x20)
+				fputc(ch, f);
+		}
+	}
+}
+
+static void xml_prop(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "      <property name=\"");
+	xml_esc(f, name);
+	fprintf(f, "\" value=\"");
+	xml_esc(f, value);
+	fprintf(f, "\"/>\n");
+}
+
+/* Cells of one point are contiguous; [i, *end) is the run of cells of cells[i].point. */
+static size_t point_end(const struct cmpctx *C, size_t i)
+{
+	size_t j = i;
+
+	while (j < C->ncells && !strcmp(C->cells[j].point, C->cells[i].point))
+		j++;
+	return j;
+}
+
+/*
+ * JUnit XML (Jenkins xunit's junit-10.xsd, tests/data/): a testsuite per
+ * point, a testcase per design and metric; regressed = failure, noisy and
+ * missing = skipped.
+ */
+static int write_junit(struct cmpctx *C, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	char git0[64], git1[64], conf[32], thr[400], words[600];
+	int rc;
+
+	if (!f) {
+		cerr(C, "--junit %s: %s", path, strerror(errno));
+		return -1;
+	}
+	git_text(&C->s[0], git0, sizeof(git0));
+	git_text(&C->s[1], git1, sizeof(git1));
+	snprintf(conf, sizeof(conf), "%.6g", C->confidence);
+	thresholds_text(C, thr, sizeof(thr));
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"iopf-bench compare\" tests=\"%zu\" failures=\"%u\" errors=\"0\">\n",
+		C->ncells, C->counts[GATE_REGRESSED]);
+	for (size_t i = 0, end; i < C->ncells; i = end) {
+		unsigned int fails = 0, skips = 0;
+
+		end = point_end(C, i);
+		for (size_t j = i; j < end; j++) {
+			fails += C->cells[j].g.verdict == GATE_REGRESSED;
+			skips += C->cells[j].g.verdict == GATE_NOISY || C->cells[j].g.verdict == GATE_MISSING;
+		}
+		fprintf(f, "  <testsuite name=\"");
+		xml_esc(f, C->cells[i].point);
+		fprintf(f, "\" tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\">\n", end - i, fails, skips);
+		fprintf(f, "    <properties>\n");
+		xml_prop(f, "baseline", C->s[0].dir);
+		xml_prop(f, "baseline.git", git0);
+		xml_prop(f, "new", C->s[1].dir);
+		xml_prop(f, "new.git", git1);
+		xml_prop(f, "confidence", conf);
+		xml_prop(f, "threshold", thr);
+		xml_prop(f, "spec", spec_name(&C->s[1]));
+		fprintf(f, "    </properties>\n");
+		for (size_t j = i; j < end; j++) {
+			const struct cell *c = &C->cells[j];
+
+			cell_words(c, words, sizeof(words));
+			fprintf(f, "    <testcase classname=\"iopf-bench.");
+			xml_esc(f, c->point);
+			fprintf(f, "\" name=\"");
+			xml_esc(f, c->design);
+			fputc('.', f);
+			xml_esc(f, c->metric);
+			fprintf(f, "\"");
+			switch (c->g.verdict) {
+			case GATE_REGRESSED:
+				fprintf(f, ">\n      <failure type=\"regressed\" message=\"");
+				xml_esc(f, words);
+				fprintf(f, "\">");
+				xml_esc(f, words);
+				fprintf(f, "\nbaseline: ");
+				xml_esc(f, C->s[0].dir);
+				fprintf(f, " (git %s)\nnew: ", git0);
+				xml_esc(f, C->s[1].dir);
+				fprintf(f, " (git %s)\n</failure>\n    </testcase>\n", git1);
+				break;
+			case GATE_NOISY:
+			case GATE_MISSING:
+				fprintf(f, ">\n      <skipped message=\"%s: ", gate_verdict_name(c->g.verdict));
+				xml_esc(f, words);
+				fprintf(f, "\"/>\n    </testcase>\n");
+				break;
+			default:
+				fprintf(f, "/>\n");
+			}
+		}
+		fprintf(f, "  </testsuite>\n");
+	}
+	fprintf(f, "</testsuites>\n");
+	rc = ferror(f);
+	if (fclose(f) || rc) {
+		cerr(C, "--junit %s: write failed", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* A KTAP test name: anything but '#' and line breaks. */
+static void ktap_name(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '#' ? '_' : *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+/*
+ * KTAP (Documentation/dev-tools/ktap.rst): one subtest per point, indented
+ * four spaces as KUnit's own output, a result line per design and metric.
+ */
+static void print_ktap(struct cmpctx *C, FILE *f)
+{
+	size_t npoints = 0, k = 0;
+	char git0[64], git1[64], words[600], line[300];
+
+	for (size_t i = 0; i < C->ncells; i = point_end(C, i))
+		npoints++;
+	git_text(&C->s[0], git0, sizeof(git0));
+	git_text(&C->s[1], git1, sizeof(git1));
+	fprintf(f, "KTAP version 1\n1..%zu\n", npoints);
+	fprintf(f, "# iopf-bench compare: baseline %s (git %s) vs new %s (git %s); %.4g %% intervals, alpha %g "
+		"over %u cells\n", C->s[0].dir, git0, C->s[1].dir, git1, C->confidence * 100, C->alpha, C->family);
+	for (size_t i = 0; i < C->notes.n; i++)
+		fprintf(f, "# note: %s\n", C->notes.v[i]);
+	for (size_t i = 0; i < C->mismatches.n; i++)
+		fprintf(f, "# warning: %s\n", C->mismatches.v[i]);
+	for (size_t i = 0, end; i < C->ncells; i = end) {
+		bool fail = false, all_skip = true;
+
+		end = point_end(C, i);
+		fprintf(f, "    KTAP version 1\n    1..%zu\n", end - i);
+		for (size_t j = i; j < end; j++) {
+			const struct cell *c = &C->cells[j];
+			enum gate_verdict v = c->g.verdict;
+
+			cell_words(c, words, sizeof(words));
+			fprintf(f, "    # %s.%s\n", c->design, words);
+			fprintf(f, "    %s %zu ", v == GATE_REGRESSED ? "not ok" : "ok", j - i + 1);
+			ktap_name(f, c->design);
+			fputc('.', f);
+			ktap_name(f, c->metric);
+			if (v == GATE_NOISY || v == GATE_MISSING) {
+				fprintf(f, " # SKIP %s: ", gate_verdict_name(v));
+				ktap_name(f, c->g.reason);
+			}
+			fputc('\n', f);
+			fail |= v == GATE_REGRESSED;
+			all_skip &= v == GATE_NOISY || v == GATE_MISSING;
+		}
+		fprintf(f, "%s %zu ", fail ? "not ok" : "ok", ++k);
+		ktap_name(f, C->cells[i].point);
+		fprintf(f, "%s\n", !fail && all_skip ? " # SKIP every cell noisy or missing" : "");
+	}
+	summary_line(C, line, sizeof(line));
+	fprintf(f, "# %s\n", line);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Baselines folder */
+
+/*
+ * --baselines-dir, else $IOPF_BASELINES_DIR, else results/baselines in the
+ * repository above the executable (found by results/run.schema.json, as
+ * report finds scripts/plots), else results/baselines here.
+ */
+static char *baselines_dir(const char *opt)
+{
+	const char *e = opt && *opt ? opt : getenv("IOPF_BASELINES_DIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (e && *e)
+		return xstrdup(e);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		for (int up = 0; up < 5; up++) {
+			char *slash = strrchr(exe, '/'), *cand;
+			bool ok;
+
+			if (!slash || slash == exe)
+				break;
+			*slash = 0;
+			cand = xasprintf("%s/results/run.schema.json", exe);
+			ok = is_file(cand);
+			free(cand);
+			if (ok)
+				return xasprintf("%s/results/baselines", exe);
+		}
+	}
+	return xstrdup("results/baselines");
+}
+
+/* [A-Za-z0-9._-]+, not starting with '.', without ".tmp-" (save's work folders). */
+static bool valid_name(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 128 || strstr(s, ".tmp-"))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '.' || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* compare */
+
+static const char compare_usage[] =
+	"usage: iopf-bench compare BASELINE_DIR NEW_DIR [--threshold T] [--threshold METRIC=T]...\n"
+	"         [--alpha A] [--family M] [--min-reps N] [--metrics M1,M2,...] [--force]\n"
+	"         [--json | --ktap] [--junit FILE] [-q | -v] [--baselines-dir DIR]\n";
+
+static const char compare_help[] =
+	"  Judge every point, design and metric of the results folder NEW_DIR against\n"
+	"  BASELINE_DIR (a results folder, or a baseline saved by `iopf-bench baseline\n"
+	"  save`; a bare NAME is looked up in the baselines folder). Both need run.json\n"
+	"  (`iopf-bench report DIR`), plan.json and provenance.json; nothing is written\n"
+	"  into them. Verdicts: regressed, improved, unchanged, noisy, missing\n"
+	"  (results/SCHEMA.md, \"Comparing runs\").\n"
+	"  --threshold T        practical threshold (default 5%; 5% or 0.05)\n"
+	"  --threshold METRIC=T the threshold of one metric (repeatable)\n"
+	"  --alpha A            family-wise false-alarm rate (default 0.05)\n"
+	"  --family M           number of tests of the Bonferroni correction (default:\n"
+	"                       the ratio cells compared); intervals at 1 - A/M\n"
+	"  --min-reps N         fewer successful repetitions on a side: noisy (default 3)\n"
+	"  --metrics a,b,c      the metrics to gate (default: throughput, response,\n"
+	"                       report and unbind percentiles, overflows, violations)\n"
+	"  --force              compare folders of different specs, machines or kernel\n"
+	"                       configs (the differences become warnings)\n"
+	"  --json | --ktap      JSON or KTAP on stdout instead of the table\n"
+	"  --junit FILE         also write JUnit XML to FILE\n"
+	"  -q                   only the summary line;  -v  every cell, unchanged too\n"
+	"  --baselines-dir DIR  where baseline names are looked up ($IOPF_BASELINES_DIR)\n"
+	"  Exit: 0 no regression, 1 regression, 2 invalid, incomplete or mismatched\n"
+	"  input, usage, or an output file that could not be written.\n";
+
+/* a is --NAME or --NAME=V: *val = V, the next argument, or NULL (missing). */
+static bool opt_arg(const char *a, const char *name, int argc, char **argv, int *i, const char **val)
+{
+	size_t l = strlen(name);
+
+	if (strncmp(a, name, l) || (a[l] && a[l] != '='))
+		return false;
+	if (a[l] == '=')
+		*val = a + l + 1;
+	else
+		*val = *i + 1 < argc ? argv[++*i] : NULL;
+	return true;
+}
+
+static int usage_err(const struct bench_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_err(const struct bench_env *env, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(env->err, "iopf-bench compare: ");
+	va_start(ap, fmt);
+	vfprintf(env->err, fmt, ap);
+	va_end(ap);
+	fprintf(env->err, "\n%s", compare_usage);
+	return GX_INVALID;
+}
+
+static bool metric_listed(struct json_object *run, const char *name)
+{
+	struct json_object *ms = jarr(run, "metrics");
+
+	if (!ms)
+		return true;	/* an older run.json without the list: the table decides */
+	for (size_t i = 0; i < json_object_array_length(ms); i++) {
+		const char *n = jstr(json_object_array_get_idx(ms, i), "name");
+
+		if (n && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
+
+static int parse_metrics(struct cmpctx *C, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL, *tok;
+	int rc = GX_OK;
+
+	C->nmetrics = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct gate_metric *m = gate_metric_find(tok);
+		bool dup = false;
+
+		if (!m || !m->better) {
+			fprintf(C->env->err, "iopf-bench compare: --metrics: %s '%s'; gated metrics:", m ?
+				"no direction (not compared):" : "unknown metric", tok);
+			for (size_t i = 0; i < NGM; i++)
+				if (gate_metrics[i].better)
+					fprintf(C->env->err, " %s", gate_metrics[i].name);
+			fputc('\n', C->env->err);
+			rc = GX_INVALID;
+			break;
+		}
+		for (unsigned int k = 0; k < C->nmetrics; k++)
+			dup |= C->metrics[k] == m;
+		if (!dup)
+			C->metrics[C->nmetrics++] = m;
+	}
+	if (!rc && !C->nmetrics) {
+		fprintf(C->env->err, "iopf-bench compare: --metrics: no metric given\n");
+		rc = GX_INVALID;
+	}
+	free(copy);
+	return rc;
+}
+
+static void cmp_free(struct cmpctx *C)
+{
+	for (int i = 0; i < 2; i++) {
+		json_object_put(C->s[i].run);
+		json_object_put(C->s[i].plan);
+		json_object_put(C->s[i].prov);
+		json_object_put(C->s[i].saved);
+		free(C->s[i].dir);
+	}
+	for (size_t i = 0; i < C->ncells; i++) {
+		free(C->cells[i].base);
+		free(C->cells[i].cand);
+	}
+	free(C->cells);
+	strv_free(&C->notes);
+	strv_free(&C->mismatches);
+	free(C);
+}
+
+static int compare_run(struct cmpctx *C, const char *metrics_opt)
+{
+	FILE *out = C->env->out;
+	int code;
+
+	for (int i = 0; i < 2; i++) {
+		code = side_load(C, &C->s[i]);
+		if (code)
+			return code;
+	}
+	for (int i = 0; i < 2; i++) {
+		code = side_usable(C, &C->s[i], i == 0);
+		if (code)
+			return code;
+	}
+	for (unsigned int k = 0; k < C->nmetrics; k++)
+		if (metrics_opt && !metric_listed(C->s[0].run, C->metrics[k]->name)) {
+			cerr(C, "--metrics: %s is not in %s/run.json's metrics", C->metrics[k]->name, C->s[0].dir);
+			return GX_INVALID;
+		}
+	check_spec(C);
+	check_machine(C);
+	for (int i = 0; i < 2; i++)
+		if (C->s[i].regress_response > 0 || C->s[i].regress_report > 0)
+			strv_addf(&C->notes, "%s has the synthetic regression knob on: response +%g ns, report +%g ns",
+				  i ? "NEW" : "BASELINE", C->s[i].regress_response, C->s[i].regress_report);
+	for (size_t i = 0; i < C->notes.n; i++)
+		cerr(C, "note: %s", C->notes.v[i]);
+	if (C->mismatches.n && !C->force) {
+		cerr(C, "%s and %s are not the same experiment on the same kind of machine (--force compares "
+		     "them anyway):", C->s[0].dir, C->s[1].dir);
+		for (size_t i = 0; i < C->mismatches.n; i++)
+			fprintf(C->env->err, "  %s\n", C->mismatches.v[i]);
+		if (C->json) {
+			struct json_object *j = compare_json(C, GX_INVALID, false);
+
+			json_write(out, j);
+			json_object_put(j);
+		}
+		return GX_INVALID;
+	}
+	for (size_t i = 0; i < C->mismatches.n; i++)
+		cerr(C, "warning (--force): %s", C->mismatches.v[i]);
+
+	build_cells(C);
+	code = C->counts[GATE_REGRESSED] ? GX_REGRESSION : GX_OK;
+	if (C->junit && write_junit(C, C->junit))
+		code = GX_INVALID;
+	if (C->json) {
+		struct json_object *j = compare_json(C, code, true);
+
+		json_write(out, j);
+		json_object_put(j);
+	} else if (C->ktap) {
+		print_ktap(C, out);
+	} else if (C->quiet) {
+		char line[300];
+
+		summary_line(C, line, sizeof(line));
+		fprintf(out, "%s\n", line);
+	} else {
+		print_table(C, out);
+	}
+	fflush(out);
+	return code;
+}
+
+int cmd_compare(int argc, char **argv, const struct bench_env *env)
+{
+	struct cmpctx *C = xcalloc(1, sizeof(*C));
+	const char *pos[2] = { NULL, NULL }, *metrics_opt = NULL, *bdir_opt = NULL, *val;
+	int npos = 0, code;
+
+	C->env = env;
+	C->threshold = 0.05;
+	C->alpha = 0.05;
+	C->min_reps = 3;
+	for (size_t i = 0; i < NGM; i++)
+		C->thr[i] = NAN;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(env->out, "%s%s", compare_usage, compare_help);
+			cmp_free(C);
+			return GX_OK;
+		}
+		if (!strcmp(a, "--force")) {
+			C->force = true;
+		} else if (!strcmp(a, "--json")) {
+			C->json = true;
+		} else if (!strcmp(a, "--ktap")) {
+			C->ktap = true;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			C->quiet = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			C->verbose = true;
+		} else if (opt_arg(a, "--threshold", argc, argv, &i, &val)) {
+			const char *eq = val ? strchr(val, '=') : NULL;
+			double t;
+
+			if (!val) {
+				code = usage_err(env, "--threshold needs a value");
+				goto out;
+			}
+			if (!parse_fraction(eq ? eq + 1 : val, &t) || t < 0 || t >= 1) {
+				code = usage_err(env, "--threshold '%s': want a fraction 0 <= t < 1 (5%% or 0.05), "
+						 "or METRIC=T", val);
+				goto out;
+			}
+			if (eq) {
+				char *name = strndup(val, (size_t)(eq - val));
+				const struct gate_metric *m = gate_metric_find(name);
+
+				if (!m) {
+					code = usage_err(env, "--threshold: unknown metric '%s'", name);
+					free(name);
+					goto out;
+				}
+				free(name);
+				C->thr[m - gate_metrics] = t;
+			} else {
+				C->threshold = t;
+			}
+		} else if (opt_arg(a, "--alpha", argc, argv, &i, &val)) {
+			if (!val || !parse_fraction(val, &C->alpha) || !(C->alpha > 0) || !(C->alpha < 1)) {
+				code = usage_err(env, "--alpha '%s': want 0 < A < 1 (e.g. 0.05 or 5%%)", val ?: "");
+				goto out;
+			}
+		} else if (opt_arg(a, "--family", argc, argv, &i, &val)) {
+			if (!val || !parse_uint(val, 1, &C->family_opt)) {
+				code = usage_err(env, "--family '%s': want a positive number of tests", val ?: "");
+				goto out;
+			}
+		} else if (opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
+			if (!val || !parse_uint(val, 1, &C->min_reps)) {
+				code = usage_err(env, "--min-reps '%s': want a positive number", val ?: "");
+				goto out;
+			}
+		} else if (opt_arg(a, "--metrics", argc, argv, &i, &val)) {
+			if (!val) {
+				code = usage_err(env, "--metrics needs a list");
+				goto out;
+			}
+			metrics_opt = val;
+		} else if (opt_arg(a, "--junit", argc, argv, &i, &val)) {
+			if (!val || !*val) {
+				code = usage_err(env, "--junit needs a file");
+				goto out;
+			}
+			C->junit = val;
+		} else if (opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
+			if (!val || !*val) {
+				code = usage_err(env, "--baselines-dir needs a folder");
+				goto out;
+			}
+			bdir_opt = val;
+		} else if (a[0] == '-' && a[1]) {
+			code = usage_err(env, "unknown option '%s'", a);
+			goto out;
+		} else if (npos < 2) {
+			pos[npos++] = a;
+		} else {
+			code = usage_err(env, "two folders only (baseline, new): '%s'?", a);
+			goto out;
+		}
+	}
+	if (npos != 2) {
+		code = usage_err(env, "want BASELINE_DIR and NEW_DIR");
+		goto out;
+	}
+	if (C->json && C->ktap) {
+		code = usage_err(env, "--json and --ktap both write stdout: one of them");
+		goto out;
+	}
+	if (metrics_opt) {
+		code = parse_metrics(C, metrics_opt);
+		if (code) {
+			fprintf(env->err, "%s", compare_usage);
+			goto out;
+		}
+	} else {
+		for (const char *const *n = gate_default_metrics; *n; n++)
+			C->metrics[C->nmetrics++] = gate_metric_find(*n);
+	}
+	C->s[0].what = "baseline";
+	C->s[1].what = "new";
+	C->s[0].dir = xstrdup(pos[0]);
+	C->s[1].dir = xstrdup(pos[1]);
+	/* A saved baseline's bare name */
+	if (!is_dir(pos[0]) && valid_name(pos[0])) {
+		char *bd = baselines_dir(bdir_opt), *cand = xasprintf("%s/%s", bd, pos[0]);
+
+		free(bd);
+		if (is_dir(cand)) {
+			free(C->s[0].dir);
+			C->s[0].dir = cand;
+		} else {
+			free(cand);
+		}
+	}
+	code = compare_run(C, metrics_opt);
+out:
+	cmp_free(C);
+	return code;
+}
+
+/* ------------------------------------------------------------------------ */
+/* baseline save | list */
+
+static const char baseline_usage[] =
+	"usage: iopf-bench baseline save RESULTS_DIR NAME [--force] [--baselines-dir DIR]\n"
+	"       iopf-bench baseline list [--baselines-dir DIR]\n";
+
+static const char baseline_help[] =
+	"  save: copy a complete results folder's run.json, plan.json, spec.ini,\n"
+	"  provenance.json, topology.xml, git.diff, config-* and csv/ (not raw/, fig/,\n"
+	"  logs/, report.html) into BASELINES/NAME, with BASELINE.json saying what and\n"
+	"  when; `iopf-bench compare NAME NEW_DIR` compares against it. NAME:\n"
+	"  [A-Za-z0-9._-]+, not starting with '.'. --force replaces an existing one\n"
+	"  (only once the new copy is complete).\n"
+	"  list: name, date, spec and git revision of every baseline.\n"
+	"  BASELINES: --baselines-dir, $IOPF_BASELINES_DIR, else results/baselines of\n"
+	"  the repository holding the executable.\n"
+	"  Exit: 0 done; 1 a file could not be copied or written; 2 usage, or refused\n"
+	"  (the folder is not complete, a bad NAME, NAME exists without --force).\n";
+
+static int berr(const struct bench_env *env, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int berr(const struct bench_env *env, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(env->err, "iopf-bench baseline: ");
+	va_start(ap, fmt);
+	vfprintf(env->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', env->err);
+	return code;
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	struct stat st;
+	int in = open(src, O_RDONLY | O_CLOEXEC), out, rc = 0;
+	ssize_t r;
+
+	if (in < 0)
+		return -1;
+	if (fstat(in, &st)) {
+		close(in);
+		return -1;
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0666);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	while ((r = read(in, buf, sizeof(buf))) != 0) {
+		char *p = buf;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		while (r > 0) {
+			ssize_t w = write(out, p, (size_t)r);
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				rc = -1;
+				break;
+			}
+			p += w;
+			r -= w;
+		}
+		if (rc)
+			break;
+	}
+	if (fsync(out))
+		rc = -1;
+	if (close(out))
+		rc = -1;
+	close(in);
+	return rc;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int rm_rf(const char *path)
+{
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Copy DIR/NAME into TMP/NAME when it is a regular file; missing is fine unless required. */
+static int copy_one(const struct bench_env *env, const char *dir, const char *tmp, const char *name, bool required)
+{
+	char *s = xasprintf("%s/%s", dir, name), *d = xasprintf("%s/%s", tmp, name);
+	int rc = 0;
+
+	if (is_file(s)) {
+		if (copy_file(s, d))
+			rc = berr(env, BENCH_EXIT_FAIL, "cannot copy %s to %s: %s", s, d, strerror(errno));
+	} else if (required) {
+		rc = berr(env, GX_INVALID, "%s has no %s", dir, name);
+	}
+	free(s);
+	free(d);
+	return rc;
+}
+
+static int save_files(const struct bench_env *env, const char *dir, const char *tmp)
+{
+	static const char *const files[] = { "run.json", "plan.json", "spec.ini", "provenance.json", "topology.xml",
+					     "git.diff" };
+	char *csv;
+	DIR *dh;
+	struct dirent *e;
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(files) && !rc; i++)
+		rc = copy_one(env, dir, tmp, files[i], i < 2);
+	if (rc)
+		return rc;
+	dh = opendir(dir);
+	while (dh && (e = readdir(dh)) && !rc)
+		if (!strncmp(e->d_name, "config-", 7))
+			rc = copy_one(env, dir, tmp, e->d_name, false);
+	if (dh)
+		closedir(dh);
+	if (rc)
+		return rc;
+	csv = xasprintf("%s/csv", dir);
+	if (is_dir(csv)) {
+		char *tcsv = xasprintf("%s/csv", tmp);
+
+		if (mkdir(tcsv, 0777)) {
+			rc = berr(env, BENCH_EXIT_FAIL, "cannot make %s: %s", tcsv, strerror(errno));
+		} else {
+			dh = opendir(csv);
+			while (dh && (e = readdir(dh)) && !rc)
+				if (e->d_name[0] != '.')
+					rc = copy_one(env, csv, tcsv, e->d_name, false);
+			if (dh)
+				closedir(dh);
+		}
+		free(tcsv);
+	}
+	free(csv);
+	return rc;
+}
+
+static int baseline_save(const struct bench_env *env, const char *dir, const char *name, bool force,
+			 const char *bdir_opt)
+{
+	struct json_object *run, *prov, *meta;
+	char *err, *bdir = NULL, *final = NULL, *tmp = NULL, *p, now[32], src[PATH_MAX];
+	const char *st;
+	int rc = GX_INVALID;
+
+	if (!is_dir(dir))
+		return berr(env, GX_INVALID, "%s: not a folder", dir);
+	if (!valid_name(name))
+		return berr(env, GX_INVALID, "bad name '%s': want [A-Za-z0-9._-]+, not starting with '.' (and "
+			    "without '.tmp-')", name);
+	p = xasprintf("%s/INCOMPLETE", dir);
+	if (is_file(p)) {
+		free(p);
+		return berr(env, GX_INVALID, "%s is incomplete (INCOMPLETE marker): only a complete folder can be "
+			    "a baseline", dir);
+	}
+	free(p);
+	p = xasprintf("%s/run.json", dir);
+	if (!is_file(p)) {
+		free(p);
+		return berr(env, GX_INVALID, "%s has no run.json: run `iopf-bench report %s` first", dir, dir);
+	}
+	free(p);
+	run = read_json(dir, "run.json", &err);
+	if (!run) {
+		berr(env, GX_INVALID, "%s", err);
+		free(err);
+		return GX_INVALID;
+	}
+	st = jstr(run, "status");
+	if (!st || strcmp(st, "complete")) {
+		char *why = problems_text(run);
+
+		berr(env, GX_INVALID, "%s is %s, not complete: %s", dir, st ? st : "of unknown status", why);
+		free(why);
+		goto out;
+	}
+	prov = read_json(dir, "provenance.json", &err);
+	free(err);
+	if (!prov)
+		fprintf(env->err, "iopf-bench baseline: warning: %s has no provenance.json: compare will need "
+			"--force\n", dir);
+	bdir = baselines_dir(bdir_opt);
+	final = xasprintf("%s/%s", bdir, name);
+	if (!force && (is_dir(final) || !access(final, F_OK))) {
+		berr(env, GX_INVALID, "baseline %s exists (--force replaces it)", final);
+		goto out_prov;
+	}
+	/* mkdir -p the parent */
+	for (char *q = bdir + 1; ; q++) {
+		if (*q == '/' || !*q) {
+			char c = *q;
+
+			*q = 0;
+			if (mkdir(bdir, 0777) && errno != EEXIST) {
+				rc = berr(env, BENCH_EXIT_FAIL, "cannot make %s: %s", bdir, strerror(errno));
+				goto out_prov;
+			}
+			*q = c;
+			if (!c)
+				break;
+		}
+	}
+	tmp = xasprintf("%s/%s.tmp-XXXXXX", bdir, name);
+	if (!mkdtemp(tmp)) {
+		rc = berr(env, BENCH_EXIT_FAIL, "cannot make %s: %s", tmp, strerror(errno));
+		goto out_prov;
+	}
+	{
+		/* mkdtemp makes it 0700: a baseline is as readable as any folder made here. */
+		mode_t um = umask(0);
+
+		umask(um);
+		chmod(tmp, 0777 & ~um);
+	}
+	rc = save_files(env, dir, tmp);
+	if (rc)
+		goto out_rm;
+	meta = json_object_new_object();
+	iso8601_utc(time(NULL), now, sizeof(now));
+	JADD(meta, "name", JSTR(name));
+	JADD(meta, "saved", JSTR(now));
+	JADD(meta, "source", JSTR(realpath(dir, src) ? src : dir));
+	JADD(meta, "tool", JSTR("iopf-bench " BENCH_TOOL_VERSION));
+	JADD(meta, "spec", jref(jget(run, "spec")));
+	JADD(meta, "status", jref(jget(run, "status")));
+	JADD(meta, "git", jref(jget(prov, "git")));
+	p = xasprintf("%s/BASELINE.json", tmp);
+	if (json_object_to_file_ext(p, meta, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				    JSON_C_TO_STRING_NOSLASHESCAPE)) {
+		rc = berr(env, BENCH_EXIT_FAIL, "cannot write %s: %s", p, json_util_get_last_err());
+		free(p);
+		json_object_put(meta);
+		goto out_rm;
+	}
+	free(p);
+	json_object_put(meta);
+	/*
+	 * The new copy is complete: put it in place. An old one is swapped out
+	 * atomically (RENAME_EXCHANGE) and removed only then; where the file
+	 * system cannot exchange, it is moved aside first.
+	 */
+	if (!rename(tmp, final)) {
+		rc = GX_OK;
+	} else if (force && (errno == EEXIST || errno == ENOTEMPTY || errno == EISDIR)) {
+		if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE)) {
+			rc = GX_OK;	/* tmp now holds the old one */
+		} else {
+			char *old = xasprintf("%s/%s.tmp-XXXXXX", bdir, name);
+
+			if (mkdtemp(old) && !rmdir(old) && !rename(final, old) && !rename(tmp, final)) {
+				rc = GX_OK;
+				free(tmp);
+				tmp = old;
+			} else {
+				rc = berr(env, BENCH_EXIT_FAIL, "cannot replace %s: %s", final, strerror(errno));
+				free(old);
+			}
+		}
+	} else {
+		rc = berr(env, BENCH_EXIT_FAIL, "cannot rename %s to %s: %s", tmp, final, strerror(errno));
+	}
+	if (!rc) {
+		char git[64];
+		struct side s = { .prov = prov };
+
+		git_text(&s, git, sizeof(git));
+		fprintf(env->out, "baseline %s saved: %s (from %s, spec %s, git %s)\n", name, final, dir,
+			jstr(jget(run, "spec"), "name") ?: "?", git);
+		if (!is_dir(tmp))
+			goto out_prov;
+	}
+out_rm:
+	rm_rf(tmp);
+out_prov:
+	json_object_put(prov);
+out:
+	json_object_put(run);
+	free(tmp);
+	free(final);
+	free(bdir);
+	return rc;
+}
+
+struct blist {
+	char *name, *saved, *spec, *git;
+};
+
+static int cmp_blist(const void *a, const void *b)
+{
+	return strcmp(((const struct blist *)a)->name, ((const struct blist *)b)->name);
+}
+
+static int baseline_list(const struct bench_env *env, const char *bdir_opt)
+{
+	char *bdir = baselines_dir(bdir_opt);
+	DIR *dh = opendir(bdir);
+	struct dirent *e;
+	struct blist *v = NULL;
+	size_t n = 0, cap = 0, w[3] = { 4, 5, 4 };
+
+	if (!dh) {
+		if (errno != ENOENT) {
+			berr(env, BENCH_EXIT_FAIL, "cannot read %s: %s", bdir, strerror(errno));
+			free(bdir);
+			return BENCH_EXIT_FAIL;
+		}
+		fprintf(env->out, "no baselines in %s\n", bdir);
+		free(bdir);
+		return GX_OK;
+	}
+	while ((e = readdir(dh))) {
+		char *d, *err, git[64];
+		struct json_object *meta;
+		struct side s = { 0 };
+
+		if (e->d_name[0] == '.' || strstr(e->d_name, ".tmp-"))
+			continue;
+		d = xasprintf("%s/%s", bdir, e->d_name);
+		meta = is_dir(d) ? read_json(d, "BASELINE.json", &err) : NULL;
+		if (meta)
+			free(err);
+		free(d);
+		if (!meta)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		s.prov = meta;	/* its "git" is provenance's */
+		git_text(&s, git, sizeof(git));
+		v[n].name = xstrdup(e->d_name);
+		v[n].saved = xstrdup(jstr(meta, "saved") ?: "?");
+		v[n].spec = xstrdup(jstr(jget(meta, "spec"), "name") ?: "?");
+		v[n].git = xstrdup(git);
+		if (strlen(v[n].name) > w[0])
+			w[0] = strlen(v[n].name);
+		if (strlen(v[n].saved) > w[1])
+			w[1] = strlen(v[n].saved);
+		if (strlen(v[n].spec) > w[2])
+			w[2] = strlen(v[n].spec);
+		n++;
+		json_object_put(meta);
+	}
+	closedir(dh);
+	if (!n) {
+		fprintf(env->out, "no baselines in %s\n", bdir);
+	} else {
+		qsort(v, n, sizeof(*v), cmp_blist);
+		fprintf(env->out, "%-*s  %-*s  %-*s  %s\n", (int)w[0], "name", (int)w[1], "saved", (int)w[2], "spec",
+			"git");
+		for (size_t i = 0; i < n; i++) {
+			fprintf(env->out, "%-*s  %-*s  %-*s  %s\n", (int)w[0], v[i].name, (int)w[1], v[i].saved,
+				(int)w[2], v[i].spec, v[i].git);
+			free(v[i].name);
+			free(v[i].saved);
+			free(v[i].spec);
+			free(v[i].git);
+		}
+	}
+	free(v);
+	free(bdir);
+	return GX_OK;
+}
+
+int cmd_baseline(int argc, char **argv, const struct bench_env *env)
+{
+	const char *pos[2] = { NULL, NULL }, *bdir_opt = NULL, *val;
+	bool force = false, save;
+	int npos = 0;
+
+	if (argc < 2) {
+		fprintf(env->err, "%s", baseline_usage);
+		return GX_INVALID;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		fprintf(env->out, "%s%s", baseline_usage, baseline_help);
+		return GX_OK;
+	}
+	if (strcmp(argv[1], "save") && strcmp(argv[1], "list")) {
+		fprintf(env->err, "iopf-bench baseline: unknown subcommand '%s' (save or list)\n%s", argv[1],
+			baseline_usage);
+		return GX_INVALID;
+	}
+	save = !strcmp(argv[1], "save");
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(env->out, "%s%s", baseline_usage, baseline_help);
+			return GX_OK;
+		}
+		if (save && !strcmp(a, "--force")) {
+			force = true;
+		} else if (opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
+			if (!val || !*val) {
+				fprintf(env->err, "iopf-bench baseline: --baselines-dir needs a folder\n%s", baseline_usage);
+				return GX_INVALID;
+			}
+			bdir_opt = val;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(env->err, "iopf-bench baseline: unknown option '%s'\n%s", a, baseline_usage);
+			return GX_INVALID;
+		} else if (save && npos < 2) {
+			pos[npos++] = a;
+		} else {
+			fprintf(env->err, "iopf-bench baseline: unexpected argument '%s'\n%s", a, baseline_usage);
+			return GX_INVALID;
+		}
+	}
+	if (!save)
+		return baseline_list(env, bdir_opt);
+	if (npos != 2) {
+		fprintf(env->err, "iopf-bench baseline save: want RESULTS_DIR and NAME\n%s", baseline_usage);
+		return GX_INVALID;
+	}
+	return baseline_save(env, pos[0], pos[1], force, bdir_opt);
+}

@@ -1,0 +1,396 @@
+#!/usr/bin/env bash
+# Description: the CI regression gate, `iopf-bench compare BASELINE NEW` and
+# `iopf-bench baseline save|list`, on hand-made results folders (run.json,
+# plan.json and provenance.json written by a generator here, with known
+# values; run.json validates against results/run.schema.json): identical
+# runs are unchanged (exit 0); a clear +30 % on one cell is regressed on
+# exactly that cell (exit 1), a clear drop improved; wide data is noisy with
+# the repetitions that would decide; too few repetitions are noisy; a
+# failed or violating repetition of NEW is a "runs" regression; per-metric
+# thresholds change a verdict; incomplete folders, a failed baseline,
+# different specs, params, points, kernel configs and machines exit 2 with
+# every difference listed, and --force compares anyway (missing cells); the
+# synthetic regression knob is a note; JUnit validates against the Jenkins
+# xunit junit-10.xsd with the right counts, KTAP parses with the kernel's
+# kunit.py; baselines are saved (only complete folders, good new names),
+# listed and compared against; bad options exit 2; the summary line keeps
+# its format; nothing is written into the compared folders.
+. "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
+B=$TESTS_TOP/bench/iopf-bench
+SCHEMA=$TESTS_TOP/results/run.schema.json
+XSD=$TESTS_TOP/tests/data/junit-10.xsd
+tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
+PY=/usr/bin/python3	# Debian's, with python3-jsonschema
+[[ -x $PY ]] || PY=python3
+export IOPF_BASELINES_DIR=$tmp/baselines	# never the repository's results/baselines
+
+# --- fixtures --------------------------------------------------------------------
+# mk DIR [JSON]: a reported results folder. Every cell's repetitions are
+# base * scale * (1 + spread * p), p spread evenly over [-1, 1] in an order
+# that depends on the cell (and on "shift"), so a side's values are the same
+# set whatever the order. JSON keys (all optional):
+#   reps (10), designs (["rcu","mutex"]), points ({id: params}), spread (0.01),
+#   scale {"POINT/DESIGN/METRIC": f}, wide {"POINT/DESIGN/METRIC": spread},
+#   values {"POINT/DESIGN/METRIC": [v...]}, params {POINT: {k: v}} (merged),
+#   fail {"POINT/DESIGN": rep}, status, marker (INCOMPLETE file), spec,
+#   kernels {DESIGN: {key, config_sha256}}, accel ("tcg" | null), cpu,
+#   no_prov, regress {response_ns, report_ns}, shift, ids_extra [ids]
+cat >"$tmp/mk.py" <<'EOF'
+import json, os, sys, zlib
+d, o = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
+reps = o.get("reps", 10)
+designs = o.get("designs", ["rcu", "mutex"])
+points = o.get("points", {
+    "gs.group_size=1": {"group_size": 1, "rate_per_s": 20000, "unbinders": 0},
+    "gs.group_size=4": {"group_size": 4, "rate_per_s": 20000, "unbinders": 0},
+    "unbind.unbinders=1": {"group_size": 1, "rate_per_s": 20000, "unbinders": 1}})
+for pid, extra in o.get("params", {}).items():
+    points[pid] = dict(points.get(pid, {}), **extra)
+names = ["throughput_rps", "offered_rps", "response_p50_ns", "response_p99_ns", "response_p999_ns",
+         "report_p50_ns", "report_p99_ns", "report_p999_ns", "report_in_flush_p50_ns", "report_in_flush_p99_ns",
+         "queue_p99_ns", "flush_p50_ns", "flush_p99_ns", "unbind_p50_ns", "unbind_p99_ns", "overflows",
+         "invariant_violations", "incomplete_groups"]
+units = {"throughput_rps": "requests/s", "offered_rps": "requests/s"}
+base = {"throughput_rps": 20000, "offered_rps": 20000, "response_p50_ns": 150000, "response_p99_ns": 400000,
+        "response_p999_ns": 800000, "report_p50_ns": 3000, "report_p99_ns": 10000, "report_p999_ns": 20000,
+        "queue_p99_ns": 50000, "overflows": 0, "invariant_violations": 0, "incomplete_groups": 0}
+def value(pid, de, m, r, params):
+    key = f"{pid}/{de}/{m}"
+    if key in o.get("values", {}):
+        v = o["values"][key]
+        return v[r % len(v)]
+    b = base.get(m)
+    if m.startswith("unbind_") or m.startswith("flush_"):
+        b = {"unbind_p50_ns": 80000, "unbind_p99_ns": 300000, "flush_p50_ns": 5000,
+             "flush_p99_ns": 90000}[m] if params.get("unbinders") else None
+    if b is None:
+        return None
+    if m in ("offered_rps", "overflows", "invariant_violations", "incomplete_groups"):
+        return b
+    s = o.get("wide", {}).get(key, o.get("spread", 0.01))
+    h = zlib.crc32(key.encode()) + o.get("shift", 0)
+    p = ((r + h) % reps) / (reps - 1) * 2 - 1 if reps > 1 else 0
+    return round(b * o.get("scale", {}).get(key, 1) * (1 + s * p), 3)
+def med(v):
+    v = sorted(v); n = len(v)
+    return None if not n else v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+sweeps, rpoints, runs, counts = {}, [], [], dict(success=0, failure=0, error=0, skipped=0, missing=0)
+for pid, params in list(points.items()) + [(i, {"group_size": 2}) for i in o.get("ids_extra", [])]:
+    sw = pid.split(".")[0]
+    sweeps.setdefault(sw, []).append(pid)
+    dd, failed = {}, 0
+    for de in designs:
+        rl, c = [], dict(success=0, failure=0, error=0, skipped=0, missing=0)
+        for r in range(reps):
+            mv = {m: value(pid, de, m, r, params) for m in names}
+            st, why = "success", None
+            if o.get("fail", {}).get(f"{pid}/{de}") == r + 1:
+                st, why = "failure", "3 invariant violations (unexpected 0, late 0, lost 3, group 0)"
+                mv["invariant_violations"] = 3
+            c[st] += 1; counts[st] += 1; failed += st != "success"
+            rl.append({"rep": r + 1, "status": st, "reason": why,
+                       "files": {"json": f"raw/{pid}/{de}-r{r + 1}.json", "hist": None, "timeseries": None,
+                                 "stderr": None}, "metrics": mv})
+            runs.append({"point": pid, "design": de, "rep": r + 1, "boot": r + 1, "order": len(runs) + 1})
+        summ = {}
+        for m in names:
+            v = [x["metrics"][m] for x in rl if x["status"] == "success" and x["metrics"][m] is not None]
+            summ[m] = {"n": len(v), "median": med(v), "min": min(v) if v else None, "max": max(v) if v else None}
+        dd[de] = {"counts": c, "repetitions": rl, "summary": summ}
+    rpoints.append({"id": pid, "label": pid.split(".", 1)[1], "axis_values": {}, "params": params,
+                    "skip_reason": None, "point_status": "failed" if failed else "ok",
+                    "failed_repetitions": failed, "designs": dd, "comparisons": {}})
+status = o.get("status", "failed" if counts["failure"] else "incomplete" if o.get("marker") else "complete")
+problems = [] if status == "complete" else (["INCOMPLETE marker present: the sweep did not finish"] if o.get("marker")
+                                             else ["1 of 60 repetitions missing"] if status == "incomplete"
+                                             else ["1 repetition failed"])
+spec = {"name": o.get("spec", "fixture"), "file": "bench/specs/fixture.ini", "description": "hand-made <&>"}
+vm = {"emulated": True, "note": "emulated"}
+kern = o.get("kernels", {})
+prov = {"git": {"revision": o.get("git", "0123456789abcdef0123"), "dirty": False}, "date": "2026-11-22T04:29:02Z",
+        "host": {"name": "vm", "cpu": o.get("cpu", "AMD EPYC"), "topology": {"pus": 2, "cores": 2, "numa_nodes": 1}},
+        "kernels": [{"design": de, "flavor": "perf", "key": kern.get(de, {}).get("key", "k-" + de),
+                     "config_sha256": kern.get(de, {}).get("config_sha256", "0f22a1d6a51c8a85")} for de in designs],
+        "qemu": {"version": "7.2", "accel": o.get("accel", "tcg")} if o.get("accel", "tcg") else None}
+plan = {"schema_version": 1, "spec": spec, "target": "vm", "baseline_design": designs[0], "designs": designs,
+        "repetitions": reps, "vm": vm,
+        "sweeps": [{"name": s, "description": s, "axes": ["group_size"], "points": p} for s, p in sweeps.items()],
+        "points": [{"id": p["id"], "sweep": p["id"].split(".")[0], "label": p["label"], "axis_values": {},
+                    "params": dict(p["params"], **({"regress": o["regress"]} if "regress" in o else {})),
+                    "args": [], "skip_reason": None} for p in rpoints],
+        "runs": runs}
+if "regress" in o:
+    plan["regress"] = o["regress"]
+metrics = [{"name": m, "label": m, "unit": units.get(m, "count" if m in ("overflows", "invariant_violations",
+            "incomplete_groups") else "ns"), "better": None if m == "offered_rps" else "higher"
+            if m == "throughput_rps" else "lower", "source": m} for m in names]
+run = {"schema_version": 1, "generated": "2026-11-22T05:00:00Z", "tool": "iopf-bench 1.0.0", "status": status,
+       "problems": problems, "counts": dict(counts, planned=len(runs)), "spec": spec, "target": "vm", "vm": vm,
+       "baseline_design": designs[0], "designs": designs, "repetitions": reps, "confidence": 0.99,
+       "threshold": 0.05, "metrics": metrics, "provenance": None if o.get("no_prov") else prov,
+       "sweeps": [{"name": s, "description": s, "axes": ["group_size"], "csv": f"csv/{s}.csv", "figures": [],
+                   "points": [p for p in rpoints if p["id"] in ids]} for s, ids in sweeps.items()]}
+os.makedirs(d + "/csv", exist_ok=True)
+os.makedirs(d + "/raw/x", exist_ok=True)
+for name, doc in (("run.json", run), ("plan.json", plan)) + ((("provenance.json", prov),) if not o.get("no_prov") else ()):
+    with open(f"{d}/{name}", "w") as f:
+        json.dump(doc, f, indent=1)
+for s in sweeps:
+    open(f"{d}/csv/{s}.csv", "w").write("group_size,design\n")
+open(d + "/spec.ini", "w").write("[global]\n")
+open(d + "/config-rcu-perf", "w").write("CONFIG_X=y\n")
+open(d + "/raw/x/rcu-r1.json", "w").write("{}\n")
+open(d + "/report.html", "w").write("<html></html>\n")
+if o.get("marker"):
+    open(d + "/INCOMPLETE", "w").close()
+EOF
+mk() { "$PY" "$tmp/mk.py" "$tmp/$1" "${2:-{\}}" && echo "$tmp/$1"; }
+
+# run ARGS...: out = stdout, err = stderr, rc
+run() { out=$("$B" "$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
+# cmpj BASE NEW [ARGS...]: compare --json; j = the JSON
+cmpj() { run compare "$@" --json; j=$out; }
+jq_() { jq -r "$1" <<<"$j"; }
+# cells with a verdict: "point/design/metric" sorted, space separated
+cells() { jq_ "[.cells[] | select(.verdict == \"$1\") | \"\(.point)/\(.design)/\(.metric)\"] | sort | join(\" \")"; }
+
+base=$(mk base)
+same=$(mk same '{"shift": 3}')	# the same values, in another order
+reg=$(mk reg '{"scale": {"gs.group_size=4/mutex/response_p50_ns": 1.3}}')
+imp=$(mk imp '{"scale": {"gs.group_size=1/rcu/report_p99_ns": 0.7}}')
+thr=$(mk thr '{"scale": {"gs.group_size=1/rcu/throughput_rps": 0.7}}')
+wide=$(mk wide '{"wide": {"gs.group_size=1/rcu/response_p99_ns": 0.5}, "shift": 5}')
+wideb=$(mk wideb '{"wide": {"gs.group_size=1/rcu/response_p99_ns": 0.5}}')
+few=$(mk few '{"reps": 2}')
+few_b=$(mk few_b '{"reps": 2, "shift": 1}')
+plus8=$(mk plus8 '{"scale": {"gs.group_size=1/mutex/response_p50_ns": 1.08}}')
+ovf=$(mk ovf '{"values": {"gs.group_size=4/rcu/overflows": [5, 6, 7, 8, 9]}}')
+failed=$(mk failed '{"fail": {"unbind.unbinders=1/mutex": 4}}')
+marker=$(mk marker '{"marker": true}')
+inc=$(mk inc '{"status": "incomplete"}')
+param=$(mk param '{"params": {"gs.group_size=1": {"rate_per_s": 40000}}, "ids_extra": ["gs.group_size=16"]}')
+spec2=$(mk spec2 '{"spec": "tiny"}')
+kcfg=$(mk kcfg '{"kernels": {"mutex": {"key": "k-mutex", "config_sha256": "ffff0000ffff0000"}}}')
+kkey=$(mk kkey '{"kernels": {"mutex": {"key": "patched-99", "config_sha256": "0f22a1d6a51c8a85"}}}')
+kvm=$(mk kvm '{"accel": "kvm"}')
+noprov=$(mk noprov '{"no_prov": true}')
+reps5=$(mk reps5 '{"reps": 5}')
+knob=$(mk knob '{"regress": {"response_ns": 20000, "report_ns": 5000}, "scale": {"gs.group_size=4/mutex/response_p50_ns": 1.3}}')
+weird=$(mk weird '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s": 20000, "unbinders": 0}}, "scale": {"w.a<b&\"c\"#1/mutex/report_p50_ns": 2}}')
+weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s": 20000, "unbinders": 0}}}')
+touch "$tmp/stamp"; sleep 1
+
+ktap_print_header
+ktap_set_plan 79
+
+bad=
+for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
+	"$PY" -m jsonschema -i "$d/run.json" "$SCHEMA" >/dev/null 2>&1 || bad+=" $d"
+done
+check "fixtures: run.json validates against results/run.schema.json" "" "$bad"
+
+# --- verdicts ---------------------------------------------------------------------
+cmpj "$base" "$same"
+check "identical runs: exit 0" 0 "$rc"
+check "identical runs: every cell unchanged" "unchanged" "$(jq_ '[.cells[].verdict] | unique | join(" ")')"
+check "a metric with no value on either side is not a cell" "0 4" \
+	"$(jq_ '[.cells[] | select(.metric == "unbind_p50_ns" and (.point | startswith("gs.")))] | length') \
+$(jq_ '[.cells[] | select(.metric | startswith("unbind_"))] | length')"
+check "family: the ratio cells; confidence 1 - alpha/family" "46 true" \
+	"$(jq_ '"\(.family) \((.confidence - (1 - 0.05 / 46)) | fabs < 1e-12)"')"
+
+cmpj "$base" "$reg"
+check "+30 % response p50 on one cell: exit 1" 1 "$rc"
+check "+30 % response p50: regressed on exactly that cell" "gs.group_size=4/mutex/response_p50_ns" "$(cells regressed)"
+check "+30 %: ratio, interval beyond 1, separated, need 0" "1.3 true true 0 1" \
+	"$(jq_ '.cells[] | select(.verdict == "regressed") | "\((.ratio * 1000 | round) / 1000) \(.ci_low > 1.2) \(.separated) \(.need) \(.exit_code // 1)"')"
+check "--json: summary and exit_code" "true 1 1" "$(jq_ '"\(.summary.regression) \(.summary.regressed) \(.exit_code)"')"
+run compare "$base" "$reg"
+check_match "table: the regressed row" "gs.group_size=4 +mutex +response_p50_ns +150us \[148us\.\.152us\] n=10 +\+30\.0 % .* +195us .*regressed" "$out"
+check_match "table: header with folders, git, kernels, alpha and threshold" \
+	"baseline +$base +spec fixture, git 0123456789ab \(clean\).*kernels +rcu k-rcu -> k-rcu.*alpha 0.05 over 46 ratio cells" \
+	"$(tr '\n' ' ' <<<"$out")"
+summary_re='^compare: [0-9]+ cells: [0-9]+ regressed, [0-9]+ improved, [0-9]+ unchanged, [0-9]+ noisy, [0-9]+ missing -> (REGRESSION|OK)$'
+check "summary line: its stable format, last" "compare: 58 cells: 1 regressed, 0 improved, 57 unchanged, 0 noisy, 0 missing -> REGRESSION" \
+	"$(tail -1 <<<"$out" | grep -E "$summary_re")"
+run compare "$base" "$reg" -q
+check "-q: only the summary line" "1 1" "$rc $(wc -l <<<"$out")"
+run compare "$base" "$same"
+check_match "unchanged rows hidden unless -v" "every cell unchanged \(-v lists them\)" "$out"
+run compare "$base" "$same" -v
+check "-v: a row per cell" "58" "$(grep -c ' unchanged ' <<<"$out")"
+
+cmpj "$base" "$imp"
+check "-30 % report p99: improved, exit 0" "0 gs.group_size=1/rcu/report_p99_ns" "$rc $(cells improved)"
+cmpj "$base" "$thr"
+check "-30 % throughput (higher is better): regressed" "1 gs.group_size=1/rcu/throughput_rps" "$rc $(cells regressed)"
+cmpj "$base" "$ovf"
+check "overflows 0 -> 5..9 (a count, no ratio): regressed by separation" "1 gs.group_size=4/rcu/overflows null true" \
+	"$rc $(cells regressed) $(jq_ '.cells[] | select(.verdict == "regressed") | "\(.ci_low) \(.separated)"')"
+cmpj "$ovf" "$base"
+check "overflows 5..9 -> 0: improved" "0 gs.group_size=4/rcu/overflows" "$rc $(cells improved)"
+
+cmpj "$wideb" "$wide"
+check "+-50 % overlapping data: noisy, exit 0" "0 gs.group_size=1/rcu/response_p99_ns" "$rc $(cells noisy)"
+check_match "noisy: the repetitions per side that would decide" "^([0-9]+) .*about \1 repetitions per side would decide" \
+	"$(jq_ '.cells[] | select(.verdict == "noisy") | "\(.need) \(.reason)"')"
+check "noisy: need is more than there are" "true" "$(jq_ '.cells[] | select(.verdict == "noisy") | .need > 10')"
+
+cmpj "$few" "$few_b"
+check "2 repetitions: every cell noisy" "noisy" "$(jq_ '[.cells[].verdict] | unique | join(" ")')"
+check "2 repetitions: too few, need max(min-reps, the interval's)" \
+	"too few repetitions: 2 (baseline) and 2 (new), need 7" \
+	"$(jq_ '.cells[] | select(.metric == "report_p50_ns") | .reason' | head -1)"
+cmpj "$few" "$few_b" --min-reps 2 --metrics overflows
+check "--min-reps 2: counts are judged on 2" "unchanged" "$(jq_ '[.cells[].verdict] | unique | join(" ")')"
+
+cmpj "$base" "$plus8"
+check "+8 % with a small spread: regressed at 5 %" "gs.group_size=1/mutex/response_p50_ns" "$(cells regressed)"
+cmpj "$base" "$plus8" --threshold response_p50_ns=10%
+check "--threshold response_p50_ns=10%: unchanged (+8 % with +-1 %: within +-10 %)" "0  the interval lies within +-10 % 0.1" \
+	"$rc $(cells regressed) $(jq_ '.cells[] | select(.point == "gs.group_size=1" and .design == "mutex" and .metric == "response_p50_ns") | "\(.reason) \(.threshold)"')"
+cmpj "$base" "$plus8" --threshold 0.1
+check "--threshold 0.1 for every metric" "0 0.1 0.1" "$rc $(jq_ '"\(.thresholds.default) \(.thresholds.report_p99_ns)"')"
+cmpj "$base" "$plus8" --family 3
+check "--family 3: confidence 1 - 0.05/3" "3 0.983" "$(jq_ '"\(.family) \(.confidence * 1000 | floor / 1000)"')"
+
+cmpj "$base" "$failed"
+check "a failed repetition in NEW: exit 1, regressed metric runs" "1 unbind.unbinders=1/mutex/runs" "$rc $(cells regressed)"
+check_match "runs: the repetition's reason" "1 of 10 repetitions not successful: r4 failure: 3 invariant violations" \
+	"$(jq_ '.cells[] | select(.metric == "runs") | .reason')"
+
+# --- invalid, incomplete, mismatched -------------------------------------------
+run compare "$base" "$marker"
+check_match "INCOMPLETE marker: exit 2, incomplete" "^2 iopf-bench compare: incomplete: new .*marker: INCOMPLETE marker present" "$rc $err"
+run compare "$inc" "$base"
+check_match "status incomplete: exit 2 with run.json's problems" "^2 iopf-bench compare: incomplete: baseline .*inc: 1 of 60 repetitions missing$" "$rc $err"
+run compare "$failed" "$base"
+check_match "failed baseline: exit 2" "^2 .*a baseline must be clean" "$rc $err"
+mkdir -p "$tmp/norun"; cp "$base/plan.json" "$tmp/norun/"
+run compare "$tmp/norun" "$base"
+check_match "no run.json: exit 2, says to report first" "^2 .*has no run.json: run .iopf-bench report .*norun. first" "$rc $err"
+cp -r "$base" "$tmp/v2"; jq '.schema_version = 2' "$base/run.json" >"$tmp/v2/run.json"
+run compare "$base" "$tmp/v2"
+check_match "schema_version 2: exit 2" "^2 .*not a run.json of schema_version 1" "$rc $err"
+cp -r "$base" "$tmp/garbage"; echo '{"schema_version": 1,' >"$tmp/garbage/run.json"
+run compare "$tmp/garbage" "$base"
+check_match "unreadable run.json: exit 2" "^2 .*cannot read .*garbage/run.json" "$rc $err"
+
+run compare "$base" "$param"
+check "a param differs, a point only in new: exit 2" 2 "$rc"
+check_match "the differences listed" \
+	"point gs.group_size=1: rate_per_s 20000 \(baseline\) vs 40000 \(new\).*point gs.group_size=16 only in new" "$(tr '\n' ' ' <<<"$err")"
+cmpj "$base" "$param" --force
+check "--force: compared, the point only in new missing (metric *)" "0 gs.group_size=16/mutex/* gs.group_size=16/rcu/*" "$rc $(cells missing)"
+check_match "--force: differences as warnings" "warning \(--force\): point gs.group_size=1: rate_per_s" "$err"
+check "--force: mismatches in --json" "2" "$(jq_ '.mismatches | length')"
+run compare "$base" "$spec2"
+check_match "spec name differs: exit 2" "^2 .*spec name fixture \(baseline\) vs tiny \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
+run compare "$base" "$kcfg"
+check_match "kernel config_sha256 differs: exit 2, named" \
+	"^2 .*kernel config_sha256 of design mutex: 0f22a1d6a51c8a85 \(baseline\) vs ffff0000ffff0000 \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
+run compare "$base" "$kcfg" --force -q
+check "kernel config_sha256 differs, --force: compared" 0 "$rc"
+run compare "$base" "$kkey" -q
+check "another kernel key and patches: not a mismatch" 0 "$rc"
+run compare "$base" "$kvm"
+check_match "TCG vs KVM: exit 2" "^2 .*machine qemu.accel tcg \(baseline\) vs kvm \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
+run compare "$base" "$noprov"
+check_match "no provenance: exit 2" "^2 .*new .*noprov has no provenance.json" "$rc $(tr '\n' ' ' <<<"$err")"
+run compare "$base" "$reps5" -q
+check_match "other repetitions: a note, not a mismatch" "^0 .*note: repetitions 10 \(baseline\) vs 5 \(new\)" "$rc $err"
+cmpj "$base" "$knob"
+check_match "synthetic regression knob: a note" "note: NEW has the synthetic regression knob on: response \+20000 ns, report \+5000 ns" "$err"
+check "knob: in --json, and still judged" "1 20000 1" "$(jq_ '"\(.notes | length) \(.new.regress.response_ns) \(.summary.regressed)"')"
+
+# --- JUnit and KTAP ----------------------------------------------------------------
+run compare "$weirdb" "$weird" --junit "$tmp/j.xml" -q
+check "--junit: exit code unchanged (1)" 1 "$rc"
+check "JUnit validates against junit-10.xsd (xmllint)" "$tmp/j.xml validates" "$(xmllint --noout --schema "$XSD" "$tmp/j.xml" 2>&1)"
+x=$(tr '\n' ' ' <"$tmp/j.xml")
+check_match "JUnit: counts, escaped point, failure on design.metric" \
+	'<testsuites name="iopf-bench compare" tests="18" failures="1" errors="0">.*<testsuite name="w.a&lt;b&amp;&quot;c&quot;#1" tests="18" failures="1" errors="0" skipped="0">.*<testcase classname="iopf-bench.w.a&lt;b&amp;&quot;c&quot;#1" name="mutex.report_p50_ns"> *<failure type="regressed" message="report_p50_ns: baseline 3us' "$x"
+check "JUnit: testcases = tests, one failure element" "18 1" "$(grep -c '<testcase ' "$tmp/j.xml") $(grep -c '<failure ' "$tmp/j.xml")"
+run compare "$base" "$param" --force --junit "$tmp/m.xml" -q
+check "JUnit: missing cells skipped, validates" "2 $tmp/m.xml validates" \
+	"$(grep -c '<skipped message="missing' "$tmp/m.xml") $(xmllint --noout --schema "$XSD" "$tmp/m.xml" 2>&1)"
+
+run compare "$weirdb" "$weird" --ktap
+printf '%s\n' "$out" >"$tmp/k.ktap"
+check_match "KTAP: header, plan, the failing subtest" "^KTAP version 1 1\.\.1 .* {4}KTAP version 1 {5}1\.\.18 .* {4}not ok [0-9]+ mutex\.report_p50_ns .*not ok 1 w\.a<b&\"c\"_1" "$(tr '\n' ' ' <"$tmp/k.ktap")"
+run compare "$base" "$param" --force --ktap
+printf '%s\n' "$out" >"$tmp/k2.ktap"
+check_match "KTAP: missing cells are SKIP" "ok [0-9]+ rcu\.\* # SKIP missing: point only in new" "$out"
+ksrc=$("$TESTS_TOP/scripts/kernel-src" 2>/dev/null)
+if [[ -f $ksrc/tools/testing/kunit/kunit.py ]]; then
+	p=$(python3 "$ksrc/tools/testing/kunit/kunit.py" parse "$tmp/k.ktap" 2>&1)
+	check_match "kunit.py parses the KTAP: 18 tests, 1 failed" "Ran 18 tests: passed: 17, failed: 1" "$p"
+	p=$(python3 "$ksrc/tools/testing/kunit/kunit.py" parse "$tmp/k2.ktap" 2>&1)
+	check_match "kunit.py parses --force KTAP with skips" "Ran 60 tests: passed: 58, skipped: 2" "$p"
+else
+	ktap_test_skip "kunit.py parses the KTAP (no kernel source: scripts/kernel-src)"
+	ktap_test_skip "kunit.py parses --force KTAP with skips (no kernel source)"
+fi
+
+# --- options ----------------------------------------------------------------------
+codes=
+for args in "--threshold abc" "--threshold 100%" "--threshold nosuch=5%" "--alpha 0" "--alpha 100" "--family 0" \
+	"--min-reps x" "--metrics nosuch" "--metrics offered_rps" "--bogus" "--json --ktap" "--junit"; do
+	# shellcheck disable=SC2086
+	"$B" compare "$base" "$same" $args >/dev/null 2>&1
+	codes+="$? "
+done
+"$B" compare "$base" >/dev/null 2>&1; codes+="$? "
+"$B" compare "$base" "$same" "$reg" >/dev/null 2>&1; codes+="$?"
+check "bad options and arguments exit 2" "2 2 2 2 2 2 2 2 2 2 2 2 2 2" "$codes"
+run compare "$base" "$same" --metrics nosuch
+check_match "--metrics: an unknown name lists the gated ones" "unknown metric 'nosuch'; gated metrics: throughput_rps" "$err"
+cmpj "$base" "$reg" --metrics throughput_rps,response_p50_ns
+check "--metrics: only those" "response_p50_ns throughput_rps 1" "$(jq_ '[.cells[].metric] | unique | join(" ")') $rc"
+run compare --help
+check_match "--help: usage and exit codes" "usage: iopf-bench compare BASELINE_DIR NEW_DIR.*Exit: 0 no regression, 1 regression, 2 invalid" "$(tr '\n' ' ' <<<"$out")"
+
+# --- baselines --------------------------------------------------------------------
+run baseline save "$base" main
+check "baseline save: exit 0" 0 "$rc"
+bl=$IOPF_BASELINES_DIR/main
+check "baseline: the files, not raw/ or report.html" \
+	"BASELINE.json config-rcu-perf csv plan.json provenance.json run.json spec.ini" "$(cd "$bl" && echo *)"
+check "BASELINE.json: name, source, git, spec" "main $base 0123456789abcdef0123 fixture true" \
+	"$(jq -r '"\(.name) \(.source) \(.git.revision) \(.spec.name) \(.saved | test("^[0-9-]+T[0-9:]+Z$"))"' "$bl/BASELINE.json")"
+run baseline list
+check_match "baseline list: name, date, spec, git" "^name +saved +spec +git main +20[0-9-]+T[0-9:]+Z +fixture +0123456789ab \(clean\)$" \
+	"$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+run compare "$bl" "$reg" -q
+check "compare against a saved baseline folder: exit 1" "1" "$rc"
+run compare main "$same" -q
+check "compare against a baseline by name (IOPF_BASELINES_DIR)" "0" "$rc"
+run baseline save "$marker" m2
+check_match "save refuses an incomplete folder, nothing written" "^2 .*incomplete.* $" "$rc $err $(find "$IOPF_BASELINES_DIR" -mindepth 1 -maxdepth 1 ! -name main)"
+run baseline save "$failed" m3
+check_match "save refuses a failed folder" "^2 .*is failed, not complete" "$rc $err"
+codes=
+# shellcheck disable=SC2016 # a literal '$'
+for n in .hidden a/b "" "x y" 'a$b' "x.tmp-1"; do "$B" baseline save "$base" "$n" >/dev/null 2>&1; codes+="$? "; done
+check "save refuses bad names" "2 2 2 2 2 2 " "$codes"
+run baseline save "$reg" main
+check_match "save refuses an existing name without --force" "^2 .*exists \(--force replaces it\)" "$rc $err"
+run baseline save "$reg" main --force
+check "save --force replaces it; no work folders left" "0 $reg main" \
+	"$rc $(jq -r .source "$bl/BASELINE.json") $(ls "$IOPF_BASELINES_DIR")"
+run baseline save "$base" other --baselines-dir "$tmp/elsewhere"
+check "--baselines-dir" "0 other" "$rc $(ls "$tmp/elsewhere")"
+run baseline bogus
+check "baseline: unknown subcommand exits 2" 2 "$rc"
+
+check "nothing was written into the compared folders" "" \
+	"$(find "$base" "$same" "$reg" "$weird" "$failed" "$param" -newer "$tmp/stamp")"
+real=$TESTS_TOP/results/runs/20261122-072530-default
+if [[ -f $real/run.json && -f $real/plan.json ]]; then
+	run compare "$real" "$real" -q
+	check_match "a real run against itself: no regression" "^0 compare: [0-9]+ cells: 0 regressed, 0 improved" "$rc $out"
+else
+	ktap_test_skip "a real run against itself (no results/runs/20261122-072530-default here)"
+fi
+
+ktap_finished
