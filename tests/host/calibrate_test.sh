@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Description: `iopf-bench calibrate --from DIR` (the analysis of a
+# calibration folder, no VM) on a hand-made pool of 24 boots whose values
+# are known: level 0 and the 2 % level have the same distribution (no
+# effect), the 20 % level puts response p50 30 % higher. At 6 repetitions
+# per side the A/A false-alarm rate and the 2 % rate are low and the 20 %
+# level is detected in (nearly) every trial, with response_p50_ns the
+# metric that caught it; calibration.json, calibration.csv and
+# fig/detection.{png,svg} are written; the same seed gives the same rates;
+# bad options and a folder without a pool are refused with exit 2.
+. "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
+B=$TESTS_TOP/bench/iopf-bench
+tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
+
+ktap_print_header
+ktap_set_plan 16
+
+# The pool: plan.json with the calibration entries, run.json with the runs.
+d=$tmp/cal
+mkdir -p "$d/pool"
+python3 - "$d/pool" <<'EOF'
+import json, random, sys
+out = sys.argv[1]
+random.seed(7)
+boots, levels = 24, [0, 0.02, 0.2]
+plan = {"schema_version": 1, "repetitions": boots, "points": []}
+run = {"schema_version": 1, "status": "complete", "sweeps": [{"name": "steady", "points": []}]}
+for lv in levels:
+    pid = "steady.group-size=4@s=%g" % (100 * lv)
+    plan["points"].append({"id": pid, "calibration": {"base_point": "steady.group-size=4",
+                           "slowdown": lv, "per_request_ns": 100000.0, "path": "response"}})
+    reps = []
+    for b in range(1, boots + 1):
+        boot = random.gauss(0, 0.02)          # what a boot does to every level alike
+        f = 1.3 if lv == 0.2 else 1.0
+        m = {"throughput_rps": 20000, "response_p50_ns": 100000 * f * (1 + boot + random.gauss(0, 0.03)),
+             "response_p99_ns": 900000 * (1 + random.gauss(0, 0.2)),
+             "report_p50_ns": 4000 * (1 + random.gauss(0, 0.1)), "overflows": 0, "invariant_violations": 0}
+        reps.append({"rep": b, "status": "success", "metrics": m})
+    run["sweeps"][0]["points"].append({"id": pid, "designs": {"rcu": {"repetitions": reps}}})
+json.dump(plan, open(out + "/plan.json", "w"))
+json.dump(run, open(out + "/run.json", "w"))
+EOF
+
+"$B" calibrate --from "$d" --reps 6 --splits 100 --family 5 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "calibrate --from exits 0" 0 "$rc"
+((rc == 0)) || ktap_print_msg "$(tail -n 5 "$tmp/err")"
+j=$d/calibration.json
+rate() { jq -r --argjson s "$1" '.rows[] | select(.slowdown == $s) | .rate' "$j" 2>&1; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }' && echo yes || echo "no ($1)"; }
+check "A/A false-alarm rate <= 0.05" yes "$(le "$(rate 0)" 0.05)"
+check "2 % (no real effect here) alarm rate <= 0.05" yes "$(le "$(rate 0.02)" 0.05)"
+check "20 % (+30 % response p50) detected in >= 0.95 of trials" yes "$(le 0.95 "$(rate 0.2)")"
+check "caught by response_p50_ns" yes \
+	"$(le 0.95 "$(jq -r '.rows[] | select(.slowdown == 0.2) | .by_metric.response_p50_ns' "$j")")"
+check "trials: 100 splits x 2 disjoint trials" 200 "$(jq -r '.rows[0].trials' "$j")"
+check "independent trials: 24 / (2 x 6) = 2" 2 "$(jq -r '.rows[0].independent_trials' "$j")"
+check "the interval brackets the rate" yes \
+	"$(jq -r '.rows[2] | if .ci_low <= .rate and .rate <= .ci_high then "yes" else "no" end' "$j")"
+check "settings: family 5, alpha 0.05, n 6" "5 0.05 6" \
+	"$(jq -r '.settings | "\(.family) \(.alpha) \(.repetitions_per_side)"' "$j")"
+check_match "calibration.csv has the header and a row per level" "^slowdown_pct,kind,n,trials,alarms,rate" \
+	"$(head -n1 "$d/calibration.csv")"
+check "the figure exists as PNG and SVG" yes \
+	"$([[ -s $d/fig/detection.png && -s $d/fig/detection.svg ]] && echo yes || echo no)"
+cp "$j" "$tmp/first.json"
+"$B" calibrate --from "$d" --reps 6 --splits 100 --family 5 -q >/dev/null 2>&1
+check "the same seed gives the same rates" same \
+	"$(cmp -s <(jq -c '[.rows[].rate]' "$tmp/first.json") <(jq -c '[.rows[].rate]' "$j") && echo same || echo different)"
+
+"$B" calibrate --from "$d" --reps 20 >/dev/null 2>"$tmp/err"
+check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
+"$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"
+check "a folder without a pool: exit 2" 2 "$?"
+"$B" calibrate --slowdowns 2,abc >/dev/null 2>&1
+check "bad --slowdowns: exit 2" 2 "$?"
+"$B" calibrate --threshold nosuchmetric=5% >/dev/null 2>&1
+check "--threshold with an unknown metric: exit 2" 2 "$?"
+ktap_finished
