@@ -181,7 +181,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 79
+ktap_set_plan 81
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -385,12 +385,13 @@ check "baseline: unknown subcommand exits 2" 2 "$rc"
 
 check "nothing was written into the compared folders" "" \
 	"$(find "$base" "$same" "$reg" "$weird" "$failed" "$param" -newer "$tmp/stamp")"
-real=$TESTS_TOP/results/runs/20261122-072530-default
-if [[ -f $real/run.json && -f $real/plan.json ]]; then
-	run compare "$real" "$real" -q
-	check_match "a real run against itself: no regression" "^0 compare: [0-9]+ cells: 0 regressed, 0 improved" "$rc $out"
-else
-	ktap_test_skip "a real run against itself (no results/runs/20261122-072530-default here)"
-fi
+# The committed baseline (a real default-spec run) against itself, by name.
+run compare default "$TESTS_TOP/results/baselines/default" -q --baselines-dir "$TESTS_TOP/results/baselines"
+check_match "the default baseline against itself: no regression" "^0 compare: [0-9]+ cells: 0 regressed, 0 improved" "$rc $out"
+# scripts/gate (make gate): a missing baseline and a bad option are usage errors, before any run.
+"$TESTS_TOP/scripts/gate" --baseline nosuch >/dev/null 2>"$tmp/gate.err"
+check "scripts/gate with no such baseline exits 2" 2 "$?"
+"$TESTS_TOP/scripts/gate" --bogus >/dev/null 2>"$tmp/gate.err"
+check "scripts/gate with a bad option exits 2" 2 "$?"
 
 ktap_finished
