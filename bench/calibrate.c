@@ -25,11 +25,12 @@
  * The trials of different shuffles reuse the same boots, so they are not
  * independent: the interval printed with a rate is Clopper-Pearson (GSL's
  * beta quantiles) for the number of independent trials the pool holds,
- * floor(boots / 2n) per level, which is honest and wide. A model then uses
- * every boot: per cell, the effect (difference of the medians of log
- * values, level s vs 0) and the boot-to-boot spread (MAD), and the gate's
- * rule in a normal approximation, give the detection probability at any n
- * and the repetitions the goals need.
+ * floor(boots / 2n) per level, which is honest and wide. A bootstrap then
+ * guides the repetitions the goals need: n boots drawn with replacement from
+ * each of two disjoint halves of the pool, judged by the same rule, at n
+ * beyond what disjoint sets allow. Each rate also comes without the
+ * separation rule ("no-sep"), to show how much of what the interval and
+ * the threshold call worse the LKP rule holds back.
  *
  * The folder: results/runs/<YYYYmmdd-HHMMSS>-calibrate/ with INCOMPLETE
  * (first and last), pilot/ and pool/ (ordinary sweep results folders, with
@@ -52,6 +53,7 @@
 #include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <json-c/json.h>
@@ -71,7 +73,7 @@ struct cal {
 	const struct bench_env *env;
 	char top[PATH_MAX], self[PATH_MAX], dir[PATH_MAX];
 	const char *spec, *from, *out, *path;
-	unsigned int boots, pilot_boots, n, splits, family;
+	unsigned int boots, pilot_boots, n, splits, family, bootstrap;
 	unsigned long seed;
 	double alpha, threshold;
 	struct { char metric[64]; double t; } mthr[16];
@@ -79,6 +81,9 @@ struct cal {
 	double levels[CAL_MAX_LEVELS];	/* [0] = 0 (A) */
 	unsigned int nlevels;
 	int quiet;
+	const char *only[CAL_MAX_POINTS];	/* --point: analyse these base points only */
+	unsigned int nonly;
+	char tag[256];				/* "" or "-<points>": the analysis files' suffix */
 
 	/* the pool: v[point][level][metric][boot], NAN = no value */
 	char pid[CAL_MAX_POINTS][256];
@@ -199,31 +204,43 @@ static int load_pool(struct cal *c, char *err, size_t len)
 		cfmt(err, len, "%s/pool: %u boots (2 to %d)", c->dir, c->nboots, CAL_MAX_BOOTS);
 		goto out;
 	}
-	/* The levels and points from plan.json's calibration entries. */
+	/* The levels and points from plan.json's calibration entries: id -> (point, level). */
 	c->npts = 0;
 	c->nlevels = 0;
 	pts = jget(plan, "points");
 	for (size_t i = 0; i < json_object_array_length(pts); i++) {
 		struct json_object *cal = jget(json_object_array_get_idx(pts, i), "calibration");
 		const char *bp = json_object_get_string(jget(cal, "base_point"));
-		double s = json_object_get_double(jget(cal, "slowdown"));
+		int lv = json_object_get_int(jget(cal, "level"));
 		unsigned int k;
 
-		if (!cal || !bp)
+		if (!cal || !bp || !jget(cal, "level") || lv < 0 || lv >= CAL_MAX_LEVELS)
 			continue;
+		if (c->nonly) {
+			unsigned int o;
+
+			for (o = 0; o < c->nonly && strcmp(c->only[o], bp); o++)
+				;
+			if (o == c->nonly)
+				continue;
+		}
 		for (k = 0; k < c->npts && strcmp(c->pid[k], bp); k++)
 			;
 		if (k == c->npts && c->npts < CAL_MAX_POINTS) {
 			cfmt(c->pid[c->npts], sizeof(c->pid[0]), "%s", bp);
 			c->per_request_ns[c->npts++] = json_object_get_double(jget(cal, "per_request_ns"));
 		}
-		for (k = 0; k < c->nlevels && fabs(c->levels[k] - s) > 1e-12; k++)
-			;
-		if (k == c->nlevels && c->nlevels < CAL_MAX_LEVELS)
-			c->levels[c->nlevels++] = s;
+		c->levels[lv] = json_object_get_double(jget(cal, "slowdown"));
+		if ((unsigned int)lv + 1 > c->nlevels)
+			c->nlevels = lv + 1;
 	}
-	if (!c->npts || c->nlevels < 2 || c->levels[0] != 0) {
-		cfmt(err, len, "%s/pool/plan.json has no calibration levels (0 first)", c->dir);
+	if (c->nonly && c->npts != c->nonly) {
+		cfmt(err, len, "%s/pool has %u of the %u --point given", c->dir, c->npts, c->nonly);
+		goto out;
+	}
+	if (!c->npts || c->nlevels < 3 || c->levels[0] != 0 || c->levels[1] != 0) {
+		cfmt(err, len, "%s/pool/plan.json has no calibration levels (A and A' at 0, then the slowdowns)",
+		     c->dir);
 		goto out;
 	}
 	c->nm = 0;
@@ -242,18 +259,21 @@ static int load_pool(struct cal *c, char *err, size_t len)
 		for (size_t i = 0; i < json_object_array_length(rp); i++) {
 			struct json_object *pt = json_object_array_get_idx(rp, i), *ds = jget(pt, "designs");
 			const char *id = json_object_get_string(jget(pt, "id"));
-			const char *at = strstr(id, "@s=");
-			unsigned int pi, li;
-			double lv;
+			unsigned int pi = c->npts, li = 0;
 
-			if (!at)
-				continue;
-			lv = atof(at + 3) / 100;
-			for (pi = 0; pi < c->npts && (strncmp(c->pid[pi], id, at - id) || c->pid[pi][at - id]); pi++)
-				;
-			for (li = 0; li < c->nlevels && fabs(c->levels[li] - lv) > 1e-9; li++)
-				;
-			if (pi == c->npts || li == c->nlevels)
+			for (size_t q = 0; q < json_object_array_length(pts); q++) {
+				struct json_object *pp = json_object_array_get_idx(pts, q), *cal = jget(pp, "calibration");
+
+				if (cal && !strcmp(json_object_get_string(jget(pp, "id")) ?: "", id ?: "")) {
+					const char *bp = json_object_get_string(jget(cal, "base_point"));
+
+					li = json_object_get_int(jget(cal, "level"));
+					for (pi = 0; pi < c->npts && strcmp(c->pid[pi], bp ?: ""); pi++)
+						;
+					break;
+				}
+			}
+			if (pi == c->npts || li >= c->nlevels)
 				continue;
 			json_object_object_foreach(ds, dname, d) {
 				struct json_object *reps = jget(d, "repetitions");
@@ -327,15 +347,16 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 
 struct rate {
 	unsigned long trials, alarms;
-	unsigned long by_metric[CAL_MAX_METRICS];
+	unsigned long nosep;			/* alarms if the separation rule were not required */
+	unsigned long by_metric[CAL_MAX_METRICS];	/* trials in which this metric (any point) regressed */
 };
 
-/* One trial: level 0 of boots a[0..n-1] against level l of boots b[0..n-1]. */
-static bool trial(struct cal *c, unsigned int l, const size_t *a, const size_t *b, unsigned int n, double conf,
-		  struct rate *r)
+/* One trial: level la of boots a[0..n-1] (baseline) against level lb of boots b[0..n-1] (new). */
+static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int lb, const size_t *b, unsigned int n,
+		  double conf, struct rate *r)
 {
 	double x[CAL_MAX_BOOTS], y[CAL_MAX_BOOTS];
-	bool alarm = false;
+	bool alarm = false, nosep = false, hit[CAL_MAX_METRICS] = { false };
 
 	for (unsigned int p = 0; p < c->npts; p++)
 		for (unsigned int m = 0; m < c->nm; m++) {
@@ -344,7 +365,7 @@ static bool trial(struct cal *c, unsigned int l, const size_t *a, const size_t *
 			struct gate_cell cell;
 
 			for (unsigned int i = 0; i < n; i++) {
-				double u = *V(c, p, 0, m, a[i]), w = *V(c, p, l, m, b[i]);
+				double u = *V(c, p, la, m, a[i]), w = *V(c, p, lb, m, b[i]);
 
 				if (!isnan(u))
 					y[ny++] = u;
@@ -356,118 +377,102 @@ static bool trial(struct cal *c, unsigned int l, const size_t *a, const size_t *
 			gate_judge(gm, y, ny, x, nx, threshold_of(c, c->metrics[m]), conf, 3, &cell);
 			if (cell.verdict == GATE_REGRESSED) {
 				alarm = true;
-				r->by_metric[m]++;
+				hit[m] = true;
 			}
+			/* Worse by the interval and the threshold, but the samples overlap. */
+			if (cell.verdict == GATE_NOISY && !cell.separated && !isnan(cell.ci_lo) &&
+			    (gm->better > 0 ? cell.ci_hi < 1 && -cell.change >= threshold_of(c, c->metrics[m]) :
+					      cell.ci_lo > 1 && cell.change >= threshold_of(c, c->metrics[m])))
+				nosep = true;
 		}
+	for (unsigned int m = 0; m < c->nm; m++)
+		r->by_metric[m] += hit[m];
 	r->trials++;
 	r->alarms += alarm;
+	r->nosep += alarm || nosep;
 	return alarm;
 }
 
 /* The trials of n boots per side over c->splits shuffles, for every level. */
-static void trials_at(struct cal *c, unsigned int n, double conf, gsl_rng *rng, struct rate *rates)
+/*
+ * The trials of n boots per side over c->splits shuffles, for every level
+ * l >= 1 (1 = A', the A/A): unpaired, A (level 0) of one set of boots
+ * against level l of another set, as a baseline and a new run are; and
+ * paired (prates, may be NULL), A against level l of the same boots, as if
+ * baseline and new were interleaved within each boot.
+ */
+static void trials_at(struct cal *c, unsigned int n, double conf, gsl_rng *rng, struct rate *rates,
+		      struct rate *prates)
 {
 	size_t idx[CAL_MAX_BOOTS];
 	unsigned int per = c->nboots / (2 * n);
 
 	memset(rates, 0, sizeof(*rates) * c->nlevels);
+	if (prates)
+		memset(prates, 0, sizeof(*prates) * c->nlevels);
 	for (unsigned int i = 0; i < c->nboots; i++)
 		idx[i] = i;
 	for (unsigned int s = 0; s < c->splits && !cal_sig; s++) {
 		gsl_ran_shuffle(rng, idx, c->nboots, sizeof(size_t));
-		for (unsigned int t = 0; t < per; t++)
-			for (unsigned int l = 0; l < c->nlevels; l++)
-				trial(c, l, idx + 2 * t * n, idx + 2 * t * n + n, n, conf, &rates[l]);
+		for (unsigned int t = 0; t < per; t++) {
+			const size_t *a = idx + 2 * t * n, *b = a + n;
+
+			for (unsigned int l = 1; l < c->nlevels; l++) {
+				trial(c, 0, a, l, b, n, conf, &rates[l]);
+				if (prates) {
+					trial(c, 0, a, l, a, n, conf, &prates[l]);
+					trial(c, 0, b, l, b, n, conf, &prates[l]);
+				}
+			}
+		}
 	}
 }
 
-/* Clopper-Pearson interval for k of n (k may be fractional: a rate times n), 95 %. */
-static void clopper_pearson(double k, double n, double *lo, double *hi)
+/*
+ * Clopper-Pearson 95 % interval for k successes of n independent trials
+ * (GSL's beta quantiles); the rate measured over all splits, times n,
+ * rounded: what n independent trials would have shown.
+ */
+static void clopper_pearson(double rate, unsigned int n, double *lo, double *hi)
 {
+	double k = n && !isnan(rate) ? round(rate * n) : 0;
+
+	if (!n || isnan(rate)) {
+		*lo = 0;
+		*hi = 1;
+		return;
+	}
 	*lo = k <= 0 ? 0 : gsl_cdf_beta_Pinv(0.025, k, n - k + 1);
 	*hi = k >= n ? 1 : gsl_cdf_beta_Pinv(0.975, k + 1, n - k);
 }
 
-static double median_of(double *v, unsigned int n)
-{
-	return n ? results_median(v, n) : NAN;
-}
-
-static double mad_of(const double *v, unsigned int n, double med)
-{
-	double d[CAL_MAX_BOOTS];
-
-	for (unsigned int i = 0; i < n; i++)
-		d[i] = fabs(v[i] - med);
-	return median_of(d, n);
-}
-
 /*
- * The model: per cell (point, metric), the effect of level l on log values
- * (oriented: > 0 is worse) and the boot-to-boot spread; the chance that the
- * gate calls it regressed with n repetitions per side is about
- * P(median difference > max(log(1 + t), z * se)) with se the standard error
- * of a difference of two medians (sqrt(pi/2) sigma sqrt(2/n)); a trial
- * alarms when any cell does (cells taken as independent: optimistic).
+ * Bootstrap power: the alarm rate at any n, also above what two disjoint
+ * sets of the pool allow. Each replicate shuffles the boots, cuts them in
+ * two halves (so that the two sides never share a boot, as a baseline and
+ * a new run never do) and draws n boots with replacement from each half:
+ * A's level 0 against B's level l, judged by the gate's rule. Drawing with
+ * replacement from 15 boots is optimistic for large n (the draws repeat the
+ * same boots): a guide to the repetitions needed, not a measurement.
  */
-struct cellfx {
-	double delta, sigma, t;
-};
-
-static unsigned int model_cells(struct cal *c, unsigned int l, struct cellfx *fx)
+static void bootstrap_at(struct cal *c, unsigned int n, double conf, unsigned int reps, gsl_rng *rng,
+			 struct rate *rates)
 {
-	unsigned int k = 0;
+	size_t idx[CAL_MAX_BOOTS], a[512], b[512];
+	unsigned int h = c->nboots / 2;
 
-	for (unsigned int p = 0; p < c->npts; p++)
-		for (unsigned int m = 0; m < c->nm; m++) {
-			const struct gate_metric *gm = gate_metric_find(c->metrics[m]);
-			double a[CAL_MAX_BOOTS], b[CAL_MAX_BOOTS], ma, mb, sa, sb;
-			unsigned int na = 0, nb = 0;
-			bool ok = true;
-
-			if (!gm || gm->count)
-				continue;
-			for (unsigned int i = 0; i < c->nboots; i++) {
-				double u = *V(c, p, 0, m, i), w = *V(c, p, l, m, i);
-
-				if (!isnan(u)) {
-					ok &= u > 0;
-					a[na++] = log(u);
-				}
-				if (!isnan(w)) {
-					ok &= w > 0;
-					b[nb++] = log(w);
-				}
-			}
-			if (!ok || na < 3 || nb < 3)
-				continue;
-			ma = median_of(a, na);
-			mb = median_of(b, nb);
-			sa = 1.4826 * mad_of(a, na, ma);
-			sb = 1.4826 * mad_of(b, nb, mb);
-			fx[k].delta = (mb - ma) * (gm->better > 0 ? -1 : 1);
-			fx[k].sigma = sqrt((sa * sa + sb * sb) / 2);
-			fx[k].t = log1p(threshold_of(c, c->metrics[m]));
-			k++;
+	memset(rates, 0, sizeof(*rates) * c->nlevels);
+	for (unsigned int i = 0; i < c->nboots; i++)
+		idx[i] = i;
+	for (unsigned int r = 0; r < reps && !cal_sig; r++) {
+		gsl_ran_shuffle(rng, idx, c->nboots, sizeof(size_t));
+		for (unsigned int i = 0; i < n; i++) {
+			a[i] = idx[gsl_rng_uniform_int(rng, h)];
+			b[i] = idx[h + gsl_rng_uniform_int(rng, c->nboots - h)];
 		}
-	return k;
-}
-
-static double model_power(const struct cellfx *fx, unsigned int k, unsigned int n, double z, double conf)
-{
-	double miss = 1;
-
-	/* Below this n no Mann-Whitney interval at the gate's confidence exists: never regressed. */
-	if (n < results_mw_need(conf) || n < 3)
-		return 0;
-
-	for (unsigned int i = 0; i < k; i++) {
-		double se = sqrt(M_PI / 2) * fx[i].sigma * sqrt(2.0 / n), need = fmax(fx[i].t, z * se), p;
-
-		p = se > 0 ? gsl_cdf_ugaussian_P((fx[i].delta - need) / se) : fx[i].delta > need;
-		miss *= 1 - p;
+		for (unsigned int l = 1; l < c->nlevels; l++)
+			trial(c, 0, a, l, b, n, conf, &rates[l]);
 	}
-	return 1 - miss;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -475,12 +480,12 @@ static double model_power(const struct cellfx *fx, unsigned int k, unsigned int 
 static int analyse(struct cal *c)
 {
 	char err[512], fsrc[256], p[PATH_MAX];
-	unsigned int family, sizes[16], nsizes = 0, per;
-	double conf, z;
-	struct rate rates[CAL_MAX_LEVELS];
+	unsigned int family, sizes[16], nsizes = 0, per, bsizes[16], nb = 0;
+	double conf;
+	struct rate rates[CAL_MAX_LEVELS], prates[CAL_MAX_LEVELS], boot[16][CAL_MAX_LEVELS];
 	struct json_object *o, *rows, *cfg;
 	gsl_rng *rng;
-	FILE *csv;
+	FILE *csv = NULL;
 	FILE *out = c->env->out;
 	int rc = 0;
 	const double goal5 = 0.95, goal3 = 0.80, goal_aa = 0.05;
@@ -502,12 +507,13 @@ static int analyse(struct cal *c)
 			family = 1;
 	}
 	conf = 1 - c->alpha / family;
-	z = gsl_cdf_ugaussian_Pinv(1 - c->alpha / (2.0 * family));
 	if (2 * c->n > c->nboots) {
 		fprintf(c->env->err, "iopf-bench calibrate: the pool has %u boots: too few for two sets of %u "
 			"(--reps); give --boots >= %u\n", c->nboots, c->n, 2 * c->n);
 		return BENCH_EXIT_USAGE;
 	}
+	/* GSL's default handler aborts: a failed quantile is a NaN here, not a crash. */
+	gsl_set_error_handler_off();
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, c->seed);
 
@@ -537,48 +543,95 @@ static int analyse(struct cal *c)
 			json_object_array_add(ms, json_object_new_string(c->metrics[m]));
 		json_object_object_add(cfg, "metrics", ms);
 		json_object_object_add(cfg, "failed_runs", json_object_new_int(c->failed_runs));
+		{
+			struct json_object *pa = json_object_new_array();
+
+			for (unsigned int i = 0; i < c->npts; i++)
+				json_object_array_add(pa, json_object_new_string(c->pid[i]));
+			json_object_object_add(cfg, "points", pa);
+		}
 	}
 	json_object_object_add(o, "settings", cfg);
 
-	/* The main table: n = the default spec's repetitions. */
+	/* The main table: n = the default spec's repetitions, disjoint splits. */
 	per = c->nboots / (2 * c->n);
-	trials_at(c, c->n, conf, rng, rates);
+	trials_at(c, c->n, conf, rng, rates, prates);
 	if (cal_sig)
 		goto stopped;
+	/* The bootstrap at several n (every level at once). */
+	{
+		static const unsigned int bs[] = { 8, 10, 12, 15, 20, 25, 30, 40, 50, 60 };
+
+		for (unsigned int i = 0; i < sizeof(bs) / sizeof(bs[0]) && nb < 16; i++)
+			bsizes[nb++] = bs[i];
+		if (c->n < 8 || c->n > 60 || (c->n != 10 && c->n != 12 && c->n != 15 && c->n != 20 && c->n != 25 &&
+					      c->n != 30 && c->n != 40 && c->n != 50 && c->n != 8))
+			bsizes[nb++] = c->n;
+		for (unsigned int i = 0; i < nb && !cal_sig; i++)
+			bootstrap_at(c, bsizes[i], conf, c->bootstrap, rng, boot[i]);
+		if (cal_sig)
+			goto stopped;
+	}
 	if (!c->quiet) {
-		fprintf(out, "\ncalibration: %u boots, %u repetitions per side, %u random splits x %u disjoint "
-			"trials per level\n", c->nboots, c->n, c->splits, per);
+		fprintf(out, "\ncalibration: %u boots, %u repetitions per side: %u random splits x %u disjoint "
+			"trial%s per level; bootstrap: %u replicates per n\n", c->nboots, c->n, c->splits, per,
+			per == 1 ? "" : "s", c->bootstrap);
 		fprintf(out, "gate: threshold %.3g %%, alpha %.3g over a family of %u cells (%s): confidence %.6f\n",
 			100 * c->threshold, c->alpha, family, fsrc, conf);
 		for (unsigned int i = 0; i < c->npts; i++)
 			fprintf(out, "per-request time (median response p50, pilot): %s %.0f ns\n", c->pid[i],
 				c->per_request_ns[i]);
-		fprintf(out, "\n%-10s %-16s %8s %-22s %-26s %s\n", "slowdown", "kind", "rate", "95 % CI (independent)",
-			"model at n (n for the goal)", "caught by (share of trials)");
+		fprintf(out, "\n%-9s %-16s %7s %-20s %7s %9s %-18s %7s %s\n", "slowdown", "kind", "rate",
+			"95 % CI (indep.)", "no-sep", "bootstrap", "n for the goal", "paired", "caught by (share of trials)");
 	}
 	rows = json_object_new_array();
-	csv = NULL;
-	cfmt(p, sizeof(p), "%s/calibration.csv", c->dir);
+	cfmt(p, sizeof(p), "%s/calibration%s.csv", c->dir, c->tag);
 	csv = fopen(p, "w");
-	if (csv)
-		fprintf(csv, "slowdown_pct,kind,n,trials,alarms,rate,ci_low,ci_high,independent_trials,model_rate,"
-			"model_need\n");
-	for (unsigned int l = 0; l < c->nlevels; l++) {
-		struct cellfx fx[CAL_MAX_POINTS * CAL_MAX_METRICS];
-		unsigned int k = l ? model_cells(c, l, fx) : 0, need = 0;
+	if (!csv) {
+		fprintf(c->env->err, "iopf-bench calibrate: cannot write %s: %s\n", p, strerror(errno));
+		rc = BENCH_EXIT_FAIL;
+	} else {
+		fprintf(csv, "slowdown_pct,kind,method,n,trials,alarms,rate,ci_low,ci_high,independent_trials,"
+			"rate_without_separation\n");
+		/* kind: aa | ab; method: split (disjoint sets of boots), paired (the same boots), bootstrap */
+	}
+	for (unsigned int l = 1; l < c->nlevels; l++) {
+		/* The goals: A/A at most 5 %; 5 % (and more) in 95 % of trials, 3 % in 80 %; none below. */
+		bool ab = l > 1;
+		double prate = prates[l].trials ? (double)prates[l].alarms / prates[l].trials : NAN;
+		double goal = !ab ? goal_aa : c->levels[l] >= 0.05 - 1e-9 ? goal5 :
+			      c->levels[l] >= 0.03 - 1e-9 ? goal3 : NAN;
 		double rate = rates[l].trials ? (double)rates[l].alarms / rates[l].trials : NAN, lo, hi;
-		double mrate = l ? model_power(fx, k, c->n, z, conf) : NAN;
-		/* The goals: 5 % (and more) in 95 % of trials, 3 % in 80 %; none below. */
-		double goal = c->levels[l] >= 0.05 - 1e-9 ? goal5 : c->levels[l] >= 0.03 - 1e-9 ? goal3 : NAN;
+		double nosep = rates[l].trials ? (double)rates[l].nosep / rates[l].trials : NAN, brate = NAN;
 		struct json_object *row = json_object_new_object(), *bym = json_object_new_object();
-		struct json_object *byn = json_object_new_array();
-		char caught[512] = "";
+		struct json_object *byn = json_object_new_array(), *bsj = json_object_new_array();
+		char caught[512] = "", needs[40] = "-";
+		unsigned int need = 0;
 		size_t cl = 0;
 
-		clopper_pearson(rate * per, per, &lo, &hi);
-		if (l && !isnan(goal))
-			for (need = 3; need <= 400 && model_power(fx, k, need, z, conf) < goal; need++)
-				;
+		clopper_pearson(rate, per, &lo, &hi);
+		for (unsigned int i = 0; i < nb; i++) {
+			struct json_object *e = json_object_new_object();
+			double r = boot[i][l].trials ? (double)boot[i][l].alarms / boot[i][l].trials : NAN;
+
+			json_object_object_add(e, "n", json_object_new_int(bsizes[i]));
+			json_object_object_add(e, "rate", json_object_new_double(r));
+			json_object_array_add(bsj, e);
+			if (bsizes[i] == c->n)
+				brate = r;
+			if (ab && !isnan(goal) && r >= goal && (!need || bsizes[i] < need))
+				need = bsizes[i];
+			if (csv)
+				fprintf(csv, "%g,%s,bootstrap,%u,%lu,%lu,%.6f,,,,%.6f\n", 100 * c->levels[l],
+					ab ? "ab" : "aa", bsizes[i], boot[i][l].trials, boot[i][l].alarms, r,
+					boot[i][l].trials ? (double)boot[i][l].nosep / boot[i][l].trials : NAN);
+		}
+		if (ab && !isnan(goal) && need)
+			cfmt(needs, sizeof(needs), "%u (for %.0f %%)", need, 100 * goal);
+		else if (ab && !isnan(goal))
+			cfmt(needs, sizeof(needs), "> %u (for %.0f %%)", bsizes[nb - 1], 100 * goal);
+		if (!ab)
+			cfmt(needs, sizeof(needs), "(goal <= %.0f %%)", 100 * goal_aa);
 		for (unsigned int m = 0; m < c->nm; m++) {
 			double share = rates[l].trials ? (double)rates[l].by_metric[m] / rates[l].trials : 0;
 
@@ -588,82 +641,87 @@ static int analyse(struct cal *c)
 					       c->metrics[m], 100 * share);
 		}
 		json_object_object_add(row, "slowdown", json_object_new_double(c->levels[l]));
-		json_object_object_add(row, "kind", json_object_new_string(l ? "A/B" : "A/A"));
+		json_object_object_add(row, "kind", json_object_new_string(ab ? "A/B" : "A/A"));
 		json_object_object_add(row, "trials", json_object_new_int64(rates[l].trials));
 		json_object_object_add(row, "alarms", json_object_new_int64(rates[l].alarms));
 		json_object_object_add(row, "rate", json_object_new_double(rate));
 		json_object_object_add(row, "ci_low", json_object_new_double(lo));
 		json_object_object_add(row, "ci_high", json_object_new_double(hi));
 		json_object_object_add(row, "independent_trials", json_object_new_int(per));
+		json_object_object_add(row, "rate_without_separation", json_object_new_double(nosep));
+		json_object_object_add(row, "bootstrap_rate", json_object_new_double(brate));
+		json_object_object_add(row, "paired_rate", json_object_new_double(prate));
+		json_object_object_add(row, "paired_trials", json_object_new_int64(prates[l].trials));
 		json_object_object_add(row, "by_metric", bym);
-		json_object_object_add(row, "model_rate", l ? json_object_new_double(mrate) : NULL);
-		json_object_object_add(row, "goal", !l ? json_object_new_double(goal_aa) :
-						    isnan(goal) ? NULL : json_object_new_double(goal));
-		json_object_object_add(row, "model_need", l && need && need <= 400 ? json_object_new_int(need) : NULL);
+		json_object_object_add(row, "goal", isnan(goal) ? NULL : json_object_new_double(goal));
+		json_object_object_add(row, "bootstrap_need", ab && need ? json_object_new_int(need) : NULL);
+		json_object_object_add(row, "bootstrap", bsj);
 		json_object_object_add(row, "by_n", byn);
 		json_object_array_add(rows, row);
 		if (!c->quiet) {
-			char ci[40], mod[40], sd[24];
+			char ci[40], sd[24];
 
 			cfmt(sd, sizeof(sd), "%g %%", 100 * c->levels[l]);
 			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
-			if (l && !isnan(goal))
-				cfmt(mod, sizeof(mod), "%.2f (goal %.2f: n %s%u)", mrate, goal,
-				     need > 400 ? ">" : "", need > 400 ? 400 : need);
-			else if (l)
-				cfmt(mod, sizeof(mod), "%.2f", mrate);
-			else
-				cfmt(mod, sizeof(mod), "(goal <= %.2f)", goal_aa);
-			fprintf(out, "%-10s %-16s %8.3f %-22s %-26s %s\n", sd,
-				l ? "A/B detection" : "A/A false alarm", rate, ci, mod, caught[0] ? caught : "-");
+			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9.3f %-18s %7.3f %s\n", sd,
+				ab ? "A/B detection" : "A/A false alarm", rate, ci, nosep, brate, needs, prate,
+				caught[0] ? caught : "-");
 		}
-		if (csv)
-			fprintf(csv, "%g,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%s%.6f,%u\n", 100 * c->levels[l],
-				l ? "ab" : "aa", c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per,
-				"", l ? mrate : 0.0, l && need <= 400 ? need : 0);
-		(void)goal3;
+		if (csv) {
+			fprintf(csv, "%g,%s,split,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", 100 * c->levels[l],
+				ab ? "ab" : "aa", c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per, nosep);
+			fprintf(csv, "%g,%s,paired,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
+				ab ? "ab" : "aa", c->n, prates[l].trials, prates[l].alarms, prate, 2 * per,
+				prates[l].trials ? (double)prates[l].nosep / prates[l].trials : NAN);
+		}
 	}
 	json_object_object_add(o, "rows", rows);
 
-	/* Detection against n, from the same pool (only the sizes two disjoint sets fit). */
+	/* Detection against n, from disjoint splits of the same pool (the sizes two sets fit). */
 	for (unsigned int n = 3; 2 * n <= c->nboots && nsizes < 16; n += n < 6 ? 1 : n < 10 ? 2 : 5)
 		sizes[nsizes++] = n;
-	if (!c->quiet)
-		fprintf(out, "\nalarm rate by repetitions per side (same pool; fewer independent trials as n grows):\n"
-			"%-6s", "n");
-	if (!c->quiet)
-		for (unsigned int l = 0; l < c->nlevels; l++)
-			fprintf(out, " %8g%%", 100 * c->levels[l]);
-	if (!c->quiet)
+	if (!c->quiet) {
+		fprintf(out, "\nalarm rate by repetitions per side, disjoint splits (fewer independent trials as n "
+			"grows) | bootstrap:\n%-6s", "n");
+		for (unsigned int l = 1; l < c->nlevels; l++)
+			fprintf(out, " %7g%%%s", 100 * c->levels[l], l == 1 ? "'" : " ");
 		fputc('\n', out);
+	}
 	for (unsigned int si = 0; si < nsizes && !cal_sig; si++) {
 		struct rate r2[CAL_MAX_LEVELS];
 
-		trials_at(c, sizes[si], conf, rng, r2);
+		trials_at(c, sizes[si], conf, rng, r2, NULL);
 		if (!c->quiet)
 			fprintf(out, "%-6u", sizes[si]);
-		for (unsigned int l = 0; l < c->nlevels; l++) {
+		for (unsigned int l = 1; l < c->nlevels; l++) {
 			struct json_object *e = json_object_new_object();
 			double rate = r2[l].trials ? (double)r2[l].alarms / r2[l].trials : NAN;
 
 			json_object_object_add(e, "n", json_object_new_int(sizes[si]));
 			json_object_object_add(e, "rate", json_object_new_double(rate));
 			json_object_object_add(e, "independent_trials", json_object_new_int(c->nboots / (2 * sizes[si])));
-			json_object_array_add(json_object_object_get(json_object_array_get_idx(rows, l), "by_n"), e);
+			json_object_array_add(json_object_object_get(json_object_array_get_idx(rows, l - 1), "by_n"), e);
 			if (!c->quiet)
 				fprintf(out, " %9.3f", rate);
-			if (csv)
-				fprintf(csv, "%g,%s,%u,%lu,%lu,%.6f,,,%u,,\n", 100 * c->levels[l], l ? "ab" : "aa",
-					sizes[si], r2[l].trials, r2[l].alarms, rate, c->nboots / (2 * sizes[si]));
+			if (csv && sizes[si] != c->n)
+				fprintf(csv, "%g,%s,split,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
+					l > 1 ? "ab" : "aa", sizes[si], r2[l].trials, r2[l].alarms, rate,
+					c->nboots / (2 * sizes[si]), r2[l].trials ? (double)r2[l].nosep / r2[l].trials : NAN);
 		}
 		if (!c->quiet)
 			fputc('\n', out);
+	}
+	for (unsigned int i = 0; i < nb && !c->quiet; i++) {
+		fprintf(out, "b%-5u", bsizes[i]);
+		for (unsigned int l = 1; l < c->nlevels; l++)
+			fprintf(out, " %9.3f", boot[i][l].trials ? (double)boot[i][l].alarms / boot[i][l].trials : NAN);
+		fputc('\n', out);
 	}
 	if (csv && fclose(csv))
 		rc = BENCH_EXIT_FAIL;
 	if (cal_sig)
 		goto stopped;
-	cfmt(p, sizeof(p), "%s/calibration.json", c->dir);
+	cfmt(p, sizeof(p), "%s/calibration%s.json", c->dir, c->tag);
 	if (json_object_to_file_ext(p, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		fprintf(c->env->err, "iopf-bench calibrate: cannot write %s\n", p);
 		rc = BENCH_EXIT_FAIL;
@@ -688,15 +746,16 @@ static int plot(struct cal *c)
 	cfmt(fig, sizeof(fig), "%s/fig", c->dir);
 	mkdir(fig, 0777);
 	cfmt(script, sizeof(script), "%s/scripts/plots/calibration.gp", c->top);
-	cfmt(outp, sizeof(outp), "%s/fig/detection", c->dir);
-	cfmt(data, sizeof(data), "%s/calibration.csv", c->dir);
+	cfmt(outp, sizeof(outp), "%s/fig/detection%s", c->dir, c->tag);
+	cfmt(data, sizeof(data), "%s/calibration%s.csv", c->dir, c->tag);
 	{
-		char ns[128] = "";
-		size_t l = 0;
+		char ns[32];
 
-		for (unsigned int k = 3; 2 * k <= c->nboots && l < sizeof(ns) - 8; k += k < 6 ? 1 : k < 10 ? 2 : 5)
-			if (k != c->n)
-				l += snprintf(ns + l, sizeof(ns) - l, "%s%u", l ? " " : "", k);
+		/* The bootstrap lines: at n (what the disjoint splits measure too), 20 and 40. */
+		if (c->n == 20 || c->n == 40)
+			cfmt(ns, sizeof(ns), "20 40");
+		else
+			cfmt(ns, sizeof(ns), "%u 20 40", c->n);
 		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'", c->top,
 		     outp, data, c->n, ns);
 	}
@@ -735,7 +794,7 @@ static const char usage[] =
 	"usage: iopf-bench calibrate [--boots N] [--reps N] [--slowdowns LIST] [--path response|report|both]\n"
 	"                            [--spec FILE] [--pilot-boots N] [--splits N] [--seed N]\n"
 	"                            [--alpha A] [--family M] [--threshold T | METRIC=T]... [--out DIR]\n"
-	"       iopf-bench calibrate --from DIR [analysis options]\n"
+	"       iopf-bench calibrate --from DIR [--point ID]... [analysis options]\n"
 	"\n"
 	"Measure the CI gate's false-alarm and detection rates on this machine: a pilot\n"
 	"sweep of the calibration spec measures each point's per-request time (median\n"
@@ -751,6 +810,7 @@ static const char usage[] =
 	"  --spec FILE       the calibration spec (default bench/specs/calibrate.ini)\n"
 	"  --pilot-boots N   boots of the pilot (default 2)\n"
 	"  --splits N        random shuffles of the boots (default 400)\n"
+	"  --bootstrap N     bootstrap replicates per n (default 200)\n"
 	"  --seed N          of the shuffles (GSL mt19937; default 1)\n"
 	"  --alpha A         the gate's family-wise false-alarm rate (default 0.05)\n"
 	"  --family M        its Bonferroni family (default: the cells a compare of the\n"
@@ -758,6 +818,7 @@ static const char usage[] =
 	"  --threshold T     the gate's practical threshold (default 5 %); METRIC=T per metric\n"
 	"  --out DIR         the folder (default results/runs/<YYYYmmdd-HHMMSS>-calibrate)\n"
 	"  --from DIR        analyse an existing calibration folder again; run nothing\n"
+	"  --point ID        with --from: analyse only this point of the spec (repeatable)\n"
 	"\n"
 	"Exit status: 0 done; 1 a run of the pool failed or a file or figure could not\n"
 	"be made; 2 bad options; 128+N stopped by signal N (the folder keeps INCOMPLETE).\n";
@@ -772,12 +833,14 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		{ "spec", required_argument, NULL, 'S' },
 		{ "pilot-boots", required_argument, NULL, 'P' },
 		{ "splits", required_argument, NULL, 'x' },
+		{ "bootstrap", required_argument, NULL, 'B' },
 		{ "seed", required_argument, NULL, 'e' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "family", required_argument, NULL, 'f' },
 		{ "threshold", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "from", required_argument, NULL, 'F' },
+		{ "point", required_argument, NULL, 'O' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -794,19 +857,20 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	c->boots = 30;
 	c->pilot_boots = 2;
 	c->splits = 400;
+	c->bootstrap = 200;
 	c->seed = 1;
 	c->alpha = 0.05;
 	c->threshold = 0.05;
 	c->path = "response";
-	c->levels[0] = 0;
-	c->nlevels = 1;
+	c->levels[0] = c->levels[1] = 0;	/* A and A' */
+	c->nlevels = 2;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
 		char *end;
 		long v = 0;
 
-		if (strchr("bnPxef", opt)) {
+		if (strchr("bnPxefB", opt)) {
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < 1 || v > (opt == 'e' ? LONG_MAX :
@@ -822,12 +886,13 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		case 'n': c->n = v; break;
 		case 'P': c->pilot_boots = v; break;
 		case 'x': c->splits = v; break;
+		case 'B': c->bootstrap = v; break;
 		case 'e': c->seed = v; break;
 		case 'f': c->family = v; break;
 		case 's': {
 			char *s = strdup(optarg), *tok, *save = NULL;
 
-			c->nlevels = 1;
+			c->nlevels = 2;
 			for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				double x = strtod(tok, &end);
 
@@ -885,6 +950,14 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		}
 		case 'o': c->out = optarg; break;
 		case 'F': c->from = optarg; break;
+		case 'O':
+			if (c->nonly >= CAL_MAX_POINTS) {
+				fprintf(env->err, "iopf-bench calibrate: at most %d --point\n", CAL_MAX_POINTS);
+				free(c);
+				return BENCH_EXIT_USAGE;
+			}
+			c->only[c->nonly++] = optarg;
+			break;
 		case 'q': c->quiet = 1; break;
 		case 'h':
 			fputs(usage, env->out);
@@ -902,7 +975,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		free(c);
 		return BENCH_EXIT_USAGE;
 	}
-	if (c->nlevels < 2) {
+	if (c->nlevels < 3) {
 		static const double def[] = { 0.02, 0.03, 0.05, 0.10 };
 
 		for (unsigned int i = 0; i < 4; i++)
@@ -982,6 +1055,20 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
 	}
+	if (c->nonly && !c->from) {
+		fprintf(env->err, "iopf-bench calibrate: --point analyses part of an existing folder: give --from\n");
+		rc = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	for (unsigned int i = 0; i < c->nonly; i++) {
+		size_t l = strlen(c->tag);
+
+		snprintf(c->tag + l, sizeof(c->tag) - l, "-%s", c->only[i]);
+	}
+	for (char *q = c->tag; *q; q++)
+		if (!(*q >= 'a' && *q <= 'z') && !(*q >= 'A' && *q <= 'Z') && !(*q >= '0' && *q <= '9') &&
+		    *q != '-' && *q != '.')
+			*q = '_';
 	if (c->from) {
 		cfmt(c->dir, sizeof(c->dir), "%s", c->from);
 		rc = analyse(c);

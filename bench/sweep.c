@@ -490,8 +490,9 @@ static int plan_sweep(struct plan_ctx *pc, const struct spec_section *sec)
 }
 
 /*
- * iopf-bench calibrate: each point becomes one point per slowdown level
- * (ID@s=PCT, axis "slowdown"), with the synthetic regression knob set to
+ * iopf-bench calibrate: each point becomes one point per level
+ * (ID@LEVEL-s=PCT, axes "level" and "slowdown"; two levels may have the
+ * same slowdown, e.g. the A and A' of a paired A/A), with the synthetic regression knob set to
  * that fraction of the point's per-request time (measured by calibrate's
  * pilot) on the chosen path ("both": half on each). plan_runs then puts
  * every level of every point into every boot, so that the levels share
@@ -506,6 +507,7 @@ static int plan_calibration(struct plan_ctx *pc, char *err, size_t len)
 	for (size_t i = 0; i < json_object_array_length(pc->sweeps); i++) {
 		struct json_object *sw = json_object_array_get_idx(pc->sweeps, i);
 
+		json_object_array_add(json_object_object_get(sw, "axes"), JSTR("level"));
 		json_object_array_add(json_object_object_get(sw, "axes"), JSTR("slowdown"));
 		JADD(sw, "points", json_object_new_array());
 	}
@@ -532,7 +534,7 @@ static int plan_calibration(struct plan_ctx *pc, char *err, size_t len)
 
 			json_object_deep_copy(pt, &q, NULL);
 			fmt(pct, sizeof(pct), "%g", 100 * w->cal_levels[l]);
-			fmt(nid, sizeof(nid), "%s@s=%s", id, pct);
+			fmt(nid, sizeof(nid), "%s@%u-s=%s", id, l, pct);
 			fmt(label, sizeof(label), "%s slowdown=%s%%",
 			    json_object_get_string(json_object_object_get(pt, "label")), pct);
 			if (!strcmp(w->cal_path, "report"))
@@ -552,6 +554,7 @@ static int plan_calibration(struct plan_ctx *pc, char *err, size_t len)
 			}
 			JADD(q, "id", JSTR(nid));
 			JADD(q, "label", JSTR(label));
+			JADD(json_object_object_get(q, "axis_values"), "level", JINT(l));
 			JADD(json_object_object_get(q, "axis_values"), "slowdown", json_object_new_double(w->cal_levels[l]));
 			JADD(json_object_object_get(q, "params"), "slowdown", json_object_new_double(w->cal_levels[l]));
 			JADD(g, "report_ns", JINT(rep));
@@ -559,6 +562,7 @@ static int plan_calibration(struct plan_ctx *pc, char *err, size_t len)
 			JADD(q, "regress", g);
 			JADD(c, "base_point", JSTR(id));
 			JADD(c, "slowdown", json_object_new_double(w->cal_levels[l]));
+			JADD(c, "level", JINT(l));
 			JADD(c, "per_request_ns", json_object_new_double(ns));
 			JADD(c, "path", JSTR(w->cal_path));
 			JADD(q, "calibration", c);

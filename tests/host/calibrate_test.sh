@@ -2,7 +2,8 @@
 # Description: `iopf-bench calibrate --from DIR` (the analysis of a
 # calibration folder, no VM) on a hand-made pool of 24 boots whose values
 # are known: level 0 and the 2 % level have the same distribution (no
-# effect), the 20 % level puts response p50 30 % higher. At 6 repetitions
+# effect), the 20 % level puts response p50 30 % higher; the A' level
+# (a second run at 0 in every boot) makes the paired A/A. At 6 repetitions
 # per side the A/A false-alarm rate and the 2 % rate are low and the 20 %
 # level is detected in (nearly) every trial, with response_p50_ns the
 # metric that caught it; calibration.json, calibration.csv and
@@ -13,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 16
+ktap_set_plan 21
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -22,16 +23,17 @@ python3 - "$d/pool" <<'EOF'
 import json, random, sys
 out = sys.argv[1]
 random.seed(7)
-boots, levels = 24, [0, 0.02, 0.2]
+boots, levels = 24, [0, 0, 0.02, 0.2]     # A, A', then the slowdowns
 plan = {"schema_version": 1, "repetitions": boots, "points": []}
 run = {"schema_version": 1, "status": "complete", "sweeps": [{"name": "steady", "points": []}]}
-for lv in levels:
-    pid = "steady.group-size=4@s=%g" % (100 * lv)
-    plan["points"].append({"id": pid, "calibration": {"base_point": "steady.group-size=4",
+boot_effect = [random.gauss(0, 0.02) for b in range(boots)]   # what a boot does to every level alike
+for li, lv in enumerate(levels):
+    pid = "steady.group-size=4@%d-s=%g" % (li, 100 * lv)
+    plan["points"].append({"id": pid, "calibration": {"base_point": "steady.group-size=4", "level": li,
                            "slowdown": lv, "per_request_ns": 100000.0, "path": "response"}})
     reps = []
     for b in range(1, boots + 1):
-        boot = random.gauss(0, 0.02)          # what a boot does to every level alike
+        boot = boot_effect[b - 1]
         f = 1.3 if lv == 0.2 else 1.0
         m = {"throughput_rps": 20000, "response_p50_ns": 100000 * f * (1 + boot + random.gauss(0, 0.03)),
              "response_p99_ns": 900000 * (1 + random.gauss(0, 0.2)),
@@ -55,12 +57,15 @@ check "20 % (+30 % response p50) detected in >= 0.95 of trials" yes "$(le 0.95 "
 check "caught by response_p50_ns" yes \
 	"$(le 0.95 "$(jq -r '.rows[] | select(.slowdown == 0.2) | .by_metric.response_p50_ns' "$j")")"
 check "trials: 100 splits x 2 disjoint trials" 200 "$(jq -r '.rows[0].trials' "$j")"
+check "rows: the A/A, then one per slowdown" "A/A 0,A/B 0.02,A/B 0.2" "$(jq -r '[.rows[] | "\(.kind) \(.slowdown)"] | join(",")' "$j")"
+check "paired A/A (A vs A' of the same boots) <= 0.05" yes "$(le "$(jq -r '.rows[0].paired_rate' "$j")" 0.05)"
+check "paired 20 % detected in >= 0.95" yes "$(le 0.95 "$(jq -r '.rows[2].paired_rate' "$j")")"
 check "independent trials: 24 / (2 x 6) = 2" 2 "$(jq -r '.rows[0].independent_trials' "$j")"
 check "the interval brackets the rate" yes \
 	"$(jq -r '.rows[2] | if .ci_low <= .rate and .rate <= .ci_high then "yes" else "no" end' "$j")"
 check "settings: family 5, alpha 0.05, n 6" "5 0.05 6" \
 	"$(jq -r '.settings | "\(.family) \(.alpha) \(.repetitions_per_side)"' "$j")"
-check_match "calibration.csv has the header and a row per level" "^slowdown_pct,kind,n,trials,alarms,rate" \
+check_match "calibration.csv has the header and a row per level" "^slowdown_pct,kind,method,n,trials,alarms,rate" \
 	"$(head -n1 "$d/calibration.csv")"
 check "the figure exists as PNG and SVG" yes \
 	"$([[ -s $d/fig/detection.png && -s $d/fig/detection.svg ]] && echo yes || echo no)"
@@ -69,6 +74,11 @@ cp "$j" "$tmp/first.json"
 check "the same seed gives the same rates" same \
 	"$(cmp -s <(jq -c '[.rows[].rate]' "$tmp/first.json") <(jq -c '[.rows[].rate]' "$j") && echo same || echo different)"
 
+"$B" calibrate --from "$d" --reps 6 --splits 20 --family 5 --point steady.group-size=4 -q >/dev/null 2>"$tmp/err"
+check "--point: one point's analysis in its own files" "0 yes" \
+	"$? $([[ -s $d/calibration-steady.group-size_4.json && -s $d/fig/detection-steady.group-size_4.png ]] && echo yes || echo no)"
+"$B" calibrate --point steady.group-size=4 >/dev/null 2>&1
+check "--point without --from: exit 2" 2 "$?"
 "$B" calibrate --from "$d" --reps 20 >/dev/null 2>"$tmp/err"
 check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
 "$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"
