@@ -13,6 +13,10 @@
 #                   regression, 1 regression, 2 invalid or mismatched input
 #   make calibrate  measure the gate's false-alarm and detection rates on this
 #                   machine (iopf-bench calibrate; CALIBRATE_ARGS=...)
+#   make kselftest-install INSTALL_PATH=DIR
+#                   the guest tests as a kselftest collection (iopf_bench) for
+#                   the kernel tree's run_kselftest.sh; KSFT_KERNEL="--distro amd64"
+#                   builds the module for Debian's kernel instead of rcu/perf
 #   make stress     the stress suite on the debug kernels (DESIGNS=, DURATION=)
 #
 # Each target installs what it needs first (scripts/install-deps, as root).
@@ -56,6 +60,9 @@ gate: deps
 calibrate: deps tools
 	@bench/iopf-bench calibrate $(CALIBRATE_ARGS)
 
+kselftest-install: deps
+	@scripts/kselftest-install $(if $(INSTALL_PATH),"$(INSTALL_PATH)") $(KSFT_KERNEL)
+
 stress: deps
 	@scripts/stress $(if $(DESIGNS),--designs "$(DESIGNS)") $(if $(DURATION),--duration $(DURATION))
 
@@ -64,4 +71,4 @@ clean:
 	@$(MAKE) --no-print-directory -C tests clean
 	rm -rf build
 
-.PHONY: all deps tools kmod test-progs check bench gate calibrate stress clean
+.PHONY: all deps tools kmod test-progs check bench gate calibrate kselftest-install stress clean

@@ -5,9 +5,10 @@
 # tears it down in the framework's order and unloads; no device or mock
 # IOMMU is left. The runner (--kmsg) fails the test on any WARNING/BUG.
 here=$(dirname "$(readlink -f "$0")")
-. "$here/../lib/ktap.sh"
+lib=$here/ktap.sh; [[ -f $lib ]] || lib=$here/../lib/ktap.sh
+. "$lib"
 
-ctl=$TESTS_TOP/build/tests/vm/inject_test
+ctl=$IOPF_TESTS_DIR/inject_test
 [[ -n ${IOPF_KMOD:-} ]] || { ktap_skip_all "IOPF_KMOD is not set (run inside scripts/vm-run)"; exit "$KSFT_SKIP"; }
 [[ -x $ctl ]] || { ktap_skip_all "$ctl is not built"; exit "$KSFT_SKIP"; }
 

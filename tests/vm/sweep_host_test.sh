@@ -7,21 +7,22 @@
 # the reason in run.json, not faked and not a failure. Without the module,
 # --target host is refused with exit 3.
 here=$(dirname "$(readlink -f "$0")")
-. "$here/../lib/ktap.sh"
-B=$TESTS_TOP/bench/iopf-bench
+lib=$here/ktap.sh; [[ -f $lib ]] || lib=$here/../lib/ktap.sh
+. "$lib"
+B=$IOPF_BENCH_BIN
 [[ -n ${IOPF_KMOD:-} ]] || { ktap_skip_all "IOPF_KMOD is not set (run inside scripts/vm-run)"; exit "$KSFT_SKIP"; }
-d=$TESTS_TOP/build/sweep-host-test-$$
+d=$IOPF_SCRATCH/sweep-host-test-$$
 mkdir -p "$(dirname "$d")"
 trap 'rm -rf "$d"; rmmod iopf_bench 2>/dev/null' EXIT
 
 ktap_print_header
 ktap_set_plan 8
 rmmod iopf_bench 2>/dev/null
-out=$("$B" sweep "$TESTS_TOP/tests/specs/host.ini" --target host --out "$d.none" -q 2>&1)
+out=$("$B" sweep "$IOPF_SPECS/host.ini" --target host --out "$d.none" -q 2>&1)
 check "--target host without the module exits 3" 3 "$?"
 check "and writes no folder" no "$([[ -e $d.none ]] && echo yes || echo no)"
 insmod "$IOPF_KMOD" || { ktap_print_msg "insmod $IOPF_KMOD failed"; ktap_exit_fail_msg "no module"; }
-"$B" sweep "$TESTS_TOP/tests/specs/host.ini" --out "$d" -q >"$d.out" 2>"$d.err"
+"$B" sweep "$IOPF_SPECS/host.ini" --out "$d" -q >"$d.out" 2>"$d.err"
 rc=$?
 check "host sweep exits 0 (a skip is not a failure)" 0 "$rc"
 ((rc == 0)) || ktap_print_msg "$(tail -n 15 "$d.err")"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Description: the guest tests as a kselftest collection, run by the kernel
+# tree's own run_kselftest.sh inside the rcu/perf guest. `make
+# kselftest-install` lays it out as tools/testing/selftests install does
+# (run_kselftest.sh, kselftest/, kselftest-list.txt, iopf_bench/ with
+# settings, config and the module); run_kselftest.sh -c iopf_bench runs
+# every listed test, none fails, and a test whose feature is missing (the
+# vIOMMU test without --viommu) is "ok ... # SKIP" with its reason.
+# Installed without the module (a kernel it cannot be built for), every test
+# skips, none fails. A kernel without CONFIG_IOMMU_IOPF is refused by the
+# module's build check with a message naming it (exit 3).
+. "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
+runs=$TESTS_TOP/build/kselftest-test-$$
+mkdir -p "$runs"
+[[ -n ${KEEP:-} ]] || trap 'rm -rf "$runs"' EXIT
+
+ktap_print_header
+ktap_set_plan 12
+
+d=$runs/ksft
+"$TESTS_TOP/scripts/kselftest-install" "$d" >"$runs/install.out" 2>&1
+check "kselftest-install exits 0" 0 "$?"
+check "the layout: run_kselftest.sh, kselftest/runner.sh, the collection's settings, config and module" "yes" \
+	"$([[ -x $d/run_kselftest.sh && -f $d/kselftest/runner.sh && -f $d/iopf_bench/settings && -f $d/iopf_bench/config && -f $d/iopf_bench/iopf_bench.ko ]] && echo yes || echo no)"
+n=$(grep -c '^iopf_bench:' "$d/kselftest-list.txt")
+check "kselftest-list.txt lists every guest test" "$(find "$TESTS_TOP/build/tests/vm" -maxdepth 1 -executable \( -type f -o -type l \) | wc -l)" "$n"
+check_match "settings has the timeout" "^timeout=[0-9]+" "$(cat "$d/iopf_bench/settings")"
+
+# Run by the kernel tree's runner in the guest; its module is the installed one.
+"$TESTS_TOP/scripts/vm-run" --design rcu --flavor perf --cpus 2 --timeout 900 -q -- \
+	env -u IOPF_KMOD "$d/run_kselftest.sh" -c iopf_bench >"$runs/run.out" 2>&1
+check "vm-run exits 0 (the guest's kernel log clean)" 0 "$?"
+check "no test failed" 0 "$(grep -c '^not ok' "$runs/run.out")"
+check "every listed test ran" "$n" "$(grep -cE '^(not )?ok [0-9]+ selftests: iopf_bench: ' "$runs/run.out")"
+check_match "the vIOMMU test skips, with its reason" "no emulated IOMMU" "$(grep -A0 'viommu' "$runs/run.out" | head -n 20)"
+((n == $(grep -cE '^ok [0-9]+ selftests: iopf_bench: ' "$runs/run.out"))) || ktap_print_msg "$(grep -B5 '^not ok' "$runs/run.out" | head -n 40)"
+
+# Without the module: every test skips (exit 4), none fails.
+e=$runs/ksft-nomod
+"$TESTS_TOP/scripts/kselftest-install" "$e" --no-kmod >/dev/null 2>&1
+"$TESTS_TOP/scripts/vm-run" --design rcu --flavor perf --cpus 2 --timeout 600 -q -- \
+	env -u IOPF_KMOD "$e/run_kselftest.sh" -c iopf_bench >"$runs/nomod.out" 2>&1
+check "without the module: no test fails" 0 "$(grep -c '^not ok' "$runs/nomod.out")"
+check "without the module: every test skips" "$n" "$(grep -cE '^ok [0-9]+ selftests: iopf_bench: .*# SKIP' "$runs/nomod.out")"
+
+# A kernel without IOMMU_IOPF: the build check names it.
+k=$runs/noiopf
+kd=$("$TESTS_TOP/scripts/kernel-build" --design rcu --flavor perf --cached-only)
+mkdir -p "$k/include/config"
+grep -v '^CONFIG_IOMMU_IOPF=' "$kd/include/config/auto.conf" >"$k/include/config/auto.conf"
+cp "$kd/Module.symvers" "$k/"
+out=$("$TESTS_TOP/kmod/check-kernel" "$k" 2>&1)
+check "check-kernel refuses a kernel without IOMMU_IOPF (exit 3)" 3 "$?"
+check_match "and names it" "lacks CONFIG_IOMMU_IOPF=y" "$out"
+ktap_finished
