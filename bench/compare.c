@@ -42,6 +42,7 @@
 #include <json-c/json.h>
 
 #include "gate.h"
+#include "xalloc.h"
 #include "report.h"
 #include "results.h"
 
@@ -57,52 +58,6 @@ enum { GX_OK = 0, GX_REGRESSION = 1, GX_INVALID = 2 };
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers */
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
-
-	if (!p) {
-		perror("iopf-bench compare");
-		exit(BENCH_EXIT_FAIL);
-	}
-	return p;
-}
-
-static void *xrealloc(void *p, size_t sz)
-{
-	p = realloc(p, sz ? sz : 1);
-	if (!p) {
-		perror("iopf-bench compare");
-		exit(BENCH_EXIT_FAIL);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p) {
-		perror("iopf-bench compare");
-		exit(BENCH_EXIT_FAIL);
-	}
-	return p;
-}
-
-static char * __attribute__((format(printf, 1, 2))) xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		perror("iopf-bench compare");
-		exit(BENCH_EXIT_FAIL);
-	}
-	va_end(ap);
-	return s;
-}
 
 static bool is_dir(const char *path)
 {
@@ -817,18 +772,24 @@ static void differ(struct cmpctx *C, const char *label, struct json_object *o0, 
 	free(ta);
 }
 
-static struct json_object *plan_point(struct json_object *plan, const char *id)
+/* The element of array ARR (a key of O) whose string KEY is VAL, or NULL. */
+static struct json_object *jfind(struct json_object *o, const char *arr, const char *key, const char *val)
 {
-	struct json_object *pts = jarr(plan, "points");
+	struct json_object *a = jarr(o, arr);
 
-	for (size_t i = 0; pts && i < json_object_array_length(pts); i++) {
-		struct json_object *pt = json_object_array_get_idx(pts, i);
-		const char *pid = jstr(pt, "id");
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		struct json_object *e = json_object_array_get_idx(a, i);
+		const char *v = jstr(e, key);
 
-		if (pid && !strcmp(pid, id))
-			return pt;
+		if (v && !strcmp(v, val))
+			return e;
 	}
 	return NULL;
+}
+
+static struct json_object *plan_point(struct json_object *plan, const char *id)
+{
+	return jfind(plan, "points", "id", id);
 }
 
 static bool str_in(struct json_object *arr, const char *s)
@@ -942,16 +903,7 @@ static void check_spec(struct cmpctx *C)
 
 static struct json_object *kernel_of(struct json_object *prov, const char *design)
 {
-	struct json_object *ks = jarr(prov, "kernels");
-
-	for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
-		struct json_object *k = json_object_array_get_idx(ks, i);
-		const char *d = jstr(k, "design");
-
-		if (d && !strcmp(d, design))
-			return k;
-	}
-	return NULL;
+	return jfind(prov, "kernels", "design", design);
 }
 
 /*

@@ -40,6 +40,7 @@
 #include "html.h"
 #include "report.h"
 #include "results.h"
+#include "xalloc.h"
 
 extern char **environ;
 
@@ -49,42 +50,6 @@ extern char **environ;
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers */
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
-
-	if (!p) {
-		perror("iopf-bench report");
-		exit(BENCH_EXIT_FAIL);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p) {
-		perror("iopf-bench report");
-		exit(BENCH_EXIT_FAIL);
-	}
-	return p;
-}
-
-static char * __attribute__((format(printf, 1, 2))) xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		perror("iopf-bench report");
-		exit(BENCH_EXIT_FAIL);
-	}
-	va_end(ap);
-	return s;
-}
 
 static bool file_nonempty(const char *path)
 {
