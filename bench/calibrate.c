@@ -61,6 +61,7 @@
 #include "cmd.h"
 #include "calibrate.h"
 #include "gate.h"
+#include "jsonutil.h"
 #include "results.h"
 #include "spec.h"
 
@@ -173,13 +174,6 @@ static int parse_pct(const char *s, double *out)
 
 /* ------------------------------------------------------------------------ */
 /* Loading the pool */
-
-static struct json_object *jget(struct json_object *o, const char *k)
-{
-	struct json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
-}
 
 static int load_pool(struct cal *c, char *err, size_t len)
 {

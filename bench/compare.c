@@ -42,6 +42,7 @@
 #include <json-c/json.h>
 
 #include "gate.h"
+#include "jsonutil.h"
 #include "xalloc.h"
 #include "report.h"
 #include "results.h"
@@ -103,68 +104,6 @@ static void strv_free(struct strv *l)
 		free(l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
-}
-
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object))
-		return NULL;
-	if (!json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static bool jhas(struct json_object *o, const char *key)
-{
-	return o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, NULL);
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static bool jnumber(struct json_object *v, double *out)
-{
-	if (!v)
-		return false;
-	if (json_object_is_type(v, json_type_int)) {
-		*out = (double)json_object_get_int64(v);
-		if (*out >= 9.2e18)	/* uint64 beyond int64 */
-			*out = (double)json_object_get_uint64(v);
-		return true;
-	}
-	if (json_object_is_type(v, json_type_double)) {
-		*out = json_object_get_double(v);
-		return isfinite(*out);
-	}
-	return false;
-}
-
-/* A JSON number that is null when not finite (json-c would write NaN). */
-static struct json_object *jnum(double v)
-{
-	if (!isfinite(v))
-		return NULL;
-	if (v == floor(v) && fabs(v) < 9.0e15)
-		return json_object_new_int64((int64_t)v);
-	return json_object_new_double(v);
-}
-
-static struct json_object *jref(struct json_object *o)
-{
-	return o ? json_object_get(o) : NULL;
-}
-
-static struct json_object *jarr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key);
-
-	return v && json_object_is_type(v, json_type_array) ? v : NULL;
 }
 
 /* A value as text for messages: strings bare, absent = "absent", the rest as JSON. */
@@ -770,21 +709,6 @@ static void differ(struct cmpctx *C, const char *label, struct json_object *o0, 
 	ta = xstrdup(jtext(o0, key, a));	/* jtext's buffer belongs to the object */
 	strv_addf(&C->mismatches, "%s %s (baseline) vs %s (new)", label, ta, jtext(o1, key, b));
 	free(ta);
-}
-
-/* The element of array ARR (a key of O) whose string KEY is VAL, or NULL. */
-static struct json_object *jfind(struct json_object *o, const char *arr, const char *key, const char *val)
-{
-	struct json_object *a = jarr(o, arr);
-
-	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		struct json_object *e = json_object_array_get_idx(a, i);
-		const char *v = jstr(e, key);
-
-		if (v && !strcmp(v, val))
-			return e;
-	}
-	return NULL;
 }
 
 static struct json_object *plan_point(struct json_object *plan, const char *id)

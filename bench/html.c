@@ -18,23 +18,8 @@
 #include <unistd.h>
 
 #include "html.h"
+#include "jsonutil.h"
 #include "report.h"
-
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
 
 static size_t jlen(struct json_object *a)
 {
@@ -44,14 +29,6 @@ static size_t jlen(struct json_object *a)
 static struct json_object *jidx(struct json_object *a, size_t i)
 {
 	return json_object_array_get_idx(a, i);
-}
-
-static bool jnum(struct json_object *v, double *out)
-{
-	if (!v || !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
-		return false;
-	*out = json_object_get_double(v);
-	return isfinite(*out);
 }
 
 void html_escape(FILE *f, const char *s)
@@ -115,13 +92,13 @@ static void stat_cell(FILE *f, struct json_object *st, const char *unit)
 	double med, mn, mx, n = 0;
 	char a[32], b[32], c[32];
 
-	jnum(jget(st, "n"), &n);
-	if (!jnum(jget(st, "median"), &med)) {
+	jnumber(jget(st, "n"), &n);
+	if (!jnumber(jget(st, "median"), &med)) {
 		fputs("<td class=\"num na\">-</td>", f);
 		return;
 	}
-	jnum(jget(st, "min"), &mn);
-	jnum(jget(st, "max"), &mx);
+	jnumber(jget(st, "min"), &mn);
+	jnumber(jget(st, "max"), &mx);
 	fmt_unit(unit, med, a, sizeof(a));
 	fmt_unit(unit, mn, b, sizeof(b));
 	fmt_unit(unit, mx, c, sizeof(c));
@@ -437,11 +414,11 @@ static void verdict_cells(FILE *f, struct json_object *c)
 	double r, lo, hi, conf;
 	char cls[32];
 
-	if (jnum(jget(c, "ratio"), &r))
+	if (jnumber(jget(c, "ratio"), &r))
 		fprintf(f, "<td class=\"num\">%.3g</td>", r);
 	else
 		fputs("<td class=\"num na\">-</td>", f);
-	if (jnum(jget(c, "ci_low"), &lo) && jnum(jget(c, "ci_high"), &hi) && jnum(jget(c, "confidence"), &conf))
+	if (jnumber(jget(c, "ci_low"), &lo) && jnumber(jget(c, "ci_high"), &hi) && jnumber(jget(c, "confidence"), &conf))
 		fprintf(f, "<td class=\"num\">%.3g..%.3g<br><span class=\"small\">%.1f %%</span></td>", lo, hi,
 			floor(conf * 1000) / 10);
 	else
@@ -528,8 +505,8 @@ static void summary_table(FILE *f, struct json_object *run, struct json_object *
 				for (size_t d = 0; d < nd; d++) {
 					double v;
 
-					any |= jnum(jget(jget(jget(jget(pd, json_object_get_string(jidx(designs, d))),
-							       "summary"), jstr(jidx(ms, m), "name")), "median"), &v);
+					any |= jnumber(jget(jget(jget(jget(pd, json_object_get_string(jidx(designs, d))),
+								  "summary"), jstr(jidx(ms, m), "name")), "median"), &v);
 				}
 				rows += any;
 			}
@@ -597,8 +574,8 @@ static void summary_table(FILE *f, struct json_object *run, struct json_object *
 			for (size_t d = 0; d < nd; d++) {
 				double v;
 
-				any |= jnum(jget(jget(jget(jget(pd, json_object_get_string(jidx(designs, d))),
-						       "summary"), mn), "median"), &v);
+				any |= jnumber(jget(jget(jget(jget(pd, json_object_get_string(jidx(designs, d))),
+							  "summary"), mn), "median"), &v);
 			}
 			if (!any)
 				continue;
@@ -630,8 +607,8 @@ static void extra_tables(FILE *f, struct json_object *run, struct json_object *s
 			double a = NAN, b = NAN;
 			char x[32], y[32];
 
-			jnum(jget(k, "offered_rps"), &a);
-			jnum(jget(k, "delivered_rps"), &b);
+			jnumber(jget(k, "offered_rps"), &a);
+			jnumber(jget(k, "delivered_rps"), &b);
 			fmt_unit("requests/s", a, x, sizeof(x));
 			fmt_unit("requests/s", b, y, sizeof(y));
 			fputs("<tr><td>", f);
@@ -674,8 +651,8 @@ static void section_summary(FILE *f, struct json_object *run)
 	double conf = 0.95, thr = 0.05;
 	const char *base = jlen(jget(run, "designs")) > 1 ? jstr(run, "baseline_design") : NULL;
 
-	jnum(jget(run, "confidence"), &conf);
-	jnum(jget(run, "threshold"), &thr);
+	jnumber(jget(run, "confidence"), &conf);
+	jnumber(jget(run, "threshold"), &thr);
 	fputs("<h2 id=\"summary\">Summary</h2>\n", f);
 	if (base) {
 		fputs("<p>Each design against the baseline <b>", f);
@@ -942,8 +919,8 @@ int html_write(const char *path, struct json_object *run, FILE *log)
 		name = "(unnamed spec)";
 	if (!status)
 		status = "unknown";
-	jnum(jget(run, "confidence"), &conf);
-	jnum(jget(run, "threshold"), &thr);
+	jnumber(jget(run, "confidence"), &conf);
+	jnumber(jget(run, "threshold"), &thr);
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>iopf-bench: ", f);

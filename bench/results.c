@@ -38,6 +38,7 @@
 #include <json-c/json.h>
 
 #include "html.h"
+#include "jsonutil.h"
 #include "report.h"
 #include "results.h"
 #include "xalloc.h"
@@ -84,41 +85,6 @@ static char *slug(const char *s)
 	return p;
 }
 
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object))
-		return NULL;
-	if (!json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static bool jnumber(struct json_object *v, double *out)
-{
-	if (!v)
-		return false;
-	if (json_object_is_type(v, json_type_int)) {
-		*out = (double)json_object_get_int64(v);
-		if (*out >= 9.2e18)	/* uint64 beyond int64 */
-			*out = (double)json_object_get_uint64(v);
-		return true;
-	}
-	if (json_object_is_type(v, json_type_double)) {
-		*out = json_object_get_double(v);
-		return isfinite(*out);
-	}
-	return false;
-}
-
 /* Follow a dotted path ("detach.flush_latency_ns.p50") to a number. */
 static bool jpath_number(struct json_object *o, const char *path, double *out)
 {
@@ -128,21 +94,6 @@ static bool jpath_number(struct json_object *o, const char *path, double *out)
 	for (tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
 		o = jget(o, tok);
 	return jnumber(o, out);
-}
-
-/* A JSON number that is null when not finite (json-c would write NaN). */
-static struct json_object *jnum(double v)
-{
-	if (!isfinite(v))
-		return NULL;
-	if (v == floor(v) && fabs(v) < 9.0e15)
-		return json_object_new_int64((int64_t)v);
-	return json_object_new_double(v);
-}
-
-static struct json_object *jref(struct json_object *o)
-{
-	return o ? json_object_get(o) : NULL;
 }
 
 /* A JSON value as a plain string for labels: strings bare, the rest as JSON. */

@@ -35,6 +35,7 @@
 
 #include <json-c/json.h>
 
+#include "jsonutil.h"
 #include "opts.h"
 #include "report.h"
 #include "results.h"
@@ -846,19 +847,6 @@ static int spawn(char *const argv[], const char *out, const char *errf, const ch
 	return st;
 }
 
-static struct json_object *find_point(struct json_object *plan, const char *id)
-{
-	struct json_object *pts = json_object_object_get(plan, "points");
-
-	for (size_t i = 0; i < json_object_array_length(pts); i++) {
-		struct json_object *p = json_object_array_get_idx(pts, i);
-
-		if (!strcmp(json_object_get_string(json_object_object_get(p, "id")), id))
-			return p;
-	}
-	return NULL;
-}
-
 static void raw_path(char *buf, size_t len, const char *dir, const char *point, const char *design,
 		     int rep, const char *ext)
 {
@@ -1058,7 +1046,7 @@ static int cmd_exec(struct sw *w)
 
 		if (w->boot && boot != w->boot)
 			continue;
-		pt = find_point(plan, id);
+		pt = jfind(plan, "points", "id", id);
 		if (!pt)
 			continue;
 		knob_of(plan, pt, &kr, &kp);

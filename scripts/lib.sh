@@ -4,7 +4,7 @@
 IOPF_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 IOPF_CACHE=${IOPF_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iopf-bench}
 IOPF_DESIGNS_TSV=$IOPF_TOP/kernel/designs.tsv
-IOPF_FLAVORS="perf debug"
+IOPF_FLAVORS="perf debug noiopf"
 IOPF_KSRC_TARBALL=${IOPF_KSRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 
 _prog=$(basename "$0")

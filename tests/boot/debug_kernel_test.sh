@@ -15,9 +15,9 @@ fi
 "$TESTS_TOP/scripts/vm-run" --design rcu --flavor debug -q --log-dir "$TESTS_TOP/build/vm/debug-kernel-test-$$" -- sh -c '
 	echo "lock_classes=$(sed -n "s/^ *lock-classes: *\([0-9]*\).*/\1/p" /proc/lockdep_stats 2>/dev/null)"
 	echo "debug_locks=$(sed -n "s/^ *debug_locks: *\([0-9]*\).*/\1/p" /proc/lockdep_stats 2>/dev/null)"
-	dmesg | grep -q "KernelAddressSanitizer initialized" && echo kasan=initialized
+	dmesg | grep "KernelAddressSanitizer initialized" >/dev/null && echo kasan=initialized
 	cat /sys/kernel/debug/kmemleak >/dev/null 2>&1 && echo kmemleak=readable
-	dmesg | grep -q "Kernel memory leak detector disabled" && echo kmemleak=disabled
+	dmesg | grep "Kernel memory leak detector disabled" >/dev/null && echo kmemleak=disabled
 	echo "hung_task_timeout_secs=$(cat /proc/sys/kernel/hung_task_timeout_secs)"' >"$tmp/out" 2>"$tmp/err"
 rc=$?
 val() { sed -n "s/^$1=//p" "$tmp/out" | tr '\n' ' ' | sed 's/ $//'; }

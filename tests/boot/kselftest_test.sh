@@ -6,16 +6,16 @@
 # settings, config and the module); run_kselftest.sh -c iopf_bench runs
 # every listed test, none fails, and a test whose feature is missing (the
 # vIOMMU test without --viommu) is "ok ... # SKIP" with its reason.
-# Installed without the module (a kernel it cannot be built for), every test
-# skips, none fails. A kernel without CONFIG_IOMMU_IOPF is refused by the
-# module's build check with a message naming it (exit 3).
+# A kernel built without CONFIG_IOMMU_IOPF (rcu/noiopf) is refused by the
+# module's build check with a message naming it (exit 3), and on it the
+# collection installed without the module skips every test, none fails.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 runs=$TESTS_TOP/build/kselftest-test-$$
 mkdir -p "$runs"
 [[ -n ${KEEP:-} ]] || trap 'rm -rf "$runs"' EXIT
 
 ktap_print_header
-ktap_set_plan 12
+ktap_set_plan 17
 
 d=$runs/ksft
 "$TESTS_TOP/scripts/kselftest-install" "$d" >"$runs/install.out" 2>&1
@@ -35,21 +35,29 @@ check "every listed test ran" "$n" "$(grep -cE '^(not )?ok [0-9]+ selftests: iop
 check_match "the vIOMMU test skips, with its reason" "no emulated IOMMU" "$(grep -A0 'viommu' "$runs/run.out" | head -n 20)"
 ((n == $(grep -cE '^ok [0-9]+ selftests: iopf_bench: ' "$runs/run.out"))) || ktap_print_msg "$(grep -B5 '^not ok' "$runs/run.out" | head -n 40)"
 
-# Without the module: every test skips (exit 4), none fails.
+# A kernel built without IOMMU_IOPF (rcu/noiopf: every driver that selects it
+# is off): the module's build check names what it lacks, before any compiler
+# error, and kmod-build and kselftest-install (the default: with the module)
+# stop there; the collection installed without the module runs on that very
+# kernel with every test skipping (exit 4), none failing.
+kd=$("$TESTS_TOP/scripts/kernel-build" --design rcu --flavor noiopf --cached-only)
+check "the rcu/noiopf kernel is built (make check builds it first)" 0 "$?"
+check "and it really has no IOMMU_IOPF" "" "$(grep '^CONFIG_IOMMU_IOPF=' "$kd/.config" 2>/dev/null)"
+out=$("$TESTS_TOP/kmod/check-kernel" "$kd" 2>&1)
+check "check-kernel refuses it (exit 3)" 3 "$?"
+check_match "and names CONFIG_IOMMU_IOPF" "lacks CONFIG_IOMMU_IOPF=y" "$out"
+out=$("$TESTS_TOP/scripts/kmod-build" --design rcu --flavor noiopf 2>&1)
+rc=$?
+check "kmod-build for it exits 3, with the build check's message, not a compiler's" "3 yes no" \
+	"$rc $(grep -q 'CONFIG_IOMMU_IOPF' <<<"$out" && echo yes || echo no) $(grep -qE 'error:.*\.c:[0-9]+' <<<"$out" && echo yes || echo no)"
+"$TESTS_TOP/scripts/kselftest-install" "$runs/ksft-noiopf-kmod" --design rcu --flavor noiopf >"$runs/noiopf-install.out" 2>&1
+check "kselftest-install with the module for it fails, naming CONFIG_IOMMU_IOPF, creating nothing" "1 yes no" \
+	"$? $(grep -q 'CONFIG_IOMMU_IOPF' "$runs/noiopf-install.out" && echo yes || echo no) $([[ -e $runs/ksft-noiopf-kmod ]] && echo yes || echo no)"
 e=$runs/ksft-nomod
 "$TESTS_TOP/scripts/kselftest-install" "$e" --no-kmod >/dev/null 2>&1
-"$TESTS_TOP/scripts/vm-run" --design rcu --flavor perf --cpus 2 --timeout 600 -q -- \
+"$TESTS_TOP/scripts/vm-run" --design rcu --flavor noiopf --cpus 2 --timeout 600 -q -- \
 	env -u IOPF_KMOD "$e/run_kselftest.sh" -c iopf_bench >"$runs/nomod.out" 2>&1
-check "without the module: no test fails" 0 "$(grep -c '^not ok' "$runs/nomod.out")"
-check "without the module: every test skips" "$n" "$(grep -cE '^ok [0-9]+ selftests: iopf_bench: .*# SKIP' "$runs/nomod.out")"
-
-# A kernel without IOMMU_IOPF: the build check names it.
-k=$runs/noiopf
-kd=$("$TESTS_TOP/scripts/kernel-build" --design rcu --flavor perf --cached-only)
-mkdir -p "$k/include/config"
-grep -v '^CONFIG_IOMMU_IOPF=' "$kd/include/config/auto.conf" >"$k/include/config/auto.conf"
-cp "$kd/Module.symvers" "$k/"
-out=$("$TESTS_TOP/kmod/check-kernel" "$k" 2>&1)
-check "check-kernel refuses a kernel without IOMMU_IOPF (exit 3)" 3 "$?"
-check_match "and names it" "lacks CONFIG_IOMMU_IOPF=y" "$out"
+check "on it, vm-run exits 0 (the guest's kernel log clean)" 0 "$?"
+check "on it, no test fails" 0 "$(grep -c '^not ok' "$runs/nomod.out")"
+check "on it, every test skips" "$n" "$(grep -cE '^ok [0-9]+ selftests: iopf_bench: .*# SKIP' "$runs/nomod.out")"
 ktap_finished

@@ -11,14 +11,23 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run() { out=$("$@" 2>&1); rc=$?; }
 
 ktap_print_header
-ktap_set_plan 31
+ktap_set_plan 37
 run "$S/kernel-build" --design nosuch --flavor perf
 check "kernel-build: unknown design exits 1" 1 "$rc"
 check_match "kernel-build: unknown design lists the valid ones" "unknown design 'nosuch' \(valid: rcu mutex mutex-busted" "$out"
 run "$S/kernel-build" --design rcu --flavor fast
-check_match "kernel-build: unknown flavor" "unknown flavor 'fast' \(valid: perf debug\)" "$out"
+check_match "kernel-build: unknown flavor" "unknown flavor 'fast' \(valid: perf debug noiopf\)" "$out"
 run "$S/kernel-build" --design rcu
 check_match "kernel-build: flavor required" "--flavor is required" "$out"
+# Under the kselftest runner every program's stdout is line-buffered
+# (stdbuf's LD_PRELOAD): a `cmd | head -n1` under pipefail then kills cmd with
+# SIGPIPE and fails the script at random. kernel-build --key computes the
+# compiler part of the key from `gcc --version`.
+bad=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	stdbuf -oL "$S/kernel-build" --design rcu --flavor perf --key >/dev/null 2>&1 || bad=$((bad + 1))
+done
+check "kernel-build --key with line-buffered output (kselftest's stdbuf): 10 of 10 succeed" 0 "$bad"
 run "$S/kernel-build" --design rcu --flavor perf --jobs 0
 check_match "kernel-build: bad --jobs" "--jobs must be a positive integer" "$out"
 run "$S/kernel-build" --design rcu --flavor perf --bogus
@@ -84,7 +93,19 @@ chmod +x "$tmp"/?
 run "$S/run-tests" --counts "$tmp/counts" "$tmp/a" "$tmp/b" "$tmp/c" "$tmp/d" "$tmp/e"
 check "run-tests: exits 1 when a test fails" 1 "$rc"
 check "run-tests: counts pass/fail/skip over programs and subtests" "6 3 3" "$(cat "$tmp/counts")"
-check_match "run-tests: KTAP result lines" "^not ok 2 b$" "$out"
+check_match "run-tests: the kernel's kselftest runner's result lines" "^not ok 2 selftests: [^:]+: b # exit=1$" "$out"
 run "$S/run-tests" "$tmp/a" "$tmp/c"
 check "run-tests: pass and skip only exits 0" 0 "$rc"
+check_match "run-tests: a skip is the runner's SKIP" "^ok 2 selftests: [^:]+: c # SKIP$" "$out"
+# The directory's settings file is the runner's: a test past its timeout fails.
+mkdir -p "$tmp/slow"
+printf '#!/bin/sh\nsleep 30\n' >"$tmp/slow/s"
+chmod +x "$tmp/slow/s"
+echo "timeout=1" >"$tmp/slow/settings"
+run "$S/run-tests" --counts "$tmp/slow/counts" "$tmp/slow/s"
+check_match "run-tests: settings' timeout applies (TIMEOUT)" "^not ok 1 selftests: slow: s # TIMEOUT 1 seconds$" "$out"
+check "run-tests: a timeout is a failure" "1 0 1 0" "$rc $(cat "$tmp/slow/counts")"
+run "$S/run-tests" "$tmp/a" "$tmp/slow/s"
+check "run-tests: tests from two directories are refused" 1 "$rc"
+check_match "run-tests: ... saying why" "all tests must be in one directory" "$out"
 ktap_finished

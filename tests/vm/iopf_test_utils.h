@@ -278,9 +278,10 @@ static inline void iopf_cfg_init(struct iopf_bench_run_config *c, uint32_t handl
 /*
  * Run until the measured window has at least min_groups groups and the
  * run min_cycles unbind cycles (STATUS), then STOP and read the results; at most
- * timeout_ms (then the run ends by itself and the caller's checks on the
- * counts fail). Adapts to the kernel's speed: the debug flavor is ~100x
- * slower than perf under TCG. Returns 0 or -errno.
+ * timeout_ms: a run that ends by its duration before both are reached reads
+ * its results, says so and returns -ETIMEDOUT (a test must not pass on
+ * counts it never reached). Adapts to the kernel's speed: the debug flavor is
+ * ~100x slower than perf under TCG. Returns 0 or -errno.
  */
 static inline int iopf_run_until(int fd, struct iopf_bench_run_config *cfg,
 				 uint64_t min_groups, uint64_t min_cycles,
@@ -299,8 +300,17 @@ static inline int iopf_run_until(int fd, struct iopf_bench_run_config *cfg,
 		rc = _iopf_status(fd, &st);
 		if (rc)
 			return rc;
-		if (st.state != IOPF_BENCH_STATE_RUNNING)
-			break;
+		if (st.state != IOPF_BENCH_STATE_RUNNING) {
+			/* Ended by its duration: the targets were not reached. */
+			rc = _iopf_results(fd, r);
+			if (rc)
+				return rc;
+			printf("# run_until: the run ended at its %" PRIu64 " ms limit with %" PRIu64
+			       " groups and %" PRIu64 " unbind cycles (wanted %" PRIu64 " and %" PRIu64 ")\n",
+			       timeout_ms, (uint64_t)st.groups - (base == UINT64_MAX ? 0 : base),
+			       (uint64_t)st.unbind_cycles, min_groups, min_cycles);
+			return -ETIMEDOUT;
+		}
 		if (st.phase != IOPF_BENCH_PHASE_MEASURE) {
 			usleep(5000);
 			continue;
