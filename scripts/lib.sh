@@ -209,6 +209,23 @@ ksrc_dir() {
 	sum=$(ksrc_sum) || return
 	echo "$IOPF_CACHE/src/linux-${sum:0:12}"
 }
+# ksrc_version TREE: the kernel version of a source tree (its top Makefile),
+# e.g. 7.3.4.
+ksrc_version() {
+	awk -F' *= *' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 } $1 == "SUBLEVEL" { s = $2 }
+		v != "" && p != "" && s != "" { print v "." p "." s; exit }' "$1/Makefile"
+}
+# IOPF_SUPPORTED: the kernel lines the module and the designs support.
+IOPF_SUPPORTED="6.12 and 7.x (7.2 or later)"
+# ksrc_family VERSION: the kernel line the module and patches know it as
+# (6.12 or 7.x); any other version is one clear error.
+ksrc_family() {
+	case $1 in
+	6.12 | 6.12.*) echo 6.12 ;;
+	7.[2-9] | 7.[2-9].* | 7.[1-9][0-9] | 7.[1-9][0-9].*) echo 7.x ;;
+	*) die "kernel ${1:-of unknown version} is not supported: iopf-bench supports $IOPF_SUPPORTED" ;;
+	esac
+}
 # ksrc_pristine: unpack the tarball once per source version; print the tree.
 ksrc_pristine() {
 	local dir
@@ -222,4 +239,63 @@ ksrc_pristine() {
 		mv "$dir.tmp" "$dir"
 	fi
 	echo "$dir"
+}
+
+# --- A private apt, for packages of other suites (trixie-backports, sid) -----
+# The system's apt sources and state are never changed: the suites' lists,
+# the archive cache and the sources list live under $IOPF_CACHE/apt. The
+# archive is the one the system's bookworm sources name (deb.debian.org
+# unless the system says otherwise); the keyring is bookworm's
+# debian-archive-keyring, which holds the trixie and sid keys too.
+IOPF_APT_SUITES="trixie-backports"
+apt_private_opts() {
+	local a=$IOPF_CACHE/apt
+	printf '%s\n' -o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=- \
+		-o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache" -o Dir::State::status=/dev/null \
+		-o APT::Sandbox::User=root
+}
+# apt_private_update [--force]: write the sources list and fetch the lists
+# (once a day, or when forced). Fails with one line when the archive cannot
+# be reached.
+apt_private_update() {
+	local a=$IOPF_CACHE/apt uri opts log
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	uri=$(grep -hoE '^URIs: *[^ ]+/debian/?$|^deb +(\[[^]]*\] +)?[a-z]+://[^ ]+/debian/? ' \
+		/etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n1 |
+		grep -oE '[a-z]+://[^ ]+/debian' || true)
+	[[ -n $uri ]] || uri=http://deb.debian.org/debian
+	{
+		echo "# written by iopf-bench (scripts/lib.sh apt_private_update): never the system's apt"
+		for s in $IOPF_APT_SUITES; do
+			echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $s main"
+		done
+	} >"$a/sources.list.tmp"
+	if [[ ${1:-} != --force ]] && cmp -s "$a/sources.list" "$a/sources.list.tmp" &&
+		[[ -n $(find "$a/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null) ]]; then
+		rm -f "$a/sources.list.tmp"
+		return 0
+	fi
+	mv "$a/sources.list.tmp" "$a/sources.list"
+	mapfile -t opts < <(apt_private_opts)
+	log=$a/update.log
+	if ! apt-get "${opts[@]}" update >"$log" 2>&1 || grep -qE '^(E:|W: Failed to fetch)' "$log"; then
+		printf '%s: error: %s\n' "$_prog" "cannot reach the Debian archive $uri for $IOPF_APT_SUITES ($(grep -m1 -E '^(E|W):' "$log" || echo "apt-get update failed"); log: $log)" >&2
+		return 1
+	fi
+}
+# apt_private_download DIR PKG[=VERSION]...: download the packages' .debs into DIR.
+apt_private_download() {
+	local dir=$1 opts
+	shift
+	mapfile -t opts < <(apt_private_opts)
+	(cd "$dir" && apt-get "${opts[@]}" download "$@") >"$dir/apt.log" 2>&1 || {
+		printf '%s: error: %s\n' "$_prog" "apt-get download $* failed: $(grep -m1 -E '^(E|W):' "$dir/apt.log" || tail -n1 "$dir/apt.log")" >&2
+		return 1
+	}
+}
+# apt_private_policy PKG: the candidate version of PKG in the private suites.
+apt_private_policy() {
+	local opts
+	mapfile -t opts < <(apt_private_opts)
+	apt-cache "${opts[@]}" policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }'
 }
