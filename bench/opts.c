@@ -57,6 +57,14 @@ const struct opt_enum pacing_names[] = {
 const struct opt_enum scope_names[] = {
 	{ "device", IOPF_BENCH_UNBIND_DEVICE, "stop the device, detach its PASIDs and RID (the mock IOMMU drains and flushes inside), disable IOPF, re-enable, re-attach" },
 	{ "pasid", IOPF_BENCH_UNBIND_PASID, "stop one PASID, detach it (drain and flush inside), re-attach; the other streams go on (needs --pasids)" },
+	{ "replace", IOPF_BENCH_UNBIND_REPLACE, "switch one PASID to the device's other domain with iommu_replace_device_pasid() while it keeps sending (Linux 7.x; needs --pasids)" },
+	{ NULL, 0, NULL },
+};
+
+const struct opt_enum rid_order_names[] = {
+	{ "kernel", IOPF_BENCH_RID_ORDER_KERNEL, "the running kernel's VT-d: drain-first on 6.12, remove-first on 7.x" },
+	{ "drain-first", IOPF_BENCH_RID_ORDER_DRAIN_FIRST, "drain the PRQ, flush the iopf workqueue, then remove_device (6.12's VT-d, the order io-pgfault.c asks for)" },
+	{ "remove-first", IOPF_BENCH_RID_ORDER_REMOVE_FIRST, "remove_device, then the teardown whose drain returns at once (7.x's VT-d blocking_domain_attach_dev)" },
 	{ NULL, 0, NULL },
 };
 
@@ -147,6 +155,9 @@ const struct bench_option bench_options[] = {
 	{ .name = "unbind-scope", .type = OPT_ENUM, .off = OFF(unbind_scope), .def = IOPF_BENCH_UNBIND_DEVICE,
 	  .enums = scope_names, .help = "what one unbind cycle takes down (needs --unbinders)",
 	  .json = "unbind_scope", .cmds = RUNCMDS },
+	{ .name = "rid-order", .type = OPT_ENUM, .off = OFF(rid_order), .def = IOPF_BENCH_RID_ORDER_KERNEL,
+	  .enums = rid_order_names, .help = "the order of a RID detach in the mock IOMMU",
+	  .json = "rid_order", .cmds = RUNCMDS },
 	{ .name = "unbind-rate", .type = OPT_UINT, .off = OFF(unbind_rate), .def = 0, .def_help = "0, back to back",
 	  .min = 0, .max = UINT32_MAX, .metavar = "N",
 	  .help = "unbind cycles/s over all unbinders, 0 = back to back (needs --unbinders)",
@@ -708,8 +719,9 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 				return -1;
 			}
 	}
-	if (o->unbind_scope == IOPF_BENCH_UNBIND_PASID && !o->pasids) {
-		errf(err, len, "--unbind-scope pasid needs --pasids 1 or more (1 to %u).",
+	if (o->unbind_scope != IOPF_BENCH_UNBIND_DEVICE && !o->pasids) {
+		errf(err, len, "--unbind-scope %s needs --pasids 1 or more (1 to %u).",
+		     o->unbind_scope == IOPF_BENCH_UNBIND_PASID ? "pasid" : "replace",
 		     IOPF_BENCH_MAX_PASIDS);
 		return -1;
 	}
@@ -718,7 +730,7 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 		     "most; accepted: 0 to %u.", o->unbinders, o->nr_devices, o->nr_devices);
 		return -1;
 	}
-	if (o->unbind_scope == IOPF_BENCH_UNBIND_PASID && o->unbinders > o->nr_devices * o->pasids) {
+	if (o->unbind_scope != IOPF_BENCH_UNBIND_DEVICE && o->unbinders > o->nr_devices * o->pasids) {
 		errf(err, len, "--unbinders %u is above the %u PASIDs to cycle (--devices x --pasids); "
 		     "accepted: 0 to %u.", o->unbinders, o->nr_devices * o->pasids,
 		     o->nr_devices * o->pasids);
@@ -745,8 +757,8 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 	if (o->handler == IOPF_BENCH_HANDLER_DEFER) {
 		if (!opt_given(o, "defer-ns"))
 			o->defer_ns = BENCH_DEFER_NS_DEFAULT;
-		if (o->unbind_scope == IOPF_BENCH_UNBIND_PASID) {
-			errf(err, len, "--handler defer does not go with --unbind-scope pasid: iommufd answers "
+		if (o->unbinders && o->unbind_scope != IOPF_BENCH_UNBIND_DEVICE) {
+			errf(err, len, "--handler defer does not go with --unbind-scope pasid or replace: iommufd answers "
 			     "a PASID's held groups at its detach, which this mode does not model; use "
 			     "--unbind-scope device.");
 			return -1;
@@ -1095,6 +1107,7 @@ void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config
 	c->warmup_ms = (uint32_t)o->warmup_ms;
 	c->service_ns = o->service_ns;
 	c->unbind_scope = o->unbind_scope;
+	c->rid_order = o->rid_order;
 	c->unbind_rate_per_s = o->unbind_rate;
 	c->fail_every = o->fail_every;
 	c->abandon_every = o->abandon_every;

@@ -94,6 +94,7 @@ struct bench_opts {
 	bool service_sleep;
 	bool no_timestamps;
 	uint32_t unbind_scope;		/* enum iopf_bench_unbind_scope */
+	uint32_t rid_order;		/* enum iopf_bench_rid_order */
 	uint32_t unbind_rate;
 	uint32_t fail_every;
 	uint32_t abandon_every;
@@ -164,6 +165,7 @@ void fmt_duration_ms(uint64_t ms, char *buf, size_t len);
 
 const char *enum_name(const struct opt_enum *e, uint32_t value);
 extern const struct opt_enum handler_names[], model_names[], pacing_names[], scope_names[];
+extern const struct opt_enum rid_order_names[];
 extern const struct opt_enum placement_names[];
 
 /* The default of --defer-ns with --handler defer: 1 ms. */

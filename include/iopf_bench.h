@@ -45,9 +45,12 @@
 
 #define IOPF_BENCH_DEVICE	"/dev/iopf_bench"
 #define IOPF_BENCH_TYPE		0xBE
-#define IOPF_BENCH_ABI_VERSION	4	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
+#define IOPF_BENCH_ABI_VERSION	5	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
 					 * 3: the time-series stream (read/poll);
-					 * 4: the synthetic regression knob in the results */
+					 * 4: the synthetic regression knob in the results;
+					 * 5: kernels 6.12 and 7.x: the RID detach order,
+					 *    unbind scope REPLACE, the kernel line in the
+					 *    version and results */
 
 enum iopf_bench_op {
 	IOPF_BENCH_CMD_BASE = 1,
@@ -254,6 +257,26 @@ enum iopf_bench_unbind_scope {
 					 * re-enable, re-attach */
 	IOPF_BENCH_UNBIND_PASID = 2,	/* stop one PASID (open groups complete), detach it,
 					 * re-attach; the other streams go on */
+	IOPF_BENCH_UNBIND_REPLACE = 3,	/* Since ABI 5, 7.x only: switch one PASID to its other
+					 * domain with iommu_replace_device_pasid() (no blocked
+					 * domain between; the IOPF reference is handed from
+					 * old to new) while it keeps sending */
+};
+
+/*
+ * The order of a RID detach (the blocked domain's attach_dev, under the
+ * core's group->mutex), since ABI 5. The PASID detach is the same on both
+ * kernel lines (drain, flush, then remove_device).
+ */
+enum iopf_bench_rid_order {
+	IOPF_BENCH_RID_ORDER_KERNEL = 0,	/* the running kernel's VT-d: 6.12 drain-first,
+						 * 7.x remove-first */
+	IOPF_BENCH_RID_ORDER_DRAIN_FIRST = 1,	/* drain the PRQ, flush the iopf workqueue,
+						 * then remove_device (6.12's VT-d; the order
+						 * io-pgfault.c documents) */
+	IOPF_BENCH_RID_ORDER_REMOVE_FIRST = 2,	/* remove_device, then the teardown whose
+						 * drain returns at once (IOPF already off):
+						 * 7.x's VT-d blocking_domain_attach_dev() */
 };
 
 /* flags */
@@ -363,7 +386,8 @@ struct iopf_bench_run_config {
 				 * or TS_RING_KIB_GROUPS with RUN_TS_GROUPS); else a power
 				 * of two in MIN_TS_RING_KIB..MAX_TS_RING_KIB (EINVAL);
 				 * needs ts_interval_ns */
-	__u32 __reserved6;	/* must be 0 */
+	/* Since ABI 5 (same size; was __reserved6, so older callers get 0): */
+	__u32 rid_order;	/* enum iopf_bench_rid_order: the order of a RID detach */
 };
 
 /* ------------------------------------------------------------------------ */

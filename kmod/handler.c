@@ -213,7 +213,7 @@ unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream)
 
 static struct iopf_stream *iopf_handle_stream(struct iopf_group *group)
 {
-	return container_of(group->attach_handle, struct iopf_stream, handle);
+	return container_of(group->attach_handle, struct iopf_handle, h)->stream;
 }
 
 /*

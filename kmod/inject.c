@@ -553,6 +553,38 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 	iopf_hist_add(&ub->hist[1], t2 - t1);
 }
 
+/*
+ * REPLACE scope (7.x): switch a PASID to the device's other IOPF domain
+ * with iommu_replace_device_pasid(), as iommufd's hwpt replace does; the
+ * PASID keeps sending throughout (no stop, no drain: the driver hands the
+ * IOPF count from the old domain to the new one). A group reported before
+ * the switch is answered through the old handle, one after through the new.
+ */
+static void iopf_cycle_replace(struct iopf_unbinder *ub, struct iopf_stream *stream)
+{
+	struct iopf_mdev *mdev = stream->mdev;
+	struct iopf_run *run = ub->run;
+	u64 t0, t1;
+	int rc;
+
+	if (!stream->attached)
+		return;
+	t0 = ktime_get_ns();
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_START, t0, mdev->mock->index, mdev->index,
+		      stream->pasid, 0);
+	rc = iopf_stream_replace(stream);
+	t1 = ktime_get_ns();
+	if (rc) {
+		ub->errors++;
+		iopf_run_fail(run, rc, "PASID replace");
+		return;
+	}
+	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,
+		      stream->pasid, t1 - t0);
+	ub->cycles++;
+	iopf_hist_add(&ub->hist[0], t1 - t0);
+}
+
 static int iopf_unbinder_fn(void *arg)
 {
 	struct iopf_unbinder *ub = arg;
@@ -591,6 +623,9 @@ static int iopf_unbinder_fn(void *arg)
 		if (run->cfg.unbind_scope == IOPF_BENCH_UNBIND_PASID)
 			iopf_cycle_pasid(ub, &run->mdevs[t / run->cfg.pasids]
 						      .streams[1 + t % run->cfg.pasids]);
+		else if (run->cfg.unbind_scope == IOPF_BENCH_UNBIND_REPLACE)
+			iopf_cycle_replace(ub, &run->mdevs[t / run->cfg.pasids]
+						       .streams[1 + t % run->cfg.pasids]);
 		else
 			iopf_cycle_device(ub, &run->mdevs[t]);
 	}
@@ -689,7 +724,7 @@ int iopf_threads_create(struct iopf_run *run)
 	run->unb = kvcalloc(nub, sizeof(*run->unb), GFP_KERNEL);
 	if (!run->unb)
 		return -ENOMEM;
-	ntargets = run->cfg.unbind_scope == IOPF_BENCH_UNBIND_PASID ?
+	ntargets = run->cfg.unbind_scope != IOPF_BENCH_UNBIND_DEVICE ?
 			   run->cfg.nr_devices * run->cfg.pasids : run->cfg.nr_devices;
 	for (i = 0; i < nub; i++) {
 		struct iopf_unbinder *ub = &run->unb[i];

@@ -24,6 +24,7 @@
 #endif
 
 #include "iopf_bench.h"
+#include "compat.h"
 
 #if !IS_ENABLED(CONFIG_IOMMU_API)
 #error "iopf_bench needs a kernel with CONFIG_IOMMU_API"
@@ -229,8 +230,20 @@ struct iopf_slot {
 struct iopf_mdev;
 
 /* The RID (stream 0) or one PASID of a device: one attach handle each. */
+/*
+ * An attach handle of a stream. A stream has two: the core refuses to see
+ * the same handle twice in a row in iommu_replace_device_pasid() (and its
+ * lockless readers are why), so the REPLACE scope alternates between them,
+ * with the device's two domains.
+ */
+struct iopf_handle {
+	struct iommu_attach_handle h;
+	struct iopf_stream *stream;
+};
+
 struct iopf_stream {
-	struct iommu_attach_handle handle;
+	struct iopf_handle handles[2];
+	u32 cur;		/* which domain and handle are attached (0 or 1) */
 	struct iopf_mdev *mdev;
 	u32 pasid;		/* IOMMU_NO_PASID for the RID */
 	bool attached;
@@ -253,8 +266,10 @@ struct iopf_mdev {
 	bool pdev_added;
 	struct device *dev;
 	struct iommu_group *group;
-	struct iommu_domain *domain;
-	bool iopf_enabled;
+	struct iommu_domain *domain;	/* the IOPF domain, and the REPLACE scope's other */
+	struct iommu_domain *domain2;
+	bool iopf_enabled;	/* between the framework's add and remove */
+	u32 iopf_refs;		/* 7.x: IOPF domains attached (group->mutex) */
 	bool removed;		/* remove_device returned, not re-enabled yet */
 	bool dead;		/* a rebind failed: no more injection */
 	atomic_t pasid_unbinding;	/* PASIDs of it being unbound right now */
@@ -524,6 +539,7 @@ int iopf_mdev_enable_attach(struct iopf_mdev *mdev);
 void iopf_mdev_quiesce(struct iopf_mdev *mdev);
 int iopf_stream_attach(struct iopf_stream *stream);
 void iopf_stream_detach(struct iopf_stream *stream);
+int iopf_stream_replace(struct iopf_stream *stream);
 
 /* prq.c: page request queues, reporters, delivery to the framework */
 int iopf_prq_create(struct iopf_mock *mock);

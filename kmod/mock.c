@@ -95,40 +95,193 @@ static void iopf_mock_free_fwspec(struct device *dev)
 }
 
 /* ------------------------------------------------------------------------ */
+/* IOPF on and off for a device: the framework's add and remove */
+
+static int iopf_mock_iopf_add(struct iopf_mdev *mdev)
+{
+	int rc = iopf_queue_add_device(mdev->mock->queue, mdev->dev);
+
+	if (!rc)
+		mdev->iopf_enabled = true;
+	return rc;
+}
+
+/*
+ * iopf_queue_remove_device(): frees the partial requests, answers every
+ * group still on the device's list (INVALID) and drops the fault data.
+ * remover and remove_gen tell the page_response and the handlers which
+ * answers came from it.
+ */
+static void iopf_mock_iopf_remove(struct iopf_mdev *mdev)
+{
+	if (!mdev->iopf_enabled)
+		return;
+	WRITE_ONCE(mdev->remove_gen, mdev->remove_gen + 1);
+	WRITE_ONCE(mdev->remover, current);
+	iopf_queue_remove_device(mdev->mock->queue, mdev->dev);
+	WRITE_ONCE(mdev->remover, NULL);
+	WRITE_ONCE(mdev->removed, true);
+	mdev->iopf_enabled = false;
+}
+
+/*
+ * 7.x: IOPF is on while a domain with an iopf_handler is attached to the
+ * RID or a PASID, counted per device under group->mutex, as VT-d's
+ * iopf_for_domain_set() / iopf_for_domain_remove() ->
+ * intel_iommu_enable_iopf() / intel_iommu_disable_iopf() do
+ * (intel/iommu.h:1264-1305, intel/iommu.c:3492-3530 in 7.3).
+ */
+static int __maybe_unused iopf_mock_iopf_get(struct iopf_mdev *mdev, struct iommu_domain *domain)
+{
+	int rc;
+
+	if (!mdev || !domain || !domain->iopf_handler)
+		return 0;
+	iommu_group_mutex_assert(mdev->dev);
+	if (mdev->iopf_refs++)
+		return 0;
+	rc = iopf_mock_iopf_add(mdev);
+	if (rc)
+		mdev->iopf_refs = 0;
+	return rc;
+}
+
+static void __maybe_unused iopf_mock_iopf_put(struct iopf_mdev *mdev, struct iommu_domain *domain)
+{
+	if (!mdev || !domain || !domain->iopf_handler)
+		return;
+	iommu_group_mutex_assert(mdev->dev);
+	if (WARN_ON(!mdev->iopf_refs))
+		return;
+	if (--mdev->iopf_refs)
+		return;
+	iopf_mock_iopf_remove(mdev);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The mock IOMMU's ops */
 
 static struct iopf_mdev *iopf_mock_probing;	/* the device being added, if any */
 
-static struct iopf_mock *iopf_dev_mock(struct device *dev)
+/*
+ * Which order a RID detach (the blocked domain's attach_dev) runs in:
+ * drain-first is 6.12's VT-d and the order io-pgfault.c asks for (drain the
+ * PRQ, flush the iopf workqueue, then remove_device); remove-first is 7.x's
+ * VT-d blocking_domain_attach_dev(): iopf_for_domain_remove() before
+ * device_block_translation(), whose PRQ drain then returns at once because
+ * the IOPF count is already 0 (intel/prq.c:70-71 in 7.3), so nothing is
+ * drained and the iopf workqueue is not flushed.
+ */
+static bool iopf_mock_rid_remove_first(const struct iopf_run *run)
 {
-	return container_of(dev->iommu->iommu_dev, struct iopf_mock, iommu);
-}
-
-static int iopf_mock_attach_dev(struct iommu_domain *domain, struct device *dev)
-{
-	return 0;
-}
-
-static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
-				   ioasid_t pasid, struct iommu_domain *old)
-{
-	return 0;
+	switch (run->cfg.rid_order) {
+	case IOPF_BENCH_RID_ORDER_DRAIN_FIRST:
+		return false;
+	case IOPF_BENCH_RID_ORDER_REMOVE_FIRST:
+		return true;
+	default:
+		return IOPF_K7;	/* the running kernel's VT-d */
+	}
 }
 
 /*
- * As device_block_translation() -> intel_pasid_tear_down_entry(): blocking
- * the RID drains its page requests and flushes the iopf workqueue, inside
- * the core's attach (group->mutex held). Nothing to do before IOPF is
- * enabled (the first attach at probe time).
+ * A RID detach: the core attaches the blocked domain under group->mutex.
+ * 6.12's VT-d: device_block_translation() -> intel_pasid_tear_down_entry()
+ * -> intel_iommu_drain_pasid_prq(): drain the RID's page requests, flush the
+ * iopf workqueue; remove_device comes later, from the feature op. 7.x's
+ * VT-d: remove_device first (when this was the last IOPF domain), then the
+ * teardown, whose drain finds the count at 0 and returns. Nothing to do at
+ * probe time, before IOPF is on.
  */
-static int iopf_mock_blocked_attach_dev(struct iommu_domain *domain, struct device *dev)
+static int iopf_mock_blocked_attach(struct iommu_domain *domain, struct device *dev,
+				    struct iommu_domain *old)
 {
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
 
-	if (mdev)
+	if (!mdev)
+		return 0;
+	if (iopf_mock_rid_remove_first(mdev->run)) {
+#if IOPF_PER_DOMAIN
+		iopf_mock_iopf_put(mdev, old);
+#else
+		iopf_mock_iopf_remove(mdev);	/* 7.x's order, on 6.12 */
+#endif
+		iopf_prq_drain(mdev, 0);	/* returns at once once IOPF is off */
+	} else {
 		iopf_prq_drain(mdev, 0);
+#if IOPF_PER_DOMAIN
+		iopf_mock_iopf_put(mdev, old);
+#endif
+	}
 	return 0;
 }
+IOPF_ATTACH_DEV_FN(iopf_mock_blocked_attach_dev, iopf_mock_blocked_attach)
+
+/*
+ * Attaching the paging domain to the RID. 7.x's VT-d
+ * intel_iommu_attach_device(): device_block_translation() (drain and flush,
+ * IOPF still counted), then iopf_for_domain_replace(new, old). On 6.12 the
+ * IOPF side is the feature op's.
+ */
+static int iopf_mock_attach(struct iommu_domain *domain, struct device *dev,
+			    struct iommu_domain *old)
+{
+#if IOPF_PER_DOMAIN
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	int rc;
+
+	if (!mdev)
+		return 0;
+	if (old && old->type != IOMMU_DOMAIN_BLOCKED)
+		iopf_prq_drain(mdev, 0);
+	rc = iopf_mock_iopf_get(mdev, domain);
+	if (rc)
+		return rc;
+	iopf_mock_iopf_put(mdev, old);
+#endif
+	return 0;
+}
+IOPF_ATTACH_DEV_FN(iopf_mock_attach_dev, iopf_mock_attach)
+
+/*
+ * Attaching a PASID, or replacing its domain (old != NULL, 7.x's
+ * iommu_replace_device_pasid()): 7.x's VT-d intel_iommu_set_dev_pasid()
+ * hands the IOPF count from old to new (iopf_for_domain_replace()) with no
+ * drain: a request in flight is reported to whichever handle the core finds.
+ */
+static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
+				   ioasid_t pasid, struct iommu_domain *old)
+{
+#if IOPF_PER_DOMAIN
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	int rc;
+
+	rc = iopf_mock_iopf_get(mdev, domain);
+	if (rc)
+		return rc;
+	iopf_mock_iopf_put(mdev, old);
+#endif
+	return 0;
+}
+
+#if IOPF_PER_DOMAIN
+/*
+ * A PASID detach on 7.x: the blocked domain's set_dev_pasid (iommu.c:3546
+ * in 7.3). VT-d's blocking_domain_set_dev_pasid(): the teardown drains the
+ * PASID's page requests and flushes the iopf workqueue (IOPF still
+ * counted), then iopf_for_domain_remove(old): the framework's order.
+ */
+static int iopf_mock_blocked_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
+					   ioasid_t pasid, struct iommu_domain *old)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+
+	if (mdev && pasid > 0 && pasid < mdev->nstreams)
+		iopf_prq_drain(mdev, pasid);
+	iopf_mock_iopf_put(mdev, old);
+	return 0;
+}
+#endif
 
 static void iopf_mock_domain_free(struct iommu_domain *domain)
 {
@@ -137,7 +290,11 @@ static void iopf_mock_domain_free(struct iommu_domain *domain)
 
 static const struct iommu_domain_ops iopf_mock_blocked_ops = {
 	.attach_dev = iopf_mock_blocked_attach_dev,
+#if IOPF_PER_DOMAIN
+	.set_dev_pasid = iopf_mock_blocked_set_dev_pasid,
+#else
 	.set_dev_pasid = iopf_mock_set_dev_pasid,
+#endif
 };
 
 static const struct iommu_domain_ops iopf_mock_domain_ops = {
@@ -153,6 +310,9 @@ static struct iommu_domain *iopf_mock_domain_alloc_paging(struct device *dev)
 	if (!domain)
 		return ERR_PTR(-ENOMEM);
 	domain->ops = &iopf_mock_domain_ops;
+#if IOPF_K7
+	domain->pgsize_bitmap = PAGE_SIZE;	/* on the domain since 6.13 */
+#endif
 	domain->geometry.aperture_start = 0;
 	domain->geometry.aperture_end = ~0ul;
 	domain->geometry.force_aperture = true;
@@ -170,9 +330,10 @@ static struct iommu_device *iopf_mock_probe_device(struct device *dev)
 	return &mdev->mock->iommu;
 }
 
+#if !IOPF_PER_DOMAIN
 /*
- * As intel_iommu_remove_dev_pasid() -> intel_pasid_tear_down_entry() ->
- * intel_iommu_drain_pasid_prq(): drain the PASID's page requests, then
+ * 6.12: as intel_iommu_remove_dev_pasid() -> intel_pasid_tear_down_entry()
+ * -> intel_iommu_drain_pasid_prq(): drain the PASID's page requests, then
  * flush the iopf workqueue; the core calls this from
  * iommu_detach_device_pasid() with the group's mutex held.
  */
@@ -185,20 +346,23 @@ static void iopf_mock_remove_dev_pasid(struct device *dev, ioasid_t pasid,
 		iopf_prq_drain(mdev, pasid);
 }
 
+/* 6.12: IOPF is a device feature, switched by the caller (iopf_mdev_*). */
 static int iopf_mock_dev_enable_feat(struct device *dev, enum iommu_dev_features feat)
 {
 	if (feat != IOMMU_DEV_FEAT_IOPF)
 		return -ENODEV;
-	return iopf_queue_add_device(iopf_dev_mock(dev)->queue, dev);
+	return iopf_mock_iopf_add(dev_iommu_priv_get(dev));
 }
 
 static int iopf_mock_dev_disable_feat(struct device *dev, enum iommu_dev_features feat)
 {
 	if (feat != IOMMU_DEV_FEAT_IOPF)
 		return -ENODEV;
-	iopf_queue_remove_device(iopf_dev_mock(dev)->queue, dev);
+	/* already done at the RID detach in the remove-first order */
+	iopf_mock_iopf_remove(dev_iommu_priv_get(dev));
 	return 0;
 }
+#endif
 
 /*
  * The mock's page_response, as intel_iommu_page_response(): what a real
@@ -237,12 +401,14 @@ static const struct iommu_ops iopf_mock_ops_template = {
 	.domain_alloc_paging = iopf_mock_domain_alloc_paging,
 	.probe_device = iopf_mock_probe_device,
 	.device_group = generic_device_group,
+	.page_response = iopf_mock_page_response,
+	.default_domain_ops = &iopf_mock_domain_ops,
+#if !IOPF_PER_DOMAIN
 	.dev_enable_feat = iopf_mock_dev_enable_feat,
 	.dev_disable_feat = iopf_mock_dev_disable_feat,
-	.page_response = iopf_mock_page_response,
 	.remove_dev_pasid = iopf_mock_remove_dev_pasid,
-	.default_domain_ops = &iopf_mock_domain_ops,
 	.pgsize_bitmap = PAGE_SIZE,
+#endif
 	/*
 	 * owner stays NULL: iommu_init_device() does try_module_get(owner) for
 	 * every probed device, which would make rmmod fail with EBUSY during a
@@ -359,16 +525,21 @@ void iopf_mocks_destroy(struct iopf_run *run)
 /* ------------------------------------------------------------------------ */
 /* Devices */
 
+static struct iommu_domain *iopf_stream_domain(struct iopf_stream *stream)
+{
+	return stream->cur ? stream->mdev->domain2 : stream->mdev->domain;
+}
+
 int iopf_stream_attach(struct iopf_stream *stream)
 {
 	struct iopf_mdev *mdev = stream->mdev;
+	struct iommu_attach_handle *h = &stream->handles[stream->cur].h;
 	int rc;
 
 	if (stream->pasid == IOMMU_NO_PASID)
-		rc = iommu_attach_group_handle(mdev->domain, mdev->group, &stream->handle);
+		rc = iommu_attach_group_handle(mdev->domain, mdev->group, h);
 	else
-		rc = iommu_attach_device_pasid(mdev->domain, mdev->dev, stream->pasid,
-					       &stream->handle);
+		rc = iommu_attach_device_pasid(iopf_stream_domain(stream), mdev->dev, stream->pasid, h);
 	if (!rc)
 		stream->attached = true;
 	return rc;
@@ -383,20 +554,50 @@ void iopf_stream_detach(struct iopf_stream *stream)
 	if (stream->pasid == IOMMU_NO_PASID)
 		iommu_detach_group_handle(mdev->domain, mdev->group);
 	else
-		iommu_detach_device_pasid(mdev->domain, mdev->dev, stream->pasid);
+		iommu_detach_device_pasid(iopf_stream_domain(stream), mdev->dev, stream->pasid);
 	stream->attached = false;
 }
 
-/* Enable IOPF (iopf_queue_add_device), then attach the RID and every PASID. */
+/*
+ * The REPLACE scope: switch an attached PASID to the device's other IOPF
+ * domain, with the stream's other handle (7.x's iommufd does this for a
+ * hwpt replace). No blocked domain in between, no drain: the IOPF count
+ * goes from old to new inside the driver (iopf_mock_set_dev_pasid()).
+ */
+int iopf_stream_replace(struct iopf_stream *stream)
+{
+#if IOPF_HAVE_REPLACE_PASID
+	struct iopf_mdev *mdev = stream->mdev;
+	u32 next = !stream->cur;
+	int rc;
+
+	if (!stream->attached || stream->pasid == IOMMU_NO_PASID)
+		return -EINVAL;
+	rc = iommu_replace_device_pasid(next ? mdev->domain2 : mdev->domain, mdev->dev,
+					stream->pasid, &stream->handles[next].h);
+	if (!rc)
+		WRITE_ONCE(stream->cur, next);
+	return rc;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/*
+ * Enable IOPF (iopf_queue_add_device), then attach the RID and every PASID.
+ * 6.12: the feature, then the attaches; 7.x: the first attach of the IOPF
+ * domain turns it on.
+ */
 int iopf_mdev_enable_attach(struct iopf_mdev *mdev)
 {
 	unsigned int i;
 	int rc;
 
+#if !IOPF_PER_DOMAIN
 	rc = iommu_dev_enable_feature(mdev->dev, IOMMU_DEV_FEAT_IOPF);
 	if (rc)
 		return rc;
-	mdev->iopf_enabled = true;
+#endif
 	for (i = 0; i < mdev->nstreams; i++) {
 		rc = iopf_stream_attach(&mdev->streams[i]);
 		if (rc)
@@ -408,26 +609,29 @@ int iopf_mdev_enable_attach(struct iopf_mdev *mdev)
 /*
  * Unbind a device nobody injects into any more, through the core only:
  * detach every PASID and the RID (the mock drains the PRQ and flushes the
- * iopf workqueue inside each detach, as VT-d does), then disable IOPF
- * (remove_device answers what is still pending: abandon_every groups and
- * the DEFER handler's kept groups). Then nothing may be outstanding. Safe
- * on a partly set up device.
+ * iopf workqueue inside each detach, as VT-d does, in the RID order of the
+ * run: see iopf_mock_rid_remove_first()), then IOPF goes off: on 6.12 by
+ * the feature op after the detaches (or at the RID detach in the
+ * remove-first order), on 7.x inside the last detach. remove_device answers
+ * what is still on the device's list (abandon_every groups). Then nothing
+ * may be outstanding. Safe on a partly set up device.
  */
 void iopf_mdev_quiesce(struct iopf_mdev *mdev)
 {
+	bool was_on = mdev->iopf_enabled;
 	int i;
 
 	for (i = mdev->nstreams - 1; i >= 0; i--)
 		iopf_stream_detach(&mdev->streams[i]);
-	if (mdev->iopf_enabled) {
-		WRITE_ONCE(mdev->remove_gen, mdev->remove_gen + 1);
-		WRITE_ONCE(mdev->remover, current);
+#if !IOPF_PER_DOMAIN
+	if (mdev->iopf_enabled)	/* not yet removed at the RID detach */
 		iommu_dev_disable_feature(mdev->dev, IOMMU_DEV_FEAT_IOPF);
-		WRITE_ONCE(mdev->remover, NULL);
-		WRITE_ONCE(mdev->removed, true);
-		mdev->iopf_enabled = false;
+#else
+	/* 7.x: the last detach turned IOPF off (remove_device) */
+	WARN_ON_ONCE(mdev->iopf_enabled || mdev->iopf_refs);
+#endif
+	if (was_on)
 		iopf_check_lost(mdev, -1);
-	}
 }
 
 static const struct property_entry iopf_mdev_props[] = {
@@ -474,6 +678,15 @@ int iopf_mdev_setup(struct iopf_mdev *mdev)
 		return rc;
 	}
 	mdev->domain->iopf_handler = iopf_domain_iopf_handler;
+	if (mdev->run->cfg.unbind_scope == IOPF_BENCH_UNBIND_REPLACE) {
+		mdev->domain2 = iommu_paging_domain_alloc(&pdev->dev);
+		if (IS_ERR(mdev->domain2)) {
+			rc = PTR_ERR(mdev->domain2);
+			mdev->domain2 = NULL;
+			return rc;
+		}
+		mdev->domain2->iopf_handler = iopf_domain_iopf_handler;
+	}
 
 	return iopf_mdev_enable_attach(mdev);
 }
@@ -487,6 +700,9 @@ void iopf_mdev_teardown(struct iopf_mdev *mdev)
 	if (mdev->domain)
 		iommu_domain_free(mdev->domain);
 	mdev->domain = NULL;
+	if (mdev->domain2)
+		iommu_domain_free(mdev->domain2);
+	mdev->domain2 = NULL;
 	if (mdev->group)
 		iommu_group_put(mdev->group);
 	mdev->group = NULL;

@@ -34,9 +34,17 @@ static const char *const iopf_pacing_names[] = {
 	[IOPF_BENCH_PACE_POISSON] = "poisson",
 };
 
+static const char *iopf_rid_order_name(u32 order)
+{
+	return order == IOPF_BENCH_RID_ORDER_DRAIN_FIRST ? "drain-first" :
+	       order == IOPF_BENCH_RID_ORDER_REMOVE_FIRST ? "remove-first" :
+	       IOPF_K7 ? "kernel(remove-first)" : "kernel(drain-first)";
+}
+
 static const char *iopf_scope_name(u32 scope)
 {
-	return scope == IOPF_BENCH_UNBIND_PASID ? "pasid" : "device";
+	return scope == IOPF_BENCH_UNBIND_PASID ? "pasid" :
+	       scope == IOPF_BENCH_UNBIND_REPLACE ? "replace" : "device";
 }
 
 void iopf_run_fail(struct iopf_run *run, int error, const char *what)
@@ -95,7 +103,7 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 		return REFUSE(-EOPNOTSUPP, "flags 0x%x: unknown bits 0x%x", c->flags,
 		       c->flags & ~IOPF_BENCH_RUN_FLAGS_ALL);
 	if (c->__reserved || c->__reserved2 || c->__reserved3 || c->__reserved4 ||
-	    c->__reserved5 || c->__reserved6)
+	    c->__reserved5)
 		return REFUSE(-EOPNOTSUPP, "__reserved fields must be 0");
 	if (!iopf_handler_find(c->handler))
 		return REFUSE(-EINVAL, "handler %u is unknown (valid: %s)", c->handler,
@@ -235,15 +243,34 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if (!c->unbind_scope)
 		c->unbind_scope = IOPF_BENCH_UNBIND_DEVICE;
 	if (c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE &&
-	    c->unbind_scope != IOPF_BENCH_UNBIND_PASID)
-		return REFUSE(-EINVAL, "unbind_scope %u is unknown (valid: 1=device 2=pasid)",
+	    c->unbind_scope != IOPF_BENCH_UNBIND_PASID &&
+	    c->unbind_scope != IOPF_BENCH_UNBIND_REPLACE)
+		return REFUSE(-EINVAL, "unbind_scope %u is unknown (valid: 1=device 2=pasid 3=replace)",
 		       c->unbind_scope);
-	if (c->unbind_scope == IOPF_BENCH_UNBIND_PASID && !c->pasids)
-		return REFUSE(-EINVAL, "unbind_scope pasid with pasids 0");
+	if (c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE && !c->pasids)
+		return REFUSE(-EINVAL, "unbind_scope %s with pasids 0", iopf_scope_name(c->unbind_scope));
+	if (c->unbind_scope == IOPF_BENCH_UNBIND_REPLACE && !IOPF_HAVE_REPLACE_PASID)
+		return REFUSE(-EOPNOTSUPP, "unbind_scope replace needs iommu_replace_device_pasid(), which Linux %s does not have (7.x does)",
+			      IOPF_KERNEL_LINE);
+	if (c->rid_order > IOPF_BENCH_RID_ORDER_REMOVE_FIRST)
+		return REFUSE(-EINVAL, "rid_order %u is unknown (valid: 0=kernel 1=drain-first 2=remove-first)",
+			      c->rid_order);
+	/*
+	 * 7.x's VT-d RID order with a handler that leaves its groups on the
+	 * device's list while their work waits on the iopf workqueue (wq,
+	 * iommu-sva.c's pattern): remove_device answers and frees those groups
+	 * before the work runs (no flush comes first), a use-after-free. No
+	 * in-tree user pairs the two (SVA binds PASIDs; the only RID IOPF
+	 * domain, iommufd's, dequeues its groups), so the default does not run
+	 * it: the caller names the order (scenario rid-order runs it on purpose).
+	 */
+	if (IOPF_K7 && c->rid_order == IOPF_BENCH_RID_ORDER_KERNEL && c->nr_unbinders &&
+	    c->unbind_scope == IOPF_BENCH_UNBIND_DEVICE && c->handler == IOPF_BENCH_HANDLER_WQ)
+		return REFUSE(-EINVAL, "handler wq with device unbinds on Linux 7.x: the kernel's RID order (remove-first) frees groups whose work is still queued; choose rid_order drain-first, or remove-first to run it anyway");
 	if (c->unbind_rate_per_s && !c->nr_unbinders)
 		return REFUSE(-EINVAL, "unbind_rate_per_s %u with nr_unbinders 0", c->unbind_rate_per_s);
 	if (c->nr_unbinders >
-	    (c->unbind_scope == IOPF_BENCH_UNBIND_PASID ? c->nr_devices * c->pasids : c->nr_devices))
+	    (c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE ? c->nr_devices * c->pasids : c->nr_devices))
 		return REFUSE(-EINVAL, "nr_unbinders %u is above the number of %ss to cycle",
 		       c->nr_unbinders, iopf_scope_name(c->unbind_scope));
 	if (c->abandon_every &&
@@ -257,8 +284,8 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 		if (!c->defer_ns || c->defer_ns > IOPF_BENCH_MAX_DEFER_NS)
 			return REFUSE(-EINVAL, "defer_ns %u is not in 1..%u", c->defer_ns,
 				      IOPF_BENCH_MAX_DEFER_NS);
-		if (c->nr_unbinders && c->unbind_scope == IOPF_BENCH_UNBIND_PASID)
-			return REFUSE(-EINVAL, "handler defer with unbind_scope pasid: iommufd answers a PASID's kept groups at detach, which this handler does not model");
+		if (c->nr_unbinders && c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE)
+			return REFUSE(-EINVAL, "handler defer with unbind_scope pasid or replace: iommufd answers a PASID's kept groups at detach, which this handler does not model");
 	} else if (c->defer_ns) {
 		return REFUSE(-EINVAL, "defer_ns %u without handler defer", c->defer_ns);
 	}
@@ -357,6 +384,8 @@ static int iopf_mdevs_alloc(struct iopf_run *run)
 			struct iopf_stream *stream = &mdev->streams[s];
 
 			stream->mdev = mdev;
+			stream->handles[0].stream = stream;
+			stream->handles[1].stream = stream;
 			stream->pasid = s ? s : IOMMU_NO_PASID;
 			atomic_set(&stream->nopen, 0);
 			init_waitqueue_head(&stream->drain_wq);
@@ -500,12 +529,13 @@ static void iopf_log_start(struct iopf_run *run)
 	irq[0] = 0;
 	for (i = 0; run->prq && i < c->nr_iommus && m < sizeof(irq) - 12; i++)
 		m += scnprintf(irq + m, sizeof(irq) - m, "%s%u", i ? "," : "", run->irq_cpus[i]);
-	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu regress_report_ns=%u regress_response_ns=%u\n",
+	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s rid_order=%s kernel=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu regress_report_ns=%u regress_response_ns=%u\n",
 		run->id, run->prq ? "prq" : "direct", c->nr_iommus, c->prq_depth,
 		run->prq ? irq : "-", c->response_ns, c->defer_ns,
 		run->hops->name, iopf_pacing_names[c->pacing], c->rate_per_s,
 		c->nr_devices, c->pasids, c->group_size, c->open_groups, c->credit,
 		c->nr_injectors, cpus, c->nr_unbinders, iopf_scope_name(c->unbind_scope),
+		iopf_rid_order_name(c->rid_order), IOPF_KERNEL_LINE,
 		c->unbind_rate_per_s, c->duration_ms, c->max_requests, c->warmup_ms,
 		c->service_ns, (c->flags & IOPF_BENCH_RUN_SERVICE_SLEEP) ? "sleep" : "busy",
 		c->fail_every, c->abandon_every,

@@ -420,7 +420,7 @@ struct bad_ts {
 	const char *name;
 	int err;
 	uint64_t interval_ns;
-	uint32_t ring_kib, flags, reserved6;
+	uint32_t ring_kib, flags, rid_order;
 	const char *log;
 };
 
@@ -442,8 +442,8 @@ TEST_F_TIMEOUT(stream, bad_settings, 60)
 		  "iopf_bench: start: ts_ring_kib 100 is not a power of two" },
 		{ "ring_too_big", EINVAL, 10000000, 524288, 0, 0,
 		  "iopf_bench: start: ts_ring_kib 524288 is not a power of two" },
-		{ "reserved6", EOPNOTSUPP, 10000000, 0, 0, 1,
-		  "iopf_bench: start: __reserved fields must be 0" },
+		{ "rid_order_unknown", EINVAL, 10000000, 0, 0, 3,
+		  "iopf_bench: start: rid_order 3 is unknown (valid: 0=kernel 1=drain-first 2=remove-first)" },
 	};
 	struct iopf_bench_run_config cfg;
 	struct iopf_bench_version v;
@@ -458,7 +458,7 @@ TEST_F_TIMEOUT(stream, bad_settings, 60)
 		cfg.ts_interval_ns = cases[i].interval_ns;
 		cfg.ts_ring_kib = cases[i].ring_kib;
 		cfg.flags = cases[i].flags;
-		cfg.__reserved6 = cases[i].reserved6;
+		cfg.rid_order = cases[i].rid_order;
 		ASSERT_EQ(-cases[i].err, _iopf_start(self->fd, &cfg)) TH_LOG("case %s", cases[i].name);
 		test_iopf_status(&st);
 		ASSERT_EQ(IOPF_BENCH_STATE_IDLE, st.state) TH_LOG("case %s", cases[i].name);
