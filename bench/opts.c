@@ -62,9 +62,9 @@ const struct opt_enum scope_names[] = {
 };
 
 const struct opt_enum rid_order_names[] = {
-	{ "kernel", IOPF_BENCH_RID_ORDER_KERNEL, "the running kernel's VT-d: drain-first on 6.12, remove-first on 7.x" },
 	{ "drain-first", IOPF_BENCH_RID_ORDER_DRAIN_FIRST, "drain the PRQ, flush the iopf workqueue, then remove_device (6.12's VT-d, the order io-pgfault.c asks for)" },
-	{ "remove-first", IOPF_BENCH_RID_ORDER_REMOVE_FIRST, "remove_device, then the teardown whose drain returns at once (7.x's VT-d blocking_domain_attach_dev)" },
+	{ "remove-first", IOPF_BENCH_RID_ORDER_REMOVE_FIRST, "remove_device, then the teardown whose drain returns at once (7.x's VT-d blocking_domain_attach_dev); with --handler wq a use-after-free (see kmod/README.md)" },
+	{ "kernel", IOPF_BENCH_RID_ORDER_KERNEL, "the running kernel's VT-d: drain-first on 6.12, remove-first on 7.x" },
 	{ NULL, 0, NULL },
 };
 
@@ -155,7 +155,7 @@ const struct bench_option bench_options[] = {
 	{ .name = "unbind-scope", .type = OPT_ENUM, .off = OFF(unbind_scope), .def = IOPF_BENCH_UNBIND_DEVICE,
 	  .enums = scope_names, .help = "what one unbind cycle takes down (needs --unbinders)",
 	  .json = "unbind_scope", .cmds = RUNCMDS },
-	{ .name = "rid-order", .type = OPT_ENUM, .off = OFF(rid_order), .def = IOPF_BENCH_RID_ORDER_KERNEL,
+	{ .name = "rid-order", .type = OPT_ENUM, .off = OFF(rid_order), .def = IOPF_BENCH_RID_ORDER_DRAIN_FIRST,
 	  .enums = rid_order_names, .help = "the order of a RID detach in the mock IOMMU",
 	  .json = "rid_order", .cmds = RUNCMDS },
 	{ .name = "unbind-rate", .type = OPT_UINT, .off = OFF(unbind_rate), .def = 0, .def_help = "0, back to back",

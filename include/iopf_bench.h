@@ -269,14 +269,14 @@ enum iopf_bench_unbind_scope {
  * kernel lines (drain, flush, then remove_device).
  */
 enum iopf_bench_rid_order {
-	IOPF_BENCH_RID_ORDER_KERNEL = 0,	/* the running kernel's VT-d: 6.12 drain-first,
-						 * 7.x remove-first */
-	IOPF_BENCH_RID_ORDER_DRAIN_FIRST = 1,	/* drain the PRQ, flush the iopf workqueue,
-						 * then remove_device (6.12's VT-d; the order
-						 * io-pgfault.c documents) */
-	IOPF_BENCH_RID_ORDER_REMOVE_FIRST = 2,	/* remove_device, then the teardown whose
+	IOPF_BENCH_RID_ORDER_DRAIN_FIRST = 0,	/* the default: drain the PRQ, flush the
+						 * iopf workqueue, then remove_device (6.12's
+						 * VT-d; the order io-pgfault.c asks for) */
+	IOPF_BENCH_RID_ORDER_REMOVE_FIRST = 1,	/* remove_device, then the teardown whose
 						 * drain returns at once (IOPF already off):
 						 * 7.x's VT-d blocking_domain_attach_dev() */
+	IOPF_BENCH_RID_ORDER_KERNEL = 2,	/* the running kernel's VT-d: drain-first on
+						 * 6.12, remove-first on 7.x */
 };
 
 /* flags */
@@ -387,7 +387,8 @@ struct iopf_bench_run_config {
 				 * of two in MIN_TS_RING_KIB..MAX_TS_RING_KIB (EINVAL);
 				 * needs ts_interval_ns */
 	/* Since ABI 5 (same size; was __reserved6, so older callers get 0): */
-	__u32 rid_order;	/* enum iopf_bench_rid_order: the order of a RID detach */
+	__u32 rid_order;	/* enum iopf_bench_rid_order: the order of a RID detach;
+				 * 0 = drain-first */
 };
 
 /* ------------------------------------------------------------------------ */

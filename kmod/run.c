@@ -252,21 +252,9 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if (c->unbind_scope == IOPF_BENCH_UNBIND_REPLACE && !IOPF_HAVE_REPLACE_PASID)
 		return REFUSE(-EOPNOTSUPP, "unbind_scope replace needs iommu_replace_device_pasid(), which Linux %s does not have (7.x does)",
 			      IOPF_KERNEL_LINE);
-	if (c->rid_order > IOPF_BENCH_RID_ORDER_REMOVE_FIRST)
-		return REFUSE(-EINVAL, "rid_order %u is unknown (valid: 0=kernel 1=drain-first 2=remove-first)",
+	if (c->rid_order > IOPF_BENCH_RID_ORDER_KERNEL)
+		return REFUSE(-EINVAL, "rid_order %u is unknown (valid: 0=drain-first 1=remove-first 2=kernel)",
 			      c->rid_order);
-	/*
-	 * 7.x's VT-d RID order with a handler that leaves its groups on the
-	 * device's list while their work waits on the iopf workqueue (wq,
-	 * iommu-sva.c's pattern): remove_device answers and frees those groups
-	 * before the work runs (no flush comes first), a use-after-free. No
-	 * in-tree user pairs the two (SVA binds PASIDs; the only RID IOPF
-	 * domain, iommufd's, dequeues its groups), so the default does not run
-	 * it: the caller names the order (scenario rid-order runs it on purpose).
-	 */
-	if (IOPF_K7 && c->rid_order == IOPF_BENCH_RID_ORDER_KERNEL && c->nr_unbinders &&
-	    c->unbind_scope == IOPF_BENCH_UNBIND_DEVICE && c->handler == IOPF_BENCH_HANDLER_WQ)
-		return REFUSE(-EINVAL, "handler wq with device unbinds on Linux 7.x: the kernel's RID order (remove-first) frees groups whose work is still queued; choose rid_order drain-first, or remove-first to run it anyway");
 	if (c->unbind_rate_per_s && !c->nr_unbinders)
 		return REFUSE(-EINVAL, "unbind_rate_per_s %u with nr_unbinders 0", c->unbind_rate_per_s);
 	if (c->nr_unbinders >

@@ -697,7 +697,7 @@ TEST(run_config)
 	EXPECT_EQ(184, c.size);
 	EXPECT_EQ(0, c.ts_interval_ns);
 	EXPECT_EQ(0, c.ts_ring_kib);
-	EXPECT_EQ(IOPF_BENCH_RID_ORDER_KERNEL, c.rid_order);
+	EXPECT_EQ(IOPF_BENCH_RID_ORDER_DRAIN_FIRST, c.rid_order);
 	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, c.model);
 	EXPECT_EQ(1, c.nr_iommus);
 	EXPECT_EQ(0, c.prq_depth);

@@ -217,12 +217,6 @@ static inline void iopf_cfg_init(struct iopf_bench_run_config *c, uint32_t handl
 	c->nr_injectors = 2;
 	c->duration_ms = 200;
 	c->warmup_ms = 20;
-	/*
-	 * The RID detach order the tests were written for, on both kernel
-	 * lines (6.12's VT-d; 7.x's is remove-first, which the kernel refuses
-	 * with handler wq and device unbinds unless asked for by name).
-	 */
-	c->rid_order = IOPF_BENCH_RID_ORDER_DRAIN_FIRST;
 }
 
 /* ------------------------------------------------------------------------ */

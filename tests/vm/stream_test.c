@@ -443,7 +443,7 @@ TEST_F_TIMEOUT(stream, bad_settings, 60)
 		{ "ring_too_big", EINVAL, 10000000, 524288, 0, 0,
 		  "iopf_bench: start: ts_ring_kib 524288 is not a power of two" },
 		{ "rid_order_unknown", EINVAL, 10000000, 0, 0, 3,
-		  "iopf_bench: start: rid_order 3 is unknown (valid: 0=kernel 1=drain-first 2=remove-first)" },
+		  "iopf_bench: start: rid_order 3 is unknown (valid: 0=drain-first 1=remove-first 2=kernel)" },
 	};
 	struct iopf_bench_run_config cfg;
 	struct iopf_bench_version v;

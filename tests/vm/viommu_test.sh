@@ -56,7 +56,7 @@ iofile=/run/iopf/viommu-io-$$.txt
 ( for i in $(seq 1 400); do echo "viommu_test: I/O through the emulated IOMMU, line $i"; sleep 0.005; done ) \
 	>"$iofile" &
 io=$!
-"$B" run --handler wq --rid-order drain-first --group-size 4 --devices 4 --pasids 2 --unbinders 1 --duration 2s --json \
+"$B" run --handler wq --group-size 4 --devices 4 --pasids 2 --unbinders 1 --duration 2s --json \
 	>"$IOPF_SCRATCH/viommu-run-$$.json" 2>&1 &
 run=$!
 sleep 1	# the run's mock IOMMUs and devices exist from START to the end of the run
