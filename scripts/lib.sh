@@ -485,8 +485,9 @@ design_resolve() {
 			fi ;;
 		esac
 		[[ $DR_DESIGN != distro ]] || die_input "design '$ref': Debian's prebuilt kernels take no patches (distro@SOURCE has no LABEL= form)"
+		# An unknown design is a plain error (exit 1, as it always was).
 		[[ -z $DR_DESIGN ]] || design_field "$DR_DESIGN" 1 >/dev/null ||
-			die_input "design '$ref': unknown design '$DR_DESIGN' (valid: $(design_names | tr '\n' ' ' | sed 's/ $//'))"
+			die "design '$ref': unknown design '$DR_DESIGN' (valid: $(design_names | tr '\n' ' ' | sed 's/ $//'))"
 		DR_ROLE=compare DR_LABEL=$label DR_DIRNAME=$label
 	else
 		if [[ $ref == *@* ]]; then
@@ -512,7 +513,7 @@ design_resolve() {
 			return 0
 		fi
 		design_field "$DR_DESIGN" 1 >/dev/null ||
-			die_input "design '$ref': unknown design '$DR_DESIGN' (valid: $(design_names | tr '\n' ' ' | sed 's/ $//'); or LABEL=SOURCE[+PATCH...])"
+			die "unknown design '$DR_DESIGN' (valid: $(design_names | tr '\n' ' ' | sed 's/ $//'); or NAME@SOURCE, LABEL=SOURCE[+PATCH...])"
 		DR_ROLE=$(design_field "$DR_DESIGN" 3) DR_DIRNAME=$DR_DESIGN
 	fi
 	if ((srcgiven)); then
