@@ -75,6 +75,8 @@ struct sw {
 	int quiet;
 	int reps_override;
 	const char *designs_override;
+	const char *design_add[SPEC_MAX_DESIGNS];	/* --design REF, in order */
+	unsigned int ndesign_add;
 	long regress_report_ns;		/* --regress-report-ns: the synthetic regression knob */
 	long regress_response_ns;	/* --regress-response-ns */
 	int knob_touched;		/* exec: the knob was written (set back to 0 at the end) */
@@ -667,6 +669,17 @@ static struct json_object *plan_build(struct sw *w, const struct spec *s, double
 	for (unsigned int i = 0; i < pc.ndesigns; i++)
 		json_object_array_add(ds, JSTR(pc.designs[i]));
 	JADD(pc.plan, "designs", ds);
+	/* What each design label is: the reference scripts/kernel-build and vm-run take, the flavor booted. */
+	ds = json_object_new_object();
+	if (strcmp(w->target, "host"))
+		for (unsigned int i = 0; i < s->ndesigns; i++) {
+			struct json_object *r = json_object_new_object();
+
+			JADD(r, "ref", JSTR(s->dref[i].ref));
+			JADD(r, "flavor", JSTR(s->dref[i].flavor));
+			JADD(ds, s->designs[i], r);
+		}
+	JADD(pc.plan, "design_refs", ds);
 	JADD(pc.plan, "repetitions", JINT(pc.reps));
 	JADD(pc.plan, "boot_warmup_ms", JINT((int64_t)s->boot_warmup_ms));
 	if (w->regress_report_ns || w->regress_response_ns) {
@@ -729,6 +742,14 @@ static void print_plan(struct sw *w, struct json_object *plan, double est)
 		w->target, json_object_to_json_string(json_object_object_get(plan, "designs")),
 		json_object_get_string(json_object_object_get(plan, "baseline_design")),
 		json_object_get_int(json_object_object_get(plan, "repetitions")));
+	/* Designs that are more than a name: what each label stands for. */
+	json_object_object_foreach(json_object_object_get(plan, "design_refs"), dl, dr) {
+		const char *ref = json_object_get_string(json_object_object_get(dr, "ref"));
+		const char *fl = json_object_get_string(json_object_object_get(dr, "flavor"));
+
+		if (strcmp(dl, ref ? ref : "") || strcmp(fl ? fl : "", "perf"))
+			fprintf(f, "design %s = %s (flavor %s)\n", dl, ref ? ref : "?", fl ? fl : "?");
+	}
 	for (size_t i = 0; i < json_object_array_length(sweeps); i++) {
 		struct json_object *sw = json_object_array_get_idx(sweeps, i);
 		struct json_object *ids = json_object_object_get(sw, "points");
@@ -1186,31 +1207,50 @@ static int copy_file(const char *from, const char *to)
 	return fclose(b) || rc ? -1 : 0;
 }
 
+/* The reference and flavor of design label d (plan.json design_refs; an older plan: d itself, perf). */
+static const char *plan_ref(struct json_object *plan, const char *d, const char **flavor)
+{
+	struct json_object *r = json_object_object_get(json_object_object_get(plan, "design_refs"), d);
+	const char *ref = json_object_get_string(json_object_object_get(r, "ref"));
+	const char *fl = json_object_get_string(json_object_object_get(r, "flavor"));
+
+	*flavor = fl ? fl : "perf";
+	return ref ? ref : d;
+}
+
 /* Kernels and modules for the designs: built when missing (cached). */
 static int build_designs(struct sw *w, struct json_object *plan)
 {
 	struct json_object *ds = json_object_object_get(plan, "designs");
 
 	for (size_t i = 0; i < json_object_array_length(ds); i++) {
-		const char *d = json_object_get_string(json_object_array_get_idx(ds, i));
+		const char *d = json_object_get_string(json_object_array_get_idx(ds, i)), *fl;
+		const char *ref = plan_ref(plan, d, &fl);
 		char kb[PATH_MAX], mb[PATH_MAX];
-		char *a1[] = { kb, "--design", (char *)d, "--flavor", "perf", NULL };
-		char *a2[] = { mb, "--design", (char *)d, "--flavor", "perf", NULL };
+		char *a1[] = { kb, "--design", (char *)ref, "--flavor", (char *)fl, NULL };
+		char *a2[] = { mb, "--design", (char *)ref, "--flavor", (char *)fl, NULL };
 		int st;
 
 		fmt(kb, sizeof(kb), "%s/scripts/kernel-build", w->top);
 		fmt(mb, sizeof(mb), "%s/scripts/kmod-build", w->top);
-		say(w, "kernel and module for %s/perf (built if missing; cached)", d);
-		st = spawn(a1, "/dev/null", NULL, w->top);
+		say(w, "kernel and module for %s/%s (built if missing; cached)", d, fl);
+		/* Debian's prebuilt kernels (distro@SOURCE) come with the module build (scripts/distro-kernel). */
+		st = 0;
+		if (strncmp(ref, "distro", 6) || (ref[6] && ref[6] != '@'))
+			st = spawn(a1, "/dev/null", NULL, w->top);
 		if (stop_sig)
 			return -1;
 		if (st) {
-			say(w, "the %s/perf kernel did not build (scripts/kernel-build --design %s --flavor perf)", d, d);
+			say(w, "the %s/%s kernel did not build (scripts/kernel-build --design %s --flavor %s)", d, fl,
+			    ref, fl);
 			return -1;
 		}
 		st = spawn(a2, "/dev/null", NULL, w->top);
+		if (stop_sig)
+			return -1;
 		if (st) {
-			say(w, "the module does not build for %s/perf (scripts/kmod-build --design %s --flavor perf)", d, d);
+			say(w, "the module does not build for %s/%s (scripts/kmod-build --design %s --flavor %s)", d,
+			    fl, ref, fl);
 			return -1;
 		}
 	}
@@ -1233,10 +1273,13 @@ static int provenance(struct sw *w, const char *dir, struct json_object *plan, c
 	}
 	if (!strcmp(w->target, "vm"))
 		for (size_t i = 0; i < json_object_array_length(ds); i++) {
+			const char *fl;
+
 			argv[argc++] = "--design";
-			argv[argc++] = (char *)json_object_get_string(json_object_array_get_idx(ds, i));
+			argv[argc++] = (char *)plan_ref(plan, json_object_get_string(json_object_array_get_idx(ds, i)),
+							&fl);
 			argv[argc++] = "--flavor";
-			argv[argc++] = "perf";
+			argv[argc++] = (char *)fl;
 		}
 	argv[argc++] = "--";
 	/* The real command line: this program, then "sweep" and its arguments. */
@@ -1330,7 +1373,8 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 			struct json_object *vm = json_object_object_get(bt, "vm");
 			int boot = json_object_get_int(json_object_object_get(bt, "boot"));
 			int n = json_object_get_int(json_object_object_get(bt, "runs"));
-			const char *design = json_object_get_string(json_object_object_get(bt, "design"));
+			const char *design = json_object_get_string(json_object_object_get(bt, "design")), *fl;
+			const char *ref = plan_ref(plan, design, &fl);
 			char vr[PATH_MAX], cpus[16], topo[32], numa[16], tmo[16], bs[16], el[32], eta[32] = "";
 			char *argv[40];
 			int argc = 0, st;
@@ -1341,8 +1385,8 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 			fmt_secs(spent, el, sizeof(el));
 			if (b)
 				fmt_secs(spent / b * (nboots - b), eta, sizeof(eta));
-			say(w, "boot %zu/%zu: %s/perf, repetition %d: %d run%s (%s elapsed%s%s)", b + 1, nboots,
-			    design, json_object_get_int(json_object_object_get(bt, "rep")), n, n == 1 ? "" : "s",
+			say(w, "boot %zu/%zu: %s/%s, repetition %d: %d run%s (%s elapsed%s%s)", b + 1, nboots,
+			    design, fl, json_object_get_int(json_object_object_get(bt, "rep")), n, n == 1 ? "" : "s",
 			    el, b ? ", ETA " : "", eta);
 			/* IOPF_BENCH_VMRUN: a stand-in for scripts/vm-run (the tests' failing boots). */
 			if (getenv("IOPF_BENCH_VMRUN") && *getenv("IOPF_BENCH_VMRUN"))
@@ -1357,9 +1401,9 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 				 (int)(2 * est / (nboots ? nboots : 1)));
 			argv[argc++] = vr;
 			argv[argc++] = "--design";
-			argv[argc++] = (char *)design;
+			argv[argc++] = (char *)ref;
 			argv[argc++] = "--flavor";
-			argv[argc++] = "perf";
+			argv[argc++] = (char *)fl;
 			if (json_object_get_int(json_object_array_get_idx(vm, 1))) {
 				fmt(topo, sizeof(topo), "%d:%d:%d",
 					 json_object_get_int(json_object_array_get_idx(vm, 1)),
@@ -1401,8 +1445,8 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 				bad = 1;
 				/* 1: some runs failed, each says so in its own result. */
 				if (code != BENCH_EXIT_FAIL) {
-					fmt(why, sizeof(why), "boot %d (%s/perf) failed: scripts/vm-run exit %d "
-					    "(%s; see logs/): no run of this boot is counted", boot, design, code,
+					fmt(why, sizeof(why), "boot %d (%s/%s) failed: scripts/vm-run exit %d "
+					    "(%s; see logs/): no run of this boot is counted", boot, design, fl, code,
 					    vmrun_reason(code));
 					say(w, "%s", why);
 					mark_boot_failed(dir, plan, boot, why);
@@ -1447,7 +1491,7 @@ stopped:
 
 static const char usage[] =
 	"usage: iopf-bench sweep SPEC [--dry-run] [--out DIR] [--target vm|host] [--reps N]\n"
-	"                             [--designs \"A B\"] [--regress-report-ns N]\n"
+	"                             [--designs \"A B\"] [--design REF]... [--regress-report-ns N]\n"
 	"                             [--regress-response-ns N]\n"
 	"\n"
 	"Run a sweep spec (an INI file, see bench/specs/) into a new results folder,\n"
@@ -1462,6 +1506,11 @@ static const char usage[] =
 	"                   host or a distro kernel; the one design is \"host\"\n"
 	"  --reps N         repetitions per point and design (overrides the spec)\n"
 	"  --designs \"A B\"  the designs (overrides the spec; first = baseline)\n"
+	"  --design REF     one more design (repeatable), after the spec's or --designs':\n"
+	"                   NAME, NAME@SOURCE (rcu@debian-7.3), LABEL=BASE[+PATCH...]\n"
+	"                   (mine=debian-7.3+my.patch, mine=mutex@tree:~/linux@v7.3),\n"
+	"                   distro@SOURCE; SOURCE: a name of kernel/sources.tsv[:VERSION],\n"
+	"                   tarball:PATH or tree:PATH[@REV] (bench/specs/README.md)\n"
 	"  --regress-report-ns N, --regress-response-ns N\n"
 	"                   the synthetic regression knob: N busy ns added to every report\n"
 	"                   (inside the report interval) / every page response, 0..1000000,\n"
@@ -1483,6 +1532,7 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		{ "target", required_argument, NULL, 't' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "designs", required_argument, NULL, 'd' },
+		{ "design", required_argument, NULL, 'D' },
 		{ "regress-report-ns", required_argument, NULL, 'R' },
 		{ "regress-response-ns", required_argument, NULL, 'P' },
 		{ "calib-levels", required_argument, NULL, 'L' },
@@ -1527,6 +1577,13 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 			break;
 		}
 		case 'd': w.designs_override = optarg; break;
+		case 'D':
+			if (w.ndesign_add == SPEC_MAX_DESIGNS) {
+				fprintf(env->err, "iopf-bench sweep: --design: at most %d designs\n", SPEC_MAX_DESIGNS);
+				return BENCH_EXIT_USAGE;
+			}
+			w.design_add[w.ndesign_add++] = optarg;
+			break;
 		case 'L': {
 			/* Internal (iopf-bench calibrate): "0,0.02,0.05". */
 			char *p = optarg, *end;
@@ -1620,6 +1677,13 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		free(s);
 		return BENCH_EXIT_USAGE;
 	}
+	for (unsigned int i = 0; i < w.ndesign_add; i++)
+		if (spec_add_design(s, w.design_add[i], w.top[0] ? tsv : NULL, err, sizeof(err))) {
+			fprintf(env->err, "iopf-bench sweep: %s\n", err);
+			spec_free(s);
+			free(s);
+			return BENCH_EXIT_USAGE;
+		}
 	plan = plan_build(&w, s, &est, err, sizeof(err));
 	if (!plan) {
 		fprintf(env->err, "iopf-bench sweep: %s\n", err);
