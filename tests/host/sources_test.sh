@@ -77,7 +77,7 @@ printf -- '--- a/no/such/file.c\n+++ b/no/such/file.c\n@@ -1 +1 @@\n-a\n+b\n' >"
 cp "$tmp/work/rel.patch" "$tmp/p.patch"
 
 ktap_print_header
-ktap_set_plan 70
+ktap_set_plan 76
 
 # --- kernel/sources.tsv ------------------------------------------------------
 names=$(source_names | tr '\n' ' ')
@@ -189,6 +189,40 @@ else
 	ktap_test_skip "a version the archive lacks (no trixie-backports lists in $real_cache/apt)"
 	ktap_test_skip "a version the archive lacks: nothing left"
 fi
+# --- good sources, unpacked (scripts/kernel-src prints the pristine tree) -------------------
+mk_tree "$tmp/repo612" 6 12
+git -C "$tmp/repo612" init -q && gitc "$tmp/repo612" add -A && gitc "$tmp/repo612" commit -qm v6.12
+c612=$(git -C "$tmp/repo612" rev-parse HEAD)
+run "$T/scripts/kernel-src" --source "tree:$tmp/repo612"
+check "tree:PATH, clean: unpacked at its commit" "$C/src/tree-${c612:0:12} VERSION = 6" \
+	"$(tail -n1 <<<"$out") $(head -n1 "$(tail -n1 <<<"$out")/Makefile" 2>/dev/null)"
+echo 'obj-y += mine.o' >>"$tmp/repo612/drivers/iommu/Makefile"
+run "$T/scripts/kernel-src" --source "tree:$tmp/repo612"
+d=$(tail -n1 <<<"$out")
+check_match "tree:PATH, dirty: HEAD plus the uncommitted diff, in a directory of its own" \
+	"^$C/src/tree-${c612:0:12}-[0-9a-f]{12} obj-y \+= mine.o$" "$d $(tail -n1 "$d/drivers/iommu/Makefile" 2>/dev/null)"
+check "tree:PATH, dirty: the user's checkout and index are untouched" " M drivers/iommu/Makefile" \
+	"$(git -C "$tmp/repo612" status --porcelain)"
+run "$T/scripts/kernel-src" --source "tarball:$tmp/linux-6.12.tar.gz"
+check_match "tarball:PATH: unpacked by its sha256, its top directory stripped" "^$C/src/linux-[0-9a-f]{12}:VERSION = 6$" \
+	"$(tail -n1 <<<"$out"):$(head -n1 "$(tail -n1 <<<"$out")/Makefile" 2>/dev/null)"
+
+# --- provenance: a cached build's source, patches and kernel, from its info ---------------------
+ref="mine=mutex@tree:$tmp/repo612+$tmp/ok.patch"
+printf -- '--- a/drivers/iommu/Makefile\n+++ b/drivers/iommu/Makefile\n@@ -1 +1,2 @@\n obj-y += io-pgfault.o\n+obj-y += x.o\n' >"$tmp/ok.patch"
+key=$(KB --design "$ref" --flavor perf --key 2>/dev/null)
+kd=$C/kernels/mine-perf-$key
+mkdir -p "$kd/.iopf-bench" && touch "$kd/.iopf-bench/done" "$kd/.config"
+printf 'mutex.patch\nok.patch\n' >"$kd/.iopf-bench/patches"
+cp "$T/kernel/patches/mutex.patch" "$tmp/ok.patch" "$kd/.iopf-bench/"
+printf 'design=mine\nflavor=perf\nkey=%s\nkernelrelease=6.12.0\n' "$key" >"$kd/.iopf-bench/info"
+"$T/scripts/provenance" "$tmp/prov" --design "$ref" --flavor perf -- test >/dev/null 2>&1
+check "provenance: label, ref, source (tree, commit, diff hash), kernel line, patches with hashes" \
+	"mine|$ref|mutex|compare|tree|$c612|true|6.12|mutex.patch ok.patch|$(sha256sum "$tmp/ok.patch" | cut -c1-64)" \
+	"$(jq -r '.kernels[0] | [.design, .design_ref, .design_base, .design_role, .source.kind, .source.commit,
+		(.source.diff_sha256 | length == 64), .kernel_family, ([.design_patches[].name] | join(" ")),
+		.design_patches[1].sha256] | join("|")' "$tmp/prov/provenance.json" 2>&1)"
+check "provenance: config-LABEL-FLAVOR" 1 "$([[ -f $tmp/prov/config-mine-perf ]] && echo 1)"
 bad "kernel-src: an unknown source" "unknown source 'nosuch'" "$T/scripts/kernel-src" --source nosuch
 bad "kmod-build: a bad reference is exit 2" "unknown source 'nosuch'" "$T/scripts/kmod-build" --design rcu@nosuch --flavor perf
 run "$T/scripts/vm-run" --design rcu@nosuch --flavor perf -- true
