@@ -6,8 +6,13 @@
 #                   default sweep (bench/specs/default.ini; SPEC=... for another),
 #                   write a results folder with run.json, CSVs, figures and
 #                   report.html under results/runs/
-#   make check      the tests (host, then inside the VM); ends with one line
-#                   "N passed, N failed, N skipped"
+#   make check      the tests (host, then inside the VMs of both kernel lines,
+#                   6.12 and 7.3); ends with one line "N passed, N failed, N skipped"
+#   make check-full make check plus Debian's own kernels of both lines (amd64,
+#                   PREEMPT_RT, beside emulated VT-d / AMD-Vi)
+#   make bench-versions
+#                   the cross-version comparison: rcu and mutex on 6.12 LTS and
+#                   7.3 (bench/specs/versions.ini)
 #   make gate       the CI regression gate: the default sweep compared with
 #                   results/baselines/default (iopf-bench compare); exit 0 no
 #                   regression, 1 regression, 2 invalid or mismatched input
@@ -51,8 +56,14 @@ test-progs: tools
 check: deps
 	@scripts/check
 
+check-full: deps
+	@scripts/check --full
+
 bench: deps
 	@scripts/bench $(if $(SPEC),--spec "$(SPEC)") $(BENCH_ARGS)
+
+bench-versions: deps
+	@scripts/bench --spec bench/specs/versions.ini $(BENCH_ARGS)
 
 gate: deps
 	@scripts/gate $(GATE_ARGS)
@@ -71,4 +82,4 @@ clean:
 	@$(MAKE) --no-print-directory -C tests clean
 	rm -rf build
 
-.PHONY: all deps tools kmod test-progs check bench gate calibrate kselftest-install stress clean
+.PHONY: all deps tools kmod test-progs check check-full bench bench-versions gate calibrate kselftest-install stress clean

@@ -155,9 +155,6 @@ const struct bench_option bench_options[] = {
 	{ .name = "unbind-scope", .type = OPT_ENUM, .off = OFF(unbind_scope), .def = IOPF_BENCH_UNBIND_DEVICE,
 	  .enums = scope_names, .help = "what one unbind cycle takes down (needs --unbinders)",
 	  .json = "unbind_scope", .cmds = RUNCMDS },
-	{ .name = "rid-order", .type = OPT_ENUM, .off = OFF(rid_order), .def = IOPF_BENCH_RID_ORDER_DRAIN_FIRST,
-	  .enums = rid_order_names, .help = "the order of a RID detach in the mock IOMMU",
-	  .json = "rid_order", .cmds = RUNCMDS },
 	{ .name = "unbind-rate", .type = OPT_UINT, .off = OFF(unbind_rate), .def = 0, .def_help = "0, back to back",
 	  .min = 0, .max = UINT32_MAX, .metavar = "N",
 	  .help = "unbind cycles/s over all unbinders, 0 = back to back (needs --unbinders)",
@@ -211,6 +208,9 @@ const struct bench_option bench_options[] = {
 	  .help = "busy time inside the mock IOMMU's page_response, under the core's fault_param->lock "
 	  "(VT-d: QI submit and wait)",
 	  .json = "response_ns", .cmds = RUNCMDS },
+	{ .name = "rid-order", .type = OPT_ENUM, .off = OFF(rid_order), .def = IOPF_BENCH_RID_ORDER_DRAIN_FIRST,
+	  .enums = rid_order_names, .help = "the order of a RID detach in the mock IOMMU",
+	  .json = "rid_order", .cmds = RUNCMDS },
 
 	/* The tool itself. */
 	{ .name = "device", .type = OPT_STRING, .off = OFF(device), .def_str = IOPF_BENCH_DEVICE,
@@ -758,9 +758,10 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 		if (!opt_given(o, "defer-ns"))
 			o->defer_ns = BENCH_DEFER_NS_DEFAULT;
 		if (o->unbinders && o->unbind_scope != IOPF_BENCH_UNBIND_DEVICE) {
-			errf(err, len, "--handler defer does not go with --unbind-scope pasid or replace: iommufd answers "
+			errf(err, len, "--handler defer does not go with --unbind-scope %s: iommufd answers "
 			     "a PASID's held groups at its detach, which this mode does not model; use "
-			     "--unbind-scope device.");
+			     "--unbind-scope device.",
+			     o->unbind_scope == IOPF_BENCH_UNBIND_PASID ? "pasid" : "replace");
 			return -1;
 		}
 	} else if (opt_given(o, "defer-ns")) {

@@ -411,7 +411,7 @@ BAD(group_size_fraction, "--group-size 1.5", "--group-size: '1.5' is not a numbe
 BAD(group_size_missing, "--group-size", "--group-size needs a value; accepted: 1 to 512.");
 BAD(handler_unknown, "--handler fast", "--handler: 'fast' is not valid; accepted: wq, inline, null, defer.");
 BAD(pacing_unknown, "--pacing burst", "accepted: closed, constant, poisson.");
-BAD(scope_unknown, "--unbind-scope all --unbinders 1", "accepted: device, pasid.");
+BAD(scope_unknown, "--unbind-scope all --unbinders 1", "accepted: device, pasid, replace.");
 BAD(duration_unit, "--duration 10x", "--duration: '10x' is not a duration");
 BAD(duration_big, "--duration 25h", "--duration 25h is out of range; accepted: 0s to 24h.");
 BAD(duration_sub_ms, "--duration 1500us", "--duration: '1500us' is not a whole number of milliseconds");
@@ -756,7 +756,8 @@ TEST(run_config_abi2)
 	EXPECT_EQ(184, opts_run_config_size(3));
 	EXPECT_EQ(184, opts_run_config_size(4));	/* ABI 4 added to the results only */
 	EXPECT_EQ(184, opts_run_config_size(IOPF_BENCH_ABI_VERSION));
-	EXPECT_EQ(4, IOPF_BENCH_ABI_VERSION);
+	EXPECT_EQ(184, opts_run_config_size(5));	/* ABI 5: rid_order took __reserved6 */
+	EXPECT_EQ(5, IOPF_BENCH_ABI_VERSION);
 }
 
 TEST(module_limits)
