@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Description: the CI gate on real runs (tests/specs/gate.ini, one point,
 # rcu, 8 boots a side): three sweeps, A and A2 with the synthetic
-# regression knob off and B with it set to 20 % of A's median response p50
+# regression knob off and B with it set to A's median response p50 (capped at
+# the knob's 1 ms: a doubling per page response; this tests that compare
+# finds and names a regression it has the power for, not the gate's power,
+# which make calibrate measures: at 20 % it found it in about 3 of 4 runs)
 # in the response path (sweep --regress-response-ns, no rebuild).
 # `iopf-bench compare A B` exits 1 with response_p50_ns regressed and says
 # the knob is on in NEW; `compare A A2` (an A/A) exits 0 with no cell
@@ -26,13 +29,13 @@ sweep() {
 }
 sweep A
 p50=$(jq -r '.sweeps[0].points[0].designs.rcu.summary.response_p50_ns.median' "$runs/A/run.json")
-knob=$(awk -v p="$p50" 'BEGIN { printf "%d", p * 0.20 }')
-ktap_print_msg "A: median response p50 $p50 ns; B: +$knob ns per page response (20 %)"
+knob=$(awk -v p="$p50" 'BEGIN { k = p * 1.0; if (k > 1000000) k = 1000000; printf "%d", k }')
+ktap_print_msg "A: median response p50 $p50 ns; B: +$knob ns per page response (100 %, at most 1 ms)"
 sweep B --regress-response-ns "$knob"
 sweep A2
 
 "$B" compare "$runs/A" "$runs/B" --alpha 0.01 --json >"$runs/ab.json" 2>"$runs/ab.err"
-check "compare A B (20 % slower responses) exits 1" 1 "$?"
+check "compare A B (slower responses) exits 1" 1 "$?"
 check "response_p50_ns is regressed" regressed \
 	"$(jq -r '[.cells[] | select(.metric == "response_p50_ns")][0].verdict' "$runs/ab.json" 2>&1)"
 check_match "the knob in NEW is noted" "knob" "$(jq -r '.notes | join(" ")' "$runs/ab.json" 2>&1)"
