@@ -4,7 +4,7 @@
 # regression knob off and B with it set to half of A's median response p50 (capped at
 # the knob's 1 ms); this tests that compare
 # finds and names a regression it has the power for, not the gate's power,
-# which make calibrate measures: at 20 % it found it in about 3 of 4 runs)
+# which make calibrate measures (at 20 % it said noisy on a quiet machine)
 # in the response path (sweep --regress-response-ns, no rebuild).
 # `iopf-bench compare A B` exits 1 with response_p50_ns regressed and says
 # the knob is on in NEW; `compare A A2` (an A/A) exits 0 with no cell
