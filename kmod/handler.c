@@ -32,10 +32,17 @@ static void iopf_service(struct iopf_run *run)
 	if (likely(!ns))
 		return;
 	if (run->cfg.flags & IOPF_BENCH_RUN_SERVICE_SLEEP) {
-		ktime_t t = ns_to_ktime(ns);
+		/*
+		 * Until the deadline, as usleep_range_state() does: a wakeup
+		 * that is not the timer's (a workqueue worker gets them on
+		 * 7.x) returns early, and a single sleep then served groups
+		 * in less than service_ns.
+		 */
+		ktime_t end = ktime_add_ns(ktime_get(), ns);
 
-		set_current_state(TASK_UNINTERRUPTIBLE);
-		schedule_hrtimeout(&t, HRTIMER_MODE_REL);
+		do
+			set_current_state(TASK_UNINTERRUPTIBLE);
+		while (schedule_hrtimeout(&end, HRTIMER_MODE_ABS));
 	} else {
 		iopf_busy_ns(ns);
 	}
