@@ -11,7 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run() { out=$("$@" 2>&1); rc=$?; }
 
 ktap_print_header
-ktap_set_plan 37
+ktap_set_plan 38
 run "$S/kernel-build" --design nosuch --flavor perf
 check "kernel-build: unknown design exits 1" 1 "$rc"
 check_match "kernel-build: unknown design lists the valid ones" "unknown design 'nosuch' \(valid: rcu mutex mutex-busted" "$out"
@@ -94,6 +94,7 @@ run "$S/run-tests" --counts "$tmp/counts" "$tmp/a" "$tmp/b" "$tmp/c" "$tmp/d" "$
 check "run-tests: exits 1 when a test fails" 1 "$rc"
 check "run-tests: counts pass/fail/skip over programs and subtests" "6 3 3" "$(cat "$tmp/counts")"
 check_match "run-tests: the kernel's kselftest runner's result lines" "^not ok 2 selftests: [^:]+: b # exit=1$" "$out"
+check_match "run-tests: says each program's time" "^# iopf-bench: b took [0-9]+s$" "$out"
 run "$S/run-tests" "$tmp/a" "$tmp/c"
 check "run-tests: pass and skip only exits 0" 0 "$rc"
 check_match "run-tests: a skip is the runner's SKIP" "^ok 2 selftests: [^:]+: c # SKIP$" "$out"
