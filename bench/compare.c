@@ -489,6 +489,7 @@ struct side {
 	char *dir;
 	struct json_object *run, *plan, *prov, *saved;	/* prov: NULL = none; saved: BASELINE.json or NULL */
 	double regress_response, regress_report;	/* the synthetic regression knob, 0 = off */
+	const char *design;		/* --pair: this side's design, else NULL (every design) */
 };
 
 struct cell {
@@ -515,6 +516,7 @@ struct cmpctx {
 	const char *junit;
 	const struct gate_metric *metrics[NGM];
 	unsigned int nmetrics;
+	char *pair_base, *pair_new, *pair_label;	/* --pair BASE:NEW, label "BASE->NEW" */
 	/* results */
 	struct strv notes, mismatches;
 	struct cell *cells;
@@ -583,9 +585,14 @@ static struct json_object *read_json(const char *dir, const char *name, char **e
 
 static void regress_add(struct side *s, struct json_object *r)
 {
+	const char *d;
 	double v;
 
 	if (!r || !json_object_is_type(r, json_type_object))
+		return;
+	/* A knob on one design only (sweep --regress-design): this side's? */
+	d = jstr(r, "design");
+	if (d && s->design && strcmp(d, s->design))
 		return;
 	if (jnumber(jget(r, "response_ns"), &v) && v > s->regress_response)
 		s->regress_response = v;
@@ -768,13 +775,14 @@ static void check_spec(struct cmpctx *C)
 	}
 	d0 = jarr(p0, "designs");
 	d1 = jarr(p1, "designs");
-	for (size_t i = 0; d0 && i < json_object_array_length(d0); i++) {
+	/* --pair: each side's design is there (compare_run checks), the others need not be. */
+	for (size_t i = 0; !C->pair_base && d0 && i < json_object_array_length(d0); i++) {
 		const char *d = json_object_get_string(json_object_array_get_idx(d0, i));
 
 		if (!str_in(d1, d))
 			strv_addf(&C->mismatches, "design %s only in baseline", d);
 	}
-	for (size_t i = 0; d1 && i < json_object_array_length(d1); i++) {
+	for (size_t i = 0; !C->pair_base && d1 && i < json_object_array_length(d1); i++) {
 		const char *d = json_object_get_string(json_object_array_get_idx(d1, i));
 
 		if (!str_in(d0, d))
@@ -848,7 +856,21 @@ static void check_machine(struct cmpctx *C)
 				  "checked", C->s[i].what, C->s[i].dir);
 	if (!C->s[0].prov || !C->s[1].prov)
 		return;
-	for (int side = 0; side < 2; side++) {
+	if (C->pair_base) {
+		struct json_object *kb = kernel_of(C->s[0].prov, C->pair_base), *kn = kernel_of(C->s[1].prov, C->pair_new);
+
+		if (!kb || !kn) {
+			strv_addf(&C->mismatches, "no kernel of design %s in %s's provenance", kb ? C->pair_new :
+				  C->pair_base, kb ? "new" : "baseline");
+		} else {
+			char *l = xasprintf("kernel config_sha256 of design %s (baseline) and %s (new):", C->pair_base,
+					    C->pair_new);
+
+			differ(C, l, kb, kn, "config_sha256");
+			free(l);
+		}
+	}
+	for (int side = 0; !C->pair_base && side < 2; side++) {
 		ks = jarr(C->s[side].prov, "kernels");
 		for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
 			struct json_object *k = json_object_array_get_idx(ks, i), *o;
@@ -1082,6 +1104,20 @@ static void point_cells(struct cmpctx *C, const char *id, struct json_object *bp
 {
 	struct json_object *bds = jget(bp, "designs"), *nds = jget(np, "designs");
 
+	if (C->pair_base) {
+		struct json_object *bd = jget(bds, C->pair_base), *dd = jget(nds, C->pair_new);
+
+		if (!bd && !dd)
+			return;
+		if (!bd || !dd) {
+			cell_missing(C, id, C->pair_label, bd ? "design only in baseline" : "design only in new");
+			return;
+		}
+		cell_runs(C, id, C->pair_label, dd);
+		for (unsigned int k = 0; k < C->nmetrics; k++)
+			cell_metric(C, id, C->pair_label, C->metrics[k], bd, dd);
+		return;
+	}
 	for (size_t i = 0; i < nd; i++) {
 		struct json_object *bd = jget(bds, designs[i]), *dd = jget(nds, designs[i]);
 
@@ -1658,6 +1694,7 @@ static bool valid_name(const char *s)
 
 static const char compare_usage[] =
 	"usage: iopf-bench compare BASELINE_DIR NEW_DIR [--threshold T] [--threshold METRIC=T]...\n"
+	"       iopf-bench compare --pair BASE:NEW DIR [NEW_DIR] [options]\n"
 	"         [--alpha A] [--family M] [--min-reps N] [--metrics M1,M2,...] [--force]\n"
 	"         [--json | --ktap] [--junit FILE] [-q | -v] [--baselines-dir DIR]\n";
 
@@ -1668,6 +1705,10 @@ static const char compare_help[] =
 	"  (`iopf-bench report DIR`), plan.json and provenance.json; nothing is written\n"
 	"  into them. Verdicts: regressed, improved, unchanged, noisy, missing\n"
 	"  (results/SCHEMA.md, \"Comparing runs\").\n"
+	"  --pair BASE:NEW      judge design NEW against design BASE instead, each cell\n"
+	"                       named BASE->NEW: two designs of ONE folder (one sweep,\n"
+	"                       boots interleaved: the session's drift cancels), or\n"
+	"                       BASE of BASELINE_DIR against NEW of NEW_DIR\n"
 	"  --threshold T        practical threshold (default 5%; 5% or 0.05)\n"
 	"  --threshold METRIC=T the threshold of one metric (repeatable)\n"
 	"  --alpha A            family-wise false-alarm rate (default 0.05)\n"
@@ -1774,6 +1815,9 @@ static void cmp_free(struct cmpctx *C)
 		free(C->cells[i].cand);
 	}
 	free(C->cells);
+	free(C->pair_base);
+	free(C->pair_new);
+	free(C->pair_label);
 	strv_free(&C->notes);
 	strv_free(&C->mismatches);
 	free(C);
@@ -1794,6 +1838,11 @@ static int compare_run(struct cmpctx *C, const char *metrics_opt)
 		if (code)
 			return code;
 	}
+	for (int i = 0; C->pair_base && i < 2; i++)
+		if (!str_in(jarr(C->s[i].plan, "designs"), C->s[i].design)) {
+			cerr(C, "--pair: %s %s has no design %s", C->s[i].what, C->s[i].dir, C->s[i].design);
+			return GX_INVALID;
+		}
 	for (unsigned int k = 0; k < C->nmetrics; k++)
 		if (metrics_opt && !metric_listed(C->s[0].run, C->metrics[k]->name)) {
 			cerr(C, "--metrics: %s is not in %s/run.json's metrics", C->metrics[k]->name, C->s[0].dir);
@@ -1930,6 +1979,19 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 				goto out;
 			}
 			C->junit = val;
+		} else if (opt_arg(a, "--pair", argc, argv, &i, &val)) {
+			const char *colon = val ? strchr(val, ':') : NULL;
+
+			if (!colon || colon == val || !colon[1] || strchr(colon + 1, ':')) {
+				code = usage_err(env, "--pair '%s': want BASE:NEW (two design labels)", val ?: "");
+				goto out;
+			}
+			free(C->pair_base);
+			free(C->pair_new);
+			free(C->pair_label);
+			C->pair_base = strndup(val, (size_t)(colon - val));
+			C->pair_new = xstrdup(colon + 1);
+			C->pair_label = xasprintf("%s->%s", C->pair_base, C->pair_new);
 		} else if (opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
 			if (!val || !*val) {
 				code = usage_err(env, "--baselines-dir needs a folder");
@@ -1946,8 +2008,18 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			goto out;
 		}
 	}
+	if (npos == 1 && C->pair_base) {
+		pos[1] = pos[0];	/* --pair in one folder */
+		npos = 2;
+	}
 	if (npos != 2) {
-		code = usage_err(env, "want BASELINE_DIR and NEW_DIR");
+		code = usage_err(env, C->pair_base ? "want DIR, or BASELINE_DIR and NEW_DIR" :
+				 "want BASELINE_DIR and NEW_DIR");
+		goto out;
+	}
+	if (C->pair_base && !strcmp(C->pair_base, C->pair_new) && !strcmp(pos[0], pos[1])) {
+		code = usage_err(env, "--pair %s:%s in one folder compares a design with itself", C->pair_base,
+				 C->pair_new);
 		goto out;
 	}
 	if (C->json && C->ktap) {
@@ -1968,6 +2040,8 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 	C->s[1].what = "new";
 	C->s[0].dir = xstrdup(pos[0]);
 	C->s[1].dir = xstrdup(pos[1]);
+	C->s[0].design = C->pair_base;
+	C->s[1].design = C->pair_new;
 	/* A saved baseline's bare name */
 	if (!is_dir(pos[0]) && valid_name(pos[0])) {
 		char *bd = baselines_dir(bdir_opt), *cand = xasprintf("%s/%s", bd, pos[0]);

@@ -79,6 +79,7 @@ struct sw {
 	unsigned int ndesign_add;
 	long regress_report_ns;		/* --regress-report-ns: the synthetic regression knob */
 	long regress_response_ns;	/* --regress-response-ns */
+	const char *regress_design;	/* --regress-design: the knob on this design's runs only */
 	int knob_touched;		/* exec: the knob was written (set back to 0 at the end) */
 	/* calibrate (internal options): every point once per slowdown level, in every boot */
 	double cal_levels[16];		/* fractions of the point's per-request time; 0 = A */
@@ -687,12 +688,29 @@ static struct json_object *plan_build(struct sw *w, const struct spec *s, double
 
 		JADD(g, "report_ns", JINT(w->regress_report_ns));
 		JADD(g, "response_ns", JINT(w->regress_response_ns));
+		if (w->regress_design)
+			JADD(g, "design", JSTR(w->regress_design));
 		JADD(pc.plan, "regress", g);
 	} else {
 		JADD(pc.plan, "regress", NULL);
 	}
 	JADD(pc.plan, "sweeps", pc.sweeps);
 	JADD(pc.plan, "points", pc.points);
+	if (w->regress_design) {
+		bool found = false;
+
+		for (unsigned int i = 0; i < pc.ndesigns; i++)
+			found |= !strcmp(pc.designs[i], w->regress_design);
+		if (!w->regress_report_ns && !w->regress_response_ns)
+			fmt(err, len, "--regress-design %s: no knob to put on it (--regress-report-ns or "
+			    "--regress-response-ns)", w->regress_design);
+		else if (!found)
+			fmt(err, len, "--regress-design %s: not a design of this sweep", w->regress_design);
+		if (!found || (!w->regress_report_ns && !w->regress_response_ns)) {
+			json_object_put(pc.plan);
+			return NULL;
+		}
+	}
 	for (unsigned int i = 0; i < s->nsec; i++)
 		if (plan_sweep(&pc, &s->sec[i])) {
 			fmt(err, len, "%s", pc.err);
@@ -909,13 +927,18 @@ static int knob_write(const char *name, long ns, char *why, size_t len)
 	return 0;
 }
 
-static void knob_of(struct json_object *plan, struct json_object *pt, long *report, long *response)
+static void knob_of(struct json_object *plan, struct json_object *pt, const char *design, long *report,
+		    long *response)
 {
-	struct json_object *g = json_object_object_get(pt, "regress");
+	struct json_object *g = json_object_object_get(pt, "regress"), *d;
 
 	if (!g || !json_object_is_type(g, json_type_object))
 		g = json_object_object_get(plan, "regress");
 	*report = *response = 0;
+	/* "design": the knob is on that design's runs only (--regress-design). */
+	if (g && json_object_object_get_ex(g, "design", &d) && design &&
+	    strcmp(json_object_get_string(d), design))
+		return;
 	if (g && json_object_is_type(g, json_type_object)) {
 		*report = json_object_get_int64(json_object_object_get(g, "report_ns"));
 		*response = json_object_get_int64(json_object_object_get(g, "response_ns"));
@@ -1070,7 +1093,7 @@ static int cmd_exec(struct sw *w)
 		pt = jfind(plan, "points", "id", id);
 		if (!pt)
 			continue;
-		knob_of(plan, pt, &kr, &kp);
+		knob_of(plan, pt, design, &kr, &kp);
 		if (boot != first_of_boot && warm > 0) {
 			/* The warm-up: the caches, the allocator, the module's first run. */
 			first_of_boot = boot;
@@ -1517,6 +1540,10 @@ static const char usage[] =
 	"                   through the module parameters regress_*_ns; for testing the CI\n"
 	"                   gate (iopf-bench compare, calibrate). Off by default; when on it\n"
 	"                   is in plan.json, provenance.json, every run's JSON and report.html\n"
+	"  --regress-design LABEL\n"
+	"                   the knob on that design's runs only: with LABEL=BASE (the\n"
+	"                   same kernel under a label of its own) an interleaved A/B of\n"
+	"                   one kernel, judged by `compare --pair BASE:LABEL DIR`\n"
 	"  -q, --quiet      no plan listing before the run\n"
 	"\n"
 	"Exit status: 0 every run succeeded and the report was made; 1 a run failed or\n"
@@ -1535,6 +1562,7 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		{ "design", required_argument, NULL, 'D' },
 		{ "regress-report-ns", required_argument, NULL, 'R' },
 		{ "regress-response-ns", required_argument, NULL, 'P' },
+		{ "regress-design", required_argument, NULL, 'G' },
 		{ "calib-levels", required_argument, NULL, 'L' },
 		{ "calib-ns", required_argument, NULL, 'N' },
 		{ "calib-path", required_argument, NULL, 'A' },
@@ -1623,6 +1651,7 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 			*(c == 'R' ? &w.regress_report_ns : &w.regress_response_ns) = n;
 			break;
 		}
+		case 'G': w.regress_design = optarg; break;
 		case 'q': w.quiet = 1; break;
 		case 'x': w.exec_dir = optarg; break;
 		case 'b': w.boot = atoi(optarg); break;

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Description: the CI gate on real runs (tests/specs/gate.ini, one point,
-# rcu, 8 boots a side): three sweeps, A and A2 with the synthetic
-# regression knob off and B with it set to half of A's median response p50 (capped at
-# the knob's 1 ms); this tests that compare
-# finds and names a regression it has the power for, not the gate's power,
-# which make calibrate measures (at 20 % it said noisy on a quiet machine)
-# in the response path (sweep --regress-response-ns, no rebuild).
-# `iopf-bench compare A B` exits 1 with response_p50_ns regressed and says
-# the knob is on in NEW; `compare A A2` (an A/A) exits 0 with no cell
-# regressed. Run with alpha 0.01 so that the A/A has at most a 1 % chance
-# of a false alarm by chance alone (the gate's default is 0.05).
+# Description: the CI gate on real runs, interleaved: one sweep of
+# tests/specs/gate.ini (one point, 8 boots a design) runs three labels of
+# the same rcu/perf kernel, boots alternating: rcu, aa=rcu (an A/A) and
+# kn=rcu with the synthetic regression knob on its runs only
+# (--regress-design kn), set to half of rcu's median response p50 from a
+# 2-boot pilot (capped at the knob's 1 ms). `compare --pair rcu:kn DIR`
+# exits 1 with response_p50_ns regressed and says the knob is on in NEW;
+# `compare --pair rcu:aa DIR` (the A/A) exits 0 with no cell regressed.
+# Interleaved, the session's drift is in both sides of each pair: two
+# sweeps one after the other drifted 25 % apart in response p50 on this
+# machine (an A/A "regressed"). This tests that compare finds and names a
+# regression it has the power for, not the gate's power (make calibrate).
+# Alpha 0.01: the A/A has at most a 1 % chance of a false alarm by chance
+# alone (the gate's default is 0.05).
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 B=$TESTS_TOP/bench/iopf-bench
 runs=$TESTS_TOP/build/gate-test-$$
@@ -18,7 +21,7 @@ mkdir -p "$runs"
 spec=$TESTS_TOP/tests/specs/gate.ini
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 9
 
 sweep() {
 	local name=$1; shift
@@ -27,21 +30,23 @@ sweep() {
 	check "sweep $name exits 0" 0 "$rc"
 	((rc == 0)) || ktap_print_msg "$(tail -n 15 "$runs/$name.err")"
 }
-sweep A
-p50=$(jq -r '.sweeps[0].points[0].designs.rcu.summary.response_p50_ns.median' "$runs/A/run.json")
+sweep pilot --reps 2
+p50=$(jq -r '.sweeps[0].points[0].designs.rcu.summary.response_p50_ns.median' "$runs/pilot/run.json")
 knob=$(awk -v p="$p50" 'BEGIN { k = p * 0.5; if (k > 1000000) k = 1000000; printf "%d", k }')
-ktap_print_msg "A: median response p50 $p50 ns; B: +$knob ns per page response (50 %, at most 1 ms)"
-sweep B --regress-response-ns "$knob"
-sweep A2
+ktap_print_msg "pilot: median response p50 $p50 ns; kn: +$knob ns per page response (50 %, at most 1 ms)"
+sweep ab --design aa=rcu --design kn=rcu --regress-design kn --regress-response-ns "$knob"
+check "the boots alternate designs (interleaved)" "rcu aa kn rcu aa kn" \
+	"$(jq -r '[.runs[] | select(.rep <= 2) | .design] | join(" ")' "$runs/ab/plan.json" 2>&1)"
 
-"$B" compare "$runs/A" "$runs/B" --alpha 0.01 --json >"$runs/ab.json" 2>"$runs/ab.err"
-check "compare A B (slower responses) exits 1" 1 "$?"
+"$B" compare --pair rcu:kn "$runs/ab" --alpha 0.01 --json >"$runs/ab.json" 2>"$runs/ab.err"
+check "compare --pair rcu:kn (slower responses) exits 1" 1 "$?"
 check "response_p50_ns is regressed" regressed \
 	"$(jq -r '[.cells[] | select(.metric == "response_p50_ns")][0].verdict' "$runs/ab.json" 2>&1)"
-check_match "the knob in NEW is noted" "knob" "$(jq -r '.notes | join(" ")' "$runs/ab.json" 2>&1)"
-"$B" compare "$runs/A" "$runs/A2" --alpha 0.01 --json >"$runs/aa.json" 2>"$runs/aa.err"
+check_match "the knob in NEW is noted" "NEW has the synthetic regression knob on" "$(jq -r '.notes | join(" ")' "$runs/ab.json" 2>&1)"
+"$B" compare --pair rcu:aa "$runs/ab" --alpha 0.01 --json >"$runs/aa.json" 2>"$runs/aa.err"
 rc=$?
-check "compare A A2 (A/A) exits 0" 0 "$rc"
-((rc == 0)) || ktap_print_msg "$(jq -r '.cells[] | select(.verdict == "regressed") | "\(.metric): \(.reason)"' "$runs/aa.json")"
-check "A/A: no cell regressed" 0 "$(jq '[.cells[] | select(.verdict == "regressed")] | length' "$runs/aa.json" 2>&1)"
+check "compare --pair rcu:aa (A/A) exits 0" 0 "$rc"
+((rc == 0)) || ktap_print_msg "$(cat "$runs/aa.err"; jq -r '.cells[] | select(.verdict == "regressed") | "\(.metric): \(.reason)"' "$runs/aa.json")"
+check "A/A: no cell regressed, no knob noted" "0 no" \
+	"$(jq '[.cells[] | select(.verdict == "regressed")] | length' "$runs/aa.json" 2>&1) $(jq -r '.notes | join(" ")' "$runs/aa.json" | grep -q knob && echo yes || echo no)"
 ktap_finished

@@ -181,7 +181,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 81
+ktap_set_plan 86
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -391,6 +391,20 @@ check_match "the default baseline against itself: no regression" "^0 compare: [0
 # scripts/gate (make gate): a missing baseline and a bad option are usage errors, before any run.
 "$TESTS_TOP/scripts/gate" --baseline nosuch >/dev/null 2>"$tmp/gate.err"
 check "scripts/gate with no such baseline exits 2" 2 "$?"
+# --pair BASE:NEW: one design against another, in one folder (an
+# interleaved A/B) or across two; each cell is named BASE->NEW.
+cmpj --pair mutex:mutex "$base" "$reg"
+check "--pair mutex:mutex across two folders: the same verdict, the cell named mutex->mutex" \
+	"1 gs.group_size=4/mutex->mutex/response_p50_ns" "$rc $(cells regressed)"
+cmpj --pair rcu:mutex "$base"
+check "--pair rcu:mutex in one folder: only rcu->mutex cells, exit 0 or 1" "rcu->mutex yes" \
+	"$(jq_ '[.cells[].design] | unique | join(" ")') $( ((rc == 0 || rc == 1)) && echo yes || echo no)"
+run compare --pair rcu:zz "$base"
+check_match "--pair with a design the folder lacks: exit 2, named" "^2 .*has no design zz" "$rc $err"
+run compare --pair rcu "$base"
+check_match "--pair without NEW: exit 2" "^2 .*want BASE:NEW" "$rc $err"
+run compare --pair rcu:rcu "$base"
+check_match "--pair of a design with itself in one folder: exit 2" "^2 .*compares a design with itself" "$rc $err"
 "$TESTS_TOP/scripts/gate" --bogus >/dev/null 2>"$tmp/gate.err"
 check "scripts/gate with a bad option exits 2" 2 "$?"
 
