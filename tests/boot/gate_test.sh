@@ -21,7 +21,7 @@ mkdir -p "$runs"
 spec=$TESTS_TOP/tests/specs/gate.ini
 
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 8
 
 sweep() {
 	local name=$1; shift
