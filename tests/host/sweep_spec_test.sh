@@ -24,7 +24,7 @@ bad() {
 }
 
 ktap_print_header
-ktap_set_plan $((${#specs[@]} + 19))
+ktap_set_plan $((${#specs[@]} + 22))
 for s in "${specs[@]}"; do
 	run "$B" sweep "$s" --dry-run --target vm
 	if [[ $rc == 0 ]] && grep -qE '^[0-9]+ runs in [0-9]+ boots; estimated time [0-9hms]+$' <<<"$out" &&
@@ -99,6 +99,12 @@ vm-topology = 2x2"
 
 run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "rcu mutex-busted"
 check_match "--designs is checked like the spec's designs" "^2:iopf-bench sweep: --designs: 'mutex-busted' has role 'broken'" "$rc:$out"
+run "$B" sweep "$TESTS_TOP/tests/specs/gate.ini" --dry-run --design kn=rcu --regress-design kn
+check_match "--regress-design without a knob: exit 2, said" "^2:.*--regress-design kn: no knob to put on it" "$rc:$out"
+run "$B" sweep "$TESTS_TOP/tests/specs/gate.ini" --dry-run --regress-design zz --regress-response-ns 1000
+check_match "--regress-design of a design the sweep lacks: exit 2, said" "^2:.*--regress-design zz: not a design of this sweep" "$rc:$out"
+run "$B" sweep "$TESTS_TOP/tests/specs/gate.ini" --dry-run --design kn=rcu --regress-design kn --regress-response-ns 1000
+check "--regress-design kn with a knob: the plan is made" 0 "$rc"
 run "$B" sweep "$tmp/nosuch.ini" --dry-run
 check_match "a missing spec file is named" "nosuch.ini: No such file or directory" "$out"
 ktap_finished
