@@ -1350,7 +1350,7 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 	struct json_object *boots = json_object_object_get(plan, "boots");
 	size_t nboots = json_object_array_length(boots);
 	int bad = 0, rc;
-	double t0 = now_s();
+	double t0 = now_s(), tb;
 	struct results_opts ro;
 
 	if (make_outdir(w, s, dir, sizeof(dir)))
@@ -1382,6 +1382,8 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 	if (w->top[0] && provenance(w, dir, plan, NULL))
 		say(w, "warning: scripts/provenance failed; provenance.json may be missing");
 	fmt(logs, sizeof(logs), "%s/logs", dir);
+	/* The boots' ETA comes from the boots' own time, not the builds' before them. */
+	tb = now_s();
 	if (!strcmp(w->target, "host")) {
 		w->exec_dir = dir;
 		w->boot = 0;
@@ -1401,13 +1403,13 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 			char vr[PATH_MAX], cpus[16], topo[32], numa[16], tmo[16], bs[16], el[32], eta[32] = "";
 			char *argv[40];
 			int argc = 0, st;
-			double spent = now_s() - t0;
+			double spent = now_s() - t0, booting = now_s() - tb;
 
 			if (!n)
 				continue;
 			fmt_secs(spent, el, sizeof(el));
 			if (b)
-				fmt_secs(spent / b * (nboots - b), eta, sizeof(eta));
+				fmt_secs(booting / b * (nboots - b), eta, sizeof(eta));
 			say(w, "boot %zu/%zu: %s/%s, repetition %d: %d run%s (%s elapsed%s%s)", b + 1, nboots,
 			    design, fl, json_object_get_int(json_object_object_get(bt, "rep")), n, n == 1 ? "" : "s",
 			    el, b ? ", ETA " : "", eta);
