@@ -773,16 +773,16 @@ static void check_spec(struct cmpctx *C)
 			}
 		}
 	}
-	d0 = jarr(p0, "designs");
-	d1 = jarr(p1, "designs");
-	/* --pair: each side's design is there (compare_run checks), the others need not be. */
-	for (size_t i = 0; !C->pair_base && d0 && i < json_object_array_length(d0); i++) {
+	/* The designs lists must match, except with --pair: each side's design is there (compare_run checks). */
+	d0 = C->pair_base ? NULL : jarr(p0, "designs");
+	d1 = C->pair_base ? NULL : jarr(p1, "designs");
+	for (size_t i = 0; d0 && i < json_object_array_length(d0); i++) {
 		const char *d = json_object_get_string(json_object_array_get_idx(d0, i));
 
 		if (!str_in(d1, d))
 			strv_addf(&C->mismatches, "design %s only in baseline", d);
 	}
-	for (size_t i = 0; !C->pair_base && d1 && i < json_object_array_length(d1); i++) {
+	for (size_t i = 0; d1 && i < json_object_array_length(d1); i++) {
 		const char *d = json_object_get_string(json_object_array_get_idx(d1, i));
 
 		if (!str_in(d0, d))
@@ -857,6 +857,7 @@ static void check_machine(struct cmpctx *C)
 	if (!C->s[0].prov || !C->s[1].prov)
 		return;
 	if (C->pair_base) {
+		/* The two designs' kernels, instead of each design's on both sides. */
 		struct json_object *kb = kernel_of(C->s[0].prov, C->pair_base), *kn = kernel_of(C->s[1].prov, C->pair_new);
 
 		if (!kb || !kn) {
@@ -869,24 +870,25 @@ static void check_machine(struct cmpctx *C)
 			differ(C, l, kb, kn, "config_sha256");
 			free(l);
 		}
-	}
-	for (int side = 0; !C->pair_base && side < 2; side++) {
-		ks = jarr(C->s[side].prov, "kernels");
-		for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
-			struct json_object *k = json_object_array_get_idx(ks, i), *o;
-			const char *d = jstr(k, "design");
+	} else {
+		for (int side = 0; side < 2; side++) {
+			ks = jarr(C->s[side].prov, "kernels");
+			for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
+				struct json_object *k = json_object_array_get_idx(ks, i), *o;
+				const char *d = jstr(k, "design");
 
-			if (!d)
-				continue;
-			o = kernel_of(C->s[!side].prov, d);
-			if (!o)
-				strv_addf(&C->mismatches, "kernel of design %s only in %s's provenance", d,
-					  C->s[side].what);
-			else if (!side) {
-				char *l = xasprintf("kernel config_sha256 of design %s:", d);
+				if (!d)
+					continue;
+				o = kernel_of(C->s[!side].prov, d);
+				if (!o)
+					strv_addf(&C->mismatches, "kernel of design %s only in %s's provenance", d,
+						  C->s[side].what);
+				else if (!side) {
+					char *l = xasprintf("kernel config_sha256 of design %s:", d);
 
-				differ(C, l, k, o, "config_sha256");
-				free(l);
+					differ(C, l, k, o, "config_sha256");
+					free(l);
+				}
 			}
 		}
 	}
@@ -1099,38 +1101,32 @@ static const char **design_order(struct cmpctx *C, size_t *n)
 	return v;
 }
 
+/* The cells of one point for the baseline's design bd and the new one's dd, named label. */
+static void design_cells(struct cmpctx *C, const char *id, const char *label, struct json_object *bd,
+			 struct json_object *dd)
+{
+	if (!bd && !dd)
+		return;
+	if (!bd || !dd) {
+		cell_missing(C, id, label, bd ? "design only in baseline" : "design only in new");
+		return;
+	}
+	cell_runs(C, id, label, dd);
+	for (unsigned int k = 0; k < C->nmetrics; k++)
+		cell_metric(C, id, label, C->metrics[k], bd, dd);
+}
+
 static void point_cells(struct cmpctx *C, const char *id, struct json_object *bp, struct json_object *np,
 			const char **designs, size_t nd)
 {
 	struct json_object *bds = jget(bp, "designs"), *nds = jget(np, "designs");
 
 	if (C->pair_base) {
-		struct json_object *bd = jget(bds, C->pair_base), *dd = jget(nds, C->pair_new);
-
-		if (!bd && !dd)
-			return;
-		if (!bd || !dd) {
-			cell_missing(C, id, C->pair_label, bd ? "design only in baseline" : "design only in new");
-			return;
-		}
-		cell_runs(C, id, C->pair_label, dd);
-		for (unsigned int k = 0; k < C->nmetrics; k++)
-			cell_metric(C, id, C->pair_label, C->metrics[k], bd, dd);
+		design_cells(C, id, C->pair_label, jget(bds, C->pair_base), jget(nds, C->pair_new));
 		return;
 	}
-	for (size_t i = 0; i < nd; i++) {
-		struct json_object *bd = jget(bds, designs[i]), *dd = jget(nds, designs[i]);
-
-		if (!bd && !dd)
-			continue;
-		if (!bd || !dd) {
-			cell_missing(C, id, designs[i], bd ? "design only in baseline" : "design only in new");
-			continue;
-		}
-		cell_runs(C, id, designs[i], dd);
-		for (unsigned int k = 0; k < C->nmetrics; k++)
-			cell_metric(C, id, designs[i], C->metrics[k], bd, dd);
-	}
+	for (size_t i = 0; i < nd; i++)
+		design_cells(C, id, designs[i], jget(bds, designs[i]), jget(nds, designs[i]));
 }
 
 static void build_cells(struct cmpctx *C)

@@ -697,16 +697,16 @@ static struct json_object *plan_build(struct sw *w, const struct spec *s, double
 	JADD(pc.plan, "sweeps", pc.sweeps);
 	JADD(pc.plan, "points", pc.points);
 	if (w->regress_design) {
-		bool found = false;
+		bool found = false, knob = w->regress_report_ns || w->regress_response_ns;
 
 		for (unsigned int i = 0; i < pc.ndesigns; i++)
 			found |= !strcmp(pc.designs[i], w->regress_design);
-		if (!w->regress_report_ns && !w->regress_response_ns)
-			fmt(err, len, "--regress-design %s: no knob to put on it (--regress-report-ns or "
-			    "--regress-response-ns)", w->regress_design);
-		else if (!found)
-			fmt(err, len, "--regress-design %s: not a design of this sweep", w->regress_design);
-		if (!found || (!w->regress_report_ns && !w->regress_response_ns)) {
+		if (!knob || !found) {
+			if (!knob)
+				fmt(err, len, "--regress-design %s: no knob to put on it (--regress-report-ns or "
+				    "--regress-response-ns)", w->regress_design);
+			else
+				fmt(err, len, "--regress-design %s: not a design of this sweep", w->regress_design);
 			json_object_put(pc.plan);
 			return NULL;
 		}
