@@ -13,9 +13,13 @@
 #   make bench-versions
 #                   the cross-version comparison: rcu and mutex on 6.12 LTS and
 #                   7.3 (bench/specs/versions.ini)
-#   make gate       the CI regression gate: the default sweep compared with
-#                   results/baselines/default (iopf-bench compare); exit 0 no
+#   make gate BASE=REF NEW=REF
+#                   the CI regression gate, A/B: the default sweep on both
+#                   kernels in one session, boots alternating, NEW judged
+#                   against BASE (iopf-bench compare --pair); exit 0 no
 #                   regression, 1 regression, 2 invalid or mismatched input
+#   make gate       the same sweep against the stored baseline
+#                   results/baselines/default (trend tracking)
 #   make calibrate  measure the gate's false-alarm and detection rates on this
 #                   machine (iopf-bench calibrate; CALIBRATE_ARGS=...)
 #   make kselftest-install INSTALL_PATH=DIR
@@ -66,7 +70,7 @@ bench-versions: deps
 	@scripts/bench --spec bench/specs/versions.ini $(BENCH_ARGS)
 
 gate: deps
-	@scripts/gate $(GATE_ARGS)
+	@scripts/gate $(if $(BASE),--base '$(BASE)') $(if $(NEW),--new '$(NEW)') $(GATE_ARGS)
 
 calibrate: deps tools
 	@bench/iopf-bench calibrate $(CALIBRATE_ARGS)

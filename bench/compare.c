@@ -844,6 +844,154 @@ static struct json_object *kernel_of(struct json_object *prov, const char *desig
  * may differ), host.cpu, host.topology.{pus,cores,numa_nodes} and QEMU's
  * accelerator (none: the host target).
  */
+/*
+ * A kernel config's options, compared by what they set: CONFIG_X=v lines and
+ * "# CONFIG_X is not set" (as X=n), sorted; every other comment (the
+ * "Linux/x86 6.12.118 Kernel Configuration" header among them) and the
+ * options Kconfig derives from the toolchain (CC_VERSION_TEXT, GCC_VERSION,
+ * CC_HAS_*, AS_HAS_*, ...) are left out: a point release or a new compiler
+ * is what a gate judges, not a different configuration.
+ */
+static bool toolchain_option(const char *o, size_t len)
+{
+	static const char *const pre[] = { "CC_IS_", "AS_IS_", "LD_IS_", "CC_HAS_", "AS_HAS_", "LD_HAS_",
+					   "CC_CAN_", "LD_CAN_", "TOOLCHAIN_HAS_", "TOOLS_SUPPORT_", "RUSTC_" };
+	static const char *const suf[] = { "_VERSION", "_VERSION_TEXT" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(pre); i++)
+		if (!strncmp(o, pre[i], strlen(pre[i])))
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(suf); i++)
+		if (len > strlen(suf[i]) && !strncmp(o + len - strlen(suf[i]), suf[i], strlen(suf[i])))
+			return true;
+	return len == strlen("RUST_IS_AVAILABLE") && !strncmp(o, "RUST_IS_AVAILABLE", len);
+}
+
+/* A provenance value as text; a named source (an object) as "SPEC VERSION". */
+static char *source_text(struct json_object *parent, const char *key, struct json_object *v)
+{
+	if (v && json_object_is_type(v, json_type_object) && jstr(v, "spec"))
+		return xasprintf("%s %s", jstr(v, "spec"), jstr(v, "version") ? jstr(v, "version") : "");
+	return xstrdup(jtext(parent, key, v));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "X=v" per option of a .config (without CONFIG_), sorted; false when unreadable. */
+static bool config_options(const char *path, struct strv *out)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!f)
+		return false;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		const char *o;
+		size_t n;
+
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = 0;
+		if (!strncmp(line, "CONFIG_", 7)) {
+			o = line + 7;
+			n = strcspn(o, "=");
+			if (!o[n] || toolchain_option(o, n))
+				continue;
+			strv_addf(out, "%s", o);
+		} else if (!strncmp(line, "# CONFIG_", 9) && len > 20 && !strcmp(line + len - 11, " is not set")) {
+			o = line + 9;
+			n = (size_t)(line + len - 11 - o);
+			if (!toolchain_option(o, n))
+				strv_addf(out, "%.*s=n", (int)n, o);
+		}
+	}
+	free(line);
+	fclose(f);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+	return true;
+}
+
+/* The option named by "X=v" (its length up to '='). */
+static int opt_cmp(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "="), lb = strcspn(b, "=");
+	int r = strncmp(a, b, la < lb ? la : lb);
+
+	return r ? r : (la > lb) - (la < lb);
+}
+
+/*
+ * Design db's kernel in the baseline against dn's in new: their options
+ * (config-LABEL-FLAVOR beside provenance.json), each differing one named in
+ * a mismatch (the first 8, then a count); without the files, the hash of the
+ * whole .config. What else differs (release, source, patches, compiler) is a
+ * note: what changed, the subject of the comparison.
+ */
+static void check_config(struct cmpctx *C, struct json_object *kb, struct json_object *kn)
+{
+	static const char *const what[] = { "kernelrelease", "source", "patches", "compiler" };
+	const char *db = jstr(kb, "design"), *dn = jstr(kn, "design");
+	char *pb = xasprintf("%s/config-%s-%s", C->s[0].dir, db ? db : "?", jstr(kb, "flavor") ? jstr(kb, "flavor") : "?");
+	char *pn = xasprintf("%s/config-%s-%s", C->s[1].dir, dn ? dn : "?", jstr(kn, "flavor") ? jstr(kn, "flavor") : "?");
+	char *name = strcmp(db ? db : "", dn ? dn : "") ? xasprintf("%s (baseline) and %s (new)", db, dn) :
+			     xasprintf("%s", db ? db : "?");
+	struct strv ob = { 0 }, on = { 0 }, diff = { 0 };
+
+	if (config_options(pb, &ob) && config_options(pn, &on)) {
+		size_t i = 0, j = 0;
+
+		while (i < ob.n || j < on.n) {
+			int c = i == ob.n ? 1 : j == on.n ? -1 : opt_cmp(ob.v[i], on.v[j]);
+			const char *vb = c <= 0 ? strchr(ob.v[i], '=') + 1 : "absent";
+			const char *vn = c >= 0 ? strchr(on.v[j], '=') + 1 : "absent";
+
+			if (strcmp(vb, vn))
+				strv_addf(&diff, "CONFIG_%.*s %s (baseline) vs %s (new)",
+					  (int)strcspn(c <= 0 ? ob.v[i] : on.v[j], "="), c <= 0 ? ob.v[i] : on.v[j], vb, vn);
+			i += c <= 0;
+			j += c >= 0;
+		}
+		if (diff.n) {
+			char buf[1024] = "";
+			size_t k;
+
+			for (k = 0; k < diff.n && k < 8; k++)
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", k ? "; " : "", diff.v[k]);
+			strv_addf(&C->mismatches, "kernel config of design %s: %zu option(s) differ: %s%s", name,
+				  diff.n, buf, diff.n > k ? "; ..." : "");
+		}
+	} else {
+		char *l = xasprintf("kernel config_sha256 of design %s (no config-%s-* files to compare by option):",
+				    name, db ? db : "?");
+
+		differ(C, l, kb, kn, "config_sha256");
+		free(l);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(what); k++) {
+		struct json_object *a = jget(kb, what[k]), *b = jget(kn, what[k]);
+
+		if (!(jhas(kb, what[k]) == jhas(kn, what[k]) && jequal(a, b))) {
+			char *ta = source_text(kb, what[k], a), *tb = source_text(kn, what[k], b);
+
+			strv_addf(&C->notes, "what changed in the kernel of %s: %s %s (baseline) -> %s (new)", name,
+				  what[k], ta, tb);
+			free(ta);
+			free(tb);
+		}
+	}
+	strv_free(&ob);
+	strv_free(&on);
+	strv_free(&diff);
+	free(pb);
+	free(pn);
+	free(name);
+}
+
 static void check_machine(struct cmpctx *C)
 {
 	struct json_object *q0, *q1, *ks;
@@ -864,11 +1012,7 @@ static void check_machine(struct cmpctx *C)
 			strv_addf(&C->mismatches, "no kernel of design %s in %s's provenance", kb ? C->pair_new :
 				  C->pair_base, kb ? "new" : "baseline");
 		} else {
-			char *l = xasprintf("kernel config_sha256 of design %s (baseline) and %s (new):", C->pair_base,
-					    C->pair_new);
-
-			differ(C, l, kb, kn, "config_sha256");
-			free(l);
+			check_config(C, kb, kn);
 		}
 	} else {
 		for (int side = 0; side < 2; side++) {
@@ -883,12 +1027,8 @@ static void check_machine(struct cmpctx *C)
 				if (!o)
 					strv_addf(&C->mismatches, "kernel of design %s only in %s's provenance", d,
 						  C->s[side].what);
-				else if (!side) {
-					char *l = xasprintf("kernel config_sha256 of design %s:", d);
-
-					differ(C, l, k, o, "config_sha256");
-					free(l);
-				}
+				else if (!side)
+					check_config(C, k, o);
 			}
 		}
 	}

@@ -6,9 +6,11 @@
 # the same rcu/perf kernel, boots alternating: rcu, aa=rcu (an A/A) and
 # kn=rcu with the synthetic regression knob on its runs only
 # (--regress-design kn), set to half of rcu's median response p50 from a
-# 1-boot pilot (capped at the knob's 1 ms). `compare --pair rcu:kn DIR`
-# exits 1 with response_p50_ns regressed and says the knob is on in NEW;
-# `compare --pair rcu:aa DIR` (the A/A) exits 0 with no cell regressed.
+# 1-boot pilot (capped at the knob's 1 ms). The gate's A/B path
+# (scripts/gate --base rcu --new kn --from DIR: compare --pair rcu:kn) exits 1
+# with response_p50_ns regressed and says the knob is on in NEW; the A/A
+# (--new aa) exits 0 with no cell regressed. Bad A/B input exits 2 before
+# any boot, with no folder.
 # Interleaved, the session's drift is in both sides of each pair: two
 # sweeps one after the other drifted 25 % apart in response p50 on this
 # machine (an A/A "regressed"). This tests that compare finds and names a
@@ -23,7 +25,7 @@ mkdir -p "$runs"
 spec=$TESTS_TOP/tests/specs/gate.ini
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 14
 
 sweep() {
 	local name=$1; shift
@@ -40,15 +42,32 @@ sweep ab --design aa=rcu --design kn=rcu --regress-design kn --regress-response-
 check "the boots alternate designs (interleaved)" "rcu aa kn rcu aa kn" \
 	"$(jq -r '[.runs[] | select(.rep <= 2) | .design] | join(" ")' "$runs/ab/plan.json" 2>&1)"
 
-"$B" compare --pair rcu:kn "$runs/ab" --alpha 0.01 --json >"$runs/ab.json" 2>"$runs/ab.err"
-check "compare --pair rcu:kn (slower responses) exits 1" 1 "$?"
+# Judged as `make gate BASE=rcu NEW=kn` judges its own sweep (scripts/gate
+# --from: the same A/B path without a second sweep).
+G=$TESTS_TOP/scripts/gate
+"$G" --base rcu --new kn --from "$runs/ab" -- --alpha 0.01 >"$runs/kn.out" 2>&1
+check "gate BASE=rcu NEW=kn (slower responses) exits 1" 1 "$?"
 check "response_p50_ns is regressed" regressed \
-	"$(jq -r '[.cells[] | select(.metric == "response_p50_ns")][0].verdict' "$runs/ab.json" 2>&1)"
-check_match "the knob in NEW is noted" "NEW has the synthetic regression knob on" "$(jq -r '.notes | join(" ")' "$runs/ab.json" 2>&1)"
-"$B" compare --pair rcu:aa "$runs/ab" --alpha 0.01 --json >"$runs/aa.json" 2>"$runs/aa.err"
+	"$(jq -r '[.cells[] | select(.metric == "response_p50_ns")][0].verdict' "$runs/ab/gate-rcu-kn.json" 2>&1)"
+check_match "the knob in NEW is noted" "NEW has the synthetic regression knob on" "$(jq -r '.notes | join(" ")' "$runs/ab/gate-rcu-kn.json" 2>&1)"
+"$G" --base rcu --new aa --from "$runs/ab" -- --alpha 0.01 >"$runs/aa.out" 2>&1
 rc=$?
-check "compare --pair rcu:aa (A/A) exits 0" 0 "$rc"
-((rc == 0)) || ktap_print_msg "$(cat "$runs/aa.err"; jq -r '.cells[] | select(.verdict == "regressed") | "\(.metric): \(.reason)"' "$runs/aa.json")"
+check "gate BASE=rcu NEW=aa (A/A) exits 0" 0 "$rc"
+((rc == 0)) || ktap_print_msg "$(tail -n 5 "$runs/aa.out"; jq -r '.cells[] | select(.verdict == "regressed") | "\(.metric): \(.reason)"' "$runs/ab/gate-rcu-aa.json")"
 check "A/A: no cell regressed, no knob noted" "0 no" \
-	"$(jq '[.cells[] | select(.verdict == "regressed")] | length' "$runs/aa.json" 2>&1) $(jq -r '.notes | join(" ")' "$runs/aa.json" | grep -q knob && echo yes || echo no)"
+	"$(jq '[.cells[] | select(.verdict == "regressed")] | length' "$runs/ab/gate-rcu-aa.json" 2>&1) $(jq -r '.notes | join(" ")' "$runs/ab/gate-rcu-aa.json" | grep -q knob && echo yes || echo no)"
+check "the JUnit and KTAP forms are written beside it" "yes" \
+	"$([[ -s $runs/ab/gate-rcu-aa.junit.xml && -s $runs/ab/gate-rcu-aa.ktap ]] && echo yes || echo no)"
+
+# Bad input: one line, exit 2, no folder, before any boot.
+n0=$(find "$TESTS_TOP/results/runs" -maxdepth 1 -name '*-gate-ab' 2>/dev/null | wc -l)
+out=$("$G" --base rcu --new rcu 2>&1)
+check "gate BASE=NEW exits 2 with one line naming it" "2 1 yes" \
+	"$? $(wc -l <<<"$out") $(grep -q 'same design' <<<"$out" && echo yes || echo no)"
+out=$("$G" --base rcu --new nosuch 2>&1)
+check "gate NEW=nosuch (no such design) exits 2 naming it" "2 yes" "$? $(grep -q "'nosuch'" <<<"$out" && echo yes || echo no)"
+out=$("$G" --base rcu 2>&1)
+check "gate with BASE only exits 2" 2 "$?"
+check "and none of them made a results folder" "$n0" \
+	"$(find "$TESTS_TOP/results/runs" -maxdepth 1 -name '*-gate-ab' 2>/dev/null | wc -l)"
 ktap_finished

@@ -110,7 +110,8 @@ kern = o.get("kernels", {})
 prov = {"git": {"revision": o.get("git", "0123456789abcdef0123"), "dirty": False}, "date": "2026-11-22T04:29:02Z",
         "host": {"name": "vm", "cpu": o.get("cpu", "AMD EPYC"), "topology": {"pus": 2, "cores": 2, "numa_nodes": 1}},
         "kernels": [{"design": de, "flavor": "perf", "key": kern.get(de, {}).get("key", "k-" + de),
-                     "config_sha256": kern.get(de, {}).get("config_sha256", "0f22a1d6a51c8a85")} for de in designs],
+                     "config_sha256": kern.get(de, {}).get("config_sha256", "0f22a1d6a51c8a85"),
+                     "kernelrelease": kern.get(de, {}).get("kernelrelease", "6.12.117")} for de in designs],
         "qemu": {"version": "7.2", "accel": o.get("accel", "tcg")} if o.get("accel", "tcg") else None}
 plan = {"schema_version": 1, "spec": spec, "target": "vm", "baseline_design": designs[0], "designs": designs,
         "repetitions": reps, "vm": vm,
@@ -138,7 +139,11 @@ for name, doc in (("run.json", run), ("plan.json", plan)) + ((("provenance.json"
 for s in sweeps:
     open(f"{d}/csv/{s}.csv", "w").write("group_size,design\n")
 open(d + "/spec.ini", "w").write("[global]\n")
-open(d + "/config-rcu-perf", "w").write("CONFIG_X=y\n")
+config = ("#\n# Linux/x86 6.12.117 Kernel Configuration\n#\nCONFIG_CC_VERSION_TEXT=\"gcc 12.2.0\"\n"
+          "CONFIG_GCC_VERSION=120200\nCONFIG_CC_HAS_ASM_GOTO=y\nCONFIG_X=y\n# CONFIG_Y is not set\nCONFIG_Z=64\n")
+if not o.get("no_configs"):
+    for de in designs:
+        open(f"{d}/config-{de}-perf", "w").write(o.get("configs", {}).get(de, config))
 open(d + "/raw/x/rcu-r1.json", "w").write("{}\n")
 open(d + "/report.html", "w").write("<html></html>\n")
 if o.get("marker"):
@@ -170,7 +175,9 @@ marker=$(mk marker '{"marker": true}')
 inc=$(mk inc '{"status": "incomplete"}')
 param=$(mk param '{"params": {"gs.group_size=1": {"rate_per_s": 40000}}, "ids_extra": ["gs.group_size=16"]}')
 spec2=$(mk spec2 '{"spec": "tiny"}')
-kcfg=$(mk kcfg '{"kernels": {"mutex": {"key": "k-mutex", "config_sha256": "ffff0000ffff0000"}}}')
+kcfg=$(mk kcfg '{"kernels": {"mutex": {"key": "k-mutex", "config_sha256": "ffff0000ffff0000"}}, "configs": {"mutex": "CONFIG_X=y\nCONFIG_Y=y\nCONFIG_Z=32\n"}}')
+krel=$(mk krel '{"kernels": {"mutex": {"key": "k-mutex", "config_sha256": "ffff0000ffff0000", "kernelrelease": "6.12.118"}}, "configs": {"mutex": "# Linux/x86 6.12.118 Kernel Configuration\nCONFIG_CC_VERSION_TEXT=\"gcc 13.1.0\"\nCONFIG_GCC_VERSION=130100\nCONFIG_X=y\nCONFIG_Z=64\n# CONFIG_Y is not set\n"}}')
+khash=$(mk khash '{"kernels": {"mutex": {"key": "k-mutex", "config_sha256": "ffff0000ffff0000"}}, "no_configs": true}')
 kkey=$(mk kkey '{"kernels": {"mutex": {"key": "patched-99", "config_sha256": "0f22a1d6a51c8a85"}}}')
 kvm=$(mk kvm '{"accel": "kvm"}')
 noprov=$(mk noprov '{"no_prov": true}')
@@ -181,7 +188,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 86
+ktap_set_plan 89
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -287,10 +294,17 @@ check "--force: mismatches in --json" "2" "$(jq_ '.mismatches | length')"
 run compare "$base" "$spec2"
 check_match "spec name differs: exit 2" "^2 .*spec name fixture \(baseline\) vs tiny \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
 run compare "$base" "$kcfg"
-check_match "kernel config_sha256 differs: exit 2, named" \
-	"^2 .*kernel config_sha256 of design mutex: 0f22a1d6a51c8a85 \(baseline\) vs ffff0000ffff0000 \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
+check_match "kernel config options differ: exit 2, each option named" \
+	"^2 .*kernel config of design mutex: 2 option\(s\) differ: CONFIG_Y n \(baseline\) vs y \(new\); CONFIG_Z 64 \(baseline\) vs 32 \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
 run compare "$base" "$kcfg" --force -q
-check "kernel config_sha256 differs, --force: compared" 0 "$rc"
+check "kernel config options differ, --force: compared" 0 "$rc"
+cmpj "$base" "$krel"
+check "another point release and compiler, the same options: judged (exit 0), not refused" "0 0" "$rc $(jq_ '.mismatches | length')"
+check_match "and what changed is noted: the kernel release" \
+	"what changed in the kernel of mutex: kernelrelease 6.12.117 \(baseline\) -> 6.12.118 \(new\)" "$(jq_ '.notes | join(" ")')"
+run compare "$base" "$khash"
+check_match "no config files: the whole config's hash, exit 2" \
+	"^2 .*kernel config_sha256 of design mutex .*0f22a1d6a51c8a85 \(baseline\) vs ffff0000ffff0000 \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
 run compare "$base" "$kkey" -q
 check "another kernel key and patches: not a mismatch" 0 "$rc"
 run compare "$base" "$kvm"
@@ -355,7 +369,7 @@ run baseline save "$base" main
 check "baseline save: exit 0" 0 "$rc"
 bl=$IOPF_BASELINES_DIR/main
 check "baseline: the files, not raw/ or report.html" \
-	"BASELINE.json config-rcu-perf csv plan.json provenance.json run.json spec.ini" "$(cd "$bl" && echo *)"
+	"BASELINE.json config-mutex-perf config-rcu-perf csv plan.json provenance.json run.json spec.ini" "$(cd "$bl" && echo *)"
 check "BASELINE.json: name, source, git, spec" "main $base 0123456789abcdef0123 fixture true" \
 	"$(jq -r '"\(.name) \(.source) \(.git.revision) \(.spec.name) \(.saved | test("^[0-9-]+T[0-9:]+Z$"))"' "$bl/BASELINE.json")"
 run baseline list
