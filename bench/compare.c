@@ -86,10 +86,8 @@ static void __attribute__((format(printf, 2, 3))) strv_addf(struct strv *l, cons
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		perror("iopf-bench compare");
-		exit(BENCH_EXIT_FAIL);
-	}
+	if (vasprintf(&s, fmt, ap) < 0)
+		xalloc_die();
 	va_end(ap);
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 8;
@@ -1860,7 +1858,8 @@ static const char compare_help[] =
 	"  -q                   only the summary line;  -v  every cell, unchanged too\n"
 	"  --baselines-dir DIR  where baseline names are looked up ($IOPF_BASELINES_DIR)\n"
 	"  Exit: 0 no regression, 1 regression, 2 invalid, incomplete or mismatched\n"
-	"  input, usage, or an output file that could not be written.\n";
+	"  input, usage, an output file that could not be written, or an internal\n"
+	"  error (out of memory).\n";
 
 /* a is --NAME or --NAME=V: *val = V, the next argument, or NULL (missing). */
 static bool opt_arg(const char *a, const char *name, int argc, char **argv, int *i, const char **val)
@@ -2033,7 +2032,11 @@ static int compare_run(struct cmpctx *C, const char *metrics_opt)
 
 int cmd_compare(int argc, char **argv, const struct bench_env *env)
 {
-	struct cmpctx *C = xcalloc(1, sizeof(*C));
+	struct cmpctx *C;
+
+	/* Out of memory is an internal error (2), never "regression" (1). */
+	xalloc_exit_code(GX_INVALID);
+	C = xcalloc(1, sizeof(*C));
 	const char *pos[2] = { NULL, NULL }, *metrics_opt = NULL, *bdir_opt = NULL, *val;
 	int npos = 0, code;
 

@@ -188,7 +188,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 89
+ktap_set_plan 90
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -361,6 +361,9 @@ run compare "$base" "$same" --metrics nosuch
 check_match "--metrics: an unknown name lists the gated ones" "unknown metric 'nosuch'; gated metrics: throughput_rps" "$err"
 cmpj "$base" "$reg" --metrics throughput_rps,response_p50_ns
 check "--metrics: only those" "response_p50_ns throughput_rps 1" "$(jq_ '[.cells[].metric] | unique | join(" ")') $rc"
+out=$(IOPF_BENCH_FAIL_ALLOC=50 "$B" compare "$base" "$same" 2>&1); rc=$?
+check "out of memory (an allocation made to fail) exits 2, not 1 (regression)" "2 yes" \
+	"$rc $(grep -q 'out of memory (exit 2)' <<<"$out" && echo yes || echo no)"
 run compare --help
 check_match "--help: usage and exit codes" "usage: iopf-bench compare BASELINE_DIR NEW_DIR.*Exit: 0 no regression, 1 regression, 2 invalid" "$(tr '\n' ' ' <<<"$out")"
 
