@@ -15,8 +15,8 @@
  *   3. trials: the boots are shuffled and cut into disjoint pairs of sets of
  *      n boots (n = the default spec's repetitions): an A/A trial compares
  *      level 0 of one set with level 0 of the other, an A/B trial level 0 of
- *      one set with level s of the other, both through gate_judge() with the
- *      gate's own thresholds, alpha and Bonferroni family (by default the
+ *      one set with level s of the other, both through gate_family() with the
+ *      gate's own thresholds, alpha and Holm family (by default the
  *      number of cells a compare of the default spec judges, taken from
  *      results/baselines/default). A trial "alarms" when any cell (point x
  *      gated metric) is regressed. Repeated over --splits random shuffles;
@@ -28,9 +28,9 @@
  * floor(boots / 2n) per level, which is honest and wide. A bootstrap then
  * guides the repetitions the goals need: n boots drawn with replacement from
  * each of two disjoint halves of the pool, judged by the same rule, at n
- * beyond what disjoint sets allow. Each rate also comes without the
- * separation rule ("no-sep"), to show how much of what the interval and
- * the threshold call worse the LKP rule holds back.
+ * beyond what disjoint sets allow. Each rate also comes with LKP's
+ * separation rule required ("with-sep", compare --lkp-separation), to show
+ * how much of what the one-sided tests find that rule would hold back.
  *
  * The folder: results/runs/<YYYYmmdd-HHMMSS>-calibrate/ with INCOMPLETE
  * (first and last), pilot/ and pool/ (ordinary sweep results folders, with
@@ -302,7 +302,7 @@ out:
 	return rc;
 }
 
-/* The cells a compare of the default spec judges: the Bonferroni family the gate uses there. */
+/* The cells a compare of the default spec judges: the family the gate keeps its rate over there. */
 static unsigned int default_family(struct cal *c, char *src, size_t len)
 {
 	char p[PATH_MAX];
@@ -325,14 +325,14 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 					const struct gate_metric *gm = gate_metric_find(gate_default_metrics[m]);
 					struct json_object *sm = jget(jget(jget(d, "summary"), gate_default_metrics[m]), "n");
 
-					if (gm && !gm->count && sm && json_object_get_int(sm) > 0)
+					if (gm && sm && json_object_get_int(sm) > 0)
 						n++;
 				}
 			}
 		}
 	}
 	json_object_put(run);
-	cfmt(src, len, "results/baselines/default: the ratio cells a compare of the default spec judges");
+	cfmt(src, len, "results/baselines/default: the gated cells a compare of the default spec judges");
 	return n;
 }
 
@@ -341,49 +341,68 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 
 struct rate {
 	unsigned long trials, alarms;
-	unsigned long nosep;			/* alarms if the separation rule were not required */
+	unsigned long sep;			/* alarms if LKP's separation were also required */
 	unsigned long by_metric[CAL_MAX_METRICS];	/* trials in which this metric (any point) regressed */
 };
 
-/* One trial: level la of boots a[0..n-1] (baseline) against level lb of boots b[0..n-1] (new). */
+/*
+ * One trial: level la of boots a[0..n-1] (baseline) against level lb of
+ * boots b[0..n-1] (new), every (point, gated metric) one test of the family,
+ * judged by the gate's own family rule (gate_family(): Holm at alpha over
+ * `family` tests), once as the gate does and once with LKP's separation
+ * also required.
+ */
 static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int lb, const size_t *b, unsigned int n,
-		  double conf, struct rate *r)
+		  unsigned int family, struct rate *r)
 {
-	double x[CAL_MAX_BOOTS], y[CAL_MAX_BOOTS];
-	bool alarm = false, nosep = false, hit[CAL_MAX_METRICS] = { false };
+	double *x = calloc((size_t)c->npts * c->nm * n, sizeof(double));
+	double *y = calloc((size_t)c->npts * c->nm * n, sizeof(double));
+	struct gate_test *t = calloc((size_t)c->npts * c->nm + 1, sizeof(*t));
+	bool alarm = false, sep = false, hit[CAL_MAX_METRICS] = { false };
+	unsigned int mi[CAL_MAX_POINTS * CAL_MAX_METRICS];
+	size_t nt = 0;
 
+	if (!x || !y || !t) {
+		fprintf(stderr, "iopf-bench calibrate: out of memory\n");
+		exit(BENCH_EXIT_USAGE);
+	}
 	for (unsigned int p = 0; p < c->npts; p++)
 		for (unsigned int m = 0; m < c->nm; m++) {
 			const struct gate_metric *gm = gate_metric_find(c->metrics[m]);
+			double *xs = x + nt * n, *ys = y + nt * n;
 			unsigned int nx = 0, ny = 0;
-			struct gate_cell cell;
 
 			for (unsigned int i = 0; i < n; i++) {
 				double u = *V(c, p, la, m, a[i]), w = *V(c, p, lb, m, b[i]);
 
 				if (!isnan(u))
-					y[ny++] = u;
+					ys[ny++] = u;
 				if (!isnan(w))
-					x[nx++] = w;
+					xs[nx++] = w;
 			}
 			if (!gm || (!nx && !ny))
 				continue;
-			gate_judge(gm, y, ny, x, nx, threshold_of(c, c->metrics[m]), conf, 3, &cell);
-			if (cell.verdict == GATE_REGRESSED) {
-				alarm = true;
-				hit[m] = true;
-			}
-			/* Worse by the interval and the threshold, but the samples overlap. */
-			if (cell.verdict == GATE_NOISY && !cell.separated && !isnan(cell.ci_lo) &&
-			    (gm->better > 0 ? cell.ci_hi < 1 && -cell.change >= threshold_of(c, c->metrics[m]) :
-					      cell.ci_lo > 1 && cell.change >= threshold_of(c, c->metrics[m])))
-				nosep = true;
+			mi[nt] = m;
+			t[nt++] = (struct gate_test){ .m = gm, .base = ys, .nb = ny, .cand = xs, .nn = nx,
+						      .threshold = threshold_of(c, c->metrics[m]), .in_family = true };
 		}
+	gate_family(t, nt, c->alpha, family, 3, false);
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].g.verdict == GATE_REGRESSED) {
+			alarm = true;
+			hit[mi[i]] = true;
+		}
+	gate_family(t, nt, c->alpha, family, 3, true);
+	for (size_t i = 0; i < nt; i++)
+		sep |= t[i].g.verdict == GATE_REGRESSED;
 	for (unsigned int m = 0; m < c->nm; m++)
 		r->by_metric[m] += hit[m];
 	r->trials++;
 	r->alarms += alarm;
-	r->nosep += alarm || nosep;
+	r->sep += sep;
+	free(x);
+	free(y);
+	free(t);
 	return alarm;
 }
 
@@ -395,7 +414,7 @@ static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int 
  * paired (prates, may be NULL), A against level l of the same boots, as if
  * baseline and new were interleaved within each boot.
  */
-static void trials_at(struct cal *c, unsigned int n, double conf, gsl_rng *rng, struct rate *rates,
+static void trials_at(struct cal *c, unsigned int n, unsigned int family, gsl_rng *rng, struct rate *rates,
 		      struct rate *prates)
 {
 	size_t idx[CAL_MAX_BOOTS];
@@ -412,10 +431,10 @@ static void trials_at(struct cal *c, unsigned int n, double conf, gsl_rng *rng, 
 			const size_t *a = idx + 2 * t * n, *b = a + n;
 
 			for (unsigned int l = 1; l < c->nlevels; l++) {
-				trial(c, 0, a, l, b, n, conf, &rates[l]);
+				trial(c, 0, a, l, b, n, family, &rates[l]);
 				if (prates) {
-					trial(c, 0, a, l, a, n, conf, &prates[l]);
-					trial(c, 0, b, l, b, n, conf, &prates[l]);
+					trial(c, 0, a, l, a, n, family, &prates[l]);
+					trial(c, 0, b, l, b, n, family, &prates[l]);
 				}
 			}
 		}
@@ -449,7 +468,7 @@ static void clopper_pearson(double rate, unsigned int n, double *lo, double *hi)
  * replacement from 15 boots is optimistic for large n (the draws repeat the
  * same boots): a guide to the repetitions needed, not a measurement.
  */
-static void bootstrap_at(struct cal *c, unsigned int n, double conf, unsigned int reps, gsl_rng *rng,
+static void bootstrap_at(struct cal *c, unsigned int n, unsigned int family, unsigned int reps, gsl_rng *rng,
 			 struct rate *rates)
 {
 	size_t idx[CAL_MAX_BOOTS], a[512], b[512];
@@ -465,7 +484,7 @@ static void bootstrap_at(struct cal *c, unsigned int n, double conf, unsigned in
 			b[i] = idx[h + gsl_rng_uniform_int(rng, c->nboots - h)];
 		}
 		for (unsigned int l = 1; l < c->nlevels; l++)
-			trial(c, 0, a, l, b, n, conf, &rates[l]);
+			trial(c, 0, a, l, b, n, family, &rates[l]);
 	}
 }
 
@@ -494,13 +513,12 @@ static int analyse(struct cal *c)
 	if (!family) {
 		for (unsigned int pi = 0; pi < c->npts; pi++)
 			for (unsigned int m = 0; m < c->nm; m++)
-				if (gate_metric_find(c->metrics[m]) && !gate_metric_find(c->metrics[m])->count &&
-				    !isnan(*V(c, pi, 0, m, 0)))
+				if (gate_metric_find(c->metrics[m]) && !isnan(*V(c, pi, 0, m, 0)))
 					family++;
 		if (!family)
 			family = 1;
 	}
-	conf = 1 - c->alpha / family;
+	conf = 1 - 2 * c->alpha / family;	/* the Bonferroni-level interval; Holm steps down from it */
 	if (2 * c->n > c->nboots) {
 		fprintf(c->env->err, "iopf-bench calibrate: the pool has %u boots: too few for two sets of %u "
 			"(--reps); give --boots >= %u\n", c->nboots, c->n, 2 * c->n);
@@ -549,7 +567,7 @@ static int analyse(struct cal *c)
 
 	/* The main table: n = the default spec's repetitions, disjoint splits. */
 	per = c->nboots / (2 * c->n);
-	trials_at(c, c->n, conf, rng, rates, prates);
+	trials_at(c, c->n, family, rng, rates, prates);
 	if (cal_sig)
 		goto stopped;
 	/* The bootstrap at several n (every level at once). */
@@ -562,7 +580,7 @@ static int analyse(struct cal *c)
 					      c->n != 30 && c->n != 40 && c->n != 50 && c->n != 8))
 			bsizes[nb++] = c->n;
 		for (unsigned int i = 0; i < nb && !cal_sig; i++)
-			bootstrap_at(c, bsizes[i], conf, c->bootstrap, rng, boot[i]);
+			bootstrap_at(c, bsizes[i], family, c->bootstrap, rng, boot[i]);
 		if (cal_sig)
 			goto stopped;
 	}
@@ -576,7 +594,7 @@ static int analyse(struct cal *c)
 			fprintf(out, "per-request time (median response p50, pilot): %s %.0f ns\n", c->pid[i],
 				c->per_request_ns[i]);
 		fprintf(out, "\n%-9s %-16s %7s %-20s %7s %9s %-18s %7s %s\n", "slowdown", "kind", "rate",
-			"95 % CI (indep.)", "no-sep", "bootstrap", "n for the goal", "paired", "caught by (share of trials)");
+			"95 % CI (indep.)", "with-sep", "bootstrap", "n for the goal", "paired", "caught by (share of trials)");
 	}
 	rows = json_object_new_array();
 	cfmt(p, sizeof(p), "%s/calibration%s.csv", c->dir, c->tag);
@@ -596,7 +614,7 @@ static int analyse(struct cal *c)
 		double goal = !ab ? goal_aa : c->levels[l] >= 0.05 - 1e-9 ? goal5 :
 			      c->levels[l] >= 0.03 - 1e-9 ? goal3 : NAN;
 		double rate = rates[l].trials ? (double)rates[l].alarms / rates[l].trials : NAN, lo, hi;
-		double nosep = rates[l].trials ? (double)rates[l].nosep / rates[l].trials : NAN, brate = NAN;
+		double wsep = rates[l].trials ? (double)rates[l].sep / rates[l].trials : NAN, brate = NAN;
 		struct json_object *row = json_object_new_object(), *bym = json_object_new_object();
 		struct json_object *byn = json_object_new_array(), *bsj = json_object_new_array();
 		char caught[512] = "", needs[40] = "-";
@@ -618,7 +636,7 @@ static int analyse(struct cal *c)
 			if (csv)
 				fprintf(csv, "%g,%s,bootstrap,%u,%lu,%lu,%.6f,,,,%.6f\n", 100 * c->levels[l],
 					ab ? "ab" : "aa", bsizes[i], boot[i][l].trials, boot[i][l].alarms, r,
-					boot[i][l].trials ? (double)boot[i][l].nosep / boot[i][l].trials : NAN);
+					boot[i][l].trials ? (double)boot[i][l].sep / boot[i][l].trials : NAN);
 		}
 		if (ab && !isnan(goal) && need)
 			cfmt(needs, sizeof(needs), "%u (for %.0f %%)", need, 100 * goal);
@@ -642,7 +660,7 @@ static int analyse(struct cal *c)
 		json_object_object_add(row, "ci_low", json_object_new_double(lo));
 		json_object_object_add(row, "ci_high", json_object_new_double(hi));
 		json_object_object_add(row, "independent_trials", json_object_new_int(per));
-		json_object_object_add(row, "rate_without_separation", json_object_new_double(nosep));
+		json_object_object_add(row, "rate_with_separation", json_object_new_double(wsep));
 		json_object_object_add(row, "bootstrap_rate", json_object_new_double(brate));
 		json_object_object_add(row, "paired_rate", json_object_new_double(prate));
 		json_object_object_add(row, "paired_trials", json_object_new_int64(prates[l].trials));
@@ -658,15 +676,15 @@ static int analyse(struct cal *c)
 			cfmt(sd, sizeof(sd), "%g %%", 100 * c->levels[l]);
 			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
 			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9.3f %-18s %7.3f %s\n", sd,
-				ab ? "A/B detection" : "A/A false alarm", rate, ci, nosep, brate, needs, prate,
+				ab ? "A/B detection" : "A/A false alarm", rate, ci, wsep, brate, needs, prate,
 				caught[0] ? caught : "-");
 		}
 		if (csv) {
 			fprintf(csv, "%g,%s,split,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", 100 * c->levels[l],
-				ab ? "ab" : "aa", c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per, nosep);
+				ab ? "ab" : "aa", c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per, wsep);
 			fprintf(csv, "%g,%s,paired,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
 				ab ? "ab" : "aa", c->n, prates[l].trials, prates[l].alarms, prate, 2 * per,
-				prates[l].trials ? (double)prates[l].nosep / prates[l].trials : NAN);
+				prates[l].trials ? (double)prates[l].sep / prates[l].trials : NAN);
 		}
 	}
 	json_object_object_add(o, "rows", rows);
@@ -684,7 +702,7 @@ static int analyse(struct cal *c)
 	for (unsigned int si = 0; si < nsizes && !cal_sig; si++) {
 		struct rate r2[CAL_MAX_LEVELS];
 
-		trials_at(c, sizes[si], conf, rng, r2, NULL);
+		trials_at(c, sizes[si], family, rng, r2, NULL);
 		if (!c->quiet)
 			fprintf(out, "%-6u", sizes[si]);
 		for (unsigned int l = 1; l < c->nlevels; l++) {
@@ -700,7 +718,7 @@ static int analyse(struct cal *c)
 			if (csv && sizes[si] != c->n)
 				fprintf(csv, "%g,%s,split,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
 					l > 1 ? "ab" : "aa", sizes[si], r2[l].trials, r2[l].alarms, rate,
-					c->nboots / (2 * sizes[si]), r2[l].trials ? (double)r2[l].nosep / r2[l].trials : NAN);
+					c->nboots / (2 * sizes[si]), r2[l].trials ? (double)r2[l].sep / r2[l].trials : NAN);
 		}
 		if (!c->quiet)
 			fputc('\n', out);
@@ -807,7 +825,7 @@ static const char usage[] =
 	"  --bootstrap N     bootstrap replicates per n (default 200)\n"
 	"  --seed N          of the shuffles (GSL mt19937; default 1)\n"
 	"  --alpha A         the gate's family-wise false-alarm rate (default 0.05)\n"
-	"  --family M        its Bonferroni family (default: the cells a compare of the\n"
+	"  --family M        its family of tests (default: the cells a compare of the\n"
 	"                    default spec judges, from results/baselines/default)\n"
 	"  --threshold T     the gate's practical threshold (default 5 %); METRIC=T per metric\n"
 	"  --out DIR         the folder (default results/runs/<YYYYmmdd-HHMMSS>-calibrate)\n"

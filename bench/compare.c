@@ -180,6 +180,7 @@ static const struct gate_metric gate_metrics[] = {
 	{ "report_p999_ns", -1, false },
 	{ "report_in_flush_p50_ns", -1, false },
 	{ "report_in_flush_p99_ns", -1, false },
+	{ "queue_p50_ns", -1, false },
 	{ "queue_p99_ns", -1, false },
 	{ "flush_p50_ns", -1, false },
 	{ "flush_p99_ns", -1, false },
@@ -191,10 +192,16 @@ static const struct gate_metric gate_metrics[] = {
 };
 #define NGM ARRAY_SIZE(gate_metrics)
 
+/*
+ * The pre-registered gated metrics: the p50s of the report path, the page
+ * response and the PRQ wait, and closed-loop throughput (only at points
+ * without an offered rate: in open loop the throughput is the offered rate).
+ * Tails and counts are opt-in (--metrics), with thresholds of their own
+ * (--threshold M=T). Failed runs and invariant violations are a hard rule
+ * whatever the metrics (the "runs" cell).
+ */
 const char *const gate_default_metrics[] = {
-	"throughput_rps", "response_p50_ns", "response_p99_ns", "response_p999_ns", "report_p50_ns",
-	"report_p99_ns", "report_p999_ns", "unbind_p50_ns", "unbind_p99_ns", "overflows",
-	"invariant_violations", NULL,
+	"report_p50_ns", "response_p50_ns", "queue_p50_ns", "throughput_rps", NULL,
 };
 
 const struct gate_metric *gate_metric_find(const char *name)
@@ -361,21 +368,63 @@ static double *sorted_copy(const double *v, size_t n)
 	return c;
 }
 
-void gate_judge(const struct gate_metric *m, const double *base, size_t nb, const double *cand, size_t nn,
-		double threshold, double confidence, unsigned int min_reps, struct gate_cell *out)
+/*
+ * One-sided Mann-Whitney p-values of x (new) against y (base), both sorted:
+ * *up = P(U >= u) that x is stochastically larger, *down = P(U <= u), with
+ * U = #(x_i > y_j) + #(x_i = y_j) / 2 (exact null distribution; a half
+ * count rounds towards the conservative side).
+ */
+static void mw_pvalues(const double *x, size_t n, const double *y, size_t m, double *up, double *down)
 {
-	double *x = sorted_copy(cand, nn), *y = sorted_copy(base, nb), t = threshold, spread;
+	double u = 0;
+	size_t j0 = 0, j1 = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		while (j0 < m && y[j0] < x[i])
+			j0++;
+		if (j1 < j0)
+			j1 = j0;
+		while (j1 < m && y[j1] <= x[i])
+			j1++;
+		u += (double)j0 + (double)(j1 - j0) / 2;
+	}
+	*up = u < 1 ? 1 : 1 - results_mw_cdf((unsigned int)n, (unsigned int)m, (unsigned long)ceil(u) - 1);
+	*down = results_mw_cdf((unsigned int)n, (unsigned int)m, (unsigned long)floor(u));
+	if (*up < 0)
+		*up = 0;
+}
+
+/*
+ * Counts (overflows, violations): how many repetitions saw any, new against
+ * base, by Fisher's exact test, one-sided each way (the hypergeometric tail
+ * of the new side's number).
+ */
+static void fisher_pvalues(unsigned int kn, unsigned int nn, unsigned int kb, unsigned int nb, double *up,
+			   double *down)
+{
+	unsigned int k = kn + kb, nk = nn + nb - k;
+
+	*up = kn ? gsl_cdf_hypergeometric_Q(kn - 1, k, nk, nn) : 1;
+	*down = gsl_cdf_hypergeometric_P(kn, k, nk, nn);
+}
+
+void gate_judge(const struct gate_metric *m, const double *base, size_t nb, const double *cand, size_t nn,
+		const struct gate_rule *r, struct gate_cell *out)
+{
+	double *x = sorted_copy(cand, nn), *y = sorted_copy(base, nb), t = r->threshold, spread;
 	/* bad = +1: a rise is bad (lower is better); -1: a fall is bad */
 	int bad = m && m->better > 0 ? -1 : +1, sep;
 	bool positive = true, count = !m || m->count;
+	double confidence = 1 - 2 * r->level;	/* two-sided, each tail the test's level */
 	struct results_ci ci;
-	struct lkp_sum a, b;
 
 	memset(out, 0, sizeof(*out));
 	out->n_base = (unsigned int)nb;
 	out->n_new = (unsigned int)nn;
 	out->base_median = out->new_median = out->ratio = out->change = NAN;
 	out->ci_lo = out->ci_hi = out->confidence = NAN;
+	out->p_worse = out->p_better = NAN;
+	out->level = r->level;
 	if (nn)
 		out->new_median = gsl_stats_median_from_sorted_data(x, 1, nn);
 	if (nb)
@@ -386,13 +435,9 @@ void gate_judge(const struct gate_metric *m, const double *base, size_t nb, cons
 		positive &= x[i] > 0;
 	for (size_t j = 0; j < nb; j++)
 		positive &= y[j] > 0;
-	if (nn && nb && out->base_median > 0 && isfinite(out->new_median)) {
-		out->ratio = out->new_median / out->base_median;
-		out->change = out->ratio - 1;
-	}
 
-	if (!nn || !nb || nn < min_reps || nb < min_reps) {
-		unsigned int k = min_reps;
+	if (!nn || !nb || nn < r->min_reps || nb < r->min_reps) {
+		unsigned int k = r->min_reps;
 
 		if (!count && positive && results_mw_need(confidence) > k)
 			k = results_mw_need(confidence);
@@ -407,57 +452,92 @@ void gate_judge(const struct gate_metric *m, const double *base, size_t nb, cons
 		goto out;
 	}
 
-	if (count || !positive) {
-		/* No ratio: only whether one side lies consistently above the other. */
-		const char *why = count ? "" : "a value <= 0, no ratio: ";
+	if (count) {
+		/* Repetitions with any, new against base: Fisher's exact test. */
+		unsigned int kn = 0, kb = 0;
+		double up, down;
 
-		lkp_summary(x, nn, &a);
-		lkp_summary(y, nb, &b);
-		if (sep == bad || sep == -bad) {
-			out->verdict = sep == bad ? GATE_REGRESSED : GATE_IMPROVED;
-			if (sep > 0)
-				snprintf(out->reason, sizeof(out->reason), "%snew consistently higher (min %.4g > "
-					 "baseline middle %.4g, middle %.4g > baseline max %.4g)", why, a.min,
-					 b.mid, a.mid, b.max);
-			else
-				snprintf(out->reason, sizeof(out->reason), "%snew consistently lower (max %.4g < "
-					 "baseline middle %.4g, middle %.4g < baseline min %.4g)", why, a.max,
-					 b.mid, a.mid, b.min);
+		for (size_t i = 0; i < nn; i++)
+			kn += x[i] > 0;
+		for (size_t j = 0; j < nb; j++)
+			kb += y[j] > 0;
+		fisher_pvalues(kn, (unsigned int)nn, kb, (unsigned int)nb, &up, &down);
+		out->p_worse = bad > 0 ? up : down;
+		out->p_better = bad > 0 ? down : up;
+		if (out->p_worse <= r->level || out->p_better <= r->level) {
+			bool worse = out->p_worse <= r->level;
+
+			out->verdict = worse ? GATE_REGRESSED : GATE_IMPROVED;
+			snprintf(out->reason, sizeof(out->reason), "in %u of %zu repetitions (new) against %u of %zu "
+				 "(baseline): Fisher's exact p %.2g <= %.2g", kn, nn, kb, nb,
+				 worse ? out->p_worse : out->p_better, r->level);
 		} else {
 			out->verdict = GATE_UNCHANGED;
-			snprintf(out->reason, sizeof(out->reason), "%snot separated (new %.4g..%.4g, baseline "
-				 "%.4g..%.4g)", why, a.min, a.max, b.min, b.max);
+			snprintf(out->reason, sizeof(out->reason), "in %u of %zu repetitions (new) against %u of %zu "
+				 "(baseline): within chance (Fisher's exact p %.2g)", kn, nn, kb, nb,
+				 out->p_worse < out->p_better ? out->p_worse : out->p_better);
+		}
+		goto out;
+	}
+
+	if (!positive) {
+		/* A ratio metric with a value <= 0 (a throughput of 0): no ratio, so the rank test alone. */
+		double up, down;
+
+		mw_pvalues(x, nn, y, nb, &up, &down);
+		out->p_worse = bad > 0 ? up : down;
+		out->p_better = bad > 0 ? down : up;
+		if (out->p_worse <= r->level && (!r->separation || sep == bad)) {
+			out->verdict = GATE_REGRESSED;
+			snprintf(out->reason, sizeof(out->reason), "a value <= 0, no ratio: worse by the rank test "
+				 "(one-sided p %.2g <= %.2g)", out->p_worse, r->level);
+		} else if (out->p_better <= r->level && (!r->separation || sep == -bad)) {
+			out->verdict = GATE_IMPROVED;
+			snprintf(out->reason, sizeof(out->reason), "a value <= 0, no ratio: better by the rank test "
+				 "(one-sided p %.2g <= %.2g)", out->p_better, r->level);
+		} else {
+			out->verdict = GATE_NOISY;
+			out->need = (unsigned int)(nn > nb ? nn : nb) + 1;
+			snprintf(out->reason, sizeof(out->reason), "a value <= 0, no ratio, and the rank test does "
+				 "not decide (one-sided p %.2g)", out->p_worse);
 		}
 		goto out;
 	}
 
 	results_ratio_ci(x, nn, y, nb, confidence, &ci);
+	{
+		double up, down;
+
+		mw_pvalues(x, nn, y, nb, &up, &down);
+		out->p_worse = bad > 0 ? up : down;
+		out->p_better = bad > 0 ? down : up;
+	}
 	if (!ci.ok) {
 		out->verdict = GATE_NOISY;
-		out->need = ci.need > min_reps ? ci.need : min_reps;
-		snprintf(out->reason, sizeof(out->reason), "too few repetitions for a %.4g %% interval: "
-			 "%zu (baseline) and %zu (new), need %u", confidence * 100, nb, nn, out->need);
+		out->need = ci.need > r->min_reps ? ci.need : r->min_reps;
+		snprintf(out->reason, sizeof(out->reason), "too few repetitions for a one-sided test at %.2g: "
+			 "%zu (baseline) and %zu (new), need %u", r->level, nb, nn, out->need);
 		goto out;
 	}
-	out->ratio = ci.ratio;
-	out->change = ci.ratio - 1;
+	/* The point estimate is the interval's own: Hodges-Lehmann. */
+	out->ratio = ci.hl_ratio;
+	out->change = ci.hl_ratio - 1;
 	out->ci_lo = ci.lo;
 	out->ci_hi = ci.hi;
 	out->confidence = ci.confidence;
 	{
-		/* 1e-12: 1.05 - 1 is 0.05000000000000004, 0.95 - 1 is -0.05000000000000004 */
-		bool up = ci.lo > 1 && out->change >= t - 1e-12 && sep > 0;
-		bool down = ci.hi < 1 && -out->change >= t - 1e-12 && sep < 0;
+		/* The one-sided test: the interval's bound on that side excludes 1. */
+		bool up = ci.lo > 1, down = ci.hi < 1;
 		bool within = ci.lo >= 1 - t - 1e-12 && ci.hi <= 1 + t + 1e-12;
 		bool ruled_out = bad > 0 ? ci.hi <= 1 + t + 1e-12 : ci.lo >= 1 - t - 1e-12;
 
-		if (up || down) {
+		if ((up || down) && (!r->separation || sep == (up ? +1 : -1))) {
 			bool worse = (up ? +1 : -1) == bad;
 
 			out->verdict = worse ? GATE_REGRESSED : GATE_IMPROVED;
-			snprintf(out->reason, sizeof(out->reason), "%.1f %% %s (threshold %g %%): the interval "
-				 "excludes 1 and the samples are separated", fabs(out->change) * 100,
-				 worse ? "worse" : "better", t * 100);
+			snprintf(out->reason, sizeof(out->reason), "%.1f %% %s: the one-sided test at %.2g excludes "
+				 "no change (p %.2g)%s", fabs(out->change) * 100, worse ? "worse" : "better", r->level,
+				 worse ? out->p_worse : out->p_better, r->separation ? ", and the samples are separated" : "");
 		} else if (within) {
 			out->verdict = GATE_UNCHANGED;
 			snprintf(out->reason, sizeof(out->reason), "the interval lies within +-%g %%", t * 100);
@@ -466,17 +546,77 @@ void gate_judge(const struct gate_metric *m, const double *base, size_t nb, cons
 			snprintf(out->reason, sizeof(out->reason), "a %g %% regression is ruled out", t * 100);
 		} else {
 			out->verdict = GATE_NOISY;
-			out->need = need_estimate(x, nn, y, nb, t, confidence, min_reps, &ci, &spread);
+			out->need = need_estimate(x, nn, y, nb, t, confidence, r->min_reps, &ci, &spread);
 			snprintf(out->reason, sizeof(out->reason), "%s; about %u repetitions per side would "
 				 "decide (spread +-%.1f %%)",
-				 (bad > 0 ? ci.lo > 1 : ci.hi < 1) && fabs(out->change) >= t - 1e-12 && !sep ?
-				 "the interval says worse but the samples overlap" :
+				 up || down ? "the interval excludes no change but the samples overlap (--lkp-separation)" :
 				 "the interval reaches beyond the threshold", out->need, expm1(spread) * 100);
 		}
 	}
 out:
 	free(x);
 	free(y);
+}
+
+/* The tests in the order of their one-sided p-value of "worse", smallest first. */
+static int cmp_pworse(const void *a, const void *b)
+{
+	double x = (*(struct gate_test *const *)a)->g.p_worse, y = (*(struct gate_test *const *)b)->g.p_worse;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The family rule. Each test is first judged at alpha / family
+ * (Bonferroni: the interval every row shows). Then Holm's step-down on the
+ * in-family tests' one-sided p-values of "worse": the i-th smallest (from 0)
+ * is tested at alpha / (family - i), in order, until one is not rejected.
+ * Holm keeps the family-wise false-alarm rate at alpha under any dependence
+ * between the tests (the cells of one sweep share boots), as Bonferroni
+ * does, and rejects at least what Bonferroni rejects. A test Holm rejects
+ * is judged again at its own level, so that its interval excludes no change
+ * as its verdict says.
+ */
+void gate_family(struct gate_test *t, size_t n, double alpha, unsigned int family, unsigned int min_reps,
+		 bool separation)
+{
+	struct gate_test **order = xcalloc(n, sizeof(*order));
+	struct gate_rule r = { .min_reps = min_reps, .separation = separation };
+	size_t no = 0, fam = 0;
+
+	for (size_t i = 0; i < n; i++)
+		fam += t[i].in_family;
+	if (family)
+		fam = family;
+	if (!fam)
+		fam = 1;
+	r.level = alpha / (double)fam;
+	for (size_t i = 0; i < n; i++) {
+		r.threshold = t[i].threshold;
+		gate_judge(t[i].m, t[i].base, t[i].nb, t[i].cand, t[i].nn, &r, &t[i].g);
+		if (t[i].in_family && isfinite(t[i].g.p_worse))
+			order[no++] = &t[i];
+	}
+	qsort(order, no, sizeof(*order), cmp_pworse);
+	for (size_t i = 0; i < no && i < fam; i++) {
+		struct gate_test *c = order[i];
+		struct gate_cell g;
+		size_t len;
+
+		r.level = alpha / (double)(fam - i);
+		r.threshold = c->threshold;
+		if (!(c->g.p_worse <= r.level))
+			break;
+		if (c->g.verdict == GATE_REGRESSED)
+			continue;
+		gate_judge(c->m, c->base, c->nb, c->cand, c->nn, &r, &g);
+		if (g.verdict != GATE_REGRESSED)
+			break;
+		c->g = g;
+		len = strlen(c->g.reason);
+		snprintf(c->g.reason + len, sizeof(c->g.reason) - len, " (Holm, rank %zu of %zu)", i + 1, fam);
+	}
+	free(order);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -508,8 +648,10 @@ struct cmpctx {
 	double threshold;		/* default, a fraction */
 	double thr[NGM];		/* per metric; NAN = the default */
 	double alpha;
-	unsigned int family_opt;	/* 0 = the number of ratio cells */
+	unsigned int family_opt;	/* 0 = the number of gated cells */
 	unsigned int min_reps;
+	bool separation;		/* --lkp-separation */
+	bool default_metrics;		/* no --metrics: the pre-registered set */
 	bool force, json, ktap, quiet, verbose;
 	const char *junit;
 	const struct gate_metric *metrics[NGM];
@@ -1141,7 +1283,6 @@ static void cell_metric(struct cmpctx *C, const char *point, const char *design,
 	size_t nb, nn;
 	double *b = values(bd, m->name, &nb), *x = values(nd, m->name, &nn);
 	struct cell *c;
-	bool pos = nb && nn;
 
 	if (!nb && !nn) {	/* not measured on either side: not a cell */
 		free(b);
@@ -1156,20 +1297,18 @@ static void cell_metric(struct cmpctx *C, const char *point, const char *design,
 	c->nn = nn;
 	c->threshold = isnan(C->thr[m - gate_metrics]) ? C->threshold : C->thr[m - gate_metrics];
 	for (size_t i = 0; i < nb; i++) {
-		pos &= b[i] > 0;
 		if (!i || b[i] < c->base_min)
 			c->base_min = b[i];
 		if (!i || b[i] > c->base_max)
 			c->base_max = b[i];
 	}
 	for (size_t i = 0; i < nn; i++) {
-		pos &= x[i] > 0;
 		if (!i || x[i] < c->new_min)
 			c->new_min = x[i];
 		if (!i || x[i] > c->new_max)
 			c->new_max = x[i];
 	}
-	c->in_family = !m->count && pos;
+	c->in_family = true;	/* a gated metric's cell: one test of the family */
 }
 
 struct pref {
@@ -1241,7 +1380,7 @@ static const char **design_order(struct cmpctx *C, size_t *n)
 
 /* The cells of one point for the baseline's design bd and the new one's dd, named label. */
 static void design_cells(struct cmpctx *C, const char *id, const char *label, struct json_object *bd,
-			 struct json_object *dd)
+			 struct json_object *dd, bool closed_loop)
 {
 	if (!bd && !dd)
 		return;
@@ -1250,21 +1389,30 @@ static void design_cells(struct cmpctx *C, const char *id, const char *label, st
 		return;
 	}
 	cell_runs(C, id, label, dd);
-	for (unsigned int k = 0; k < C->nmetrics; k++)
+	for (unsigned int k = 0; k < C->nmetrics; k++) {
+		/* The default set gates throughput in closed loop only. */
+		if (C->default_metrics && !closed_loop && !strcmp(C->metrics[k]->name, "throughput_rps"))
+			continue;
 		cell_metric(C, id, label, C->metrics[k], bd, dd);
+	}
 }
 
 static void point_cells(struct cmpctx *C, const char *id, struct json_object *bp, struct json_object *np,
 			const char **designs, size_t nd)
 {
 	struct json_object *bds = jget(bp, "designs"), *nds = jget(np, "designs");
+	double rate = 0;
+	bool closed;
 
+	/* Closed loop: no offered rate (rate_per_s 0 or absent). */
+	jnumber(jget(jget(np, "params"), "rate_per_s"), &rate);
+	closed = !(rate > 0);
 	if (C->pair_base) {
-		design_cells(C, id, C->pair_label, jget(bds, C->pair_base), jget(nds, C->pair_new));
+		design_cells(C, id, C->pair_label, jget(bds, C->pair_base), jget(nds, C->pair_new), closed);
 		return;
 	}
 	for (size_t i = 0; i < nd; i++)
-		design_cells(C, id, designs[i], jget(bds, designs[i]), jget(nds, designs[i]));
+		design_cells(C, id, designs[i], jget(bds, designs[i]), jget(nds, designs[i]), closed);
 }
 
 static void build_cells(struct cmpctx *C)
@@ -1297,24 +1445,35 @@ static void build_cells(struct cmpctx *C)
 	free(np);
 	free(designs);
 
-	/*
-	 * Bonferroni: every ratio test at 1 - alpha / family, so that all of
-	 * them together raise a false alarm with probability <= alpha.
-	 */
+	/* The family: every cell of a gated metric is one test (gate_family()). */
 	C->family = 0;
 	for (size_t i = 0; i < C->ncells; i++)
 		C->family += C->cells[i].in_family;
 	if (C->family_opt)
 		C->family = C->family_opt;
-	C->confidence = 1 - C->alpha / (C->family ? C->family : 1);
-	for (size_t i = 0; i < C->ncells; i++) {
-		struct cell *c = &C->cells[i];
+	C->confidence = 1 - 2 * C->alpha / (C->family ? C->family : 1);
+	{
+		struct gate_test *t = xcalloc(C->ncells, sizeof(*t));
+		size_t nt = 0;
 
-		if (c->m)
-			gate_judge(c->m, c->base, c->nb, c->cand, c->nn, c->threshold, C->confidence, C->min_reps,
-				   &c->g);
-		C->counts[c->g.verdict]++;
+		for (size_t i = 0; i < C->ncells; i++) {
+			struct cell *c = &C->cells[i];
+
+			if (!c->m)
+				continue;
+			t[nt++] = (struct gate_test){ .m = c->m, .base = c->base, .nb = c->nb, .cand = c->cand,
+						      .nn = c->nn, .threshold = c->threshold,
+						      .in_family = c->in_family };
+		}
+		gate_family(t, nt, C->alpha, C->family, C->min_reps, C->separation);
+		nt = 0;
+		for (size_t i = 0; i < C->ncells; i++)
+			if (C->cells[i].m)
+				C->cells[i].g = t[nt++].g;
+		free(t);
 	}
+	for (size_t i = 0; i < C->ncells; i++)
+		C->counts[C->cells[i].g.verdict]++;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1419,8 +1578,9 @@ static void print_table(struct cmpctx *C, FILE *f)
 		fprintf(f, "%s\n", n ? "" : "unknown");
 	}
 	thresholds_text(C, thr, sizeof(thr));
-	fprintf(f, "  %-9s alpha %g over %u ratio cells (Bonferroni): %.4g %% intervals; threshold %s; "
-		"at least %u repetitions\n\n", "gate", C->alpha, C->family, C->confidence * 100, thr, C->min_reps);
+	fprintf(f, "  %-9s rule %d: alpha %g over %u gated cells, one-sided tests, Holm%s (rows: %.4g %% "
+		"intervals); threshold %s (for equivalence only); at least %u repetitions\n\n", "gate", GATE_RULE_VERSION,
+		C->alpha, C->family, C->separation ? ", LKP separation" : "", C->confidence * 100, thr, C->min_reps);
 
 	for (int j = 0; j < NCOL; j++) {
 		snprintf(rows[0][j], sizeof(rows[0][j]), "%s", head[j]);
@@ -1526,6 +1686,9 @@ static struct json_object *cell_json(const struct cell *c)
 	JADD(o, "ci_low", jnum(c->g.ci_lo));
 	JADD(o, "ci_high", jnum(c->g.ci_hi));
 	JADD(o, "confidence", jnum(c->g.confidence));
+	JADD(o, "p_worse", jnum(c->g.p_worse));
+	JADD(o, "p_better", jnum(c->g.p_better));
+	JADD(o, "level", c->m ? jnum(c->g.level) : NULL);
 	JADD(o, "threshold", jnum(c->threshold));
 	JADD(o, "separated", json_object_new_boolean(c->g.separated));
 	JADD(o, "need", json_object_new_int64(c->g.need));
@@ -1542,6 +1705,9 @@ static struct json_object *compare_json(const struct cmpctx *C, int code, bool c
 	JADD(o, "tool", JSTR("iopf-bench " BENCH_TOOL_VERSION));
 	JADD(o, "baseline", side_json(&C->s[0]));
 	JADD(o, "new", side_json(&C->s[1]));
+	JADD(o, "rule_version", json_object_new_int(GATE_RULE_VERSION));
+	JADD(o, "correction", JSTR("holm"));
+	JADD(o, "lkp_separation", json_object_new_boolean(C->separation));
 	JADD(o, "alpha", jnum(C->alpha));
 	JADD(o, "family", json_object_new_int64(C->family));
 	JADD(o, "confidence", compared ? jnum(C->confidence) : NULL);
@@ -1845,12 +2011,16 @@ static const char compare_help[] =
 	"                       BASE of BASELINE_DIR against NEW of NEW_DIR\n"
 	"  --threshold T        practical threshold (default 5%; 5% or 0.05)\n"
 	"  --threshold METRIC=T the threshold of one metric (repeatable)\n"
-	"  --alpha A            family-wise false-alarm rate (default 0.05)\n"
-	"  --family M           number of tests of the Bonferroni correction (default:\n"
-	"                       the ratio cells compared); intervals at 1 - A/M\n"
+	"  --alpha A            family-wise false-alarm rate (default 0.05): one one-sided\n"
+	"                       test per gated cell, Holm's step-down over the family\n"
+	"  --family M           the family's size (default: the gated cells compared);\n"
+	"                       every row's interval at 1 - 2A/M (Bonferroni)\n"
 	"  --min-reps N         fewer successful repetitions on a side: noisy (default 3)\n"
-	"  --metrics a,b,c      the metrics to gate (default: throughput, response,\n"
-	"                       report and unbind percentiles, overflows, violations)\n"
+	"  --metrics a,b,c      the metrics to gate (default, pre-registered: report,\n"
+	"                       response and PRQ-wait p50, closed-loop throughput);\n"
+	"                       failed runs and invariant violations always regress\n"
+	"  --lkp-separation     regressed and improved also need LKP's separation (new\n"
+	"                       min > base median and new median > base max)\n"
 	"  --force              compare folders of different specs, machines or kernel\n"
 	"                       configs (the differences become warnings)\n"
 	"  --json | --ktap      JSON or KTAP on stdout instead of the table\n"
@@ -2056,6 +2226,8 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 		}
 		if (!strcmp(a, "--force")) {
 			C->force = true;
+		} else if (!strcmp(a, "--lkp-separation")) {
+			C->separation = true;
 		} else if (!strcmp(a, "--json")) {
 			C->json = true;
 		} else if (!strcmp(a, "--ktap")) {
@@ -2174,6 +2346,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 	} else {
 		for (const char *const *n = gate_default_metrics; *n; n++)
 			C->metrics[C->nmetrics++] = gate_metric_find(*n);
+		C->default_metrics = true;
 	}
 	C->s[0].what = "baseline";
 	C->s[1].what = "new";

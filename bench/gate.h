@@ -36,24 +36,59 @@ const struct gate_metric *gate_metric_find(const char *name);
 /* The metrics compare gates by default, NULL-terminated. */
 extern const char *const gate_default_metrics[];
 
+/*
+ * The rule (results/SCHEMA.md, "Comparing runs"). Version 2: one one-sided
+ * test per cell (Mann-Whitney, or Fisher's exact test for counts) at a level
+ * the caller corrects for the family of gated cells (Holm); the threshold
+ * only calls a cell unchanged; LKP's separation is an option.
+ */
+#define GATE_RULE_VERSION	2
+
+struct gate_rule {
+	double threshold;	/* practical threshold t (a fraction): "unchanged" when the interval is within +-t */
+	double level;		/* the one-sided test's level for this cell (e.g. alpha / family) */
+	unsigned int min_reps;	/* the least number of values per side */
+	bool separation;	/* also require LKP's separation for regressed / improved (--lkp-separation) */
+};
+
 struct gate_cell {
 	enum gate_verdict verdict;
 	unsigned int n_base, n_new, need;	/* need: repetitions per side that would decide (noisy), else 0 */
-	double base_median, new_median, ratio, change;	/* change = ratio - 1 (NAN for counts without a ratio) */
-	double ci_lo, ci_hi, confidence;	/* NAN when no interval; confidence = achieved level */
+	double base_median, new_median;
+	double ratio, change;			/* Hodges-Lehmann ratio new/base, change = ratio - 1 (NAN: none) */
+	double ci_lo, ci_hi, confidence;	/* its interval (each tail at most level); NAN when none */
+	double p_worse, p_better;		/* one-sided p-values of the test (NAN: not tested) */
+	double level;				/* the level the verdict used */
 	bool separated;				/* LKP separation in either direction */
 	char reason[200];
 };
 
 /*
  * The verdict of one cell: cand (the new values, nn of them) against base
- * (the baseline's, nb), metric m (its direction), practical threshold
- * (a fraction, e.g. 0.05), confidence of the interval (already corrected
- * for the number of cells, e.g. 1 - alpha / family) and the least number
- * of values per side. base/cand are copied, not modified.
+ * (the baseline's, nb), metric m (its direction), under rule r.
+ * base/cand are copied, not modified.
  */
 void gate_judge(const struct gate_metric *m, const double *base, size_t nb, const double *cand, size_t nn,
-		double threshold, double confidence, unsigned int min_reps, struct gate_cell *out);
+		const struct gate_rule *r, struct gate_cell *out);
+
+/* One test of a family: its inputs, and its verdict (g) after gate_family(). */
+struct gate_test {
+	const struct gate_metric *m;
+	const double *base, *cand;
+	size_t nb, nn;
+	double threshold;
+	bool in_family;		/* one of the gated tests the family-wise rate is kept over */
+	struct gate_cell g;
+};
+
+/*
+ * The family rule, for compare and calibrate alike: every test judged at
+ * alpha / family (the interval shown), then Holm's step-down over the
+ * in-family tests' one-sided p-values (family 0: the number of in-family
+ * tests). At most alpha family-wise false alarms under any dependence.
+ */
+void gate_family(struct gate_test *t, size_t n, double alpha, unsigned int family, unsigned int min_reps,
+		 bool separation);
 
 /* argv[0] is "compare": compare BASELINE_DIR NEW_DIR [options]. Exit 0 / 1 (regression) / 2. */
 int cmd_compare(int argc, char **argv, const struct bench_env *env);

@@ -376,6 +376,7 @@ static const struct metric metrics[] = {
 	{ "report_p999_ns", "report p99.9", "report_last_latency_ns.p999", MK_NS, -1 },
 	{ "report_in_flush_p50_ns", "report-in-flush p50", "report_in_flush_latency_ns.p50", MK_NS, -1 },
 	{ "report_in_flush_p99_ns", "report-in-flush p99", "report_in_flush_latency_ns.p99", MK_NS, -1 },
+	{ "queue_p50_ns", "PRQ wait p50", "queue_latency_ns.p50", MK_NS, -1 },
 	{ "queue_p99_ns", "PRQ wait p99", "queue_latency_ns.p99", MK_NS, -1 },
 	{ "flush_p50_ns", "detach flush p50", "detach.flush_latency_ns.p50", MK_NS, -1 },
 	{ "flush_p99_ns", "detach flush p99", "detach.flush_latency_ns.p99", MK_NS, -1 },
@@ -389,7 +390,7 @@ static const struct metric metrics[] = {
 
 enum {
 	M_THROUGHPUT = 0, M_OFFERED, M_RESP_P50, M_RESP_P99, M_RESP_P999, M_REP_P50, M_REP_P99,
-	M_REP_P999, M_RIF_P50, M_RIF_P99, M_QUEUE_P99, M_FLUSH_P50, M_FLUSH_P99, M_UNBIND_P50,
+	M_REP_P999, M_RIF_P50, M_RIF_P99, M_QUEUE_P50, M_QUEUE_P99, M_FLUSH_P50, M_FLUSH_P99, M_UNBIND_P50,
 	M_UNBIND_P99, M_OVERFLOWS, M_VIOLATIONS, M_INCOMPLETE,
 };
 _Static_assert(M_INCOMPLETE + 1 == NM, "metric indexes follow the table");

@@ -245,7 +245,7 @@ check "unbind and flush latency compared" "worse worse" \
 
 hdr="group_size,design,n_ok,n_failed"
 for m in throughput_rps offered_rps response_p50_ns response_p99_ns response_p999_ns report_p50_ns report_p99_ns \
-	report_p999_ns report_in_flush_p50_ns report_in_flush_p99_ns queue_p99_ns flush_p50_ns flush_p99_ns \
+	report_p999_ns report_in_flush_p50_ns report_in_flush_p99_ns queue_p50_ns queue_p99_ns flush_p50_ns flush_p99_ns \
 	unbind_p50_ns unbind_p99_ns overflows invariant_violations incomplete_groups; do
 	hdr+=",${m}_median,${m}_min,${m}_max"
 done
