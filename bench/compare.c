@@ -637,7 +637,8 @@ struct cell {
 	size_t nb, nn;
 	double base_min, base_max, new_min, new_max;
 	double threshold;
-	bool in_family;				/* a ratio metric with a ratio: one of the tests corrected for */
+	bool in_family;				/* a gated metric's cell: one of the tests corrected for */
+	unsigned int dropped_base, dropped_new;	/* repetitions whose value was left out (too few samples) */
 	struct gate_cell g;
 };
 
@@ -1237,13 +1238,33 @@ static double *values(struct json_object *dd, const char *metric, size_t *n)
 	return v;
 }
 
-/* A repetition of NEW that failed, ended in an error or saw violations: a "runs" regression. */
+/* Successful repetitions whose value of metric report left out for too few samples (run.json "dropped"). */
+static unsigned int dropped(struct json_object *dd, const char *metric)
+{
+	struct json_object *reps = jarr(dd, "repetitions");
+	unsigned int k = 0;
+
+	for (size_t i = 0; reps && i < json_object_array_length(reps); i++) {
+		struct json_object *r = json_object_array_get_idx(reps, i);
+		const char *st = jstr(r, "status");
+
+		k += st && !strcmp(st, "success") && jget(jget(r, "dropped"), metric);
+	}
+	return k;
+}
+
+/*
+ * A repetition of NEW that failed, ended in an error or saw violations: a
+ * "runs" regression. One that was skipped at run time is never silent: a
+ * noisy "runs" cell (when nothing failed) naming it, since each cell of
+ * that point then has fewer values than planned.
+ */
 static void cell_runs(struct cmpctx *C, const char *point, const char *design, struct json_object *dd)
 {
 	struct json_object *reps = jarr(dd, "repetitions");
-	size_t cnt = reps ? json_object_array_length(reps) : 0, len = 0;
-	unsigned int bad = 0;
-	char buf[sizeof(((struct gate_cell *)0)->reason)] = "";
+	size_t cnt = reps ? json_object_array_length(reps) : 0, len = 0, slen = 0;
+	unsigned int bad = 0, skipped = 0;
+	char buf[sizeof(((struct gate_cell *)0)->reason)] = "", sbuf[sizeof(buf)] = "";
 	struct cell *c;
 
 	for (size_t i = 0; i < cnt; i++) {
@@ -1253,6 +1274,17 @@ static void cell_runs(struct cmpctx *C, const char *point, const char *design, s
 
 		jnumber(jget(jget(r, "metrics"), "invariant_violations"), &viol);
 		jnumber(jget(r, "rep"), &rep);
+		if (st && !strcmp(st, "skipped")) {
+			int w;
+
+			skipped++;
+			if (slen < sizeof(sbuf) - 1) {
+				w = snprintf(sbuf + slen, sizeof(sbuf) - slen, "%sr%g skipped: %s", slen ? "; " : "",
+					     rep, why ? why : "(no reason)");
+				slen = w < 0 ? slen : slen + (size_t)w;
+			}
+			continue;
+		}
 		if (!st || (strcmp(st, "failure") && strcmp(st, "error") && !(viol > 0)))
 			continue;
 		bad++;
@@ -1268,13 +1300,20 @@ static void cell_runs(struct cmpctx *C, const char *point, const char *design, s
 			len = w < 0 ? len : len + (size_t)w;
 		}
 	}
-	if (!bad)
+	if (!bad && !skipped)
 		return;
 	c = cell_new(C, point, design, "runs");
 	c->nn = cnt;
 	c->g.n_new = (unsigned int)cnt;
-	c->g.verdict = GATE_REGRESSED;
-	snprintf(c->g.reason, sizeof(c->g.reason), "%u of %zu repetitions not successful: %s", bad, cnt, buf);
+	if (bad) {
+		c->g.verdict = GATE_REGRESSED;
+		snprintf(c->g.reason, sizeof(c->g.reason), "%u of %zu repetitions not successful: %s%s%s", bad, cnt,
+			 buf, skipped ? "; " : "", sbuf);
+	} else {
+		c->g.verdict = GATE_NOISY;
+		snprintf(c->g.reason, sizeof(c->g.reason), "%u of %zu repetitions skipped in new (fewer values "
+			 "than planned in every cell of this point): %s", skipped, cnt, sbuf);
+	}
 }
 
 static void cell_metric(struct cmpctx *C, const char *point, const char *design, const struct gate_metric *m,
@@ -1283,13 +1322,27 @@ static void cell_metric(struct cmpctx *C, const char *point, const char *design,
 	size_t nb, nn;
 	double *b = values(bd, m->name, &nb), *x = values(nd, m->name, &nn);
 	struct cell *c;
+	unsigned int db = dropped(bd, m->name), dn = dropped(nd, m->name);
 
-	if (!nb && !nn) {	/* not measured on either side: not a cell */
+	if (!nb && !nn && !db && !dn) {	/* not measured on either side: not a cell */
 		free(b);
 		free(x);
 		return;
 	}
+	if (!nb && !nn) {
+		/* Measured, but too thin everywhere: a cell that says so, not a hole. */
+		free(b);
+		free(x);
+		c = cell_new(C, point, design, m->name);
+		c->g.verdict = GATE_NOISY;
+		snprintf(c->g.reason, sizeof(c->g.reason), "too few samples per run for this percentile in every "
+			 "repetition (left out of %u baseline and %u new repetitions; p50 needs 20, p99 1000, "
+			 "p99.9 10000)", db, dn);
+		return;
+	}
 	c = cell_new(C, point, design, m->name);
+	c->dropped_base = db;
+	c->dropped_new = dn;
 	c->m = m;
 	c->base = b;
 	c->cand = x;
@@ -1471,6 +1524,21 @@ static void build_cells(struct cmpctx *C)
 			if (C->cells[i].m)
 				C->cells[i].g = t[nt++].g;
 		free(t);
+	}
+	/*
+	 * Values NEW left out for too few samples: flagged in the reason; an
+	 * equivalence claim on fewer values than ran is not made (noisy).
+	 */
+	for (size_t i = 0; i < C->ncells; i++) {
+		struct cell *c = &C->cells[i];
+		size_t len = strlen(c->g.reason);
+
+		if (!c->m || !c->dropped_new)
+			continue;
+		snprintf(c->g.reason + len, sizeof(c->g.reason) - len, "; %u new repetition(s) left this percentile "
+			 "out (too few samples)", c->dropped_new);
+		if (c->g.verdict == GATE_UNCHANGED)
+			c->g.verdict = GATE_NOISY;
 	}
 	for (size_t i = 0; i < C->ncells; i++)
 		C->counts[C->cells[i].g.verdict]++;

@@ -405,6 +405,7 @@ struct rep {
 	char *json, *hist, *ts, *err;	/* relative to the folder; NULL = no such file */
 	bool have[NM];
 	double v[NM];
+	double dropped[NM];		/* > 0: the samples a percentile had, too few to keep it */
 	long unbinders;			/* config.unbinders of the run, -1 unknown */
 };
 
@@ -603,8 +604,12 @@ static void rep_load(struct res *R, struct point *p, const char *design, struct 
 			double cnt = 0, need = !strcmp(dot, ".p50") ? 20 : !strcmp(dot, ".p99") ? 1000 :
 					       !strcmp(dot, ".p999") ? 10000 : 0;
 
-			if (need && (!jpath_number(j, cpath, &cnt) || cnt < need))
+			if (need && (!jpath_number(j, cpath, &cnt) || cnt < need)) {
 				r->have[i] = false;
+				/* Measured, but too thin: said in run.json, never silent. */
+				if (cnt > 0)
+					r->dropped[i] = cnt;
+			}
 			free(cpath);
 		}
 	}
@@ -1369,6 +1374,15 @@ static struct json_object *rep_json(const struct rep *r)
 	for (unsigned int k = 0; k < NM; k++)
 		JADD(m, metrics[k].name, r->have[k] ? jnum(r->v[k]) : NULL);
 	JADD(o, "metrics", m);
+	m = NULL;
+	for (unsigned int k = 0; k < NM; k++)
+		if (r->dropped[k] > 0) {
+			if (!m)
+				m = json_object_new_object();
+			JADD(m, metrics[k].name, json_object_new_int64((int64_t)r->dropped[k]));
+		}
+	if (m)
+		JADD(o, "dropped", m);
 	return o;
 }
 

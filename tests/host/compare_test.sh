@@ -87,10 +87,16 @@ for pid, params in list(points.items()) + [(i, {"group_size": 2}) for i in o.get
             if o.get("fail", {}).get(f"{pid}/{de}") == r + 1:
                 st, why = "failure", "3 invariant violations (unexpected 0, late 0, lost 3, group 0)"
                 mv["invariant_violations"] = 3
+            if o.get("skip", {}).get(f"{pid}/{de}") == r + 1:
+                st, why = "skipped", "this point cannot exist here (exit 4)"
+                mv = {m: None for m in names}
             c[st] += 1; counts[st] += 1; failed += st != "success"
+            drop = {m: 12 for m in names if o.get("drop", {}).get(f"{pid}/{de}/{m}") in (r + 1, "all")}
+            for m in drop:
+                mv[m] = None
             rl.append({"rep": r + 1, "status": st, "reason": why,
                        "files": {"json": f"raw/{pid}/{de}-r{r + 1}.json", "hist": None, "timeseries": None,
-                                 "stderr": None}, "metrics": mv})
+                                 "stderr": None}, "metrics": mv, **({"dropped": drop} if drop else {})})
             runs.append({"point": pid, "design": de, "rep": r + 1, "boot": r + 1, "order": len(runs) + 1})
         summ = {}
         for m in names:
@@ -171,6 +177,9 @@ few_b=$(mk few_b '{"reps": 2, "shift": 1}')
 plus8=$(mk plus8 '{"scale": {"gs.group_size=1/mutex/response_p50_ns": 1.08}}')
 ovf=$(mk ovf '{"values": {"gs.group_size=4/rcu/overflows": [5, 6, 7, 8, 9]}}')
 failed=$(mk failed '{"fail": {"unbind.unbinders=1/mutex": 4}}')
+skipped=$(mk skipped '{"skip": {"gs.group_size=4/rcu": 2}}')
+drop1=$(mk drop1 '{"drop": {"gs.group_size=1/rcu/report_p50_ns": 3}}')
+dropall=$(mk dropall '{"drop": {"gs.group_size=1/rcu/report_p50_ns": "all"}}')
 marker=$(mk marker '{"marker": true}')
 inc=$(mk inc '{"status": "incomplete"}')
 param=$(mk param '{"params": {"gs.group_size=1": {"rate_per_s": 40000}}, "ids_extra": ["gs.group_size=16"]}')
@@ -188,7 +197,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 94
+ktap_set_plan 99
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -277,6 +286,21 @@ cmpj "$base" "$failed"
 check "a failed repetition in NEW: exit 1, regressed metric runs" "1 unbind.unbinders=1/mutex/runs" "$rc $(cells regressed)"
 check_match "runs: the repetition's reason" "1 of 10 repetitions not successful: r4 failure: 3 invariant violations" \
 	"$(jq_ '.cells[] | select(.metric == "runs") | .reason')"
+
+cmpj "$base" "$skipped"
+check "a repetition skipped in NEW: flagged as a noisy runs cell, exit 0" "0 gs.group_size=4/rcu/runs" "$rc $(cells noisy)"
+check_match "runs: names the skipped repetition and its reason" "1 of 10 repetitions skipped in new .*r2 skipped: this point cannot exist here" \
+	"$(jq_ '.cells[] | select(.metric == "runs") | .reason')"
+
+cmpj "$base" "$drop1"
+check "a value NEW left out for too few samples: flagged, and no longer unchanged" \
+	"0 gs.group_size=1/rcu/report_p50_ns" "$rc $(cells noisy)"
+check_match "and the reason says so" "1 new repetition\(s\) left this percentile out \(too few samples\)" \
+	"$(jq_ '.cells[] | select(.verdict == "noisy") | .reason')"
+cmpj "$dropall" "$dropall"
+check_match "left out on both sides in every repetition: a noisy cell, not a hole" \
+	"^gs.group_size=1/rcu/report_p50_ns too few samples per run for this percentile in every repetition \(left out of 10 baseline and 10 new" \
+	"$(jq_ '.cells[] | select(.verdict == "noisy") | "\(.point)/\(.design)/\(.metric) \(.reason)"')"
 
 # --- invalid, incomplete, mismatched -------------------------------------------
 run compare "$base" "$marker"

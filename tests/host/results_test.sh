@@ -24,6 +24,7 @@ mk() {
 	local pt=$1 de=$2 r=$3 kv; shift 3
 	local status=success rate=10000 offered=10000 p50=100000 p99=400000 p999=800000 rp50=3000 rp99=10000
 	local rp999=20000 q99=50000 viol=0 ovf=0 unb=0 fp50=null fp99=null up50=null up99=null rif50=null rif99=null
+	local lcnt=20000
 	local extra='' un=''
 	for kv in "$@"; do local "${kv?}"; done
 	j() { if [[ $1 == null ]]; then echo null; else echo $(($1 * (100 + r - 3) / 100)); fi; }
@@ -32,7 +33,7 @@ mk() {
 	cat >"$d/raw/$pt/$de-r$r.json" <<-EOF
 	{"version": {"schema": 2, "tool": "1.0.0"}, "command": "run", "status": "$status", $extra
 	 "rate_per_s": $(j "$rate"), "target_rate_per_s": $offered,
-	 "latency_ns": {"count": 20000, "p50": $(j "$p50"), "p99": $(j "$p99"), "p999": $(j "$p999")},
+	 "latency_ns": {"count": $lcnt, "p50": $(j "$p50"), "p99": $(j "$p99"), "p999": $(j "$p999")},
 	 "report_last_latency_ns": {"count": 20000, "p50": $(j "$rp50"), "p99": $(j "$rp99"), "p999": $(j "$rp999")},
 	 "report_in_flush_latency_ns": {"count": 0, "p50": $(j "$rif50"), "p99": $(j "$rif99")},
 	 "queue_latency_ns": {"count": 2000, "p99": $(j "$q99")},
@@ -170,7 +171,7 @@ for h in wq null; do	# wq: mutex 3x the throughput; null: every rate 0, no laten
 done
 sweep handler '["handler"]' handler.handler={wq,null}
 point few.pasids=4 few '{"pasids": 4}' "" 2	# two repetitions only
-for r in 1 2; do mk few.pasids=4 rcu $r; mk few.pasids=4 mutex $r rp99=90000; done
+for r in 1 2; do mk few.pasids=4 rcu $r lcnt=$((r == 2 ? 5000 : 20000)); mk few.pasids=4 mutex $r rp99=90000; done
 sweep few '["pasids"]' few.pasids=4
 plan rcu
 full=$d
@@ -200,7 +201,7 @@ q() { jq -r "$1" "$full/run.json"; }
 cmpq() { q ".sweeps[] | select(.name == \"$1\") | .points[] | select(.id == \"$2\") | .comparisons.mutex.$3 | $4"; }
 
 ktap_print_header
-ktap_set_plan 49
+ktap_set_plan 50
 
 # --- A --------------------------------------------------------------------------
 run "$full"
@@ -232,6 +233,8 @@ check "absent latency: null median, n/a" "0 null n/a" \
 	"$(q '.sweeps[] | select(.name == "handler") | .points[1] | "\(.designs.rcu.summary.response_p99_ns.n) \(.designs.rcu.summary.response_p99_ns.median) \(.comparisons.mutex.response_p99_ns.verdict)"')"
 check "two repetitions: undecided at 99 %, need 5" "undecided too few repetitions: need 5" \
 	"$(cmpq few few.pasids=4 report_p99_ns '"\(.verdict) \(.reason)"')"
+check "a percentile left out for too few samples is said per repetition (dropped: its samples)" "null 5000 null" \
+	"$(q '.sweeps[] | select(.name == "few") | .points[0].designs.rcu.repetitions[1] | "\(.metrics.response_p999_ns) \(.dropped.response_p999_ns) \(.dropped.response_p99_ns)"')"
 check "skipped point: status and reason" "skipped skipped smt-siblings needs 2 PUs per core <script>" \
 	"$(q '.sweeps[] | select(.name == "placement") | .points[2] | "\(.point_status) \(.designs.rcu.repetitions[0].status) \(.designs.rcu.repetitions[0].reason)"')"
 check "missing repetition" "partial missing no result file 4" \
