@@ -2246,6 +2246,24 @@ static int compare_run(struct cmpctx *C, const char *metrics_opt)
 		cerr(C, "warning (--force): %s", C->mismatches.v[i]);
 
 	build_cells(C);
+	{
+		/* Nothing gated has a value: no verdict can be made, and "OK" would be a lie. */
+		bool any = false;
+
+		for (size_t i = 0; i < C->ncells && !any; i++)
+			any = C->cells[i].m && (C->cells[i].nb || C->cells[i].nn);
+		if (!any && C->ncells && !C->counts[GATE_REGRESSED]) {
+			cerr(C, "nothing to judge: no gated metric (%s%s) has a value in %s or %s; choose others "
+			     "with --metrics", C->metrics[0]->name, C->nmetrics > 1 ? ", ..." : "", C->s[0].dir,
+			     C->s[1].dir);
+			return GX_INVALID;
+		}
+		if (!C->ncells) {
+			cerr(C, "nothing to judge: %s and %s have no point and design in common with a gated metric",
+			     C->s[0].dir, C->s[1].dir);
+			return GX_INVALID;
+		}
+	}
 	code = C->counts[GATE_REGRESSED] ? GX_REGRESSION : GX_OK;
 	if (C->junit && write_junit(C, C->junit))
 		code = GX_INVALID;

@@ -197,7 +197,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 99
+ktap_set_plan 100
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -287,6 +287,8 @@ check "a failed repetition in NEW: exit 1, regressed metric runs" "1 unbind.unbi
 check_match "runs: the repetition's reason" "1 of 10 repetitions not successful: r4 failure: 3 invariant violations" \
 	"$(jq_ '.cells[] | select(.metric == "runs") | .reason')"
 
+run compare "$base" "$same" --metrics report_in_flush_p50_ns
+check_match "a gated set with no value in either folder: exit 2, nothing to judge" "^2 .*nothing to judge" "$rc $err"
 cmpj "$base" "$skipped"
 check "a repetition skipped in NEW: flagged as a noisy runs cell, exit 0" "0 gs.group_size=4/rcu/runs" "$rc $(cells noisy)"
 check_match "runs: names the skipped repetition and its reason" "1 of 10 repetitions skipped in new .*r2 skipped: this point cannot exist here" \
