@@ -10,13 +10,9 @@
  *   machine with the same kernel configs per design; else exit 2 with every
  *   difference listed (--force compares anyway). The kernel's own key and
  *   patches may differ: they are the code under test.
- * - A cell (point, design, metric) is judged on the successful repetitions
- *   of both sides by gate_judge(): a distribution-free interval for the
- *   ratio of the new values to the baseline's (results_ratio_ci()) at a
- *   confidence corrected for the number of cells (Bonferroni, so that a
- *   run of ~300 cells raises a false alarm with probability <= alpha), a
- *   practical threshold, and the lkp-tests separation test, which keeps a
- *   single outlier from making a regression.
+ * - A cell (point, design, metric) of a gated metric is judged on the
+ *   successful repetitions of both sides by the gate's rule, gate.c
+ *   (gate_family(): one one-sided test per cell, Holm over the family).
  * - A repetition of NEW that failed, ended in an error or saw invariant
  *   violations is a regression whatever the figures.
  * - Nothing is ever written into either folder.
@@ -46,6 +42,7 @@
 #include "xalloc.h"
 #include "report.h"
 #include "results.h"
+#include "stats.h"
 
 #define JADD(o, k, v) json_object_object_add((o), (k), (v))
 #define JSTR(s) json_object_new_string(s)
@@ -53,9 +50,6 @@
 
 /* Exit status of compare (and of baseline's refusals). */
 enum { GX_OK = 0, GX_REGRESSION = 1, GX_INVALID = 2 };
-
-/* A need beyond this is reported as this: the change sits on the threshold. */
-#define NEED_MAX 10000
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers */
@@ -128,28 +122,6 @@ static bool jequal(struct json_object *a, struct json_object *b)
 	return json_object_equal(a, b);
 }
 
-/* "95%", "95 %", "0.95" -> 0.95; "5%" -> 0.05. A bare number > 1 is a percentage. */
-static bool parse_fraction(const char *s, double *v)
-{
-	char *end;
-	double x = strtod(s, &end);
-
-	if (end == s || !isfinite(x))
-		return false;
-	while (*end == ' ')
-		end++;
-	if (*end == '%') {
-		x /= 100;
-		end++;
-	} else if (x > 1) {
-		x /= 100;
-	}
-	if (*end)
-		return false;
-	*v = x;
-	return true;
-}
-
 static bool parse_uint(const char *s, unsigned int min, unsigned int *v)
 {
 	char *end;
@@ -166,59 +138,7 @@ static bool parse_uint(const char *s, unsigned int min, unsigned int *v)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Metrics */
-
-/* Every run.json metric (results.c's table), with its direction. */
-static const struct gate_metric gate_metrics[] = {
-	{ "throughput_rps", +1, false },
-	{ "offered_rps", 0, false },
-	{ "response_p50_ns", -1, false },
-	{ "response_p99_ns", -1, false },
-	{ "response_p999_ns", -1, false },
-	{ "report_p50_ns", -1, false },
-	{ "report_p99_ns", -1, false },
-	{ "report_p999_ns", -1, false },
-	{ "report_in_flush_p50_ns", -1, false },
-	{ "report_in_flush_p99_ns", -1, false },
-	{ "queue_p50_ns", -1, false },
-	{ "queue_p99_ns", -1, false },
-	{ "flush_p50_ns", -1, false },
-	{ "flush_p99_ns", -1, false },
-	{ "unbind_p50_ns", -1, false },
-	{ "unbind_p99_ns", -1, false },
-	{ "overflows", -1, true },
-	{ "invariant_violations", -1, true },
-	{ "incomplete_groups", -1, true },
-};
-#define NGM ARRAY_SIZE(gate_metrics)
-
-/*
- * The pre-registered gated metrics: the p50s of the report path, the page
- * response and the PRQ wait, and closed-loop throughput (only at points
- * without an offered rate: in open loop the throughput is the offered rate).
- * Tails and counts are opt-in (--metrics), with thresholds of their own
- * (--threshold M=T). Failed runs and invariant violations are a hard rule
- * whatever the metrics (the "runs" cell).
- */
-const char *const gate_default_metrics[] = {
-	"report_p50_ns", "response_p50_ns", "queue_p50_ns", "throughput_rps", NULL,
-};
-
-const struct gate_metric *gate_metric_find(const char *name)
-{
-	for (size_t i = 0; i < NGM; i++)
-		if (name && !strcmp(gate_metrics[i].name, name))
-			return &gate_metrics[i];
-	return NULL;
-}
-
-static const char *const verdict_names[] = { "unchanged", "improved", "regressed", "noisy", "missing" };
-#define NV ARRAY_SIZE(verdict_names)
-
-const char *gate_verdict_name(enum gate_verdict v)
-{
-	return (unsigned int)v < NV ? verdict_names[v] : "?";
-}
+/* Formatting */
 
 /* The unit from the name: *_ns, *_rps, else a count. */
 static void fmt_value(const char *metric, double v, char *buf, size_t len)
@@ -253,373 +173,6 @@ static void fmt_pct(double change, char *buf, size_t len)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The verdict of one cell */
-
-/*
- * lkp-tests' default "changed" test (lib/changed_stat.rb, ChangedStat#change?
- * without the distance option, on lib/stats.rb's sort_remove_margin and
- * min_mean_max): both sides sorted, size >> 5 values trimmed from each end
- * (here at most 3), then min, "mean" = the middle value sorted[size / 2]
- * and max. x changed up from y iff min(x) > mid(y) and mid(x) > max(y); down
- * is the mirror. Returns +1 (up), -1 (down) or 0. It asks that most of one
- * side lie beyond the other's middle, so one outlier cannot make a change.
- */
-struct lkp_sum {
-	double min, mid, max;
-};
-
-static void lkp_summary(const double *sorted, size_t n, struct lkp_sum *s)
-{
-	size_t margin = n >> 5;
-
-	if (margin > 3)
-		margin = 3;
-	sorted += margin;
-	n -= 2 * margin;
-	s->min = sorted[0];
-	s->mid = sorted[n / 2];
-	s->max = sorted[n - 1];
-}
-
-static int lkp_separation(const double *x, size_t n, const double *y, size_t m)
-{
-	struct lkp_sum a, b;
-
-	if (!n || !m)
-		return 0;
-	lkp_summary(x, n, &a);
-	lkp_summary(y, m, &b);
-	if (a.min > b.mid && a.mid > b.max)
-		return +1;
-	if (a.max < b.mid && a.mid < b.min)
-		return -1;
-	return 0;
-}
-
-/* sigma of log values from the MAD (1.4826 MAD estimates sigma for normal data); v sorted, > 0. */
-static double log_sigma(const double *v, size_t n)
-{
-	double *l = xcalloc(n, sizeof(double)), med, s;
-
-	for (size_t i = 0; i < n; i++)
-		l[i] = log(v[i]);
-	med = results_median(l, n);
-	for (size_t i = 0; i < n; i++)
-		l[i] = fabs(l[i] - med);
-	s = 1.4826 * results_median(l, n);
-	free(l);
-	return s;
-}
-
-/*
- * Repetitions per side that would decide a noisy cell, by a normal
- * approximation on log values: to tell a change of the threshold's size
- * (d = log(1 + t)) from none with a two-sided test at the cell's confidence
- * and 80 % power, n = 2 ((z_{1-(1-c)/2} + z_0.8) s / d)^2. s is the larger
- * of the pooled MAD-based sigma of both sides' logs (1.4826 MAD) and the
- * sigma the observed interval implies, log(hi / lo) / (2 z sqrt(1/n + 1/m)):
- * the MAD alone ignores the outliers that widen the exact interval, and
- * would promise a decision the next run cannot give. At least min_reps and
- * the size the exact interval needs (results_mw_need), and at least one
- * more than the larger side has: a cell already that big is noisy because
- * its change lies close to the threshold, and only more repetitions tell.
- */
-static unsigned int need_estimate(const double *x, size_t n, const double *y, size_t m, double t,
-				  double confidence, unsigned int min_reps, const struct results_ci *ci,
-				  double *spread)
-{
-	double sx = log_sigma(x, n), sy = log_sigma(y, m), s = sqrt((sx * sx + sy * sy) / 2);
-	double zc = gsl_cdf_ugaussian_Pinv(1 - (1 - confidence) / 2), z = zc + gsl_cdf_ugaussian_Pinv(0.8);
-	double s_ci = log(ci->hi / ci->lo) / (2 * zc * sqrt(1.0 / n + 1.0 / m));
-	double d = log1p(t), est;
-	unsigned int need, floor_n;
-
-	if (isfinite(s_ci) && s_ci > s)
-		s = s_ci;
-	est = d > 0 ? ceil(2 * pow(z * s / d, 2)) : NEED_MAX;
-	need = est >= NEED_MAX ? NEED_MAX : (unsigned int)est;
-	*spread = s;
-	floor_n = results_mw_need(confidence);
-	if (need < floor_n)
-		need = floor_n;
-	if (need < min_reps)
-		need = min_reps;
-	floor_n = (unsigned int)(n > m ? n : m) + 1;
-	if (need < floor_n)
-		need = floor_n;
-	return need;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* A copy of v, sorted. */
-static double *sorted_copy(const double *v, size_t n)
-{
-	double *c = xcalloc(n, sizeof(double));
-
-	if (n)
-		memcpy(c, v, n * sizeof(double));
-	qsort(c, n, sizeof(double), cmp_double);
-	return c;
-}
-
-/*
- * One-sided Mann-Whitney p-values of x (new) against y (base), both sorted:
- * *up = P(U >= u) that x is stochastically larger, *down = P(U <= u), with
- * U = #(x_i > y_j) + #(x_i = y_j) / 2 (exact null distribution; a half
- * count rounds towards the conservative side).
- */
-static void mw_pvalues(const double *x, size_t n, const double *y, size_t m, double *up, double *down)
-{
-	double u = 0;
-	size_t j0 = 0, j1 = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		while (j0 < m && y[j0] < x[i])
-			j0++;
-		if (j1 < j0)
-			j1 = j0;
-		while (j1 < m && y[j1] <= x[i])
-			j1++;
-		u += (double)j0 + (double)(j1 - j0) / 2;
-	}
-	*up = u < 1 ? 1 : 1 - results_mw_cdf((unsigned int)n, (unsigned int)m, (unsigned long)ceil(u) - 1);
-	*down = results_mw_cdf((unsigned int)n, (unsigned int)m, (unsigned long)floor(u));
-	if (*up < 0)
-		*up = 0;
-}
-
-/*
- * Counts (overflows, violations): how many repetitions saw any, new against
- * base, by Fisher's exact test, one-sided each way (the hypergeometric tail
- * of the new side's number).
- */
-static void fisher_pvalues(unsigned int kn, unsigned int nn, unsigned int kb, unsigned int nb, double *up,
-			   double *down)
-{
-	unsigned int k = kn + kb, nk = nn + nb - k;
-
-	*up = kn ? gsl_cdf_hypergeometric_Q(kn - 1, k, nk, nn) : 1;
-	*down = gsl_cdf_hypergeometric_P(kn, k, nk, nn);
-}
-
-void gate_judge(const struct gate_metric *m, const double *base, size_t nb, const double *cand, size_t nn,
-		const struct gate_rule *r, struct gate_cell *out)
-{
-	double *x = sorted_copy(cand, nn), *y = sorted_copy(base, nb), t = r->threshold, spread;
-	/* bad = +1: a rise is bad (lower is better); -1: a fall is bad */
-	int bad = m && m->better > 0 ? -1 : +1, sep;
-	bool positive = true, count = !m || m->count;
-	double confidence = 1 - 2 * r->level;	/* two-sided, each tail the test's level */
-	struct results_ci ci;
-
-	memset(out, 0, sizeof(*out));
-	out->n_base = (unsigned int)nb;
-	out->n_new = (unsigned int)nn;
-	out->base_median = out->new_median = out->ratio = out->change = NAN;
-	out->ci_lo = out->ci_hi = out->confidence = NAN;
-	out->p_worse = out->p_better = NAN;
-	out->level = r->level;
-	if (nn)
-		out->new_median = gsl_stats_median_from_sorted_data(x, 1, nn);
-	if (nb)
-		out->base_median = gsl_stats_median_from_sorted_data(y, 1, nb);
-	sep = lkp_separation(x, nn, y, nb);
-	out->separated = sep != 0;
-	for (size_t i = 0; i < nn; i++)
-		positive &= x[i] > 0;
-	for (size_t j = 0; j < nb; j++)
-		positive &= y[j] > 0;
-
-	if (!nn || !nb || nn < r->min_reps || nb < r->min_reps) {
-		unsigned int k = r->min_reps;
-
-		if (!count && positive && results_mw_need(confidence) > k)
-			k = results_mw_need(confidence);
-		out->verdict = GATE_NOISY;
-		out->need = k;
-		if (!nb || !nn)
-			snprintf(out->reason, sizeof(out->reason), "no value in %s: too few repetitions: "
-				 "%zu (baseline) and %zu (new), need %u", nb ? "new" : "baseline", nb, nn, k);
-		else
-			snprintf(out->reason, sizeof(out->reason), "too few repetitions: %zu (baseline) and "
-				 "%zu (new), need %u", nb, nn, k);
-		goto out;
-	}
-
-	if (count) {
-		/* Repetitions with any, new against base: Fisher's exact test. */
-		unsigned int kn = 0, kb = 0;
-		double up, down;
-
-		for (size_t i = 0; i < nn; i++)
-			kn += x[i] > 0;
-		for (size_t j = 0; j < nb; j++)
-			kb += y[j] > 0;
-		fisher_pvalues(kn, (unsigned int)nn, kb, (unsigned int)nb, &up, &down);
-		out->p_worse = bad > 0 ? up : down;
-		out->p_better = bad > 0 ? down : up;
-		if (out->p_worse <= r->level || out->p_better <= r->level) {
-			bool worse = out->p_worse <= r->level;
-
-			out->verdict = worse ? GATE_REGRESSED : GATE_IMPROVED;
-			snprintf(out->reason, sizeof(out->reason), "in %u of %zu repetitions (new) against %u of %zu "
-				 "(baseline): Fisher's exact p %.2g <= %.2g", kn, nn, kb, nb,
-				 worse ? out->p_worse : out->p_better, r->level);
-		} else {
-			out->verdict = GATE_UNCHANGED;
-			snprintf(out->reason, sizeof(out->reason), "in %u of %zu repetitions (new) against %u of %zu "
-				 "(baseline): within chance (Fisher's exact p %.2g)", kn, nn, kb, nb,
-				 out->p_worse < out->p_better ? out->p_worse : out->p_better);
-		}
-		goto out;
-	}
-
-	if (!positive) {
-		/* A ratio metric with a value <= 0 (a throughput of 0): no ratio, so the rank test alone. */
-		double up, down;
-
-		mw_pvalues(x, nn, y, nb, &up, &down);
-		out->p_worse = bad > 0 ? up : down;
-		out->p_better = bad > 0 ? down : up;
-		if (out->p_worse <= r->level && (!r->separation || sep == bad)) {
-			out->verdict = GATE_REGRESSED;
-			snprintf(out->reason, sizeof(out->reason), "a value <= 0, no ratio: worse by the rank test "
-				 "(one-sided p %.2g <= %.2g)", out->p_worse, r->level);
-		} else if (out->p_better <= r->level && (!r->separation || sep == -bad)) {
-			out->verdict = GATE_IMPROVED;
-			snprintf(out->reason, sizeof(out->reason), "a value <= 0, no ratio: better by the rank test "
-				 "(one-sided p %.2g <= %.2g)", out->p_better, r->level);
-		} else {
-			out->verdict = GATE_NOISY;
-			out->need = (unsigned int)(nn > nb ? nn : nb) + 1;
-			snprintf(out->reason, sizeof(out->reason), "a value <= 0, no ratio, and the rank test does "
-				 "not decide (one-sided p %.2g)", out->p_worse);
-		}
-		goto out;
-	}
-
-	results_ratio_ci(x, nn, y, nb, confidence, &ci);
-	{
-		double up, down;
-
-		mw_pvalues(x, nn, y, nb, &up, &down);
-		out->p_worse = bad > 0 ? up : down;
-		out->p_better = bad > 0 ? down : up;
-	}
-	if (!ci.ok) {
-		out->verdict = GATE_NOISY;
-		out->need = ci.need > r->min_reps ? ci.need : r->min_reps;
-		snprintf(out->reason, sizeof(out->reason), "too few repetitions for a one-sided test at %.2g: "
-			 "%zu (baseline) and %zu (new), need %u", r->level, nb, nn, out->need);
-		goto out;
-	}
-	/* The point estimate is the interval's own: Hodges-Lehmann. */
-	out->ratio = ci.hl_ratio;
-	out->change = ci.hl_ratio - 1;
-	out->ci_lo = ci.lo;
-	out->ci_hi = ci.hi;
-	out->confidence = ci.confidence;
-	{
-		/* The one-sided test: the interval's bound on that side excludes 1. */
-		bool up = ci.lo > 1, down = ci.hi < 1;
-		bool within = ci.lo >= 1 - t - 1e-12 && ci.hi <= 1 + t + 1e-12;
-		bool ruled_out = bad > 0 ? ci.hi <= 1 + t + 1e-12 : ci.lo >= 1 - t - 1e-12;
-
-		if ((up || down) && (!r->separation || sep == (up ? +1 : -1))) {
-			bool worse = (up ? +1 : -1) == bad;
-
-			out->verdict = worse ? GATE_REGRESSED : GATE_IMPROVED;
-			snprintf(out->reason, sizeof(out->reason), "%.1f %% %s: the one-sided test at %.2g excludes "
-				 "no change (p %.2g)%s", fabs(out->change) * 100, worse ? "worse" : "better", r->level,
-				 worse ? out->p_worse : out->p_better, r->separation ? ", and the samples are separated" : "");
-		} else if (within) {
-			out->verdict = GATE_UNCHANGED;
-			snprintf(out->reason, sizeof(out->reason), "the interval lies within +-%g %%", t * 100);
-		} else if (ruled_out) {
-			out->verdict = GATE_UNCHANGED;
-			snprintf(out->reason, sizeof(out->reason), "a %g %% regression is ruled out", t * 100);
-		} else {
-			out->verdict = GATE_NOISY;
-			out->need = need_estimate(x, nn, y, nb, t, confidence, r->min_reps, &ci, &spread);
-			snprintf(out->reason, sizeof(out->reason), "%s; about %u repetitions per side would "
-				 "decide (spread +-%.1f %%)",
-				 up || down ? "the interval excludes no change but the samples overlap (--lkp-separation)" :
-				 "the interval reaches beyond the threshold", out->need, expm1(spread) * 100);
-		}
-	}
-out:
-	free(x);
-	free(y);
-}
-
-/* The tests in the order of their one-sided p-value of "worse", smallest first. */
-static int cmp_pworse(const void *a, const void *b)
-{
-	double x = (*(struct gate_test *const *)a)->g.p_worse, y = (*(struct gate_test *const *)b)->g.p_worse;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The family rule. Each test is first judged at alpha / family
- * (Bonferroni: the interval every row shows). Then Holm's step-down on the
- * in-family tests' one-sided p-values of "worse": the i-th smallest (from 0)
- * is tested at alpha / (family - i), in order, until one is not rejected.
- * Holm keeps the family-wise false-alarm rate at alpha under any dependence
- * between the tests (the cells of one sweep share boots), as Bonferroni
- * does, and rejects at least what Bonferroni rejects. A test Holm rejects
- * is judged again at its own level, so that its interval excludes no change
- * as its verdict says.
- */
-void gate_family(struct gate_test *t, size_t n, double alpha, unsigned int family, unsigned int min_reps,
-		 bool separation)
-{
-	struct gate_test **order = xcalloc(n, sizeof(*order));
-	struct gate_rule r = { .min_reps = min_reps, .separation = separation };
-	size_t no = 0, fam = 0;
-
-	for (size_t i = 0; i < n; i++)
-		fam += t[i].in_family;
-	if (family)
-		fam = family;
-	if (!fam)
-		fam = 1;
-	r.level = alpha / (double)fam;
-	for (size_t i = 0; i < n; i++) {
-		r.threshold = t[i].threshold;
-		gate_judge(t[i].m, t[i].base, t[i].nb, t[i].cand, t[i].nn, &r, &t[i].g);
-		if (t[i].in_family && isfinite(t[i].g.p_worse))
-			order[no++] = &t[i];
-	}
-	qsort(order, no, sizeof(*order), cmp_pworse);
-	for (size_t i = 0; i < no && i < fam; i++) {
-		struct gate_test *c = order[i];
-		struct gate_cell g;
-		size_t len;
-
-		r.level = alpha / (double)(fam - i);
-		r.threshold = c->threshold;
-		if (!(c->g.p_worse <= r.level))
-			break;
-		if (c->g.verdict == GATE_REGRESSED)
-			continue;
-		gate_judge(c->m, c->base, c->nb, c->cand, c->nn, &r, &g);
-		if (g.verdict != GATE_REGRESSED)
-			break;
-		c->g = g;
-		len = strlen(c->g.reason);
-		snprintf(c->g.reason + len, sizeof(c->g.reason) - len, " (Holm, rank %zu of %zu)", i + 1, fam);
-	}
-	free(order);
-}
-
-/* ------------------------------------------------------------------------ */
 /* The two folders */
 
 struct side {
@@ -647,7 +200,7 @@ struct cmpctx {
 	struct side s[2];		/* 0 = baseline, 1 = new */
 	/* options */
 	double threshold;		/* default, a fraction */
-	double thr[NGM];		/* per metric; NAN = the default */
+	double thr[GATE_NMETRICS];		/* per metric; NAN = the default */
 	double alpha;
 	unsigned int family_opt;	/* 0 = the number of gated cells */
 	unsigned int min_reps;
@@ -655,7 +208,7 @@ struct cmpctx {
 	bool default_metrics;		/* no --metrics: the pre-registered set */
 	bool force, json, ktap, quiet, verbose;
 	const char *junit;
-	const struct gate_metric *metrics[NGM];
+	const struct gate_metric *metrics[GATE_NMETRICS];
 	unsigned int nmetrics;
 	char *pair_base, *pair_new, *pair_label;	/* --pair BASE:NEW, label "BASE->NEW" */
 	/* results */
@@ -664,7 +217,7 @@ struct cmpctx {
 	size_t ncells, cap;
 	unsigned int family;
 	double confidence;
-	unsigned int counts[NV];
+	unsigned int counts[GATE_NVERDICTS];
 };
 
 static void __attribute__((format(printf, 2, 3))) cerr(const struct cmpctx *C, const char *fmt, ...)
@@ -1796,8 +1349,8 @@ static struct json_object *compare_json(const struct cmpctx *C, int code, bool c
 	JADD(o, "cells", cells);
 	sum = json_object_new_object();
 	JADD(sum, "cells", json_object_new_int64((int64_t)C->ncells));
-	for (size_t v = 0; v < NV; v++)
-		JADD(sum, verdict_names[v], json_object_new_int64(C->counts[v]));
+	for (size_t v = 0; v < GATE_NVERDICTS; v++)
+		JADD(sum, gate_verdict_name((enum gate_verdict)v), json_object_new_int64(C->counts[v]));
 	JADD(sum, "regression", json_object_new_boolean(C->counts[GATE_REGRESSED] > 0));
 	summary_line(C, line, sizeof(line));
 	JADD(sum, "line", compared ? JSTR(line) : NULL);
@@ -2154,7 +1707,7 @@ static int parse_metrics(struct cmpctx *C, const char *list)
 		if (!m || !m->better) {
 			fprintf(C->env->err, "iopf-bench compare: --metrics: %s '%s'; gated metrics:", m ?
 				"no direction (not compared):" : "unknown metric", tok);
-			for (size_t i = 0; i < NGM; i++)
+			for (size_t i = 0; i < GATE_NMETRICS; i++)
 				if (gate_metrics[i].better)
 					fprintf(C->env->err, " %s", gate_metrics[i].name);
 			fputc('\n', C->env->err);
@@ -2300,7 +1853,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 	C->threshold = 0.05;
 	C->alpha = 0.05;
 	C->min_reps = 3;
-	for (size_t i = 0; i < NGM; i++)
+	for (size_t i = 0; i < GATE_NMETRICS; i++)
 		C->thr[i] = NAN;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -2330,7 +1883,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 				code = usage_err(env, "--threshold needs a value");
 				goto out;
 			}
-			if (!parse_fraction(eq ? eq + 1 : val, &t) || t < 0 || t >= 1) {
+			if (!stats_parse_fraction(eq ? eq + 1 : val, &t) || t < 0 || t >= 1) {
 				code = usage_err(env, "--threshold '%s': want a fraction 0 <= t < 1 (5%% or 0.05), "
 						 "or METRIC=T", val);
 				goto out;
@@ -2350,7 +1903,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 				C->threshold = t;
 			}
 		} else if (opt_arg(a, "--alpha", argc, argv, &i, &val)) {
-			if (!val || !parse_fraction(val, &C->alpha) || !(C->alpha > 0) || !(C->alpha < 1)) {
+			if (!val || !stats_parse_fraction(val, &C->alpha) || !(C->alpha > 0) || !(C->alpha < 1)) {
 				code = usage_err(env, "--alpha '%s': want 0 < A < 1 (e.g. 0.05 or 5%%)", val ?: "");
 				goto out;
 			}

@@ -30,8 +30,14 @@ struct gate_metric {
 	bool count;		/* a count: no ratio, only the separation rule */
 };
 
-/* From a built-in table of every run.json metric; NULL when unknown. */
+/* Every run.json metric (results.c's table), with its direction. */
+#define GATE_NMETRICS	19
+extern const struct gate_metric gate_metrics[GATE_NMETRICS];
+
+/* From that table; NULL when unknown. */
 const struct gate_metric *gate_metric_find(const char *name);
+
+#define GATE_NVERDICTS	5
 
 /* The metrics compare gates by default, NULL-terminated. */
 extern const char *const gate_default_metrics[];

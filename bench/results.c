@@ -12,7 +12,7 @@
  * - Each design is compared with the plan's baseline per point and metric:
  *   the ratio of medians and a distribution-free interval for the ratio
  *   (Hodges-Lehmann / Mann-Whitney on log values, exact null distribution).
- *   See results_ratio_ci() and verdict().
+ *   See stats_ratio_ci() and verdict().
  * - Nothing fails silently: a file that cannot be read or written, a figure
  *   gnuplot did not make, an incomplete folder or a failed repetition makes
  *   the result non-zero, with the reason printed.
@@ -41,6 +41,7 @@
 #include "jsonutil.h"
 #include "report.h"
 #include "results.h"
+#include "stats.h"
 #include "xalloc.h"
 
 extern char **environ;
@@ -154,201 +155,6 @@ static bool last_line(const char *path, char *buf, size_t len)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Statistics */
-
-double results_median(double *v, size_t n)
-{
-	gsl_sort(v, 1, n);
-	return gsl_stats_median_from_sorted_data(v, 1, n);
-}
-
-/*
- * The exact null distribution of the Mann-Whitney U statistic. GSL has no
- * Mann-Whitney test, so the counts come from the standard recurrence: of
- * n x's and m y's, the largest value is an x (it beats all m y's) or a y,
- *
- *   f(n, m, u) = f(n - 1, m, u - m) + f(n, m - 1, u),
- *   f(0, m, u) = f(n, 0, u) = [u == 0],
- *
- * and P(U = u) = f(n, m, u) / C(n + m, n). Only the lower half (u <= nm/2)
- * is needed for a two-sided interval, so the table stops there. The counts
- * are doubles: C(200, 100) ~ 9e58 fits, and small counts stay exact.
- */
-static double *mw_lower_cdf_new(unsigned int n, unsigned int m, unsigned long *umax_out)
-{
-	unsigned long umax = (unsigned long)n * m / 2, w;
-	double *prev, *cur, *cdf, total, acc = 0;
-
-	if (m > n) {	/* U(n, m) and U(m, n) have the same distribution: keep the rows short */
-		unsigned int t = n;
-
-		n = m;
-		m = t;
-	}
-	w = umax + 1;
-	prev = xcalloc((size_t)(m + 1) * w, sizeof(double));
-	cur = xcalloc((size_t)(m + 1) * w, sizeof(double));
-
-	/* i = 0: no x, U = 0 whatever m */
-	for (unsigned int j = 0; j <= m; j++)
-		prev[(size_t)j * w] = 1;
-	for (unsigned int i = 1; i <= n; i++) {
-		memset(cur, 0, (size_t)(m + 1) * w * sizeof(double));
-		cur[0] = 1;	/* j = 0 */
-		for (unsigned int j = 1; j <= m; j++) {
-			double *c = cur + (size_t)j * w, *left = cur + (size_t)(j - 1) * w;
-			const double *up = prev + (size_t)j * w;
-
-			for (unsigned long u = 0; u <= umax; u++)
-				c[u] = left[u] + (u >= j ? up[u - j] : 0);
-		}
-		double *t = prev;
-		prev = cur;
-		cur = t;
-	}
-	/* prev holds row n; its entry m is f(n, m, .) */
-	/* C(n + m, m), m <= n: exact up to 2^64 in the long double product, then close */
-	{
-		long double c = 1;
-
-		for (unsigned int i = 1; i <= m; i++)
-			c = c * (n + i) / i;
-		total = (double)c;
-	}
-	cdf = xcalloc(w, sizeof(double));
-	for (unsigned long u = 0; u <= umax; u++) {
-		acc += prev[(size_t)m * w + u];
-		cdf[u] = acc / total;
-	}
-	free(prev);
-	free(cur);
-	*umax_out = umax;
-	return cdf;
-}
-
-/* The table of the last (n, m) asked for, kept: every metric of a point asks for the same sizes. */
-static double *mw_lower_cdf(unsigned int n, unsigned int m, unsigned long *umax_out)
-{
-	static double *cdf;
-	static unsigned int cn, cm;
-	static unsigned long cu;
-
-	if (!cdf || cn != n || cm != m) {
-		free(cdf);
-		cdf = mw_lower_cdf_new(n, m, &cu);
-		cn = n;
-		cm = m;
-	}
-	*umax_out = cu;
-	return cdf;
-}
-
-double results_mw_cdf(unsigned int n, unsigned int m, unsigned long u)
-{
-	unsigned long umax, nm = (unsigned long)n * m;
-	double *cdf, p;
-
-	if (!n || !m || u >= nm)
-		return 1.0;
-	if (nm > RESULTS_MW_EXACT_MAX) {
-		/* Normal approximation with continuity correction (no tie correction). */
-		double mu = nm / 2.0, sd = sqrt(nm * (n + m + 1.0) / 12.0);
-
-		return 0.5 * erfc(-((u + 0.5 - mu) / sd) / M_SQRT2);
-	}
-	if (u > nm / 2)		/* symmetry: P(U <= u) = 1 - P(U <= nm - u - 1) */
-		return 1.0 - results_mw_cdf(n, m, nm - u - 1);
-	cdf = mw_lower_cdf(n, m, &umax);
-	p = cdf[u];
-	return p;
-}
-
-/* alpha / 2 with room for rounding: 1 - 0.9 is 0.09999999999999998, and P(U <= 0) = 1/20 should pass */
-static double half_alpha(double confidence)
-{
-	return (1 - confidence) / 2 * (1 + 1e-9);
-}
-
-unsigned int results_mw_need(double confidence)
-{
-
-	/* With n = m = N, the widest interval [D(1), D(N^2)] has P(U <= 0) = 1 / C(2N, N) per side. */
-	for (unsigned int N = 1; N < 100; N++)
-		if (results_mw_cdf(N, N, 0) <= half_alpha(confidence))
-			return N;
-	return 100;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int results_ratio_ci(const double *x, size_t n, const double *y, size_t m, double confidence,
-		     struct results_ci *ci)
-{
-	double ha = half_alpha(confidence), *a, *b, *d;
-	size_t nm = n * m;
-	unsigned long k = 0, umax;
-
-	memset(ci, 0, sizeof(*ci));
-	if (!n || !m)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!(x[i] > 0) || !isfinite(x[i]))
-			return -1;
-	for (size_t j = 0; j < m; j++)
-		if (!(y[j] > 0) || !isfinite(y[j]))
-			return -1;
-	a = xcalloc(n, sizeof(double));
-	b = xcalloc(m, sizeof(double));
-	memcpy(a, x, n * sizeof(double));
-	memcpy(b, y, m * sizeof(double));
-	ci->ratio = results_median(a, n) / results_median(b, m);
-
-	/* Pairwise differences of the logs, sorted: D(1) <= ... <= D(nm). */
-	d = xcalloc(nm, sizeof(double));
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < m; j++)
-			d[i * m + j] = log(x[i]) - log(y[j]);
-	qsort(d, nm, sizeof(double), cmp_double);
-	ci->hl_ratio = exp(gsl_stats_median_from_sorted_data(d, 1, nm));
-
-	/*
-	 * k: the largest with P(U <= k - 1) <= alpha / 2. Then
-	 * [D(k), D(nm + 1 - k)] covers the true shift with probability
-	 * 1 - 2 P(U <= k - 1) >= confidence (exact without ties).
-	 */
-	if (nm <= RESULTS_MW_EXACT_MAX) {
-		double *cdf = mw_lower_cdf(n, m, &umax);
-
-		while (k <= umax && cdf[k] <= ha)
-			k++;
-		ci->confidence = k ? 1 - 2 * cdf[k - 1] : 0;
-	} else {
-		while (k < nm / 2 && results_mw_cdf(n, m, k) <= ha)
-			k++;
-		ci->confidence = k ? 1 - 2 * results_mw_cdf(n, m, k - 1) : 0;
-	}
-	if (k >= 1 && k <= nm + 1 - k) {
-		ci->ok = true;
-		ci->k = k;
-		ci->lo = exp(d[k - 1]);
-		ci->hi = exp(d[nm - k]);
-	} else {
-		ci->ok = false;
-		ci->confidence = 0;
-		ci->need = results_mw_need(confidence);
-	}
-	free(a);
-	free(b);
-	free(d);
-	return 0;
-}
-
-/* ------------------------------------------------------------------------ */
 /* The model */
 
 enum { ST_SUCCESS, ST_FAILURE, ST_ERROR, ST_SKIPPED, ST_MISSING, ST_NR };
@@ -417,7 +223,7 @@ struct stat1 {
 struct cmp {
 	int verdict;
 	bool has_ratio, has_ci;
-	struct results_ci ci;
+	struct stats_ci ci;
 	unsigned int n, m;
 	char reason[160];
 	char words[400];
@@ -714,7 +520,7 @@ static void stat_of(double *v, unsigned int n, struct stat1 *s)
 		s->med = s->min = s->max = NAN;
 		return;
 	}
-	s->med = results_median(v, n);	/* sorts v */
+	s->med = stats_median(v, n);	/* sorts v */
 	s->min = v[0];
 	s->max = v[n - 1];
 }
@@ -857,7 +663,7 @@ static void verdict(const struct res *R, const struct metric *m, const char *dna
 	else if (xnonpos)
 		snprintf(c->reason, sizeof(c->reason), "zero in %s: no ratio", dname);
 	else {
-		results_ratio_ci(x, n, y, ny, R->o->confidence, &c->ci);
+		stats_ratio_ci(x, n, y, ny, R->o->confidence, &c->ci);
 		c->has_ratio = true;
 		if (!c->ci.ok) {
 			c->verdict = V_UNDECIDED;
@@ -1155,7 +961,7 @@ struct xpoint {
 
 static int cmp_xpoint(const void *a, const void *b)
 {
-	return cmp_double(&((const struct xpoint *)a)->x, &((const struct xpoint *)b)->x);
+	return stats_cmp_double(&((const struct xpoint *)a)->x, &((const struct xpoint *)b)->x);
 }
 
 /* Distinct values of the other axes, in order of first appearance. */
@@ -2259,7 +2065,7 @@ struct bucket {
 
 static int cmp_bucket(const void *a, const void *b)
 {
-	return cmp_double(&((const struct bucket *)a)->lo, &((const struct bucket *)b)->lo);
+	return stats_cmp_double(&((const struct bucket *)a)->lo, &((const struct bucket *)b)->lo);
 }
 
 /* Append hname's buckets from a --hist file; -1 (printed) when the file is unusable. */
@@ -2553,7 +2359,7 @@ static int ts_block(struct res *R, FILE *out, const char *rel, const char *title
 		fputs("NaN NaN NaN 0\n", out);
 	/* the interval: the median of the rows' (the first and last are partial) */
 	if (niv && !isfinite(*interval_ms))
-		*interval_ms = results_median(iv, niv);
+		*interval_ms = stats_median(iv, niv);
 	free(iv);
 	return 0;
 }
@@ -3047,28 +2853,6 @@ int results_report(const char *dir, const struct results_opts *o, FILE *log)
 	return results_run(dir, o, log, true);
 }
 
-/* "95%", "95 %", "0.95" -> 0.95; "5%" -> 0.05. A bare number > 1 is a percentage. */
-static bool parse_fraction(const char *s, double *v)
-{
-	char *end;
-	double x = strtod(s, &end);
-
-	if (end == s || !isfinite(x))
-		return false;
-	while (*end == ' ')
-		end++;
-	if (*end == '%') {
-		x /= 100;
-		end++;
-	} else if (x > 1) {
-		x /= 100;
-	}
-	if (*end)
-		return false;
-	*v = x;
-	return true;
-}
-
 int cmd_report(int argc, char **argv, const struct bench_env *env)
 {
 	struct results_opts o;
@@ -3111,13 +2895,13 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 					return BENCH_EXIT_USAGE;
 				}
 				if (!strcmp(*opt, "--confidence")) {
-					if (!parse_fraction(val, &o.confidence) || !(o.confidence > 0.5) ||
+					if (!stats_parse_fraction(val, &o.confidence) || !(o.confidence > 0.5) ||
 					    !(o.confidence < 1)) {
 						fprintf(env->err, "iopf-bench report: --confidence '%s': want a level "
 							"between 0.5 and 1 (e.g. 0.95 or 95%%)\n", val);
 						return BENCH_EXIT_USAGE;
 					}
-				} else if (!parse_fraction(val, &o.threshold) || o.threshold < 0 || o.threshold >= 1) {
+				} else if (!stats_parse_fraction(val, &o.threshold) || o.threshold < 0 || o.threshold >= 1) {
 					fprintf(env->err, "iopf-bench report: --threshold '%s': want a fraction "
 						"0 <= t < 1 (e.g. 5%% or 0.05)\n", val);
 					return BENCH_EXIT_USAGE;

@@ -47,41 +47,4 @@ int results_report(const char *dir, const struct results_opts *o, FILE *log);
 /* argv[0] is "report": report RESULTS_DIR [--confidence C] [--threshold T] [--quiet]. */
 int cmd_report(int argc, char **argv, const struct bench_env *env);
 
-/* ------------------------------------------------------------------------ */
-/* Statistics (exposed for the tests) */
-
-/*
- * P(U <= u) under the null hypothesis for the Mann-Whitney statistic U of
- * samples of sizes n and m (U = #pairs with x_i > y_j), from the exact
- * distribution (the counting recurrence), or a normal approximation with
- * continuity correction when n * m > RESULTS_MW_EXACT_MAX.
- */
-#define RESULTS_MW_EXACT_MAX 10000
-double results_mw_cdf(unsigned int n, unsigned int m, unsigned long u);
-
-/* The least number of repetitions per side (n = m) for which a ratio CI at this confidence exists. */
-unsigned int results_mw_need(double confidence);
-
-struct results_ci {
-	bool ok;		/* false: too few values for any interval at that confidence */
-	unsigned int need;	/* when !ok: repetitions per side that would do */
-	unsigned long k;	/* the interval is [D(k), D(nm+1-k)] (1-based) */
-	double confidence;	/* achieved: 1 - 2 P(U <= k - 1) */
-	double ratio;		/* median(x) / median(y) */
-	double hl_ratio;	/* exp(median of the pairwise log differences): Hodges-Lehmann */
-	double lo, hi;		/* the interval, on the ratio scale */
-};
-
-/*
- * Distribution-free confidence interval for the ratio x/y of two samples of
- * positive values (the Hodges-Lehmann shift of log values and its
- * Mann-Whitney interval). Returns 0, or -1 when a value is <= 0 or a sample
- * is empty (no ratio).
- */
-int results_ratio_ci(const double *x, size_t n, const double *y, size_t m, double confidence,
-		     struct results_ci *ci);
-
-/* Median of v[0..n-1] (sorted in place; GSL). n > 0. */
-double results_median(double *v, size_t n);
-
 #endif

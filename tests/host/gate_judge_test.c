@@ -24,6 +24,7 @@
 
 #include "gate.h"
 #include "results.h"
+#include "stats.h"
 
 #define NEAR(a, b, eps) (fabs((a) - (b)) <= (eps))
 #define C99 0.99
@@ -142,7 +143,7 @@ TEST(noisy)
 	fill(x, 10, 200, 0.01, 0);
 	gate_judge(m, y, 2, x, 10, &R, &c);
 	EXPECT_EQ(GATE_NOISY, c.verdict);
-	EXPECT_EQ(results_mw_need(C99), c.need);
+	EXPECT_EQ(stats_mw_need(C99), c.need);
 	EXPECT_STREQ("too few repetitions: 2 (baseline) and 10 (new), need 5", c.reason);
 	{
 		struct gate_rule r7 = R;
