@@ -7,6 +7,7 @@
 #define BENCH_CMD_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "dev.h"
@@ -35,5 +36,8 @@ struct bench_env {
 };
 
 int bench_main(int argc, char **argv, const struct bench_env *env);
+
+/* a is --NAME or --NAME=V: *val = V, the next argument (*i advanced), or NULL (missing). */
+bool cmd_opt_arg(const char *a, const char *name, int argc, char **argv, int *i, const char **val);
 
 #endif

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * compare.c - the CI regression gate: `iopf-bench compare BASELINE_DIR
- * NEW_DIR` and `iopf-bench baseline save|list` (results/SCHEMA.md,
- * "Comparing runs").
+ * NEW_DIR` (results/SCHEMA.md, "Comparing runs"): the two folders, like
+ * with like, the cells, and the table, JSON, JUnit and KTAP. The rule is
+ * gate.c's, the statistics stats.c's, the baselines baseline.c's.
  *
  * Rules:
  * - Only like with like: the two folders must come from the same spec,
@@ -37,6 +38,8 @@
 #include <gsl/gsl_statistics_double.h>
 #include <json-c/json.h>
 
+#include "baseline.h"
+#include "folder.h"
 #include "gate.h"
 #include "jsonutil.h"
 #include "xalloc.h"
@@ -53,20 +56,6 @@ enum { GX_OK = 0, GX_REGRESSION = 1, GX_INVALID = 2 };
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers */
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
-
-static bool is_file(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode);
-}
 
 /* A growable list of strings (notes, mismatches). */
 struct strv {
@@ -231,51 +220,6 @@ static void __attribute__((format(printf, 2, 3))) cerr(const struct cmpctx *C, c
 	fputc('\n', C->env->err);
 }
 
-static char *problems_text(struct json_object *run)
-{
-	struct json_object *p = jarr(run, "problems");
-	size_t n = p ? json_object_array_length(p) : 0, len = 0;
-	char *s = xstrdup("");
-
-	for (size_t i = 0; i < n; i++) {
-		const char *t = json_object_get_string(json_object_array_get_idx(p, i));
-		size_t l = strlen(t ? t : "");
-
-		s = xrealloc(s, len + l + 3);
-		sprintf(s + len, "%s%s", i ? "; " : "", t ? t : "");
-		len += l + (i ? 2 : 0);
-	}
-	if (!n) {
-		free(s);
-		s = xstrdup("(run.json lists no problems)");
-	}
-	return s;
-}
-
-/* Read DIR/NAME as a JSON object; NULL with *err set when absent or unreadable. */
-static struct json_object *read_json(const char *dir, const char *name, char **err)
-{
-	char *p = xasprintf("%s/%s", dir, name);
-	struct json_object *j = NULL;
-
-	*err = NULL;
-	if (!is_file(p)) {
-		*err = xasprintf("%s has no %s", dir, name);
-	} else {
-		j = json_object_from_file(p);
-		if (!j || !json_object_is_type(j, json_type_object)) {
-			const char *e = json_util_get_last_err();
-
-			/* json-c's message ends in a newline */
-			*err = xasprintf("cannot read %s: %.*s", p, j || !e ? 17 : (int)strcspn(e, "\n"),
-					 j ? "not a JSON object" : e ? e : "not JSON");
-			json_object_put(j);
-			j = NULL;
-		}
-	}
-	free(p);
-	return j;
-}
 
 static void regress_add(struct side *s, struct json_object *r)
 {
@@ -315,18 +259,18 @@ static int side_load(struct cmpctx *C, struct side *s)
 	struct json_object *sv, *prov;
 	char *err, *p;
 
-	if (!is_dir(s->dir)) {
+	if (!folder_is_dir(s->dir)) {
 		cerr(C, "%s %s: not a folder", s->what, s->dir);
 		return GX_INVALID;
 	}
 	p = xasprintf("%s/run.json", s->dir);
-	if (!is_file(p)) {
+	if (!folder_is_file(p)) {
 		cerr(C, "%s %s has no run.json: run `iopf-bench report %s` first", s->what, s->dir, s->dir);
 		free(p);
 		return GX_INVALID;
 	}
 	free(p);
-	s->run = read_json(s->dir, "run.json", &err);
+	s->run = folder_read_json(s->dir, "run.json", &err);
 	if (!s->run) {
 		cerr(C, "%s: %s", s->what, err);
 		free(err);
@@ -339,19 +283,19 @@ static int side_load(struct cmpctx *C, struct side *s)
 		     s->dir, RESULTS_SCHEMA_VERSION);
 		return GX_INVALID;
 	}
-	s->plan = read_json(s->dir, "plan.json", &err);
+	s->plan = folder_read_json(s->dir, "plan.json", &err);
 	if (!s->plan) {
 		cerr(C, "%s: %s (the points' parameters are compared from it)", s->what, err);
 		free(err);
 		return GX_INVALID;
 	}
 	/* provenance.json, else the copy report put into run.json */
-	s->prov = read_json(s->dir, "provenance.json", &err);
+	s->prov = folder_read_json(s->dir, "provenance.json", &err);
 	free(err);
 	prov = jget(s->run, "provenance");
 	if (!s->prov && prov && json_object_is_type(prov, json_type_object))
 		s->prov = json_object_get(prov);
-	s->saved = read_json(s->dir, "BASELINE.json", &err);
+	s->saved = folder_read_json(s->dir, "BASELINE.json", &err);
 	free(err);
 	regress_scan(s);
 	return GX_OK;
@@ -362,11 +306,11 @@ static int side_usable(struct cmpctx *C, struct side *s, bool baseline)
 {
 	const char *st = jstr(s->run, "status");
 	char *p = xasprintf("%s/INCOMPLETE", s->dir), *why;
-	bool marker = is_file(p);
+	bool marker = folder_is_file(p);
 
 	free(p);
 	if (marker || !strcmp(st, "incomplete")) {
-		why = problems_text(s->run);
+		why = folder_problems_text(s->run);
 		/* report already says so in problems when it saw the marker */
 		cerr(C, "incomplete: %s %s: %s%s", s->what, s->dir, marker && strcmp(st, "incomplete") ?
 		     "INCOMPLETE marker present (the sweep did not finish); " : "", why);
@@ -378,7 +322,7 @@ static int side_usable(struct cmpctx *C, struct side *s, bool baseline)
 		return GX_INVALID;
 	}
 	if (baseline && !strcmp(st, "failed")) {
-		why = problems_text(s->run);
+		why = folder_problems_text(s->run);
 		cerr(C, "baseline %s has failed repetitions (a baseline must be clean): %s", s->dir, why);
 		free(why);
 		return GX_INVALID;
@@ -1102,14 +1046,7 @@ static void build_cells(struct cmpctx *C)
 
 static void git_text(const struct side *s, char *buf, size_t len)
 {
-	struct json_object *g = jget(s->prov, "git"), *dirty = jget(g, "dirty");
-	const char *rev = jstr(g, "revision");
-
-	if (!rev)
-		snprintf(buf, len, "unknown");
-	else
-		snprintf(buf, len, "%.12s%s", rev, !dirty ? "" : json_object_get_boolean(dirty) ? " (dirty)" :
-			 " (clean)");
+	folder_git_text(s->prov, buf, len);
 }
 
 static void summary_line(const struct cmpctx *C, char *buf, size_t len)
@@ -1563,54 +1500,6 @@ static void print_ktap(struct cmpctx *C, FILE *f)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Baselines folder */
-
-/*
- * --baselines-dir, else $IOPF_BASELINES_DIR, else results/baselines in the
- * repository above the executable (found by results/run.schema.json, as
- * report finds scripts/plots), else results/baselines here.
- */
-static char *baselines_dir(const char *opt)
-{
-	const char *e = opt && *opt ? opt : getenv("IOPF_BASELINES_DIR");
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (e && *e)
-		return xstrdup(e);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		for (int up = 0; up < 5; up++) {
-			char *slash = strrchr(exe, '/'), *cand;
-			bool ok;
-
-			if (!slash || slash == exe)
-				break;
-			*slash = 0;
-			cand = xasprintf("%s/results/run.schema.json", exe);
-			ok = is_file(cand);
-			free(cand);
-			if (ok)
-				return xasprintf("%s/results/baselines", exe);
-		}
-	}
-	return xstrdup("results/baselines");
-}
-
-/* [A-Za-z0-9._-]+, not starting with '.', without ".tmp-" (save's work folders). */
-static bool valid_name(const char *s)
-{
-	if (!*s || *s == '.' || strlen(s) > 128 || strstr(s, ".tmp-"))
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '.' || *s == '-' || *s == '_'))
-			return false;
-	return true;
-}
-
-/* ------------------------------------------------------------------------ */
 /* compare */
 
 static const char compare_usage[] =
@@ -1652,19 +1541,6 @@ static const char compare_help[] =
 	"  input, usage, an output file that could not be written, or an internal\n"
 	"  error (out of memory).\n";
 
-/* a is --NAME or --NAME=V: *val = V, the next argument, or NULL (missing). */
-static bool opt_arg(const char *a, const char *name, int argc, char **argv, int *i, const char **val)
-{
-	size_t l = strlen(name);
-
-	if (strncmp(a, name, l) || (a[l] && a[l] != '='))
-		return false;
-	if (a[l] == '=')
-		*val = a + l + 1;
-	else
-		*val = *i + 1 < argc ? argv[++*i] : NULL;
-	return true;
-}
 
 static int usage_err(const struct bench_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_err(const struct bench_env *env, const char *fmt, ...)
@@ -1875,7 +1751,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			C->quiet = true;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			C->verbose = true;
-		} else if (opt_arg(a, "--threshold", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--threshold", argc, argv, &i, &val)) {
 			const char *eq = val ? strchr(val, '=') : NULL;
 			double t;
 
@@ -1902,34 +1778,34 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			} else {
 				C->threshold = t;
 			}
-		} else if (opt_arg(a, "--alpha", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--alpha", argc, argv, &i, &val)) {
 			if (!val || !stats_parse_fraction(val, &C->alpha) || !(C->alpha > 0) || !(C->alpha < 1)) {
 				code = usage_err(env, "--alpha '%s': want 0 < A < 1 (e.g. 0.05 or 5%%)", val ?: "");
 				goto out;
 			}
-		} else if (opt_arg(a, "--family", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--family", argc, argv, &i, &val)) {
 			if (!val || !parse_uint(val, 1, &C->family_opt)) {
 				code = usage_err(env, "--family '%s': want a positive number of tests", val ?: "");
 				goto out;
 			}
-		} else if (opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
 			if (!val || !parse_uint(val, 1, &C->min_reps)) {
 				code = usage_err(env, "--min-reps '%s': want a positive number", val ?: "");
 				goto out;
 			}
-		} else if (opt_arg(a, "--metrics", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--metrics", argc, argv, &i, &val)) {
 			if (!val) {
 				code = usage_err(env, "--metrics needs a list");
 				goto out;
 			}
 			metrics_opt = val;
-		} else if (opt_arg(a, "--junit", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--junit", argc, argv, &i, &val)) {
 			if (!val || !*val) {
 				code = usage_err(env, "--junit needs a file");
 				goto out;
 			}
 			C->junit = val;
-		} else if (opt_arg(a, "--pair", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--pair", argc, argv, &i, &val)) {
 			const char *colon = val ? strchr(val, ':') : NULL;
 
 			if (!colon || colon == val || !colon[1] || strchr(colon + 1, ':')) {
@@ -1942,7 +1818,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			C->pair_base = strndup(val, (size_t)(colon - val));
 			C->pair_new = xstrdup(colon + 1);
 			C->pair_label = xasprintf("%s->%s", C->pair_base, C->pair_new);
-		} else if (opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
+		} else if (cmd_opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
 			if (!val || !*val) {
 				code = usage_err(env, "--baselines-dir needs a folder");
 				goto out;
@@ -1994,11 +1870,11 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 	C->s[0].design = C->pair_base;
 	C->s[1].design = C->pair_new;
 	/* A saved baseline's bare name */
-	if (!is_dir(pos[0]) && valid_name(pos[0])) {
-		char *bd = baselines_dir(bdir_opt), *cand = xasprintf("%s/%s", bd, pos[0]);
+	if (!folder_is_dir(pos[0]) && baseline_valid_name(pos[0])) {
+		char *bd = baseline_dir(bdir_opt), *cand = xasprintf("%s/%s", bd, pos[0]);
 
 		free(bd);
-		if (is_dir(cand)) {
+		if (folder_is_dir(cand)) {
 			free(C->s[0].dir);
 			C->s[0].dir = cand;
 		} else {
@@ -2011,438 +1887,3 @@ out:
 	return code;
 }
 
-/* ------------------------------------------------------------------------ */
-/* baseline save | list */
-
-static const char baseline_usage[] =
-	"usage: iopf-bench baseline save RESULTS_DIR NAME [--force] [--baselines-dir DIR]\n"
-	"       iopf-bench baseline list [--baselines-dir DIR]\n";
-
-static const char baseline_help[] =
-	"  save: copy a complete results folder's run.json, plan.json, spec.ini,\n"
-	"  provenance.json, topology.xml, git.diff, config-* and csv/ (not raw/, fig/,\n"
-	"  logs/, report.html) into BASELINES/NAME, with BASELINE.json saying what and\n"
-	"  when; `iopf-bench compare NAME NEW_DIR` compares against it. NAME:\n"
-	"  [A-Za-z0-9._-]+, not starting with '.'. --force replaces an existing one\n"
-	"  (only once the new copy is complete).\n"
-	"  list: name, date, spec and git revision of every baseline.\n"
-	"  BASELINES: --baselines-dir, $IOPF_BASELINES_DIR, else results/baselines of\n"
-	"  the repository holding the executable.\n"
-	"  Exit: 0 done; 1 a file could not be copied or written; 2 usage, or refused\n"
-	"  (the folder is not complete, a bad NAME, NAME exists without --force).\n";
-
-static int berr(const struct bench_env *env, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int berr(const struct bench_env *env, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(env->err, "iopf-bench baseline: ");
-	va_start(ap, fmt);
-	vfprintf(env->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', env->err);
-	return code;
-}
-
-static int copy_file(const char *src, const char *dst)
-{
-	char buf[65536];
-	struct stat st;
-	int in = open(src, O_RDONLY | O_CLOEXEC), out, rc = 0;
-	ssize_t r;
-
-	if (in < 0)
-		return -1;
-	if (fstat(in, &st)) {
-		close(in);
-		return -1;
-	}
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0666);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	while ((r = read(in, buf, sizeof(buf))) != 0) {
-		char *p = buf;
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -1;
-			break;
-		}
-		while (r > 0) {
-			ssize_t w = write(out, p, (size_t)r);
-
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				rc = -1;
-				break;
-			}
-			p += w;
-			r -= w;
-		}
-		if (rc)
-			break;
-	}
-	if (fsync(out))
-		rc = -1;
-	if (close(out))
-		rc = -1;
-	close(in);
-	return rc;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int rm_rf(const char *path)
-{
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Copy DIR/NAME into TMP/NAME when it is a regular file; missing is fine unless required. */
-static int copy_one(const struct bench_env *env, const char *dir, const char *tmp, const char *name, bool required)
-{
-	char *s = xasprintf("%s/%s", dir, name), *d = xasprintf("%s/%s", tmp, name);
-	int rc = 0;
-
-	if (is_file(s)) {
-		if (copy_file(s, d))
-			rc = berr(env, BENCH_EXIT_FAIL, "cannot copy %s to %s: %s", s, d, strerror(errno));
-	} else if (required) {
-		rc = berr(env, GX_INVALID, "%s has no %s", dir, name);
-	}
-	free(s);
-	free(d);
-	return rc;
-}
-
-static int save_files(const struct bench_env *env, const char *dir, const char *tmp)
-{
-	static const char *const files[] = { "run.json", "plan.json", "spec.ini", "provenance.json", "topology.xml",
-					     "git.diff" };
-	char *csv;
-	DIR *dh;
-	struct dirent *e;
-	int rc = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(files) && !rc; i++)
-		rc = copy_one(env, dir, tmp, files[i], i < 2);
-	if (rc)
-		return rc;
-	dh = opendir(dir);
-	while (dh && (e = readdir(dh)) && !rc)
-		if (!strncmp(e->d_name, "config-", 7))
-			rc = copy_one(env, dir, tmp, e->d_name, false);
-	if (dh)
-		closedir(dh);
-	if (rc)
-		return rc;
-	csv = xasprintf("%s/csv", dir);
-	if (is_dir(csv)) {
-		char *tcsv = xasprintf("%s/csv", tmp);
-
-		if (mkdir(tcsv, 0777)) {
-			rc = berr(env, BENCH_EXIT_FAIL, "cannot make %s: %s", tcsv, strerror(errno));
-		} else {
-			dh = opendir(csv);
-			while (dh && (e = readdir(dh)) && !rc)
-				if (e->d_name[0] != '.')
-					rc = copy_one(env, csv, tcsv, e->d_name, false);
-			if (dh)
-				closedir(dh);
-		}
-		free(tcsv);
-	}
-	free(csv);
-	return rc;
-}
-
-static int baseline_save(const struct bench_env *env, const char *dir, const char *name, bool force,
-			 const char *bdir_opt)
-{
-	struct json_object *run, *prov, *meta;
-	char *err, *bdir = NULL, *final = NULL, *tmp = NULL, *p, now[32], src[PATH_MAX];
-	const char *st;
-	int rc = GX_INVALID;
-
-	if (!is_dir(dir))
-		return berr(env, GX_INVALID, "%s: not a folder", dir);
-	if (!valid_name(name))
-		return berr(env, GX_INVALID, "bad name '%s': want [A-Za-z0-9._-]+, not starting with '.' (and "
-			    "without '.tmp-')", name);
-	p = xasprintf("%s/INCOMPLETE", dir);
-	if (is_file(p)) {
-		free(p);
-		return berr(env, GX_INVALID, "%s is incomplete (INCOMPLETE marker): only a complete folder can be "
-			    "a baseline", dir);
-	}
-	free(p);
-	p = xasprintf("%s/run.json", dir);
-	if (!is_file(p)) {
-		free(p);
-		return berr(env, GX_INVALID, "%s has no run.json: run `iopf-bench report %s` first", dir, dir);
-	}
-	free(p);
-	run = read_json(dir, "run.json", &err);
-	if (!run) {
-		berr(env, GX_INVALID, "%s", err);
-		free(err);
-		return GX_INVALID;
-	}
-	st = jstr(run, "status");
-	if (!st || strcmp(st, "complete")) {
-		char *why = problems_text(run);
-
-		berr(env, GX_INVALID, "%s is %s, not complete: %s", dir, st ? st : "of unknown status", why);
-		free(why);
-		goto out;
-	}
-	prov = read_json(dir, "provenance.json", &err);
-	free(err);
-	if (!prov)
-		fprintf(env->err, "iopf-bench baseline: warning: %s has no provenance.json: compare will need "
-			"--force\n", dir);
-	bdir = baselines_dir(bdir_opt);
-	final = xasprintf("%s/%s", bdir, name);
-	if (!force && (is_dir(final) || !access(final, F_OK))) {
-		berr(env, GX_INVALID, "baseline %s exists (--force replaces it)", final);
-		goto out_prov;
-	}
-	/* mkdir -p the parent */
-	for (char *q = bdir + 1; ; q++) {
-		if (*q == '/' || !*q) {
-			char c = *q;
-
-			*q = 0;
-			if (mkdir(bdir, 0777) && errno != EEXIST) {
-				rc = berr(env, BENCH_EXIT_FAIL, "cannot make %s: %s", bdir, strerror(errno));
-				goto out_prov;
-			}
-			*q = c;
-			if (!c)
-				break;
-		}
-	}
-	tmp = xasprintf("%s/%s.tmp-XXXXXX", bdir, name);
-	if (!mkdtemp(tmp)) {
-		rc = berr(env, BENCH_EXIT_FAIL, "cannot make %s: %s", tmp, strerror(errno));
-		goto out_prov;
-	}
-	{
-		/* mkdtemp makes it 0700: a baseline is as readable as any folder made here. */
-		mode_t um = umask(0);
-
-		umask(um);
-		chmod(tmp, 0777 & ~um);
-	}
-	rc = save_files(env, dir, tmp);
-	if (rc)
-		goto out_rm;
-	meta = json_object_new_object();
-	iso8601_utc(time(NULL), now, sizeof(now));
-	JADD(meta, "name", JSTR(name));
-	JADD(meta, "saved", JSTR(now));
-	JADD(meta, "source", JSTR(realpath(dir, src) ? src : dir));
-	JADD(meta, "tool", JSTR("iopf-bench " BENCH_TOOL_VERSION));
-	JADD(meta, "spec", jref(jget(run, "spec")));
-	JADD(meta, "status", jref(jget(run, "status")));
-	JADD(meta, "git", jref(jget(prov, "git")));
-	p = xasprintf("%s/BASELINE.json", tmp);
-	if (json_object_to_file_ext(p, meta, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				    JSON_C_TO_STRING_NOSLASHESCAPE)) {
-		rc = berr(env, BENCH_EXIT_FAIL, "cannot write %s: %s", p, json_util_get_last_err());
-		free(p);
-		json_object_put(meta);
-		goto out_rm;
-	}
-	free(p);
-	json_object_put(meta);
-	/*
-	 * The new copy is complete: put it in place. An old one is swapped out
-	 * atomically (RENAME_EXCHANGE) and removed only then; where the file
-	 * system cannot exchange, it is moved aside first.
-	 */
-	if (!rename(tmp, final)) {
-		rc = GX_OK;
-	} else if (force && (errno == EEXIST || errno == ENOTEMPTY || errno == EISDIR)) {
-		if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE)) {
-			rc = GX_OK;	/* tmp now holds the old one */
-		} else {
-			char *old = xasprintf("%s/%s.tmp-XXXXXX", bdir, name);
-
-			if (mkdtemp(old) && !rmdir(old) && !rename(final, old) && !rename(tmp, final)) {
-				rc = GX_OK;
-				free(tmp);
-				tmp = old;
-			} else {
-				rc = berr(env, BENCH_EXIT_FAIL, "cannot replace %s: %s", final, strerror(errno));
-				free(old);
-			}
-		}
-	} else {
-		rc = berr(env, BENCH_EXIT_FAIL, "cannot rename %s to %s: %s", tmp, final, strerror(errno));
-	}
-	if (!rc) {
-		char git[64];
-		struct side s = { .prov = prov };
-
-		git_text(&s, git, sizeof(git));
-		fprintf(env->out, "baseline %s saved: %s (from %s, spec %s, git %s)\n", name, final, dir,
-			jstr(jget(run, "spec"), "name") ?: "?", git);
-		if (!is_dir(tmp))
-			goto out_prov;
-	}
-out_rm:
-	rm_rf(tmp);
-out_prov:
-	json_object_put(prov);
-out:
-	json_object_put(run);
-	free(tmp);
-	free(final);
-	free(bdir);
-	return rc;
-}
-
-struct blist {
-	char *name, *saved, *spec, *git;
-};
-
-static int cmp_blist(const void *a, const void *b)
-{
-	return strcmp(((const struct blist *)a)->name, ((const struct blist *)b)->name);
-}
-
-static int baseline_list(const struct bench_env *env, const char *bdir_opt)
-{
-	char *bdir = baselines_dir(bdir_opt);
-	DIR *dh = opendir(bdir);
-	struct dirent *e;
-	struct blist *v = NULL;
-	size_t n = 0, cap = 0, w[3] = { 4, 5, 4 };
-
-	if (!dh) {
-		if (errno != ENOENT) {
-			berr(env, BENCH_EXIT_FAIL, "cannot read %s: %s", bdir, strerror(errno));
-			free(bdir);
-			return BENCH_EXIT_FAIL;
-		}
-		fprintf(env->out, "no baselines in %s\n", bdir);
-		free(bdir);
-		return GX_OK;
-	}
-	while ((e = readdir(dh))) {
-		char *d, *err, git[64];
-		struct json_object *meta;
-		struct side s = { 0 };
-
-		if (e->d_name[0] == '.' || strstr(e->d_name, ".tmp-"))
-			continue;
-		d = xasprintf("%s/%s", bdir, e->d_name);
-		meta = is_dir(d) ? read_json(d, "BASELINE.json", &err) : NULL;
-		if (meta)
-			free(err);
-		free(d);
-		if (!meta)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		s.prov = meta;	/* its "git" is provenance's */
-		git_text(&s, git, sizeof(git));
-		v[n].name = xstrdup(e->d_name);
-		v[n].saved = xstrdup(jstr(meta, "saved") ?: "?");
-		v[n].spec = xstrdup(jstr(jget(meta, "spec"), "name") ?: "?");
-		v[n].git = xstrdup(git);
-		if (strlen(v[n].name) > w[0])
-			w[0] = strlen(v[n].name);
-		if (strlen(v[n].saved) > w[1])
-			w[1] = strlen(v[n].saved);
-		if (strlen(v[n].spec) > w[2])
-			w[2] = strlen(v[n].spec);
-		n++;
-		json_object_put(meta);
-	}
-	closedir(dh);
-	if (!n) {
-		fprintf(env->out, "no baselines in %s\n", bdir);
-	} else {
-		qsort(v, n, sizeof(*v), cmp_blist);
-		fprintf(env->out, "%-*s  %-*s  %-*s  %s\n", (int)w[0], "name", (int)w[1], "saved", (int)w[2], "spec",
-			"git");
-		for (size_t i = 0; i < n; i++) {
-			fprintf(env->out, "%-*s  %-*s  %-*s  %s\n", (int)w[0], v[i].name, (int)w[1], v[i].saved,
-				(int)w[2], v[i].spec, v[i].git);
-			free(v[i].name);
-			free(v[i].saved);
-			free(v[i].spec);
-			free(v[i].git);
-		}
-	}
-	free(v);
-	free(bdir);
-	return GX_OK;
-}
-
-int cmd_baseline(int argc, char **argv, const struct bench_env *env)
-{
-	const char *pos[2] = { NULL, NULL }, *bdir_opt = NULL, *val;
-	bool force = false, save;
-	int npos = 0;
-
-	if (argc < 2) {
-		fprintf(env->err, "%s", baseline_usage);
-		return GX_INVALID;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		fprintf(env->out, "%s%s", baseline_usage, baseline_help);
-		return GX_OK;
-	}
-	if (strcmp(argv[1], "save") && strcmp(argv[1], "list")) {
-		fprintf(env->err, "iopf-bench baseline: unknown subcommand '%s' (save or list)\n%s", argv[1],
-			baseline_usage);
-		return GX_INVALID;
-	}
-	save = !strcmp(argv[1], "save");
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(env->out, "%s%s", baseline_usage, baseline_help);
-			return GX_OK;
-		}
-		if (save && !strcmp(a, "--force")) {
-			force = true;
-		} else if (opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
-			if (!val || !*val) {
-				fprintf(env->err, "iopf-bench baseline: --baselines-dir needs a folder\n%s", baseline_usage);
-				return GX_INVALID;
-			}
-			bdir_opt = val;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(env->err, "iopf-bench baseline: unknown option '%s'\n%s", a, baseline_usage);
-			return GX_INVALID;
-		} else if (save && npos < 2) {
-			pos[npos++] = a;
-		} else {
-			fprintf(env->err, "iopf-bench baseline: unexpected argument '%s'\n%s", a, baseline_usage);
-			return GX_INVALID;
-		}
-	}
-	if (!save)
-		return baseline_list(env, bdir_opt);
-	if (npos != 2) {
-		fprintf(env->err, "iopf-bench baseline save: want RESULTS_DIR and NAME\n%s", baseline_usage);
-		return GX_INVALID;
-	}
-	return baseline_save(env, pos[0], pos[1], force, bdir_opt);
-}

@@ -99,7 +99,5 @@ void gate_family(struct gate_test *t, size_t n, double alpha, unsigned int famil
 /* argv[0] is "compare": compare BASELINE_DIR NEW_DIR [options]. Exit 0 / 1 (regression) / 2. */
 int cmd_compare(int argc, char **argv, const struct bench_env *env);
 
-/* argv[0] is "baseline": baseline save RESULTS_DIR NAME [--force] [--baselines-dir DIR] | list. */
-int cmd_baseline(int argc, char **argv, const struct bench_env *env);
 
 #endif

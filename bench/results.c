@@ -37,6 +37,7 @@
 #include <gsl/gsl_statistics_double.h>
 #include <json-c/json.h>
 
+#include "folder.h"
 #include "html.h"
 #include "jsonutil.h"
 #include "report.h"
@@ -1561,33 +1562,12 @@ static int range_log(const struct range *r, double span)
 static char *find_plots(const struct results_opts *o)
 {
 	const char *e = o->plots_dir ? o->plots_dir : getenv("IOPF_PLOTS_DIR");
-	char exe[PATH_MAX];
-	ssize_t n;
+	char *d;
 
 	if (e && *e)
 		return xstrdup(e);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		for (int up = 0; up < 5; up++) {
-			char *slash = strrchr(exe, '/'), *cand;
-
-			if (!slash || slash == exe)
-				break;
-			*slash = 0;
-			cand = xasprintf("%s/scripts/plots", exe);
-			{
-				char *c = xasprintf("%s/common.gp", cand);
-				bool ok = file_exists(c);
-
-				free(c);
-				if (ok)
-					return cand;
-			}
-			free(cand);
-		}
-	}
-	return xstrdup("scripts/plots");
+	d = folder_repo_path("scripts/plots/common.gp", "scripts/plots");
+	return d ? d : xstrdup("scripts/plots");
 }
 
 /* The gnuplot output base of a figure: DIR/fig/NAME (the scripts add .png and .svg). */
