@@ -25,7 +25,7 @@ mkdir -p "$runs"
 spec=$TESTS_TOP/tests/specs/gate.ini
 
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 13
 
 sweep() {
 	local name=$1; shift
