@@ -386,13 +386,13 @@ static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int 
 			t[nt++] = (struct gate_test){ .m = gm, .base = ys, .nb = ny, .cand = xs, .nn = nx,
 						      .threshold = threshold_of(c, c->metrics[m]), .in_family = true };
 		}
-	gate_family(t, nt, c->alpha, family, 3, false);
+	gate_family(t, nt, c->alpha, family, GATE_DEFAULT_MIN_REPS, false);
 	for (size_t i = 0; i < nt; i++)
 		if (t[i].g.verdict == GATE_REGRESSED) {
 			alarm = true;
 			hit[mi[i]] = true;
 		}
-	gate_family(t, nt, c->alpha, family, 3, true);
+	gate_family(t, nt, c->alpha, family, GATE_DEFAULT_MIN_REPS, true);
 	for (size_t i = 0; i < nt; i++)
 		sep |= t[i].g.verdict == GATE_REGRESSED;
 	for (unsigned int m = 0; m < c->nm; m++)
@@ -871,8 +871,8 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	c->splits = 400;
 	c->bootstrap = 200;
 	c->seed = 1;
-	c->alpha = 0.05;
-	c->threshold = 0.05;
+	c->alpha = GATE_DEFAULT_ALPHA;
+	c->threshold = GATE_DEFAULT_THRESHOLD;
 	c->path = "response";
 	c->levels[0] = c->levels[1] = 0;	/* A and A' */
 	c->nlevels = 2;

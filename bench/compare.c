@@ -253,7 +253,7 @@ static void regress_scan(struct side *s)
 	}
 }
 
-/* Load run.json (required, schema_version 1), plan.json (required), provenance, BASELINE.json. */
+/* Load run.json (required, schema_version RESULTS_SCHEMA_VERSION and the rule this gate applies), plan.json (required), provenance, BASELINE.json. */
 static int side_load(struct cmpctx *C, struct side *s)
 {
 	struct json_object *sv, *prov;
@@ -277,10 +277,28 @@ static int side_load(struct cmpctx *C, struct side *s)
 		return GX_INVALID;
 	}
 	sv = jget(s->run, "schema_version");
+	if (sv && json_object_is_type(sv, json_type_int) && json_object_get_int64(sv) < RESULTS_SCHEMA_VERSION &&
+	    json_object_get_int64(sv) >= 1) {
+		/* Written by an older report, under rule 1 (better / worse / same / undecided). */
+		p = xasprintf("%s/raw", s->dir);
+		cerr(C, "%s %s: run.json is from another rule version (schema_version %lld, rule 1; this "
+		     "iopf-bench judges by rule %d): %s", s->what, s->dir, (long long)json_object_get_int64(sv),
+		     GATE_RULE_VERSION, folder_is_dir(p) ? "run `iopf-bench report DIR` on it to rewrite run.json from "
+		     "its raw runs" : "a saved baseline has no raw runs: save a new one (iopf-bench baseline save)");
+		free(p);
+		return GX_INVALID;
+	}
 	if (!sv || !json_object_is_type(sv, json_type_int) || json_object_get_int64(sv) != RESULTS_SCHEMA_VERSION ||
 	    !jstr(s->run, "status") || !jarr(s->run, "sweeps")) {
 		cerr(C, "%s: %s/run.json is not a run.json of schema_version %d (no status or sweeps)", s->what,
 		     s->dir, RESULTS_SCHEMA_VERSION);
+		return GX_INVALID;
+	}
+	sv = jget(s->run, "rule_version");
+	if (!sv || !json_object_is_type(sv, json_type_int) || json_object_get_int64(sv) != GATE_RULE_VERSION) {
+		cerr(C, "%s %s: run.json is from another rule version (rule %s; this iopf-bench judges by rule %d): "
+		     "run `iopf-bench report DIR` on it to rewrite run.json", s->what, s->dir,
+		     sv ? json_object_get_string(sv) : "none", GATE_RULE_VERSION);
 		return GX_INVALID;
 	}
 	s->plan = folder_read_json(s->dir, "plan.json", &err);
@@ -940,8 +958,8 @@ static void design_cells(struct cmpctx *C, const char *id, const char *label, st
 	}
 	cell_runs(C, id, label, dd);
 	for (unsigned int k = 0; k < C->nmetrics; k++) {
-		/* The default set gates throughput in closed loop only. */
-		if (C->default_metrics && !closed_loop && !strcmp(C->metrics[k]->name, "throughput_rps"))
+		/* The default set gates throughput in closed loop only (gate_default_gated()). */
+		if (C->default_metrics && !gate_default_gated(C->metrics[k], closed_loop))
 			continue;
 		cell_metric(C, id, label, C->metrics[k], bd, dd);
 	}
@@ -1726,9 +1744,9 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 	int npos = 0, code;
 
 	C->env = env;
-	C->threshold = 0.05;
-	C->alpha = 0.05;
-	C->min_reps = 3;
+	C->threshold = GATE_DEFAULT_THRESHOLD;
+	C->alpha = GATE_DEFAULT_ALPHA;
+	C->min_reps = GATE_DEFAULT_MIN_REPS;
 	for (size_t i = 0; i < GATE_NMETRICS; i++)
 		C->thr[i] = NAN;
 	for (int i = 1; i < argc; i++) {

@@ -25,27 +25,27 @@
 /* ------------------------------------------------------------------------ */
 /* Metrics */
 
-/* Every run.json metric (results.c's table), with its direction. */
+/* Every run.json metric, with its direction (gate.h). */
 const struct gate_metric gate_metrics[] = {
-	{ "throughput_rps", +1, false },
-	{ "offered_rps", 0, false },
-	{ "response_p50_ns", -1, false },
-	{ "response_p99_ns", -1, false },
-	{ "response_p999_ns", -1, false },
-	{ "report_p50_ns", -1, false },
-	{ "report_p99_ns", -1, false },
-	{ "report_p999_ns", -1, false },
-	{ "report_in_flush_p50_ns", -1, false },
-	{ "report_in_flush_p99_ns", -1, false },
-	{ "queue_p50_ns", -1, false },
-	{ "queue_p99_ns", -1, false },
-	{ "flush_p50_ns", -1, false },
-	{ "flush_p99_ns", -1, false },
-	{ "unbind_p50_ns", -1, false },
-	{ "unbind_p99_ns", -1, false },
-	{ "overflows", -1, true },
-	{ "invariant_violations", -1, true },
-	{ "incomplete_groups", -1, true },
+	{ "throughput_rps", "throughput", "rate_per_s", GATE_RATE, +1 },
+	{ "offered_rps", "offered rate", "target_rate_per_s", GATE_RATE, 0 },
+	{ "response_p50_ns", "response p50", "latency_ns.p50", GATE_NS, -1 },
+	{ "response_p99_ns", "response p99", "latency_ns.p99", GATE_NS, -1 },
+	{ "response_p999_ns", "response p99.9", "latency_ns.p999", GATE_NS, -1 },
+	{ "report_p50_ns", "report p50", "report_last_latency_ns.p50", GATE_NS, -1 },
+	{ "report_p99_ns", "report p99", "report_last_latency_ns.p99", GATE_NS, -1 },
+	{ "report_p999_ns", "report p99.9", "report_last_latency_ns.p999", GATE_NS, -1 },
+	{ "report_in_flush_p50_ns", "report-in-flush p50", "report_in_flush_latency_ns.p50", GATE_NS, -1 },
+	{ "report_in_flush_p99_ns", "report-in-flush p99", "report_in_flush_latency_ns.p99", GATE_NS, -1 },
+	{ "queue_p50_ns", "PRQ wait p50", "queue_latency_ns.p50", GATE_NS, -1 },
+	{ "queue_p99_ns", "PRQ wait p99", "queue_latency_ns.p99", GATE_NS, -1 },
+	{ "flush_p50_ns", "detach flush p50", "detach.flush_latency_ns.p50", GATE_NS, -1 },
+	{ "flush_p99_ns", "detach flush p99", "detach.flush_latency_ns.p99", GATE_NS, -1 },
+	{ "unbind_p50_ns", "unbind p50", "unbind.latency_ns.p50", GATE_NS, -1 },
+	{ "unbind_p99_ns", "unbind p99", "unbind.latency_ns.p99", GATE_NS, -1 },
+	{ "overflows", "PRQ overflows", "prq.overflows", GATE_COUNT, -1 },
+	{ "invariant_violations", "invariant violations", "invariant_violations", GATE_COUNT, -1 },
+	{ "incomplete_groups", "incomplete groups", "group_check.incomplete", GATE_COUNT, -1 },
 };
 _Static_assert(sizeof(gate_metrics) / sizeof(gate_metrics[0]) == GATE_NMETRICS, "GATE_NMETRICS is the table's size");
 
@@ -60,6 +60,25 @@ _Static_assert(sizeof(gate_metrics) / sizeof(gate_metrics[0]) == GATE_NMETRICS, 
 const char *const gate_default_metrics[] = {
 	"report_p50_ns", "response_p50_ns", "queue_p50_ns", "throughput_rps", NULL,
 };
+
+bool gate_default_gated(const struct gate_metric *m, bool closed_loop)
+{
+	if (!m)
+		return false;
+	if (!strcmp(m->name, "throughput_rps") && !closed_loop)
+		return false;
+	for (const char *const *d = gate_default_metrics; *d; d++)
+		if (!strcmp(*d, m->name))
+			return true;
+	return false;
+}
+
+const char *gate_kind_unit(enum gate_kind k)
+{
+	static const char *const units[] = { "requests/s", "ns", "count" };
+
+	return (unsigned int)k < sizeof(units) / sizeof(units[0]) ? units[k] : "?";
+}
 
 const struct gate_metric *gate_metric_find(const char *name)
 {
@@ -232,7 +251,7 @@ void gate_judge(const struct gate_metric *m, const double *base, size_t nb, cons
 	double *x = sorted_copy(cand, nn), *y = sorted_copy(base, nb), t = r->threshold, spread;
 	/* bad = +1: a rise is bad (lower is better); -1: a fall is bad */
 	int bad = m && m->better > 0 ? -1 : +1, sep;
-	bool positive = true, count = !m || m->count;
+	bool positive = true, count = !m || m->kind == GATE_COUNT;
 	double confidence = 1 - 2 * r->level;	/* two-sided, each tail the test's level */
 	struct stats_ci ci;
 

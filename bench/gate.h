@@ -24,13 +24,24 @@ enum gate_verdict { GATE_UNCHANGED, GATE_IMPROVED, GATE_REGRESSED, GATE_NOISY, G
 /* "unchanged", "improved", "regressed", "noisy", "missing" */
 const char *gate_verdict_name(enum gate_verdict v);
 
+/* What a metric measures: its unit, and whether it has a ratio (a count has none). */
+enum gate_kind { GATE_RATE, GATE_NS, GATE_COUNT };
+
+/* "requests/s", "ns", "count" */
+const char *gate_kind_unit(enum gate_kind k);
+
 struct gate_metric {
-	const char *name;	/* run.json's metric name */
+	const char *name;	/* run.json / CSV name, unit in it */
+	const char *label;	/* in words */
+	const char *path;	/* its source in the per-run JSON */
+	enum gate_kind kind;
 	int better;		/* +1 higher is better, -1 lower, 0 not compared (no direction) */
-	bool count;		/* a count: no ratio, only the separation rule */
 };
 
-/* Every run.json metric (results.c's table), with its direction. */
+/*
+ * Every run.json metric, with its direction: the one table that report,
+ * compare and calibrate read (results/SCHEMA.md, "Metrics").
+ */
 #define GATE_NMETRICS	19
 extern const struct gate_metric gate_metrics[GATE_NMETRICS];
 
@@ -41,6 +52,18 @@ const struct gate_metric *gate_metric_find(const char *name);
 
 /* The metrics compare gates by default, NULL-terminated. */
 extern const char *const gate_default_metrics[];
+
+/*
+ * Whether m, at a point in closed loop (no offered rate) or not, is one of
+ * the default gated set: gate_default_metrics, throughput in closed loop
+ * only (in open loop it is the offered rate).
+ */
+bool gate_default_gated(const struct gate_metric *m, bool closed_loop);
+
+/* The rule's defaults, for compare, report and calibrate alike. */
+#define GATE_DEFAULT_ALPHA	0.05	/* family-wise false-alarm rate */
+#define GATE_DEFAULT_THRESHOLD	0.05	/* "unchanged" within +-5 % */
+#define GATE_DEFAULT_MIN_REPS	3	/* values per side, at least */
 
 /*
  * The rule (results/SCHEMA.md, "Comparing runs"). Version 2: one one-sided

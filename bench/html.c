@@ -121,8 +121,8 @@ static const char *const css =
 	".banner{border:3px solid #c62828;background:#fff1f1;padding:.8em 1.2em;margin:1em 0;font-size:1.05em}"
 	".banner.warn{border-color:#d49b00;background:#fff8e1}"
 	".banner strong{font-size:1.3em}"
-	"td.v-better{background:#c8efc8;font-weight:bold}td.v-worse{background:#ffc9c9;font-weight:bold}"
-	"td.v-same{background:#dde7f5}td.v-undecided{background:#fafafa}td.v-na{color:#777}"
+	"td.v-improved{background:#c8efc8;font-weight:bold}td.v-regressed{background:#ffc9c9;font-weight:bold}"
+	"td.v-unchanged{background:#dde7f5}td.v-noisy{background:#fafafa}td.v-missing{color:#777}"
 	"figure{margin:1.2em 0;border:1px solid #dde;padding:.6em;background:#fff}"
 	"figure img{max-width:100%;height:auto;display:block;margin:0 auto}"
 	"figcaption{font-size:.9em;color:#333;margin-top:.4em}"
@@ -423,7 +423,7 @@ static void verdict_cells(FILE *f, struct json_object *c)
 			floor(conf * 1000) / 10);
 	else
 		fputs("<td class=\"num na\">-</td>", f);
-	snprintf(cls, sizeof(cls), "v-%s", v && strcmp(v, "n/a") ? v : "na");
+	snprintf(cls, sizeof(cls), "v-%s", v && strspn(v, "abcdefghijklmnopqrstuvwxyz") == strlen(v) ? v : "missing");
 	fprintf(f, "<td class=\"%s\">", cls);
 	E(jstr(c, "words"));
 	fputs("</td>", f);
@@ -443,7 +443,7 @@ static bool skip_row(struct json_object *c, bool *both_zero)
 	const char *why = jstr(c, "reason");
 
 	*both_zero = why && !strcmp(why, "both zero");
-	return !c || (why && (!strcmp(why, "not measured") || *both_zero));
+	return !c || (why && (!strncmp(why, "not measured", 12) || *both_zero));
 }
 
 static void point_cell(FILE *f, struct json_object *p, unsigned int rows)
@@ -555,7 +555,7 @@ static void summary_table(FILE *f, struct json_object *run, struct json_object *
 						fputs("<td colspan=\"2\" class=\"na\">zero in every successful "
 						      "repetition of both</td><td>", f);
 						E(dn);
-						fputs("</td><td colspan=\"4\" class=\"na\">n/a (both zero): ", f);
+						fputs("</td><td colspan=\"4\" class=\"na\">unchanged (both zero): ", f);
 					} else {
 						fputs(", ", f);
 					}
@@ -622,7 +622,7 @@ static void extra_tables(FILE *f, struct json_object *run, struct json_object *s
 	}
 	if (jget(sw, "timeseries_cost")) {
 		fputs("<p>The time-series stream's cost: throughput with the stream on / off, per design (ratio "
-		      "of medians and its interval; \"worse\" = the stream costs throughput):</p>\n", f);
+		      "Hodges-Lehmann ratio and its interval; \"regressed\" = the stream costs throughput):</p>\n", f);
 		if (!jlen(tsc)) {
 			fputs("<p class=\"na\">No on/off pair of points with data.</p>\n", f);
 			return;
@@ -648,23 +648,30 @@ static void extra_tables(FILE *f, struct json_object *run, struct json_object *s
 static void section_summary(FILE *f, struct json_object *run)
 {
 	struct json_object *sweeps = jget(run, "sweeps");
-	double conf = 0.95, thr = 0.05;
+	double conf = 0.95, thr = 0.05, alpha = 0.05, family = 0;
 	const char *base = jlen(jget(run, "designs")) > 1 ? jstr(run, "baseline_design") : NULL;
 
 	jnumber(jget(run, "confidence"), &conf);
 	jnumber(jget(run, "threshold"), &thr);
+	jnumber(jget(run, "alpha"), &alpha);
+	jnumber(jget(run, "family"), &family);
 	fputs("<h2 id=\"summary\">Summary</h2>\n", f);
 	if (base) {
 		fputs("<p>Each design against the baseline <b>", f);
 		E(base);
-		fprintf(f, "</b>, per point and metric. Medians (small: min..max and n) are over the successful "
-			"repetitions only. <b>ratio</b> = design median / baseline median. <b>CI</b>: a "
-			"distribution-free interval for the ratio (Hodges-Lehmann / Mann-Whitney on log values) "
-			"at %.3g %% confidence requested; the small number is the confidence it achieves with these "
-			"repetition counts. <b>Verdict</b>: better / worse when the interval excludes 1 and the ratio "
-			"is beyond the %.3g %% threshold; same when the whole interval lies within 1 &plusmn; %.3g "
-			"%%; otherwise undecided. Throughput: higher is better; latencies and counts: lower is better. "
-			"Metrics that no run measured are left out.</p>\n", conf * 100, thr * 100, thr * 100);
+		fprintf(f, "</b>, per point and metric, by the gate's rule (the same as <code>iopf-bench compare</code>, "
+			"results/SCHEMA.md \"Comparing runs\"). Medians (small: min..max and n) are over the successful "
+			"repetitions only. <b>ratio</b>: the Hodges-Lehmann ratio design / baseline. <b>CI</b>: its "
+			"distribution-free interval (Mann-Whitney on log values) at alpha / family = %.4g %% per "
+			"row; the small number is the confidence it achieves with these repetition counts. "
+			"<b>Verdict</b>: one one-sided test per cell, Holm's step-down over the %.0f gated cells "
+			"(report, response and PRQ-wait p50, closed-loop throughput) at a family-wise %.3g %%: "
+			"regressed / improved when the test rejects no change; unchanged when the interval lies within "
+			"1 &plusmn; %.3g %% (or a regression of that size is ruled out); noisy when neither (with the "
+			"repetitions per side that would decide); missing when a side has no value. Other metrics are "
+			"judged at the same per-row level and not counted in the family. Throughput: higher is "
+			"better; latencies and counts: lower is better. Metrics that no run measured are left "
+			"out.</p>\n", conf * 100, family, alpha * 100, thr * 100);
 	} else {
 		fputs("<p>One design (or no baseline): medians over the successful repetitions, no comparison.</p>\n", f);
 	}

@@ -38,6 +38,7 @@
 #include <json-c/json.h>
 
 #include "folder.h"
+#include "gate.h"
 #include "html.h"
 #include "jsonutil.h"
 #include "report.h"
@@ -161,39 +162,8 @@ static bool last_line(const char *path, char *buf, size_t len)
 enum { ST_SUCCESS, ST_FAILURE, ST_ERROR, ST_SKIPPED, ST_MISSING, ST_NR };
 static const char *const st_names[ST_NR] = { "success", "failure", "error", "skipped", "missing" };
 
-enum mkind { MK_RATE, MK_NS, MK_COUNT };
-static const char *const mkind_units[] = { "requests/s", "ns", "count" };
-
-struct metric {
-	const char *name;	/* run.json / CSV name, unit in it */
-	const char *label;	/* in words */
-	const char *path;	/* in the per-run JSON */
-	enum mkind kind;
-	int better;		/* +1 higher is better, -1 lower, 0 not compared */
-};
-
-static const struct metric metrics[] = {
-	{ "throughput_rps", "throughput", "rate_per_s", MK_RATE, +1 },
-	{ "offered_rps", "offered rate", "target_rate_per_s", MK_RATE, 0 },
-	{ "response_p50_ns", "response p50", "latency_ns.p50", MK_NS, -1 },
-	{ "response_p99_ns", "response p99", "latency_ns.p99", MK_NS, -1 },
-	{ "response_p999_ns", "response p99.9", "latency_ns.p999", MK_NS, -1 },
-	{ "report_p50_ns", "report p50", "report_last_latency_ns.p50", MK_NS, -1 },
-	{ "report_p99_ns", "report p99", "report_last_latency_ns.p99", MK_NS, -1 },
-	{ "report_p999_ns", "report p99.9", "report_last_latency_ns.p999", MK_NS, -1 },
-	{ "report_in_flush_p50_ns", "report-in-flush p50", "report_in_flush_latency_ns.p50", MK_NS, -1 },
-	{ "report_in_flush_p99_ns", "report-in-flush p99", "report_in_flush_latency_ns.p99", MK_NS, -1 },
-	{ "queue_p50_ns", "PRQ wait p50", "queue_latency_ns.p50", MK_NS, -1 },
-	{ "queue_p99_ns", "PRQ wait p99", "queue_latency_ns.p99", MK_NS, -1 },
-	{ "flush_p50_ns", "detach flush p50", "detach.flush_latency_ns.p50", MK_NS, -1 },
-	{ "flush_p99_ns", "detach flush p99", "detach.flush_latency_ns.p99", MK_NS, -1 },
-	{ "unbind_p50_ns", "unbind p50", "unbind.latency_ns.p50", MK_NS, -1 },
-	{ "unbind_p99_ns", "unbind p99", "unbind.latency_ns.p99", MK_NS, -1 },
-	{ "overflows", "PRQ overflows", "prq.overflows", MK_COUNT, -1 },
-	{ "invariant_violations", "invariant violations", "invariant_violations", MK_COUNT, -1 },
-	{ "incomplete_groups", "incomplete groups", "group_check.incomplete", MK_COUNT, -1 },
-};
-#define NM ARRAY_SIZE(metrics)
+/* The metric table is gate.c's (gate_metrics): one table for report, compare and calibrate. */
+#define NM GATE_NMETRICS
 
 enum {
 	M_THROUGHPUT = 0, M_OFFERED, M_RESP_P50, M_RESP_P99, M_RESP_P999, M_REP_P50, M_REP_P99,
@@ -202,8 +172,6 @@ enum {
 };
 _Static_assert(M_INCOMPLETE + 1 == NM, "metric indexes follow the table");
 
-enum { V_NA, V_BETTER, V_WORSE, V_SAME, V_UNDECIDED };
-static const char *const verdict_names[] = { "n/a", "better", "worse", "same", "undecided" };
 
 struct rep {
 	unsigned int rep;
@@ -221,12 +189,18 @@ struct stat1 {
 	double med, min, max;
 };
 
+/*
+ * One comparison of a design with the baseline (or of the stream on with
+ * off): gate.c's verdict of the cell (gate_family(), the same rule and words
+ * as `compare`), and the cell in words.
+ */
 struct cmp {
-	int verdict;
-	bool has_ratio, has_ci;
-	struct stats_ci ci;
-	unsigned int n, m;
-	char reason[160];
+	bool judged;		/* a metric with a direction, compared */
+	bool gated;		/* one of the family's tests (the default gated set) */
+	bool both_zero;		/* every successful value of both sides is 0 */
+	struct gate_cell g;
+	unsigned int n, m;	/* values of the design, of the baseline */
+	double median_ratio;	/* design median / baseline median (NAN: none) */
 	char words[400];
 };
 
@@ -296,6 +270,8 @@ struct res {
 	struct json_object *problems;	/* array of strings */
 	int errors;			/* files not read/written, figures not made */
 	char *plots;			/* scripts/plots */
+	unsigned int family;		/* the gated cells (gate_family()'s family) */
+	double cell_confidence;		/* each row's interval: 1 - 2 alpha / family */
 	unsigned int regress_runs;	/* runs made with the synthetic regression knob on */
 	double regress_report_max, regress_response_max;
 };
@@ -398,16 +374,16 @@ static void rep_load(struct res *R, struct point *p, const char *design, struct 
 		return;
 	}
 	for (unsigned int i = 0; i < NM; i++) {
-		r->have[i] = jpath_number(j, metrics[i].path, &r->v[i]);
+		r->have[i] = jpath_number(j, gate_metrics[i].path, &r->v[i]);
 		/*
 		 * A percentile needs samples beyond it: at least 10 / (1 - q)
 		 * (20 for p50, 1000 for p99, 10000 for p99.9). From fewer it is
 		 * the run's maximum or close to it, and says nothing a comparison
 		 * can rely on: the value is left out.
 		 */
-		if (r->have[i] && metrics[i].kind == MK_NS) {
-			const char *dot = strrchr(metrics[i].path, '.');
-			char *cpath = xasprintf("%.*s.count", (int)(dot - metrics[i].path), metrics[i].path);
+		if (r->have[i] && gate_metrics[i].kind == GATE_NS) {
+			const char *dot = strrchr(gate_metrics[i].path, '.');
+			char *cpath = xasprintf("%.*s.count", (int)(dot - gate_metrics[i].path), gate_metrics[i].path);
 			double cnt = 0, need = !strcmp(dot, ".p50") ? 20 : !strcmp(dot, ".p99") ? 1000 :
 					       !strcmp(dot, ".p999") ? 10000 : 0;
 
@@ -540,20 +516,20 @@ static unsigned int ok_values(const struct pdes *pd, unsigned int k, double *v)
 /* ------------------------------------------------------------------------ */
 /* Words */
 
-static void fmt_value(enum mkind k, double v, char *buf, size_t len)
+static void fmt_value(enum gate_kind k, double v, char *buf, size_t len)
 {
 	if (!isfinite(v)) {
 		snprintf(buf, len, "-");
 		return;
 	}
 	switch (k) {
-	case MK_NS:
+	case GATE_NS:
 		if (v < 0)
 			snprintf(buf, len, "%.3gns", v);
 		else
 			fmt_ns((uint64_t)llround(v), buf, len);
 		return;
-	case MK_RATE:
+	case GATE_RATE:
 		if (v >= 1e6)
 			snprintf(buf, len, "%.3gM/s", v / 1e6);
 		else if (v >= 1e3)
@@ -561,7 +537,7 @@ static void fmt_value(enum mkind k, double v, char *buf, size_t len)
 		else
 			snprintf(buf, len, "%.3g/s", v);
 		return;
-	case MK_COUNT:
+	case GATE_COUNT:
 		snprintf(buf, len, "%.4g", v);
 		return;
 	}
@@ -581,21 +557,21 @@ static void fmt_change(double r, bool factor, bool lower_side, char *buf, size_t
 		snprintf(buf, len, "%+.1f %%", (r - 1) * 100);
 }
 
-static void cmp_words(const struct metric *m, const char *dname, const char *bname, struct cmp *c,
+static void cmp_words(const struct gate_metric *m, const char *dname, const char *bname, struct cmp *c,
 		      const struct stat1 *sx, const struct stat1 *sy)
 {
 	char ch[48], lo[32], hi[32], a[32], b[32];
-	const char *v = verdict_names[c->verdict];
-	double r = c->ci.ratio;
+	const char *v = gate_verdict_name(c->g.verdict);
+	double r = c->g.ratio;
 
-	if (!c->has_ratio) {
+	if (!isfinite(r)) {
 		fmt_value(m->kind, sx->med, a, sizeof(a));
 		fmt_value(m->kind, sy->med, b, sizeof(b));
 		if (sx->n && sy->n)
 			snprintf(c->words, sizeof(c->words), "%s: %s %s vs %s in %s: %s (%s)", dname,
-				 m->label, a, b, bname, v, c->reason);
+				 m->label, a, b, bname, v, c->g.reason);
 		else
-			snprintf(c->words, sizeof(c->words), "%s: %s: %s (%s)", dname, m->label, v, c->reason);
+			snprintf(c->words, sizeof(c->words), "%s: %s: %s (%s)", dname, m->label, v, c->g.reason);
 		return;
 	}
 	if (fabs(r - 1) < 0.0005)
@@ -604,85 +580,113 @@ static void cmp_words(const struct metric *m, const char *dname, const char *bna
 		snprintf(ch, sizeof(ch), "%.3gx %s", r > 1 ? r : 1 / r, r > 1 ? "higher" : "lower");
 	else
 		snprintf(ch, sizeof(ch), "%.1f %% %s", fabs(r - 1) * 100, r > 1 ? "higher" : "lower");
-	if (!c->has_ci) {
-		snprintf(c->words, sizeof(c->words), "%s: %s %s: %s (%s)", dname, m->label, ch, v, c->reason);
-		return;
-	}
 	if (factor_mode(r) && r < 1) {
-		fmt_change(c->ci.hi, true, true, lo, sizeof(lo));
-		fmt_change(c->ci.lo, true, true, hi, sizeof(hi));
+		fmt_change(c->g.ci_hi, true, true, lo, sizeof(lo));
+		fmt_change(c->g.ci_lo, true, true, hi, sizeof(hi));
 	} else {
-		fmt_change(c->ci.lo, factor_mode(r), false, lo, sizeof(lo));
-		fmt_change(c->ci.hi, factor_mode(r), false, hi, sizeof(hi));
+		fmt_change(c->g.ci_lo, factor_mode(r), false, lo, sizeof(lo));
+		fmt_change(c->g.ci_hi, factor_mode(r), false, hi, sizeof(hi));
 	}
 	snprintf(c->words, sizeof(c->words), "%s: %s %s (%.3g %% CI %s..%s): %s", dname, m->label, ch,
-		 floor(c->ci.confidence * 1000) / 10, lo, hi, v);
+		 floor(c->g.confidence * 1000) / 10, lo, hi, v);
 }
 
 /*
- * The verdict for x (design) against y (baseline), metric m:
- * - no successful values on a side, or a value <= 0: "n/a" (no ratio);
- * - too few values for any interval at the confidence: "undecided";
- * - "better"/"worse": the interval excludes 1 and the ratio of medians lies
- *   beyond the threshold on the same side (ratio > 1 + t with lo > 1, or
- *   ratio < 1 - t with hi < 1); direction from m->better;
- * - "same": the whole interval lies within [1 - t, 1 + t];
- * - else "undecided".
+ * The comparisons of a report are judged by the gate's own rule
+ * (gate_family(), results/SCHEMA.md "Comparing runs"): one one-sided test
+ * per cell, each row's interval at alpha / family, Holm's step-down over
+ * the family, the threshold only to call a cell unchanged, one vocabulary
+ * (regressed / improved / unchanged / noisy / missing). The family is the
+ * default gated set (gate_default_gated()) over every point and compared
+ * design; the other metrics are judged at the same per-cell level, shown,
+ * and not corrected for.
  */
-static void verdict(const struct res *R, const struct metric *m, const char *dname, const char *bname,
-		    const double *x, unsigned int n, const double *y, unsigned int ny,
-		    const struct stat1 *sx, const struct stat1 *sy, struct cmp *c)
+struct judge {
+	struct gate_test *t;
+	struct cmp **c;
+	const struct stat1 **sx, **sy;
+	const char **dname, **bname;
+	size_t n, cap;
+};
+
+/* Queue one comparison (x: the design's values, y: the baseline's; taken over, freed by judge_run). */
+static void judge_add(struct judge *J, const struct gate_metric *m, bool gated, double *x, unsigned int n,
+		      double *y, unsigned int ny, const struct stat1 *sx, const struct stat1 *sy, const char *dname,
+		      const char *bname, double threshold, struct cmp *c)
 {
-	double t = R->o->threshold;
-	bool xzero = true, yzero = true, xnonpos = false, ynonpos = false;
+	bool xzero = true, yzero = true;
 
 	memset(c, 0, sizeof(*c));
+	c->judged = true;
 	c->n = n;
 	c->m = ny;
-	c->verdict = V_NA;
-	for (unsigned int i = 0; i < n; i++) {
+	c->median_ratio = sx->n && sy->n && sy->med > 0 && sx->med > 0 ? sx->med / sy->med : NAN;
+	for (unsigned int i = 0; i < n; i++)
 		xzero &= x[i] == 0;
-		xnonpos |= x[i] <= 0;
-	}
-	for (unsigned int j = 0; j < ny; j++) {
+	for (unsigned int j = 0; j < ny; j++)
 		yzero &= y[j] == 0;
-		ynonpos |= y[j] <= 0;
-	}
-	if (!n && !ny)
-		snprintf(c->reason, sizeof(c->reason), "not measured, or too few samples per run for this "
+	c->g.ratio = c->g.change = c->g.ci_lo = c->g.ci_hi = c->g.confidence = NAN;
+	c->g.p_worse = c->g.p_better = c->g.base_median = c->g.new_median = NAN;
+	c->g.n_new = n;
+	c->g.n_base = ny;
+	if (!n && !ny) {
+		c->g.verdict = GATE_MISSING;
+		snprintf(c->g.reason, sizeof(c->g.reason), "not measured, or too few samples per run for this "
 			 "percentile (p50 needs 20, p99 1000, p99.9 10000)");
-	else if (!n)
-		snprintf(c->reason, sizeof(c->reason), "no successful value of %s", dname);
-	else if (!ny)
-		snprintf(c->reason, sizeof(c->reason), "no successful value of baseline %s", bname);
-	else if (xzero && yzero)
-		snprintf(c->reason, sizeof(c->reason), "both zero");
-	else if (ynonpos && xnonpos)
-		snprintf(c->reason, sizeof(c->reason), "zero values on both sides: no ratio");
-	else if (ynonpos)
-		snprintf(c->reason, sizeof(c->reason), "zero in baseline %s: no ratio", bname);
-	else if (xnonpos)
-		snprintf(c->reason, sizeof(c->reason), "zero in %s: no ratio", dname);
-	else {
-		stats_ratio_ci(x, n, y, ny, R->o->confidence, &c->ci);
-		c->has_ratio = true;
-		if (!c->ci.ok) {
-			c->verdict = V_UNDECIDED;
-			snprintf(c->reason, sizeof(c->reason), "too few repetitions: need %u", c->ci.need);
-		} else {
-			double r = c->ci.ratio;
-			bool up = c->ci.lo > 1 && r > 1 + t, down = c->ci.hi < 1 && r < 1 - t;
-
-			c->has_ci = true;
-			if (up || down)
-				c->verdict = (up ? +1 : -1) * m->better > 0 ? V_BETTER : V_WORSE;
-			else if (c->ci.lo >= 1 - t && c->ci.hi <= 1 + t)
-				c->verdict = V_SAME;
-			else
-				c->verdict = V_UNDECIDED;
+	} else if (n && ny && xzero && yzero) {
+		/* Identical on both sides: nothing to test, and nothing to count in the family. */
+		c->g.verdict = GATE_UNCHANGED;
+		c->both_zero = true;
+		snprintf(c->g.reason, sizeof(c->g.reason), "both zero");
+	} else {
+		if (J->n == J->cap) {
+			J->cap = J->cap ? 2 * J->cap : 64;
+			J->t = xrealloc(J->t, J->cap * sizeof(*J->t));
+			J->c = xrealloc(J->c, J->cap * sizeof(*J->c));
+			J->sx = xrealloc(J->sx, J->cap * sizeof(*J->sx));
+			J->sy = xrealloc(J->sy, J->cap * sizeof(*J->sy));
+			J->dname = xrealloc(J->dname, J->cap * sizeof(*J->dname));
+			J->bname = xrealloc(J->bname, J->cap * sizeof(*J->bname));
 		}
+		c->gated = gated;
+		J->t[J->n] = (struct gate_test){ .m = m, .base = y, .nb = ny, .cand = x, .nn = n,
+						 .threshold = threshold, .in_family = gated };
+		J->c[J->n] = c;
+		J->sx[J->n] = sx;
+		J->sy[J->n] = sy;
+		J->dname[J->n] = dname;
+		J->bname[J->n] = bname;
+		J->n++;
+		cmp_words(m, dname, bname, c, sx, sy);
+		return;
 	}
+	free(x);
+	free(y);
 	cmp_words(m, dname, bname, c, sx, sy);
+}
+
+/* Judge the queued comparisons as one family; returns its size (the gated tests). */
+static unsigned int judge_run(struct judge *J, double alpha, unsigned int min_reps)
+{
+	unsigned int family = 0;
+
+	for (size_t i = 0; i < J->n; i++)
+		family += J->t[i].in_family;
+	gate_family(J->t, J->n, alpha, 0, min_reps, false);
+	for (size_t i = 0; i < J->n; i++) {
+		J->c[i]->g = J->t[i].g;
+		cmp_words(J->t[i].m, J->dname[i], J->bname[i], J->c[i], J->sx[i], J->sy[i]);
+		free((void *)J->t[i].base);
+		free((void *)J->t[i].cand);
+	}
+	free(J->t);
+	free(J->c);
+	free(J->sx);
+	free(J->sy);
+	free(J->dname);
+	free(J->bname);
+	memset(J, 0, sizeof(*J));
+	return family;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -887,29 +891,48 @@ static void aggregate_point(struct res *R, struct point *p)
 	else
 		p->status = "partial";
 
+}
+
+/* Every point's designs against the baseline design, judged as one family (struct judge). */
+static void compare_points(struct res *R)
+{
+	struct judge J = { 0 };
+
 	if (R->base < 0)
 		return;
-	for (unsigned int d = 0; d < nd; d++) {
-		const struct pdes *x = &p->d[d], *y = &p->d[R->base];
-		double *xv, *yv;
+	for (unsigned int i = 0; i < R->npts; i++) {
+		struct point *p = &R->pts[i];
+		double rate = 0;
+		bool closed;
 
-		if ((int)d == R->base)
+		if (!p->d)
 			continue;
-		xv = xcalloc(x->nreps, sizeof(double));
-		yv = xcalloc(y->nreps, sizeof(double));
-		for (unsigned int k = 0; k < NM; k++) {
-			unsigned int n, m;
+		/* Closed loop: no offered rate (the gated set's throughput), as compare. */
+		jnumber(jget(p->params, "rate_per_s"), &rate);
+		closed = !(rate > 0);
+		for (unsigned int d = 0; d < R->nd; d++) {
+			const struct pdes *x = &p->d[d], *y = &p->d[R->base];
 
-			if (!metrics[k].better)
+			if ((int)d == R->base)
 				continue;
-			n = ok_values(x, k, xv);
-			m = ok_values(y, k, yv);
-			verdict(R, &metrics[k], R->designs[d], R->designs[R->base], xv, n, yv, m,
-				&x->s[k], &y->s[k], &p->c[(size_t)d * NM + k]);
+			for (unsigned int k = 0; k < NM; k++) {
+				double *xv, *yv;
+				unsigned int n, m;
+
+				if (!gate_metrics[k].better)
+					continue;
+				xv = xcalloc(x->nreps + 1, sizeof(double));
+				yv = xcalloc(y->nreps + 1, sizeof(double));
+				n = ok_values(x, k, xv);
+				m = ok_values(y, k, yv);
+				judge_add(&J, &gate_metrics[k], gate_default_gated(&gate_metrics[k], closed), xv, n, yv, m,
+					  &x->s[k], &y->s[k], R->designs[d], R->designs[R->base], R->o->threshold,
+					  &p->c[(size_t)d * NM + k]);
+			}
 		}
-		free(xv);
-		free(yv);
 	}
+	R->family = judge_run(&J, R->o->alpha, R->o->min_reps);
+	R->cell_confidence = 1 - 2 * R->o->alpha / (R->family ? R->family : 1);
 }
 
 /* A sweep's knees (axis rate_per_s) and stream costs (axis timeseries). */
@@ -1054,7 +1077,7 @@ static void sweep_knees(struct res *R, struct sweep *s)
 	free(xp);
 }
 
-static void sweep_tscost(struct res *R, struct sweep *s)
+static void sweep_tscost(struct res *R, struct sweep *s, struct judge *J)
 {
 	s->tsc = xcalloc((size_t)s->npts * R->nd, sizeof(*s->tsc));
 	for (unsigned int i = 0; i < s->npts; i++) {
@@ -1082,20 +1105,18 @@ static void sweep_tscost(struct res *R, struct sweep *s)
 		for (unsigned int d = 0; d < R->nd; d++) {
 			struct tscost *t = &s->tsc[s->ntsc++];
 			const struct pdes *x = &on->d[d], *y = &off->d[d];
-			double *xv = xcalloc(x->nreps, sizeof(double)), *yv = xcalloc(y->nreps, sizeof(double));
+			double *xv = xcalloc(x->nreps + 1, sizeof(double)), *yv = xcalloc(y->nreps + 1, sizeof(double));
 			unsigned int n = ok_values(x, M_THROUGHPUT, xv), m = ok_values(y, M_THROUGHPUT, yv);
-			static const struct metric m_cost = {
-				"throughput_rps", "throughput with the stream on / off", "rate_per_s", MK_RATE, +1
+			static const struct gate_metric m_cost = {
+				"throughput_rps", "throughput with the stream on / off", "rate_per_s", GATE_RATE, +1
 			};
 
 			t->design = d;
 			t->others = xstrdup(key);
 			t->on = on;
 			t->off = off;
-			verdict(R, &m_cost, R->designs[d], "off", xv, n, yv, m, &x->s[M_THROUGHPUT],
-				&y->s[M_THROUGHPUT], &t->c);
-			free(xv);
-			free(yv);
+			judge_add(J, &m_cost, true, xv, n, yv, m, &x->s[M_THROUGHPUT], &y->s[M_THROUGHPUT],
+				  R->designs[d], "off", R->o->threshold, &t->c);
 		}
 		free(key);
 	}
@@ -1103,15 +1124,20 @@ static void sweep_tscost(struct res *R, struct sweep *s)
 
 static void aggregate(struct res *R)
 {
+	struct judge J = { 0 };
+
 	R->problems = json_object_new_array();
 	for (unsigned int i = 0; i < R->npts; i++)
 		aggregate_point(R, &R->pts[i]);
+	compare_points(R);
 	for (unsigned int i = 0; i < R->nsw; i++) {
 		if (sweep_has_axis(&R->sw[i], "rate_per_s"))
 			sweep_knees(R, &R->sw[i]);
 		if (sweep_has_axis(&R->sw[i], "timeseries"))
-			sweep_tscost(R, &R->sw[i]);
+			sweep_tscost(R, &R->sw[i], &J);
 	}
+	/* The stream's costs: a family of their own (every on/off pair). */
+	judge_run(&J, R->o->alpha, R->o->min_reps);
 	if (R->incomplete_marker)
 		problem(R, "INCOMPLETE marker present: the sweep did not finish");
 	if (R->cnt[ST_MISSING])
@@ -1136,6 +1162,7 @@ static void aggregate(struct res *R)
 /* ------------------------------------------------------------------------ */
 /* run.json */
 
+/* A comparison: the fields of compare's cells (gate_cell), and the words. */
 static struct json_object *cmp_json(const struct cmp *c, const char *baseline)
 {
 	struct json_object *o = json_object_new_object();
@@ -1143,13 +1170,19 @@ static struct json_object *cmp_json(const struct cmp *c, const char *baseline)
 	JADD(o, "baseline", JSTR(baseline));
 	JADD(o, "n", json_object_new_int(c->n));
 	JADD(o, "n_baseline", json_object_new_int(c->m));
-	JADD(o, "ratio", c->has_ratio ? jnum(c->ci.ratio) : NULL);
-	JADD(o, "ci_low", c->has_ci ? jnum(c->ci.lo) : NULL);
-	JADD(o, "ci_high", c->has_ci ? jnum(c->ci.hi) : NULL);
-	JADD(o, "confidence", c->has_ci ? jnum(c->ci.confidence) : NULL);
-	JADD(o, "hodges_lehmann_ratio", c->has_ratio ? jnum(c->ci.hl_ratio) : NULL);
-	JADD(o, "verdict", JSTR(verdict_names[c->verdict]));
-	JADD(o, "reason", c->reason[0] ? JSTR(c->reason) : NULL);
+	JADD(o, "gated", json_object_new_boolean(c->gated));
+	JADD(o, "ratio", jnum(c->g.ratio));
+	JADD(o, "change", jnum(c->g.change));
+	JADD(o, "ci_low", jnum(c->g.ci_lo));
+	JADD(o, "ci_high", jnum(c->g.ci_hi));
+	JADD(o, "confidence", jnum(c->g.confidence));
+	JADD(o, "p_worse", jnum(c->g.p_worse));
+	JADD(o, "p_better", jnum(c->g.p_better));
+	JADD(o, "level", isfinite(c->g.p_worse) ? jnum(c->g.level) : NULL);
+	JADD(o, "need", c->g.need ? json_object_new_int64(c->g.need) : NULL);
+	JADD(o, "median_ratio", jnum(c->median_ratio));
+	JADD(o, "verdict", JSTR(gate_verdict_name(c->g.verdict)));
+	JADD(o, "reason", c->g.reason[0] ? JSTR(c->g.reason) : NULL);
 	JADD(o, "words", JSTR(c->words));
 	return o;
 }
@@ -1179,14 +1212,14 @@ static struct json_object *rep_json(const struct rep *r)
 	JADD(o, "files", f);
 	m = json_object_new_object();
 	for (unsigned int k = 0; k < NM; k++)
-		JADD(m, metrics[k].name, r->have[k] ? jnum(r->v[k]) : NULL);
+		JADD(m, gate_metrics[k].name, r->have[k] ? jnum(r->v[k]) : NULL);
 	JADD(o, "metrics", m);
 	m = NULL;
 	for (unsigned int k = 0; k < NM; k++)
 		if (r->dropped[k] > 0) {
 			if (!m)
 				m = json_object_new_object();
-			JADD(m, metrics[k].name, json_object_new_int64((int64_t)r->dropped[k]));
+			JADD(m, gate_metrics[k].name, json_object_new_int64((int64_t)r->dropped[k]));
 		}
 	if (m)
 		JADD(o, "dropped", m);
@@ -1223,7 +1256,7 @@ static struct json_object *point_json(const struct res *R, const struct point *p
 		JADD(jd, "repetitions", reps);
 		sm = json_object_new_object();
 		for (unsigned int k = 0; k < NM; k++)
-			JADD(sm, metrics[k].name, stat_json(&pd->s[k]));
+			JADD(sm, gate_metrics[k].name, stat_json(&pd->s[k]));
 		JADD(jd, "summary", sm);
 		JADD(ds, R->designs[d], jd);
 	}
@@ -1236,8 +1269,8 @@ static struct json_object *point_json(const struct res *R, const struct point *p
 			continue;
 		jc = json_object_new_object();
 		for (unsigned int k = 0; k < NM; k++)
-			if (metrics[k].better)
-				JADD(jc, metrics[k].name, cmp_json(&p->c[(size_t)d * NM + k], R->designs[R->base]));
+			if (gate_metrics[k].better)
+				JADD(jc, gate_metrics[k].name, cmp_json(&p->c[(size_t)d * NM + k], R->designs[R->base]));
 		JADD(cs, R->designs[d], jc);
 	}
 	JADD(o, "comparisons", cs);
@@ -1313,17 +1346,22 @@ static struct json_object *run_json(struct res *R)
 		json_object_array_add(a, JSTR(R->designs[d]));
 	JADD(o, "designs", a);
 	JADD(o, "repetitions", R->reps_planned ? json_object_new_int(R->reps_planned) : NULL);
-	JADD(o, "confidence", json_object_new_double(R->o->confidence));
+	/* The comparisons' rule: the gate's (results/SCHEMA.md, "Comparing runs"). */
+	JADD(o, "rule_version", json_object_new_int(GATE_RULE_VERSION));
+	JADD(o, "alpha", json_object_new_double(R->o->alpha));
+	JADD(o, "family", json_object_new_int64(R->family));
+	JADD(o, "min_reps", json_object_new_int64(R->o->min_reps));
+	JADD(o, "confidence", R->base >= 0 ? json_object_new_double(R->cell_confidence) : NULL);
 	JADD(o, "threshold", json_object_new_double(R->o->threshold));
 	a = json_object_new_array();
 	for (unsigned int k = 0; k < NM; k++) {
 		struct json_object *m = json_object_new_object();
 
-		JADD(m, "name", JSTR(metrics[k].name));
-		JADD(m, "label", JSTR(metrics[k].label));
-		JADD(m, "unit", JSTR(mkind_units[metrics[k].kind]));
-		JADD(m, "better", metrics[k].better > 0 ? JSTR("higher") : metrics[k].better < 0 ? JSTR("lower") : NULL);
-		JADD(m, "source", JSTR(metrics[k].path));
+		JADD(m, "name", JSTR(gate_metrics[k].name));
+		JADD(m, "label", JSTR(gate_metrics[k].label));
+		JADD(m, "unit", JSTR(gate_kind_unit(gate_metrics[k].kind)));
+		JADD(m, "better", gate_metrics[k].better > 0 ? JSTR("higher") : gate_metrics[k].better < 0 ? JSTR("lower") : NULL);
+		JADD(m, "source", JSTR(gate_metrics[k].path));
 		json_object_array_add(a, m);
 	}
 	JADD(o, "metrics", a);
@@ -1444,7 +1482,7 @@ static void write_csv(struct res *R, struct sweep *s)
 	}
 	fprintf(f, "design,n_ok,n_failed");
 	for (unsigned int k = 0; k < NM; k++)
-		fprintf(f, ",%s_median,%s_min,%s_max", metrics[k].name, metrics[k].name, metrics[k].name);
+		fprintf(f, ",%s_median,%s_min,%s_max", gate_metrics[k].name, gate_metrics[k].name, gate_metrics[k].name);
 	fprintf(f, ",n_skipped,n_missing,point_status,point\n");
 	for (unsigned int i = 0; i < s->npts; i++) {
 		const struct point *p = s->pts[i];
@@ -1866,7 +1904,7 @@ static void fig_throughput(struct res *R, struct sweep *s, const char *axis, con
 
 			if (!(k->offered > 0) || !(k->delivered > 0) || (only && strcmp(only, k->variant)))
 				continue;
-			fmt_value(MK_RATE, k->offered, a, sizeof(a));
+			fmt_value(GATE_RATE, k->offered, a, sizeof(a));
 			fprintf(f, "%.10g %.10g %u \"%s %s %s\"\n", k->offered, k->delivered, k->design + 1,
 				k->saturated ? "knee" : "max", R->designs[k->design], a);
 			range_add(&yr[0], k->delivered);
@@ -2152,10 +2190,10 @@ static struct point *cdf_point(struct res *R, struct sweep *s, const char **why)
 
 			if ((int)d == R->base)
 				continue;
-			if (!c->has_ratio)
+			if (!isfinite(c->g.ratio))
 				c = &p->c[(size_t)d * NM + M_RESP_P99];
-			if (c->has_ratio && fabs(log(c->ci.ratio)) > bestd) {
-				bestd = fabs(log(c->ci.ratio));
+			if (isfinite(c->g.ratio) && fabs(log(c->g.ratio)) > bestd) {
+				bestd = fabs(log(c->g.ratio));
 				best = p;
 			}
 		}
@@ -2621,9 +2659,11 @@ static void text_summary(struct res *R, FILE *out)
 	if (R->o->quiet)
 		return;
 	if (R->base >= 0 && R->nd > 1)
-		fprintf(out, "comparisons: design / %s, medians over successful repetitions, %.3g %% interval "
-			"(Hodges-Lehmann / Mann-Whitney), practical threshold %.3g %%\n", R->designs[R->base],
-			R->o->confidence * 100, R->o->threshold * 100);
+		fprintf(out, "comparisons: design / %s, the gate's rule %d: alpha %g over %u gated cells "
+			"(report, response and PRQ-wait p50, closed-loop throughput), one-sided tests, Holm; "
+			"rows: %.4g %% interval of the Hodges-Lehmann ratio, unchanged within +-%.3g %%\n",
+			R->designs[R->base], GATE_RULE_VERSION, R->o->alpha, R->family, R->cell_confidence * 100,
+			R->o->threshold * 100);
 	for (unsigned int i = 0; i < R->nsw; i++) {
 		const struct sweep *s = &R->sw[i];
 
@@ -2662,9 +2702,9 @@ static void text_summary(struct res *R, FILE *out)
 					for (unsigned int k = 0; k < ARRAY_SIZE(mk); k++) {
 						char a[32];
 
-						fmt_value(metrics[mk[k]].kind, p->d[d].s[mk[k]].n ? p->d[d].s[mk[k]].med : NAN,
+						fmt_value(gate_metrics[mk[k]].kind, p->d[d].s[mk[k]].n ? p->d[d].s[mk[k]].med : NAN,
 							  a, sizeof(a));
-						fprintf(out, "%s %s %s", k ? "," : "", metrics[mk[k]].label, a);
+						fprintf(out, "%s %s %s", k ? "," : "", gate_metrics[mk[k]].label, a);
 					}
 					fprintf(out, " (medians of %u)\n", p->d[d].cnt[ST_SUCCESS]);
 				}
@@ -2678,25 +2718,25 @@ static void text_summary(struct res *R, FILE *out)
 					const struct cmp *c = &p->c[(size_t)d * NM + m];
 					char a[32], b[32];
 
-					if (!metrics[m].better || !strcmp(c->reason, "not measured"))
+					if (!c->judged || (c->g.verdict == GATE_MISSING && !c->n && !c->m))
 						continue;
-					if (!strcmp(c->reason, "both zero")) {
-						sb_printf(&zero, "%s%s", zero.len ? ", " : "", metrics[m].label);
-						continue;
-					}
-					if (c->verdict == V_SAME) {
-						sb_printf(&same, "%s%s", same.len ? ", " : "", metrics[m].label);
+					if (c->both_zero) {
+						sb_printf(&zero, "%s%s", zero.len ? ", " : "", gate_metrics[m].label);
 						continue;
 					}
-					fmt_value(metrics[m].kind, p->d[R->base].s[m].med, a, sizeof(a));
-					fmt_value(metrics[m].kind, p->d[d].s[m].med, b, sizeof(b));
+					if (c->g.verdict == GATE_UNCHANGED) {
+						sb_printf(&same, "%s%s", same.len ? ", " : "", gate_metrics[m].label);
+						continue;
+					}
+					fmt_value(gate_metrics[m].kind, p->d[R->base].s[m].med, a, sizeof(a));
+					fmt_value(gate_metrics[m].kind, p->d[d].s[m].med, b, sizeof(b));
 					fprintf(out, "    %s  [%s %s, %s %s]\n", c->words, R->designs[R->base], a,
 						R->designs[d], b);
 				}
 				if (same.len)
-					fprintf(out, "    %s: same: %s\n", R->designs[d], same.s);
+					fprintf(out, "    %s: unchanged: %s\n", R->designs[d], same.s);
 				if (zero.len)
-					fprintf(out, "    %s: n/a (both zero): %s\n", R->designs[d], zero.s);
+					fprintf(out, "    %s: unchanged (both zero): %s\n", R->designs[d], zero.s);
 				free(same.s);
 				free(zero.s);
 			}
@@ -2707,8 +2747,8 @@ static void text_summary(struct res *R, FILE *out)
 		for (unsigned int k = 0; k < s->nknees; k++) {
 			char a[32], b[32];
 
-			fmt_value(MK_RATE, s->knees[k].offered, a, sizeof(a));
-			fmt_value(MK_RATE, s->knees[k].delivered, b, sizeof(b));
+			fmt_value(GATE_RATE, s->knees[k].offered, a, sizeof(a));
+			fmt_value(GATE_RATE, s->knees[k].delivered, b, sizeof(b));
 			fprintf(out, "  %s %s%s%s: offered %s, delivered %s\n", s->knees[k].saturated ? "knee" : "max",
 				R->designs[s->knees[k].design], *s->knees[k].variant ? " " : "", s->knees[k].variant, a, b);
 		}
@@ -2819,8 +2859,9 @@ static int results_run(const char *dir, const struct results_opts *o, FILE *log,
 void results_opts_init(struct results_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->confidence = 0.99;
-	o->threshold = 0.05;
+	o->alpha = GATE_DEFAULT_ALPHA;
+	o->threshold = GATE_DEFAULT_THRESHOLD;
+	o->min_reps = GATE_DEFAULT_MIN_REPS;
 }
 
 int results_aggregate(const char *dir, const struct results_opts *o, FILE *log)
@@ -2833,6 +2874,8 @@ int results_report(const char *dir, const struct results_opts *o, FILE *log)
 	return results_run(dir, o, log, true);
 }
 
+#define REPORT_USAGE "usage: iopf-bench report RESULTS_DIR [--alpha A] [--threshold T] [--min-reps N] [--quiet]\n"
+
 int cmd_report(int argc, char **argv, const struct bench_env *env)
 {
 	struct results_opts o;
@@ -2843,54 +2886,65 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 	o.out = env->out;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
-		size_t l;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fprintf(env->out,
-				"usage: iopf-bench report RESULTS_DIR [--confidence C] [--threshold T] [--quiet]\n"
+				REPORT_USAGE
 				"  Aggregate a results folder (written by `iopf-bench sweep`) into run.json,\n"
 				"  csv/<sweep>.csv, fig/*.{png,svg} (gnuplot, scripts/plots/) and report.html,\n"
-				"  and print the comparison table.\n"
-				"  --confidence C  of the ratio's interval (default 0.99; 99%% also works)\n"
-				"  --threshold T   practical threshold for better/worse/same (default 5%%)\n"
+				"  and print the comparison table. Each design is compared with the baseline\n"
+				"  design by the gate's rule (the same as `iopf-bench compare`, rule %d):\n"
+				"  one one-sided test per cell, Holm over the gated cells (report, response\n"
+				"  and PRQ-wait p50, closed-loop throughput), verdicts regressed / improved /\n"
+				"  unchanged / noisy / missing.\n"
+				"  --alpha A       family-wise false-alarm rate over the gated cells (default %g)\n"
+				"  --threshold T   a cell is unchanged when its interval lies within +-T\n"
+				"                  (default %g %%; 0.05 also works)\n"
+				"  --min-reps N    values per side below which a cell is noisy (default %d)\n"
 				"  --quiet         print only the status\n"
 				"  Environment: GNUPLOT (the gnuplot program), IOPF_PLOTS_DIR (the scripts).\n"
 				"  Exit: 0 complete and every figure made; 1 incomplete, a repetition failed,\n"
-				"  or something could not be read, drawn or written (said on stderr); 2 usage.\n");
+				"  or something could not be read, drawn or written (said on stderr); 2 usage.\n",
+				GATE_RULE_VERSION, GATE_DEFAULT_ALPHA, GATE_DEFAULT_THRESHOLD * 100, GATE_DEFAULT_MIN_REPS);
 			return BENCH_EXIT_OK;
 		}
 		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
 			continue;
 		}
-		for (const char *const *opt = (const char *const[]){ "--confidence", "--threshold", NULL }; *opt; opt++) {
-			l = strlen(*opt);
-			if (!strncmp(a, *opt, l) && (a[l] == '=' || !a[l])) {
-				if (a[l] == '=')
-					val = a + l + 1;
-				else if (i + 1 < argc)
-					val = argv[++i];
-				else {
-					fprintf(env->err, "iopf-bench report: %s needs a value\n", *opt);
-					return BENCH_EXIT_USAGE;
-				}
-				if (!strcmp(*opt, "--confidence")) {
-					if (!stats_parse_fraction(val, &o.confidence) || !(o.confidence > 0.5) ||
-					    !(o.confidence < 1)) {
-						fprintf(env->err, "iopf-bench report: --confidence '%s': want a level "
-							"between 0.5 and 1 (e.g. 0.95 or 95%%)\n", val);
-						return BENCH_EXIT_USAGE;
-					}
-				} else if (!stats_parse_fraction(val, &o.threshold) || o.threshold < 0 || o.threshold >= 1) {
-					fprintf(env->err, "iopf-bench report: --threshold '%s': want a fraction "
-						"0 <= t < 1 (e.g. 5%% or 0.05)\n", val);
-					return BENCH_EXIT_USAGE;
-				}
-				break;
-			}
+		if (cmd_opt_arg(a, "--confidence", argc, argv, &i, &val)) {
+			fprintf(env->err, "iopf-bench report: --confidence is gone: the report judges by the gate's "
+				"rule (each row's interval is at alpha / family); use --alpha A\n");
+			return BENCH_EXIT_USAGE;
 		}
-		if (val)
+		if (cmd_opt_arg(a, "--alpha", argc, argv, &i, &val)) {
+			if (!val || !stats_parse_fraction(val, &o.alpha) || !(o.alpha > 0) || !(o.alpha < 0.5)) {
+				fprintf(env->err, "iopf-bench report: --alpha '%s': want 0 < A < 0.5 (e.g. 0.05 or "
+					"5%%)\n", val ? val : "");
+				return BENCH_EXIT_USAGE;
+			}
 			continue;
+		}
+		if (cmd_opt_arg(a, "--threshold", argc, argv, &i, &val)) {
+			if (!val || !stats_parse_fraction(val, &o.threshold) || o.threshold < 0 || o.threshold >= 1) {
+				fprintf(env->err, "iopf-bench report: --threshold '%s': want a fraction "
+					"0 <= t < 1 (e.g. 5%% or 0.05)\n", val ? val : "");
+				return BENCH_EXIT_USAGE;
+			}
+			continue;
+		}
+		if (cmd_opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
+			char *end;
+			unsigned long v = val ? strtoul(val, &end, 10) : 0;
+
+			if (!val || !*val || *end || v < 1 || v > 1000 || *val == '-') {
+				fprintf(env->err, "iopf-bench report: --min-reps '%s': want a whole number 1..1000\n",
+					val ? val : "");
+				return BENCH_EXIT_USAGE;
+			}
+			o.min_reps = (unsigned int)v;
+			continue;
+		}
 		if (a[0] == '-' && a[1]) {
 			fprintf(env->err, "iopf-bench report: unknown option '%s' (see iopf-bench report --help)\n", a);
 			return BENCH_EXIT_USAGE;
@@ -2902,7 +2956,7 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 		dir = a;
 	}
 	if (!dir) {
-		fprintf(env->err, "usage: iopf-bench report RESULTS_DIR [--confidence C] [--threshold T] [--quiet]\n");
+		fprintf(env->err, REPORT_USAGE);
 		return BENCH_EXIT_USAGE;
 	}
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {

@@ -14,11 +14,20 @@
 
 #include "cmd.h"
 
-#define RESULTS_SCHEMA_VERSION	1
+/*
+ * 2: comparisons by the gate's rule (gate.h, GATE_RULE_VERSION, written as
+ * run.json's rule_version); 1: report's own rule (better / worse / same).
+ */
+#define RESULTS_SCHEMA_VERSION	2
 
 struct results_opts {
-	double confidence;	/* of the ratio's interval, 0 < c < 1 (default 0.99: a run has hundreds of cells) */
-	double threshold;	/* practical threshold, a fraction (default 0.05 = 5 %) */
+	/*
+	 * The comparisons' rule is the gate's (gate.h): family-wise rate alpha
+	 * over the gated cells (Holm), each row's interval at alpha / family.
+	 */
+	double alpha;		/* default GATE_DEFAULT_ALPHA */
+	double threshold;	/* practical threshold, a fraction (default GATE_DEFAULT_THRESHOLD) */
+	unsigned int min_reps;	/* default GATE_DEFAULT_MIN_REPS */
 	bool quiet;		/* no comparison table on out, only the status line */
 	FILE *out;		/* the text summary (NULL: none) */
 	const char *gnuplot;	/* NULL: $GNUPLOT, else "gnuplot" from PATH */
@@ -44,7 +53,7 @@ int results_aggregate(const char *dir, const struct results_opts *o, FILE *log);
  */
 int results_report(const char *dir, const struct results_opts *o, FILE *log);
 
-/* argv[0] is "report": report RESULTS_DIR [--confidence C] [--threshold T] [--quiet]. */
+/* argv[0] is "report": report RESULTS_DIR [--alpha A] [--threshold T] [--min-reps N] [--quiet]. */
 int cmd_report(int argc, char **argv, const struct bench_env *env);
 
 #endif

@@ -131,10 +131,10 @@ if "regress" in o:
 metrics = [{"name": m, "label": m, "unit": units.get(m, "count" if m in ("overflows", "invariant_violations",
             "incomplete_groups") else "ns"), "better": None if m == "offered_rps" else "higher"
             if m == "throughput_rps" else "lower", "source": m} for m in names]
-run = {"schema_version": 1, "generated": "2026-11-22T05:00:00Z", "tool": "iopf-bench 1.0.0", "status": status,
+run = {"schema_version": 2, "generated": "2026-11-22T05:00:00Z", "tool": "iopf-bench 1.0.0", "status": status,
        "problems": problems, "counts": dict(counts, planned=len(runs)), "spec": spec, "target": "vm", "vm": vm,
-       "baseline_design": designs[0], "designs": designs, "repetitions": reps, "confidence": 0.99,
-       "threshold": 0.05, "metrics": metrics, "provenance": None if o.get("no_prov") else prov,
+       "baseline_design": designs[0], "designs": designs, "repetitions": reps, "rule_version": 2,
+       "alpha": 0.05, "family": 0, "min_reps": 3, "confidence": 0.99, "threshold": 0.05, "metrics": metrics, "provenance": None if o.get("no_prov") else prov,
        "sweeps": [{"name": s, "description": s, "axes": ["group_size"], "csv": f"csv/{s}.csv", "figures": [],
                    "points": [p for p in rpoints if p["id"] in ids]} for s, ids in sweeps.items()]}
 os.makedirs(d + "/csv", exist_ok=True)
@@ -197,7 +197,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 100
+ktap_set_plan 103
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -314,10 +314,22 @@ check_match "failed baseline: exit 2" "^2 .*a baseline must be clean" "$rc $err"
 mkdir -p "$tmp/norun"; cp "$base/plan.json" "$tmp/norun/"
 run compare "$tmp/norun" "$base"
 check_match "no run.json: exit 2, says to report first" "^2 .*has no run.json: run .iopf-bench report .*norun. first" "$rc $err"
-cp -r "$base" "$tmp/v2"; jq '.schema_version = 2' "$base/run.json" >"$tmp/v2/run.json"
-run compare "$base" "$tmp/v2"
-check_match "schema_version 2: exit 2" "^2 .*not a run.json of schema_version 1" "$rc $err"
-cp -r "$base" "$tmp/garbage"; echo '{"schema_version": 1,' >"$tmp/garbage/run.json"
+cp -r "$base" "$tmp/v3"; jq '.schema_version = 3' "$base/run.json" >"$tmp/v3/run.json"
+run compare "$base" "$tmp/v3"
+check_match "schema_version 3: exit 2" "^2 .*not a run.json of schema_version 2" "$rc $err"
+# A folder reported under rule 1 (schema 1: better / worse / same): another rule version.
+cp -r "$base" "$tmp/r1"; jq '.schema_version = 1 | del(.rule_version)' "$base/run.json" >"$tmp/r1/run.json"
+run compare "$tmp/r1" "$base"
+check_match "a folder from rule 1: exit 2, one line, how to rewrite it" \
+	"^2 1 iopf-bench compare: baseline .*r1: run.json is from another rule version \(schema_version 1, rule 1; this iopf-bench judges by rule 2\): run .iopf-bench report DIR. on it" \
+	"$rc $(wc -l <<<"$err") $err"
+rm -r "$tmp/r1/raw"
+run compare "$base" "$tmp/r1"
+check_match "a saved baseline (no raw runs) from rule 1: save a new one" "^2 .*new .*r1: run.json is from another rule version.*save a new one" "$rc $err"
+jq '.rule_version = 3' "$base/run.json" >"$tmp/r1/run.json"
+run compare "$base" "$tmp/r1"
+check_match "rule_version 3: exit 2" "^2 .*another rule version \(rule 3; this iopf-bench judges by rule 2\)" "$rc $err"
+cp -r "$base" "$tmp/garbage"; echo '{"schema_version": 2,' >"$tmp/garbage/run.json"
 run compare "$tmp/garbage" "$base"
 check_match "unreadable run.json: exit 2" "^2 .*cannot read .*garbage/run.json" "$rc $err"
 

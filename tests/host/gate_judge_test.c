@@ -179,7 +179,7 @@ TEST(counts)
 	double t1[5] = { 100, 101, 98, 102, 99 }, t2[5] = { 50, 51, 49, 0, 52 };
 	struct gate_cell c;
 
-	ASSERT_TRUE(m->count);
+	ASSERT_EQ(GATE_COUNT, m->kind);
 	gate_judge(m, zero, 5, zero, 5, &R, &c);
 	EXPECT_EQ(GATE_UNCHANGED, c.verdict);
 	EXPECT_EQ(1, c.p_worse);

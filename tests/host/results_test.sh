@@ -6,8 +6,9 @@
 # SVG and report.html links it; failed, error, missing and skipped
 # repetitions stay out of the medians and are reported with their reason; a
 # point with all-zero rates does not crash anything; a clear 3x difference is
-# worse / better with the interval excluding 1, identical data is "same", two
-# repetitions are "undecided (too few repetitions: need 5)"; an INCOMPLETE
+# regressed / improved with the interval excluding 1 (the gate's rule and
+# vocabulary: rule 2, Holm over the gated cells), identical data is
+# "unchanged", two repetitions are "noisy (too few repetitions ... need 6)"; an INCOMPLETE
 # marker gives status incomplete; a gnuplot failure (GNUPLOT=false, a missing
 # or broken script) makes report exit non-zero, saying which figure.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
@@ -18,8 +19,13 @@ PY=/usr/bin/python3	# Debian's, with python3-jsonschema
 [[ -x $PY ]] || PY=python3
 
 # --- fixtures --------------------------------------------------------------------
+# NR repetitions per point and design: enough for the report's rule (the
+# gate's: one-sided tests at alpha / family, Holm) to decide a 3x change
+# over the full fixture's family of gated cells.
+NR=9
 # mk POINT DESIGN REP [key=value...]: raw/POINT/DESIGN-rREP.json. Rates and
-# latencies are scaled by (100 + REP - 3) % so that repetitions differ a little.
+# latencies are scaled by (100 + REP - (NR + 1) / 2) % so that repetitions
+# differ a little around the nominal value (the median).
 mk() {
 	local pt=$1 de=$2 r=$3 kv; shift 3
 	local status=success rate=10000 offered=10000 p50=100000 p99=400000 p999=800000 rp50=3000 rp99=10000
@@ -27,7 +33,7 @@ mk() {
 	local lcnt=20000
 	local extra='' un=''
 	for kv in "$@"; do local "${kv?}"; done
-	j() { if [[ $1 == null ]]; then echo null; else echo $(($1 * (100 + r - 3) / 100)); fi; }
+	j() { if [[ $1 == null ]]; then echo null; else echo $(($1 * (100 + r - (NR + 1) / 2) / 100)); fi; }
 	[[ $up50 == null ]] || un="\"unbind\": {\"cycles\": 50, \"errors\": 0, \"latency_ns\": {\"count\": 2000, \"p50\": $(j "$up50"), \"p99\": $(j "$up99")}},"
 	mkdir -p "$d/raw/$pt"
 	cat >"$d/raw/$pt/$de-r$r.json" <<-EOF
@@ -77,7 +83,7 @@ point() {
 	printf '{"id": "%s", "sweep": "%s", "axis_values": %s, "params": %s, "args": [], "skip_reason": %s}\n' \
 		"$1" "$2" "$3" "$3" "$(if [[ -n ${4:-} ]]; then jq -Rn --arg s "$4" '$s'; else echo null; fi)" >>"$d/.points"
 	[[ -z ${4:-} ]] || return 0
-	for de in $designs; do for ((r = 1; r <= ${5:-5}; r++)); do
+	for de in $designs; do for ((r = 1; r <= ${5:-$NR}; r++)); do
 		printf '{"point": "%s", "design": "%s", "rep": %d, "boot": %d, "order": 0}\n' "$1" "$de" "$r" "$r" >>"$d/.runs"
 	done; done
 }
@@ -89,11 +95,11 @@ sweep() {
 }
 # plan BASELINE: plan.json from the points, runs and sweeps above
 plan() {
-	jq -n --arg base "$1" --arg designs "$designs" --slurpfile pts "$d/.points" --slurpfile runs "$d/.runs" \
+	jq -n --arg base "$1" --arg designs "$designs" --argjson nr "$NR" --slurpfile pts "$d/.points" --slurpfile runs "$d/.runs" \
 		--slurpfile sws "$d/.sweeps" '{schema_version: 1,
 		spec: {name: "fixture <b>", file: "bench/specs/fixture.ini", description: "hand-made results"},
 		target: "vm", baseline_design: (if $base == "" then null else $base end),
-		designs: ($designs | split(" ")), repetitions: 5,
+		designs: ($designs | split(" ")), repetitions: $nr,
 		vm: {emulated: true, cpus: 2, topology: "1:2:1", numa_nodes: 0},
 		sweeps: $sws, points: $pts, runs: $runs}' >"$d/plan.json"
 	rm -f "$d/.points" "$d/.runs" "$d/.sweeps"
@@ -109,7 +115,7 @@ new full
 designs="rcu mutex"
 for rate in 10000 30000 100000; do	# rcu saturates at 50k/s, mutex at 20k/s
 	id="rate.rate_per_s=$rate"; point "$id" rate "{\"rate_per_s\": $rate}"
-	for r in 1 2 3 4 5; do
+	for ((r = 1; r <= NR; r++)); do
 		mk "$id" rcu $r rate=$((rate < 50000 ? rate : 50000)) offered=$rate
 		mk "$id" mutex $r rate=$((rate < 20000 ? rate : 20000)) offered=$rate
 	done
@@ -117,7 +123,7 @@ done
 sweep rate '["rate_per_s"]' rate.rate_per_s={10000,30000,100000}
 for g in 1 16; do	# mutex: report p99 3x rcu's; g=16: mutex-r2 violates, rcu-r3 times out
 	id="group-size.group_size=$g"; point "$id" group-size "{\"group_size\": $g}"
-	for r in 1 2 3 4 5; do
+	for ((r = 1; r <= NR; r++)); do
 		mk "$id" rcu $r rp99=$((10000 * g)); hist "$id" rcu $r 1
 		mk "$id" mutex $r rp99=$((30000 * g)); hist "$id" mutex $r 3
 	done
@@ -129,7 +135,7 @@ echo "iopf-bench: timeout" >"$d/raw/group-size.group_size=16/rcu-r3.err"
 sweep group-size '["group_size"]' group-size.group_size={1,16}
 for u in 0 2; do
 	id="unbind.unbinders=$u"; point "$id" unbind "{\"unbinders\": $u}"
-	for r in 1 2 3 4 5; do
+	for ((r = 1; r <= NR; r++)); do
 		if ((u)); then
 			mk "$id" rcu $r unb=$u fp50=3000 fp99=100000 up50=9000 up99=200000 rif50=5000 rif99=50000
 			mk "$id" mutex $r unb=$u fp50=3000 fp99=300000 up50=9000 up99=600000 rif50=50000 rif99=3000000
@@ -149,18 +155,18 @@ for inj in 1 2; do for pl in spread packed smt-siblings; do
 	fi
 	point "$id" placement "{\"injectors\": $inj, \"placement\": \"$pl\"}"
 	f=$([[ $pl == spread ]] && echo 2 || echo 1)
-	for r in 1 2 3 4 5; do mk "$id" rcu $r rate=$((10000 * inj * f)); mk "$id" mutex $r rate=$((9000 * inj * f)); done
+	for ((r = 1; r <= NR; r++)); do mk "$id" rcu $r rate=$((10000 * inj * f)); mk "$id" mutex $r rate=$((9000 * inj * f)); done
 done; done
 rm "$d/raw/placement.injectors=2.placement=spread/mutex-r5.json"
 sweep placement '["injectors", "placement"]' "${ids[@]}"
 for v in off on; do	# the stream costs mutex 20 %, rcu nothing
 	id="ts-cost.timeseries=$v"; point "$id" ts-cost "{\"timeseries\": \"$v\"}"
-	for r in 1 2 3 4 5; do mk "$id" rcu $r; mk "$id" mutex $r "rate=$([[ $v == on ]] && echo 8000 || echo 10000)"; done
+	for ((r = 1; r <= NR; r++)); do mk "$id" rcu $r; mk "$id" mutex $r "rate=$([[ $v == on ]] && echo 8000 || echo 10000)"; done
 done
 sweep ts-cost '["timeseries"]' ts-cost.timeseries={off,on}
 for h in wq null; do	# wq: mutex 3x the throughput; null: every rate 0, no latency samples
 	id="handler.handler=$h"; point "$id" handler "{\"handler\": \"$h\"}"
-	for r in 1 2 3 4 5; do
+	for ((r = 1; r <= NR; r++)); do
 		if [[ $h == null ]]; then
 			mk "$id" rcu $r rate=0 p50=null p99=null p999=null rp50=null rp99=null rp999=null
 			mk "$id" mutex $r rate=0 p50=null p99=null p999=null rp50=null rp99=null rp999=null
@@ -180,7 +186,7 @@ full=$d
 new clean
 for g in 1 4; do
 	point "gs.group_size=$g" gs "{\"group_size\": $g}"
-	for r in 1 2 3 4 5; do mk "gs.group_size=$g" rcu $r; mk "gs.group_size=$g" mutex $r; done
+	for ((r = 1; r <= NR; r++)); do mk "gs.group_size=$g" rcu $r; mk "gs.group_size=$g" mutex $r; done
 done
 sweep gs '["group_size"]' gs.group_size={1,4}
 plan rcu
@@ -189,7 +195,7 @@ cp -r "$clean" "$tmp/inc"; touch "$tmp/inc/INCOMPLETE"; rm -f "$tmp/inc/run.json
 new host
 designs=host
 point "r.rate_per_s=1000" r '{"rate_per_s": 1000}'
-for r in 1 2 3 4 5; do mk r.rate_per_s=1000 host $r rate=1000 offered=1000; done
+for ((r = 1; r <= NR; r++)); do mk r.rate_per_s=1000 host $r rate=1000 offered=1000; done
 sweep r '["rate_per_s"]' r.rate_per_s=1000
 plan host	# as sweep --target host writes it: the one design is the baseline
 host=$d
@@ -201,49 +207,51 @@ q() { jq -r "$1" "$full/run.json"; }
 cmpq() { q ".sweeps[] | select(.name == \"$1\") | .points[] | select(.id == \"$2\") | .comparisons.mutex.$3 | $4"; }
 
 ktap_print_header
-ktap_set_plan 50
+ktap_set_plan 51
 
 # --- A --------------------------------------------------------------------------
 run "$full"
 check "failed repetitions: report exits 1" 1 "$rc"
 check "run.json validates against results/run.schema.json" "" "$(validate "$full")"
 check "status failed, with the reasons" "failed 3" "$(q '"\(.status) \(.problems | length)"')"
-check "counts of every status" "success=151 failure=1 error=1 skipped=20 missing=1" \
+check "counts of every status" "success=271 failure=1 error=1 skipped=36 missing=1" \
 	"$(q '.counts | "success=\(.success) failure=\(.failure) error=\(.error) skipped=\(.skipped) missing=\(.missing)"')"
 g16='.sweeps[] | select(.name == "group-size") | .points[] | select(.id == "group-size.group_size=16")'
 check "a violating repetition is a failure, with the counts" "failure: 7 invariant violations (unexpected 0, late 0, lost 7, group 0)" \
 	"$(q "$g16 | .designs.mutex.repetitions[1] | \"\(.status): \(.reason)\"")"
 check "an error repetition: message, errno and stderr" "error: timeout: the run did not finish (ETIMEDOUT); stderr: iopf-bench: timeout" \
 	"$(q "$g16 | .designs.rcu.repetitions[2] | \"\(.status): \(.reason)\"")"
-# mutex reps 1,3,4,5: 10000 * 0.98, 1.00, 1.01, 1.02 -> median 10050 (the failed one's rate 1 left out)
-check "failed repetition left out of the median" "4 10050 9800 10200" \
+# mutex reps 1,3..9: 10000 * 0.96, 0.98..1.04 -> median 10050 (the failed one's rate 1 left out)
+check "failed repetition left out of the median" "8 10050 9600 10400" \
 	"$(q "$g16 | .designs.mutex.summary.throughput_rps | \"\(.n) \(.median) \(.min) \(.max)\"")"
 check "the point is marked" "failed 2" "$(q "$g16 | \"\(.point_status) \(.failed_repetitions)\"")"
-check "3x report p99: worse, the interval excludes 1" "worse true 3" \
-	"$(cmpq group-size group-size.group_size=1 report_p99_ns '"\(.verdict) \(.ci_low > 1) \(.ratio)"')"
-check "3x throughput: better, the interval excludes 1" "better true 3" \
-	"$(cmpq handler handler.handler=wq throughput_rps '"\(.verdict) \(.ci_low > 1) \(.ratio)"')"
-check "plain words" "mutex: report p99 3x higher (99.2 % CI 2.88x..3.12x): worse" \
+check "3x report p99 (not gated): regressed, the interval excludes 1" "regressed true 3 false" \
+	"$(cmpq group-size group-size.group_size=1 report_p99_ns '"\(.verdict) \(.ci_low > 1) \(.ratio * 1000 | round / 1000) \(.gated)"')"
+check "3x closed-loop throughput (gated): improved, the interval excludes 1" "improved true 3 true" \
+	"$(cmpq handler handler.handler=wq throughput_rps '"\(.verdict) \(.ci_low > 1) \(.ratio * 1000 | round / 1000) \(.gated)"')"
+check "plain words, the row's interval at alpha / family" "mutex: report p99 3x higher (99.8 % CI 2.85x..3.15x): regressed" \
 	"$(cmpq group-size group-size.group_size=1 report_p99_ns .words)"
-check "identical data: same, the interval within the threshold" "same 1 true" \
-	"$(cmpq rate rate.rate_per_s=10000 throughput_rps '"\(.verdict) \(.ratio) \(.ci_low >= 0.95 and .ci_high <= 1.05)"')"
-check "all-zero rates: n/a (both zero)" "n/a both zero null" \
+check "the rule is the gate's: rule 2, alpha 0.05, Holm over the gated cells" "2 0.05 42 0.997" \
+	"$(q '"\(.rule_version) \(.alpha) \(.family) \(.confidence * 1000 | floor / 1000)"')"
+check "identical data: unchanged, the interval around 1" "unchanged 1 true" \
+	"$(cmpq rate rate.rate_per_s=10000 throughput_rps '"\(.verdict) \(.ratio) \(.ci_low <= 1 and .ci_high >= 1)"')"
+check "all-zero rates: unchanged (both zero)" "unchanged both zero null" \
 	"$(cmpq handler handler.handler=null throughput_rps '"\(.verdict) \(.reason) \(.ratio)"')"
-check "absent latency: null median, n/a" "0 null n/a" \
+check "absent latency: null median, missing" "0 null missing" \
 	"$(q '.sweeps[] | select(.name == "handler") | .points[1] | "\(.designs.rcu.summary.response_p99_ns.n) \(.designs.rcu.summary.response_p99_ns.median) \(.comparisons.mutex.response_p99_ns.verdict)"')"
-check "two repetitions: undecided at 99 %, need 5" "undecided too few repetitions: need 5" \
+check "two repetitions: noisy, need 6 per side" "noisy too few repetitions: 2 (baseline) and 2 (new), need 6" \
 	"$(cmpq few few.pasids=4 report_p99_ns '"\(.verdict) \(.reason)"')"
 check "a percentile left out for too few samples is said per repetition (dropped: its samples)" "null 5000 null" \
 	"$(q '.sweeps[] | select(.name == "few") | .points[0].designs.rcu.repetitions[1] | "\(.metrics.response_p999_ns) \(.dropped.response_p999_ns) \(.dropped.response_p99_ns)"')"
 check "skipped point: status and reason" "skipped skipped smt-siblings needs 2 PUs per core <script>" \
 	"$(q '.sweeps[] | select(.name == "placement") | .points[2] | "\(.point_status) \(.designs.rcu.repetitions[0].status) \(.designs.rcu.repetitions[0].reason)"')"
-check "missing repetition" "partial missing no result file 4" \
+check "missing repetition" "partial missing no result file 8" \
 	"$(q '.sweeps[] | select(.name == "placement") | .points[3] | "\(.point_status) \(.designs.mutex.repetitions[4].status) \(.designs.mutex.repetitions[4].reason) \(.designs.mutex.summary.throughput_rps.n)"')"
 check "knees: the first offered rate below 95 %" "rcu:100000:50000 mutex:30000:20000" \
 	"$(q '[.sweeps[] | select(.name == "rate") | .knees[] | "\(.design):\(.offered_rps):\(.delivered_rps)"] | join(" ")')"
-check "stream cost: on/off throughput per design" "rcu:same:1 mutex:worse:0.8" \
-	"$(q '[.sweeps[] | select(.name == "ts-cost") | .timeseries_cost[] | "\(.design):\(.verdict):\(.ratio)"] | join(" ")')"
-check "unbind and flush latency compared" "worse worse" \
+check "stream cost: on/off throughput per design" "rcu:unchanged:1 mutex:regressed:0.8" \
+	"$(q '[.sweeps[] | select(.name == "ts-cost") | .timeseries_cost[] | "\(.design):\(.verdict):\(.ratio * 1000 | round / 1000)"] | join(" ")')"
+check "unbind and flush latency compared" "regressed regressed" \
 	"$(cmpq unbind unbind.unbinders=2 flush_p99_ns .verdict) $(cmpq unbind unbind.unbinders=2 unbind_p99_ns .verdict)"
 
 hdr="group_size,design,n_ok,n_failed"
@@ -254,7 +262,7 @@ for m in throughput_rps offered_rps response_p50_ns response_p99_ns response_p99
 done
 hdr+=",n_skipped,n_missing,point_status,point"
 check "CSV columns: axes, design, counts, median/min/max per metric" "$hdr" "$(head -1 "$full/csv/group-size.csv")"
-check "CSV rows: one per point and design" "4 mutex,4,1,10050,9800,10200" \
+check "CSV rows: one per point and design" "4 mutex,8,1,10050,9600,10400" \
 	"$(($(wc -l <"$full/csv/group-size.csv") - 1)) $(grep '^16,mutex' "$full/csv/group-size.csv" | cut -d, -f2-7)"
 check "CSV: several axes come first" "injectors,placement,design" "$(head -1 "$full/csv/placement.csv" | cut -d, -f1-3)"
 check "CSV per sweep" "few.csv group-size.csv handler.csv placement.csv rate.csv ts-cost.csv unbind.csv" \
@@ -271,7 +279,7 @@ done
 check "every figure: non-empty PNG and SVG, linked from report.html" "" "$bad"
 check "PNG and SVG are what they say" "PNG SVG" \
 	"$(file -b "$full/fig/rate-throughput.png" | cut -c1-3) $(grep -c '<svg' "$full/fig/rate-throughput.svg" | sed 's/^[1-9][0-9]*$/SVG/')"
-check "CDF data from the merged histograms: 4 reps of mutex" '"mutex (4 reps)"' "$(grep mutex "$full/fig/group-size-cdf.dat")"
+check "CDF data from the merged histograms: NR reps of mutex" "\"mutex ($NR reps)\"" "$(grep mutex "$full/fig/group-size-cdf.dat")"
 h=$full/report.html
 check_match "report.html: a banner saying FAILED" 'class="banner"><strong>FAILED' "$(cat "$h")"
 check "report.html: strings from files are escaped" "0 1" \
@@ -279,18 +287,18 @@ check "report.html: strings from files are escaped" "0 1" \
 check "report.html: offline (no external URL)" "0" "$(grep -cE '(src|href)="(https?:)?//' "$h")"
 check_match "report.html: provenance (git, QEMU, emulated topology)" "0123abc.*dirty.*qemu.version.*9.2.0.*emulated" "$(tr -d '\n' <"$h")"
 check_match "report.html: links the raw files and CSVs" 'href="raw/group-size.group_size=16/mutex-r2.json".*href="csv/group-size.csv"' "$(tr -d '\n' <"$h")"
-check_match "text summary: the comparison in words" "mutex: report p99 3x higher \(99.2 % CI 2.88x..3.12x\): worse  \[rcu 10us, mutex 30us\]" "$out"
-check_match "stderr: the status and why" "status failed: 1 of 174 repetitions missing" "$err"
-run "$full" --confidence 99% --quiet
-check "--confidence 0.99: achieved level, quiet" "0.992 2" \
-	"$(cmpq group-size group-size.group_size=1 report_p99_ns '.confidence * 1000 | floor / 1000') $(wc -l <<<"$out")"
+check_match "text summary: the comparison in words" "mutex: report p99 3x higher \(99.8 % CI 2.85x..3.15x\): regressed  \[rcu 10us, mutex 30us\]" "$out"
+check_match "stderr: the status and why" "status failed: 1 of 310 repetitions missing" "$err"
+run "$full" --alpha 20% --quiet
+check "--alpha 0.2: the row's level follows, quiet" "0.99 2" \
+	"$(cmpq group-size group-size.group_size=1 report_p99_ns '.confidence * 100 | floor / 100') $(wc -l <<<"$out")"
 check "the schema rejects a wrong run.json" "1" \
 	"$(jq '.status = "fine"' "$full/run.json" >"$tmp/bad.json"; "$PY" -m jsonschema -i "$tmp/bad.json" "$SCHEMA" >/dev/null 2>&1; echo $?)"
 
 # --- B, C, E ----------------------------------------------------------------------
 run "$clean"
 check "clean folder: exit 0, complete, validates" "0 complete " "$rc $(jq -r .status "$clean/run.json") $(validate "$clean")"
-check "identical designs: every verdict same or n/a" "n/a same" \
+check "identical designs: every verdict unchanged or missing" "missing unchanged" \
 	"$(jq -r '[.sweeps[].points[].comparisons.mutex[].verdict] | unique | join(" ")' "$clean/run.json")"
 run "$tmp/inc"
 check "INCOMPLETE marker: exit 1, status incomplete" "1 incomplete" "$rc $(jq -r .status "$tmp/inc/run.json")"
@@ -315,8 +323,10 @@ run "$tmp/empty"
 check_match "no plan.json: exit 1" "^1 .*cannot read $tmp/empty/plan.json" "$rc $(tr '\n' ' ' <<<"$err")"
 run
 a=$rc
-run "$clean" --confidence 2
-check "usage errors exit 2" "2 2" "$a $rc"
+run "$clean" --alpha 60%
+b=$rc
+run "$clean" --confidence 0.99
+check "usage errors exit 2 (--confidence is gone: --alpha)" "2 2 2 1" "$a $b $rc $(grep -c 'use --alpha' <<<"$err")"
 
 # A percentile from too few samples (here 500 < 1000 for p99) is left out.
 cp -r "$clean" "$tmp/few"
@@ -325,7 +335,7 @@ for f in "$tmp"/few/raw/*/*-r*.json; do
 	jq '.report_last_latency_ns.count = 500' "$f" >"$f.t" && mv "$f.t" "$f"
 done
 run "$tmp/few" --quiet
-check "too few samples: report p50 kept, report p99 left out, with the reason" "false true n/a too few samples" \
+check "too few samples: report p50 kept, report p99 left out, with the reason" "false true missing too few samples" \
 	"$(jq -r '[.sweeps[0].points[0] | (.designs.rcu.summary.report_p50_ns.median == null), (.designs.rcu.summary.report_p99_ns.median == null), .comparisons.mutex.report_p99_ns.verdict, (.comparisons.mutex.report_p99_ns.reason | test("too few samples") | if . then "too few samples" else "?" end)] | join(" ")' "$tmp/few/run.json")"
 
 ktap_finished
