@@ -326,7 +326,7 @@ apt_private_policy() {
 #   tarball:PATH          a .tar/.tar.xz/.tar.gz of a kernel tree
 #   tree:PATH[@REV]       a git tree, read at REV with git archive; without
 #                         @REV: HEAD plus the tracked files' uncommitted diff
-# The C twin of design_resolve is bench/spec.c (spec_design_ref): the same
+# The C twin of design_resolve is bench/sweep/spec.c (spec_design_ref): the same
 # rules, the same labels.
 IOPF_SOURCES_TSV=$IOPF_TOP/kernel/sources.tsv
 IOPF_DEFAULT_SOURCE=debian-6.12

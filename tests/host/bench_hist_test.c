@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: bench/hist.c computes percentiles from the module's
+ * Description: bench/client/hist.c computes percentiles from the module's
  * log-linear histograms: bucket bounds per the layout in iopf_bench.h, and
  * nearest-rank percentiles within 1/2^(S+1) of the exact value for known
  * distributions (a single value, two points, uniform, log-uniform), edge

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: the JSON that bench/report.c emits, parsed back with json-c:
+ * Description: the JSON that bench/client/report.c emits, parsed back with json-c:
  * the required top-level names exist with the right types and values
  * (groups, requests, responses, aborts, rate_per_s, latency_ns {p50 p90 p99
  * p999 max min mean count}, unbind {cycles latency_ns} only when unbinders

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Description: the json-c getters every command reads its documents with
- * (bench/jsonutil.c): what a missing key, a JSON null, a value of another
+ * (bench/lib/jsonutil.c): what a missing key, a JSON null, a value of another
  * type and a document that is not an object give; numbers (integers, uint64
  * beyond int64, doubles, NaN, no booleans or strings); jfind's array
  * look-up; jnum's integer/double/null choice.

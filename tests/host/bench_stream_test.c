@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: the time-series stream's userspace half (bench/stream.c).
+ * Description: the time-series stream's userspace half (bench/client/stream.c).
  * The CSV writer turns synthetic records into the documented columns:
  * t_ms from the WINDOW_START event (warm-up rows, written once it is known,
  * negative), throughput, empty percentile cells without samples, LOST

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: bench/topo.c picks CPUs with hwloc: strict cpulist parsing,
+ * Description: bench/client/topo.c picks CPUs with hwloc: strict cpulist parsing,
  * offline / nonexistent / disallowed CPUs refused by name, the spread
  * (hwloc_distrib) over packages, NUMA nodes, cores and then SMT siblings,
  * where each CPU sits; the named placements of reporters, injectors and the

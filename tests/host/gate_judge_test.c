@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: the gate's rule (bench/compare.c gate_judge() and
+ * Description: the gate's rule (bench/analysis/compare.c gate_judge() and
  * gate_family(), rule version 2) on known samples: a clear rise of a
  * lower-is-better metric is regressed and its fall improved, the mirror for
  * throughput, whatever the threshold (the threshold only calls a cell

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: the statistics of `iopf-bench report` (bench/results.c): the
+ * Description: the statistics of `iopf-bench report` (bench/analysis/results.c): the
  * exact Mann-Whitney null distribution against hand counts and symmetry,
  * the interval's k against the published two-sided 5 % critical values of
  * U (n = m = 5, 6, 8, 10: 2, 5, 13, 23), the achieved confidence, the

@@ -2,7 +2,7 @@
 # Description: kernel sources and design references. The parser
 # (scripts/lib.sh design_resolve, through scripts/kernel-build --resolve)
 # gives each reference its label, design, source, patches and role, and
-# bench/spec.c gives the same labels; kernel/sources.tsv is well formed;
+# bench/sweep/spec.c gives the same labels; kernel/sources.tsv is well formed;
 # every bad input (an unknown source, a bad label, a missing patch,
 # a tarball that cannot be read or is not a kernel tree, a tree that is not
 # a git repository or a REV that names no commit, an unsupported kernel
@@ -120,7 +120,7 @@ check "--design NAME --source S" "mutex@debian-7.3" "$(field ref)"
 run env IOPF_KSRC_TARBALL="$tmp/linux-6.12.tar.gz" "$T/scripts/kernel-build" --design rcu --resolve
 check "IOPF_KSRC_TARBALL is the source of a ref that names none" "tarball:$tmp/linux-6.12.tar.gz rcu" "$(field source) $(field label)"
 
-# The C twin (bench/spec.c) gives the same labels.
+# The C twin (bench/sweep/spec.c) gives the same labels.
 same=1
 for r in rcu rcu@debian-7.3 'mutex@debian-7.3:7.3.5-1~bpo13+1' "mine=mutex@debian-7.3+$tmp/p.patch" \
 	"mutex@tree:$tmp/repo510@HEAD~0" "rcu@tree:$tmp/a@b/repo@main" 'rcu@tarball:~/linux-x.tar.xz' distro@debian-7.3; do
@@ -129,7 +129,7 @@ for r in rcu rcu@debian-7.3 'mutex@debian-7.3:7.3.5-1~bpo13+1' "mine=mutex@debia
 	c=$("$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --designs "$r" 2>&1 | sed -n '1s/.*designs \[ "\([^"]*\)" \].*/\1/p')
 	[[ -n $l && $l == "$c" ]] || { same=0; ktap_print_msg "$r: shell '$l', C '$c'"; }
 done
-check "bench/spec.c and design_resolve: the same labels" 1 "$same"
+check "bench/sweep/spec.c and design_resolve: the same labels" 1 "$same"
 
 # --- bad references: exit 2, one line ---------------------------------------------
 bad "unknown source" "unknown source 'nosuch' \(kernel/sources.tsv has: debian-6.12 debian-7.3" KB --design rcu@nosuch --flavor perf
