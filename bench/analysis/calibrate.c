@@ -63,7 +63,9 @@
 #include "gate.h"
 #include "jsonutil.h"
 #include "results.h"
+#include "runjson.h"
 #include "spec.h"
+#include "xalloc.h"
 
 #define CAL_MAX_LEVELS	12
 #define CAL_MAX_POINTS	32
@@ -179,6 +181,8 @@ static int load_pool(struct cal *c, char *err, size_t len)
 {
 	char p[PATH_MAX];
 	struct json_object *plan, *run, *pts;
+	struct rj_run rj;
+	char *rjerr;
 	int rc = -1;
 
 	cfmt(p, sizeof(p), "%s/pool/plan.json", c->dir);
@@ -247,54 +251,53 @@ static int load_pool(struct cal *c, char *err, size_t len)
 	for (size_t i = 0; i < (size_t)c->npts * c->nlevels * c->nm * CAL_MAX_BOOTS; i++)
 		c->v[i] = NAN;
 	c->failed_runs = 0;
-	for (size_t s = 0; s < json_object_array_length(jget(run, "sweeps")); s++) {
-		struct json_object *rp = jget(json_object_array_get_idx(jget(run, "sweeps"), s), "points");
+	if (rj_read(run, &rj, &rjerr)) {
+		cfmt(err, len, "%s/pool/run.json: %s", c->dir, rjerr);
+		free(rjerr);
+		goto out;
+	}
+	for (size_t i = 0; i < rj.npoints; i++) {
+		const struct rj_point *pt = &rj.points[i];
+		unsigned int pi = c->npts, li = 0;
 
-		for (size_t i = 0; i < json_object_array_length(rp); i++) {
-			struct json_object *pt = json_object_array_get_idx(rp, i), *ds = jget(pt, "designs");
-			const char *id = json_object_get_string(jget(pt, "id"));
-			unsigned int pi = c->npts, li = 0;
+		for (size_t q = 0; q < json_object_array_length(pts); q++) {
+			struct json_object *pp = json_object_array_get_idx(pts, q), *cal = jget(pp, "calibration");
 
-			for (size_t q = 0; q < json_object_array_length(pts); q++) {
-				struct json_object *pp = json_object_array_get_idx(pts, q), *cal = jget(pp, "calibration");
+			if (cal && !strcmp(json_object_get_string(jget(pp, "id")) ?: "", pt->id)) {
+				const char *bp = json_object_get_string(jget(cal, "base_point"));
 
-				if (cal && !strcmp(json_object_get_string(jget(pp, "id")) ?: "", id ?: "")) {
-					const char *bp = json_object_get_string(jget(cal, "base_point"));
-
-					li = json_object_get_int(jget(cal, "level"));
-					for (pi = 0; pi < c->npts && strcmp(c->pid[pi], bp ?: ""); pi++)
-						;
-					break;
-				}
+				li = json_object_get_int(jget(cal, "level"));
+				for (pi = 0; pi < c->npts && strcmp(c->pid[pi], bp ?: ""); pi++)
+					;
+				break;
 			}
-			if (pi == c->npts || li >= c->nlevels)
-				continue;
-			json_object_object_foreach(ds, dname, d) {
-				struct json_object *reps = jget(d, "repetitions");
+		}
+		if (pi == c->npts || li >= c->nlevels)
+			continue;
+		for (size_t d = 0; d < pt->nd; d++) {
+			const struct rj_design *dd = &pt->designs[d];
 
-				(void)dname;
-				for (size_t r = 0; r < json_object_array_length(reps); r++) {
-					struct json_object *rep = json_object_array_get_idx(reps, r);
-					int b = json_object_get_int(jget(rep, "rep")) - 1;
-					const char *st = json_object_get_string(jget(rep, "status"));
+			for (size_t r = 0; r < dd->nreps; r++) {
+				const struct rj_rep *rep = &dd->reps[r];
+				int b = (int)rep->rep - 1;
 
-					if (b < 0 || b >= (int)c->nboots)
-						continue;
-					if (!st || strcmp(st, "success")) {
-						if (!st || strcmp(st, "skipped"))
-							c->failed_runs++;
-						continue;
-					}
-					for (unsigned int m = 0; m < c->nm; m++) {
-						struct json_object *x = jget(jget(rep, "metrics"), c->metrics[m]);
+				if (b < 0 || b >= (int)c->nboots)
+					continue;
+				if (rep->status != RJ_SUCCESS) {
+					if (rep->status != RJ_SKIPPED)
+						c->failed_runs++;
+					continue;
+				}
+				for (unsigned int m = 0; m < c->nm; m++) {
+					size_t k = (size_t)(gate_metric_find(c->metrics[m]) - gate_metrics);
 
-						if (x && !json_object_is_type(x, json_type_null))
-							*V(c, pi, li, m, b) = json_object_get_double(x);
-					}
+					if (rep->have[k])
+						*V(c, pi, li, m, b) = rep->v[k];
 				}
 			}
 		}
 	}
+	rj_free(&rj);
 	rc = 0;
 out:
 	json_object_put(plan);
@@ -307,6 +310,8 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 {
 	char p[PATH_MAX];
 	struct json_object *run;
+	struct rj_run rj;
+	char *rjerr;
 	unsigned int n = 0;
 
 	cfmt(p, sizeof(p), "%s/results/baselines/default/run.json", c->top);
@@ -315,22 +320,27 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 		cfmt(src, len, "the calibration's own cells (no results/baselines/default)");
 		return 0;
 	}
-	for (size_t s = 0; s < json_object_array_length(jget(run, "sweeps")); s++) {
-		struct json_object *rp = jget(json_object_array_get_idx(jget(run, "sweeps"), s), "points");
+	if (rj_read(run, &rj, &rjerr)) {
+		cfmt(src, len, "the calibration's own cells (results/baselines/default/run.json: %s)", rjerr);
+		free(rjerr);
+		json_object_put(run);
+		return 0;
+	}
+	/* As compare counts them: every design, a gated metric with a value (gate_default_gated()). */
+	for (size_t i = 0; i < rj.npoints; i++) {
+		const struct rj_point *pt = &rj.points[i];
 
-		for (size_t i = 0; i < json_object_array_length(rp); i++) {
-			json_object_object_foreach(jget(json_object_array_get_idx(rp, i), "designs"), dn, d) {
-				(void)dn;
-				for (unsigned int m = 0; gate_default_metrics[m]; m++) {
-					const struct gate_metric *gm = gate_metric_find(gate_default_metrics[m]);
-					struct json_object *sm = jget(jget(jget(d, "summary"), gate_default_metrics[m]), "n");
+		for (size_t d = 0; d < pt->nd; d++) {
+			double *v = xcalloc(pt->designs[d].nreps + 1, sizeof(double));
 
-					if (gm && sm && json_object_get_int(sm) > 0)
-						n++;
-				}
-			}
+			for (size_t k = 0; k < GATE_NMETRICS; k++)
+				if (gate_default_gated(&gate_metrics[k], pt->closed_loop) &&
+				    rj_values(&pt->designs[d], k, v, NULL))
+					n++;
+			free(v);
 		}
 	}
+	rj_free(&rj);
 	json_object_put(run);
 	cfmt(src, len, "results/baselines/default: the gated cells a compare of the default spec judges");
 	return n;

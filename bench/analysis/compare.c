@@ -45,6 +45,7 @@
 #include "xalloc.h"
 #include "report.h"
 #include "results.h"
+#include "runjson.h"
 #include "stats.h"
 
 #define JADD(o, k, v) json_object_object_add((o), (k), (v))
@@ -168,6 +169,7 @@ struct side {
 	const char *what;		/* "baseline" or "new" */
 	char *dir;
 	struct json_object *run, *plan, *prov, *saved;	/* prov: NULL = none; saved: BASELINE.json or NULL */
+	struct rj_run rj;		/* run.json's points, designs and repetitions, typed (runjson.h) */
 	double regress_response, regress_report;	/* the synthetic regression knob, 0 = off */
 	const char *design;		/* --pair: this side's design, else NULL (every design) */
 };
@@ -299,6 +301,11 @@ static int side_load(struct cmpctx *C, struct side *s)
 		cerr(C, "%s %s: run.json is from another rule version (rule %s; this iopf-bench judges by rule %d): "
 		     "run `iopf-bench report DIR` on it to rewrite run.json", s->what, s->dir,
 		     sv ? json_object_get_string(sv) : "none", GATE_RULE_VERSION);
+		return GX_INVALID;
+	}
+	if (rj_read(s->run, &s->rj, &err)) {
+		cerr(C, "%s: %s/run.json: %s", s->what, s->dir, err);
+		free(err);
 		return GX_INVALID;
 	}
 	s->plan = folder_read_json(s->dir, "plan.json", &err);
@@ -735,82 +742,49 @@ static void cell_missing(struct cmpctx *C, const char *point, const char *design
 	snprintf(c->g.reason, sizeof(c->g.reason), "%s", why);
 }
 
-/* The successful values of metric of a design's repetitions (non-null only). */
-static double *values(struct json_object *dd, const char *metric, size_t *n)
-{
-	struct json_object *reps = jarr(dd, "repetitions");
-	size_t cnt = reps ? json_object_array_length(reps) : 0;
-	double *v = xcalloc(cnt, sizeof(double));
-
-	*n = 0;
-	for (size_t i = 0; i < cnt; i++) {
-		struct json_object *r = json_object_array_get_idx(reps, i);
-		const char *st = jstr(r, "status");
-
-		if (st && !strcmp(st, "success") && jnumber(jget(jget(r, "metrics"), metric), &v[*n]))
-			(*n)++;
-	}
-	return v;
-}
-
-/* Successful repetitions whose value of metric report left out for too few samples (run.json "dropped"). */
-static unsigned int dropped(struct json_object *dd, const char *metric)
-{
-	struct json_object *reps = jarr(dd, "repetitions");
-	unsigned int k = 0;
-
-	for (size_t i = 0; reps && i < json_object_array_length(reps); i++) {
-		struct json_object *r = json_object_array_get_idx(reps, i);
-		const char *st = jstr(r, "status");
-
-		k += st && !strcmp(st, "success") && jget(jget(r, "dropped"), metric);
-	}
-	return k;
-}
-
 /*
  * A repetition of NEW that failed, ended in an error or saw violations: a
  * "runs" regression. One that was skipped at run time is never silent: a
  * noisy "runs" cell (when nothing failed) naming it, since each cell of
  * that point then has fewer values than planned.
  */
-static void cell_runs(struct cmpctx *C, const char *point, const char *design, struct json_object *dd)
+static void cell_runs(struct cmpctx *C, const char *point, const char *design, const struct rj_design *dd)
 {
-	struct json_object *reps = jarr(dd, "repetitions");
-	size_t cnt = reps ? json_object_array_length(reps) : 0, len = 0, slen = 0;
+	static size_t kviol = (size_t)-1;
+	size_t cnt = dd->nreps, len = 0, slen = 0;
 	unsigned int bad = 0, skipped = 0;
 	char buf[sizeof(((struct gate_cell *)0)->reason)] = "", sbuf[sizeof(buf)] = "";
 	struct cell *c;
 
+	if (kviol == (size_t)-1)
+		kviol = (size_t)(gate_metric_find("invariant_violations") - gate_metrics);
 	for (size_t i = 0; i < cnt; i++) {
-		struct json_object *r = json_object_array_get_idx(reps, i);
-		const char *st = jstr(r, "status"), *why = jstr(r, "reason");
-		double viol = 0, rep = 0;
+		const struct rj_rep *r = &dd->reps[i];
+		const char *st = r->status_name, *why = r->reason;
+		double viol = r->have[kviol] ? r->v[kviol] : 0;
 
-		jnumber(jget(jget(r, "metrics"), "invariant_violations"), &viol);
-		jnumber(jget(r, "rep"), &rep);
-		if (st && !strcmp(st, "skipped")) {
+		if (r->status == RJ_SKIPPED) {
 			int w;
 
 			skipped++;
 			if (slen < sizeof(sbuf) - 1) {
-				w = snprintf(sbuf + slen, sizeof(sbuf) - slen, "%sr%g skipped: %s", slen ? "; " : "",
-					     rep, why ? why : "(no reason)");
+				w = snprintf(sbuf + slen, sizeof(sbuf) - slen, "%sr%u skipped: %s", slen ? "; " : "",
+					     r->rep, why ? why : "(no reason)");
 				slen = w < 0 ? slen : slen + (size_t)w;
 			}
 			continue;
 		}
-		if (!st || (strcmp(st, "failure") && strcmp(st, "error") && !(viol > 0)))
+		if (!st || (r->status != RJ_FAILURE && r->status != RJ_ERROR && !(viol > 0)))
 			continue;
 		bad++;
 		if (len < sizeof(buf) - 1) {
 			int w;
 
-			if (viol > 0 && !strcmp(st, "success"))
-				w = snprintf(buf + len, sizeof(buf) - len, "%sr%g: %g invariant violations",
-					     len ? "; " : "", rep, viol);
+			if (viol > 0 && r->status == RJ_SUCCESS)
+				w = snprintf(buf + len, sizeof(buf) - len, "%sr%u: %g invariant violations",
+					     len ? "; " : "", r->rep, viol);
 			else
-				w = snprintf(buf + len, sizeof(buf) - len, "%sr%g %s: %s", len ? "; " : "", rep, st,
+				w = snprintf(buf + len, sizeof(buf) - len, "%sr%u %s: %s", len ? "; " : "", r->rep, st,
 					     why ? why : "(no reason)");
 			len = w < 0 ? len : len + (size_t)w;
 		}
@@ -832,13 +806,15 @@ static void cell_runs(struct cmpctx *C, const char *point, const char *design, s
 }
 
 static void cell_metric(struct cmpctx *C, const char *point, const char *design, const struct gate_metric *m,
-			struct json_object *bd, struct json_object *nd)
+			const struct rj_design *bd, const struct rj_design *nd)
 {
-	size_t nb, nn;
-	double *b = values(bd, m->name, &nb), *x = values(nd, m->name, &nn);
+	size_t k = (size_t)(m - gate_metrics), nb, nn;
+	double *b = xcalloc(bd->nreps + 1, sizeof(double)), *x = xcalloc(nd->nreps + 1, sizeof(double));
 	struct cell *c;
-	unsigned int db = dropped(bd, m->name), dn = dropped(nd, m->name);
+	unsigned int db, dn;
 
+	nb = rj_values(bd, k, b, &db);
+	nn = rj_values(nd, k, x, &dn);
 	if (!nb && !nn && !db && !dn) {	/* not measured on either side: not a cell */
 		free(b);
 		free(x);
@@ -863,7 +839,7 @@ static void cell_metric(struct cmpctx *C, const char *point, const char *design,
 	c->cand = x;
 	c->nb = nb;
 	c->nn = nn;
-	c->threshold = isnan(C->thr[m - gate_metrics]) ? C->threshold : C->thr[m - gate_metrics];
+	c->threshold = isnan(C->thr[k]) ? C->threshold : C->thr[k];
 	for (size_t i = 0; i < nb; i++) {
 		if (!i || b[i] < c->base_min)
 			c->base_min = b[i];
@@ -877,45 +853,6 @@ static void cell_metric(struct cmpctx *C, const char *point, const char *design,
 			c->new_max = x[i];
 	}
 	c->in_family = true;	/* a gated metric's cell: one test of the family */
-}
-
-struct pref {
-	const char *id;
-	struct json_object *pt;		/* run.json's point */
-};
-
-static struct pref *run_points(struct json_object *run, size_t *n)
-{
-	struct json_object *sws = jarr(run, "sweeps");
-	struct pref *v = NULL;
-	size_t cap = 0;
-
-	*n = 0;
-	for (size_t i = 0; sws && i < json_object_array_length(sws); i++) {
-		struct json_object *pts = jarr(json_object_array_get_idx(sws, i), "points");
-
-		for (size_t j = 0; pts && j < json_object_array_length(pts); j++) {
-			struct json_object *pt = json_object_array_get_idx(pts, j);
-
-			if (!jstr(pt, "id"))
-				continue;
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 32;
-				v = xrealloc(v, cap * sizeof(*v));
-			}
-			v[*n].id = jstr(pt, "id");
-			v[(*n)++].pt = pt;
-		}
-	}
-	return v;
-}
-
-static struct json_object *find_point(const struct pref *v, size_t n, const char *id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i].id, id))
-			return v[i].pt;
-	return NULL;
 }
 
 /* The designs in plan order: the baseline's, then the new ones. */
@@ -947,8 +884,8 @@ static const char **design_order(struct cmpctx *C, size_t *n)
 }
 
 /* The cells of one point for the baseline's design bd and the new one's dd, named label. */
-static void design_cells(struct cmpctx *C, const char *id, const char *label, struct json_object *bd,
-			 struct json_object *dd, bool closed_loop)
+static void design_cells(struct cmpctx *C, const char *id, const char *label, const struct rj_design *bd,
+			 const struct rj_design *dd, bool closed_loop)
 {
 	if (!bd && !dd)
 		return;
@@ -965,52 +902,44 @@ static void design_cells(struct cmpctx *C, const char *id, const char *label, st
 	}
 }
 
-static void point_cells(struct cmpctx *C, const char *id, struct json_object *bp, struct json_object *np,
+static void point_cells(struct cmpctx *C, const struct rj_point *bp, const struct rj_point *np,
 			const char **designs, size_t nd)
 {
-	struct json_object *bds = jget(bp, "designs"), *nds = jget(np, "designs");
-	double rate = 0;
-	bool closed;
-
-	/* Closed loop: no offered rate (rate_per_s 0 or absent). */
-	jnumber(jget(jget(np, "params"), "rate_per_s"), &rate);
-	closed = !(rate > 0);
+	/* Closed loop: no offered rate (rate_per_s 0 or absent), as NEW ran it. */
 	if (C->pair_base) {
-		design_cells(C, id, C->pair_label, jget(bds, C->pair_base), jget(nds, C->pair_new), closed);
+		design_cells(C, bp->id, C->pair_label, rj_design(bp, C->pair_base), rj_design(np, C->pair_new),
+			     np->closed_loop);
 		return;
 	}
 	for (size_t i = 0; i < nd; i++)
-		design_cells(C, id, designs[i], jget(bds, designs[i]), jget(nds, designs[i]), closed);
+		design_cells(C, bp->id, designs[i], rj_design(bp, designs[i]), rj_design(np, designs[i]),
+			     np->closed_loop);
 }
 
 static void build_cells(struct cmpctx *C)
 {
-	size_t nb, nn, nd;
-	struct pref *bp = run_points(C->s[0].run, &nb), *np = run_points(C->s[1].run, &nn);
+	const struct rj_run *b = &C->s[0].rj, *n = &C->s[1].rj;
+	size_t nd;
 	const char **designs = design_order(C, &nd);
 
-	for (size_t i = 0; i < nb; i++) {
-		struct json_object *n = find_point(np, nn, bp[i].id);
+	for (size_t i = 0; i < b->npoints; i++) {
+		const struct rj_point *bp = &b->points[i], *np = rj_point(n, bp->id);
 
-		if (n) {
-			point_cells(C, bp[i].id, bp[i].pt, n, designs, nd);
+		if (np) {
+			point_cells(C, bp, np, designs, nd);
 			continue;
 		}
-		json_object_object_foreach(jget(bp[i].pt, "designs"), d, dv) {
-			(void)dv;
-			cell_missing(C, bp[i].id, d, "point only in baseline");
-		}
+		for (size_t d = 0; d < bp->nd; d++)
+			cell_missing(C, bp->id, bp->designs[d].name, "point only in baseline");
 	}
-	for (size_t i = 0; i < nn; i++) {
-		if (find_point(bp, nb, np[i].id))
+	for (size_t i = 0; i < n->npoints; i++) {
+		const struct rj_point *np = &n->points[i];
+
+		if (rj_point(b, np->id))
 			continue;
-		json_object_object_foreach(jget(np[i].pt, "designs"), d, dv) {
-			(void)dv;
-			cell_missing(C, np[i].id, d, "point only in new");
-		}
+		for (size_t d = 0; d < np->nd; d++)
+			cell_missing(C, np->id, np->designs[d].name, "point only in new");
 	}
-	free(bp);
-	free(np);
 	free(designs);
 
 	/* The family: every cell of a gated metric is one test (gate_family()). */
@@ -1624,6 +1553,7 @@ static int parse_metrics(struct cmpctx *C, const char *list)
 static void cmp_free(struct cmpctx *C)
 {
 	for (int i = 0; i < 2; i++) {
+		rj_free(&C->s[i].rj);
 		json_object_put(C->s[i].run);
 		json_object_put(C->s[i].plan);
 		json_object_put(C->s[i].prov);

@@ -197,7 +197,7 @@ weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s":
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 103
+ktap_set_plan 104
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -329,6 +329,9 @@ check_match "a saved baseline (no raw runs) from rule 1: save a new one" "^2 .*n
 jq '.rule_version = 3' "$base/run.json" >"$tmp/r1/run.json"
 run compare "$base" "$tmp/r1"
 check_match "rule_version 3: exit 2" "^2 .*another rule version \(rule 3; this iopf-bench judges by rule 2\)" "$rc $err"
+cp -r "$base" "$tmp/dup"; jq '.sweeps[0].points += [.sweeps[0].points[0]]' "$base/run.json" >"$tmp/dup/run.json"
+run compare "$base" "$tmp/dup"
+check_match "a point twice in run.json: exit 2, named (the typed reader)" "^2 iopf-bench compare: new: .*dup/run.json: point gs.group_size=1 appears twice$" "$rc $err"
 cp -r "$base" "$tmp/garbage"; echo '{"schema_version": 2,' >"$tmp/garbage/run.json"
 run compare "$tmp/garbage" "$base"
 check_match "unreadable run.json: exit 2" "^2 .*cannot read .*garbage/run.json" "$rc $err"
