@@ -97,6 +97,11 @@ struct cal {
 	double *v;
 	unsigned int nboots;		/* boots in the pool */
 	unsigned int failed_runs;
+
+	/* trial()'s scratch, kept across trials (grown, never shrunk): values and tests */
+	double *tx, *ty;
+	struct gate_test *tt;
+	size_t tcap_n;			/* n the value buffers hold per test */
 };
 
 static volatile sig_atomic_t cal_sig;
@@ -365,17 +370,25 @@ struct rate {
 static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int lb, const size_t *b, unsigned int n,
 		  unsigned int family, struct rate *r)
 {
-	double *x = calloc((size_t)c->npts * c->nm * n, sizeof(double));
-	double *y = calloc((size_t)c->npts * c->nm * n, sizeof(double));
-	struct gate_test *t = calloc((size_t)c->npts * c->nm + 1, sizeof(*t));
+	double *x, *y;
+	struct gate_test *t;
 	bool alarm = false, sep = false, hit[CAL_MAX_METRICS] = { false };
 	unsigned int mi[CAL_MAX_POINTS * CAL_MAX_METRICS];
 	size_t nt = 0;
 
-	if (!x || !y || !t) {
-		fprintf(stderr, "iopf-bench calibrate: out of memory\n");
-		exit(BENCH_EXIT_USAGE);
+	/* The hot loop: millions of trials, one allocation per size of n. */
+	if (n > c->tcap_n) {
+		free(c->tx);
+		free(c->ty);
+		free(c->tt);
+		c->tx = xcalloc((size_t)CAL_MAX_POINTS * CAL_MAX_METRICS * n, sizeof(double));
+		c->ty = xcalloc((size_t)CAL_MAX_POINTS * CAL_MAX_METRICS * n, sizeof(double));
+		c->tt = xcalloc((size_t)CAL_MAX_POINTS * CAL_MAX_METRICS + 1, sizeof(*c->tt));
+		c->tcap_n = n;
 	}
+	x = c->tx;
+	y = c->ty;
+	t = c->tt;
 	for (unsigned int p = 0; p < c->npts; p++)
 		for (unsigned int m = 0; m < c->nm; m++) {
 			const struct gate_metric *gm = gate_metric_find(c->metrics[m]);
@@ -410,9 +423,6 @@ static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int 
 	r->trials++;
 	r->alarms += alarm;
 	r->sep += sep;
-	free(x);
-	free(y);
-	free(t);
 	return alarm;
 }
 
@@ -1213,6 +1223,9 @@ out:
 		sigaction(SIGTERM, &old_term, NULL);
 	}
 	free(c->v);
+	free(c->tx);
+	free(c->ty);
+	free(c->tt);
 	free(c);
 	if (rc >= 128 && env->handle_signals) {
 		signal(rc - 128, SIG_DFL);
