@@ -19,8 +19,16 @@
  *      gate's own thresholds, alpha and Holm family (by default the
  *      number of cells a compare of the default spec judges, taken from
  *      results/baselines/default). A trial "alarms" when any cell (point x
- *      gated metric) is regressed. Repeated over --splits random shuffles;
- *      the rate is the mean over all trials.
+ *      gated metric) is regressed, or when a run of its NEW side failed,
+ *      ended in an error or violated an invariant (compare's "runs"
+ *      regression: failures are alarms, never dropped). Repeated over
+ *      --splits random shuffles; the rate is the mean over all trials.
+ *   4. pairing: the same trials with A and the slowdown taken from the same
+ *      boots, judged once by the gate's unpaired rule ("paired") and once by
+ *      Wilcoxon's signed-rank test on the per-boot log ratios with Holm over
+ *      the family ("s-rank"): whether pairing within a boot helps, tested
+ *      as paired data. Its smallest p at n pairs is 2^-n, so it needs
+ *      2^n > family / alpha to reject at all.
  *
  * The trials of different shuffles reuse the same boots, so they are not
  * independent: the interval printed with a rate is Clopper-Pearson (GSL's
@@ -65,6 +73,7 @@
 #include "results.h"
 #include "runjson.h"
 #include "spec.h"
+#include "stats.h"
 #include "xalloc.h"
 
 #define CAL_MAX_LEVELS	12
@@ -95,6 +104,7 @@ struct cal {
 	const char *metrics[CAL_MAX_METRICS];
 	unsigned int nm;
 	double *v;
+	unsigned char *fail;		/* F(): that point's run at that level in that boot failed */
 	unsigned int nboots;		/* boots in the pool */
 	unsigned int failed_runs;
 
@@ -126,6 +136,12 @@ static void __attribute__((format(printf, 3, 4))) cfmt(char *buf, size_t len, co
 static double *V(struct cal *c, unsigned int p, unsigned int l, unsigned int m, unsigned int b)
 {
 	return &c->v[(((size_t)p * c->nlevels + l) * c->nm + m) * CAL_MAX_BOOTS + b];
+}
+
+/* A run that failed, ended in an error or violated an invariant: an alarm of the trial it is in (compare's "runs"). */
+static unsigned char *F(struct cal *c, unsigned int p, unsigned int l, unsigned int b)
+{
+	return &c->fail[((size_t)p * c->nlevels + l) * CAL_MAX_BOOTS + b];
 }
 
 static double threshold_of(const struct cal *c, const char *metric)
@@ -255,6 +271,8 @@ static int load_pool(struct cal *c, char *err, size_t len)
 		goto out;
 	for (size_t i = 0; i < (size_t)c->npts * c->nlevels * c->nm * CAL_MAX_BOOTS; i++)
 		c->v[i] = NAN;
+	free(c->fail);
+	c->fail = xcalloc((size_t)c->npts * c->nlevels * CAL_MAX_BOOTS, 1);
 	c->failed_runs = 0;
 	if (rj_read(run, &rj, &rjerr)) {
 		cfmt(err, len, "%s/pool/run.json: %s", c->dir, rjerr);
@@ -288,11 +306,17 @@ static int load_pool(struct cal *c, char *err, size_t len)
 
 				if (b < 0 || b >= (int)c->nboots)
 					continue;
-				if (rep->status != RJ_SUCCESS) {
-					if (rep->status != RJ_SKIPPED)
+				{
+					size_t kv = (size_t)(gate_metric_find("invariant_violations") - gate_metrics);
+
+					if ((rep->status != RJ_SUCCESS && rep->status != RJ_SKIPPED) ||
+					    (rep->have[kv] && rep->v[kv] > 0)) {
 						c->failed_runs++;
-					continue;
+						*F(c, pi, li, (unsigned int)b) = 1;
+					}
 				}
+				if (rep->status != RJ_SUCCESS)
+					continue;
 				for (unsigned int m = 0; m < c->nm; m++) {
 					size_t k = (size_t)(gate_metric_find(c->metrics[m]) - gate_metrics);
 
@@ -357,22 +381,34 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 struct rate {
 	unsigned long trials, alarms;
 	unsigned long sep;			/* alarms if LKP's separation were also required */
+	unsigned long failed;			/* alarms from a failed run in NEW's boots (compare's "runs") */
 	unsigned long by_metric[CAL_MAX_METRICS];	/* trials in which this metric (any point) regressed */
 };
+
+/* The tests in the order of p, smallest first (Holm over the signed-rank p-values). */
+static int cmp_dbl_asc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 /*
  * One trial: level la of boots a[0..n-1] (baseline) against level lb of
  * boots b[0..n-1] (new), every (point, gated metric) one test of the family,
  * judged by the gate's own family rule (gate_family(): Holm at alpha over
  * `family` tests), once as the gate does and once with LKP's separation
- * also required.
+ * also required. A failed run among NEW's boots is an alarm, as compare
+ * calls it (a "runs" regression). signrank: a and b are the same boots, and
+ * each cell is Wilcoxon's signed-rank test of the per-boot log ratios,
+ * Holm over the family (pairing within a boot, tested as paired data).
  */
 static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int lb, const size_t *b, unsigned int n,
-		  unsigned int family, struct rate *r)
+		  unsigned int family, bool signrank, struct rate *r)
 {
 	double *x, *y;
 	struct gate_test *t;
-	bool alarm = false, sep = false, hit[CAL_MAX_METRICS] = { false };
+	bool alarm = false, sep = false, failed = false, hit[CAL_MAX_METRICS] = { false };
 	unsigned int mi[CAL_MAX_POINTS * CAL_MAX_METRICS];
 	size_t nt = 0;
 
@@ -390,6 +426,9 @@ static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int 
 	y = c->ty;
 	t = c->tt;
 	for (unsigned int p = 0; p < c->npts; p++)
+		for (unsigned int i = 0; i < n; i++)
+			failed |= *F(c, p, lb, (unsigned int)b[i]) != 0;
+	for (unsigned int p = 0; p < c->npts; p++)
 		for (unsigned int m = 0; m < c->nm; m++) {
 			const struct gate_metric *gm = gate_metric_find(c->metrics[m]);
 			double *xs = x + nt * n, *ys = y + nt * n;
@@ -398,6 +437,12 @@ static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int 
 			for (unsigned int i = 0; i < n; i++) {
 				double u = *V(c, p, la, m, a[i]), w = *V(c, p, lb, m, b[i]);
 
+				if (signrank) {
+					/* paired: a boot counts only with both values; xs holds log(w / u) */
+					if (!isnan(u) && !isnan(w) && u > 0 && w > 0)
+						xs[nx++] = log(w / u);
+					continue;
+				}
 				if (!isnan(u))
 					ys[ny++] = u;
 				if (!isnan(w))
@@ -409,33 +454,65 @@ static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int 
 			t[nt++] = (struct gate_test){ .m = gm, .base = ys, .nb = ny, .cand = xs, .nn = nx,
 						      .threshold = threshold_of(c, c->metrics[m]), .in_family = true };
 		}
-	gate_family(t, nt, c->alpha, family, GATE_DEFAULT_MIN_REPS, false);
-	for (size_t i = 0; i < nt; i++)
-		if (t[i].g.verdict == GATE_REGRESSED) {
-			alarm = true;
-			hit[mi[i]] = true;
+	if (signrank) {
+		double pw[CAL_MAX_POINTS * CAL_MAX_METRICS], sorted[CAL_MAX_POINTS * CAL_MAX_METRICS];
+		size_t fam = family ? family : (nt ? nt : 1);
+
+		for (size_t i = 0; i < nt; i++) {
+			double up, down;
+
+			stats_signrank(t[i].cand, t[i].nn, &up, &down);
+			/* worse: a rise for lower-is-better, a fall for throughput */
+			pw[i] = t[i].m->better > 0 ? down : up;
+			sorted[i] = pw[i];
 		}
-	gate_family(t, nt, c->alpha, family, GATE_DEFAULT_MIN_REPS, true);
-	for (size_t i = 0; i < nt; i++)
-		sep |= t[i].g.verdict == GATE_REGRESSED;
+		qsort(sorted, nt, sizeof(double), cmp_dbl_asc);
+		/* Holm: the i-th smallest at alpha / (family - i), until one is not rejected */
+		{
+			double cut = -1;
+
+			for (size_t i = 0; i < nt && i < fam; i++) {
+				if (!(sorted[i] <= c->alpha / (double)(fam - i)))
+					break;
+				cut = sorted[i];
+			}
+			for (size_t i = 0; i < nt; i++)
+				if (pw[i] <= cut) {
+					alarm = true;
+					hit[mi[i]] = true;
+				}
+		}
+		sep = alarm;
+	} else {
+		gate_family(t, nt, c->alpha, family, GATE_DEFAULT_MIN_REPS, false);
+		for (size_t i = 0; i < nt; i++)
+			if (t[i].g.verdict == GATE_REGRESSED) {
+				alarm = true;
+				hit[mi[i]] = true;
+			}
+		gate_family(t, nt, c->alpha, family, GATE_DEFAULT_MIN_REPS, true);
+		for (size_t i = 0; i < nt; i++)
+			sep |= t[i].g.verdict == GATE_REGRESSED;
+	}
 	for (unsigned int m = 0; m < c->nm; m++)
 		r->by_metric[m] += hit[m];
 	r->trials++;
-	r->alarms += alarm;
-	r->sep += sep;
-	return alarm;
+	r->failed += failed && !alarm;
+	r->alarms += alarm || failed;
+	r->sep += sep || failed;
+	return alarm || failed;
 }
 
-/* The trials of n boots per side over c->splits shuffles, for every level. */
 /*
  * The trials of n boots per side over c->splits shuffles, for every level
  * l >= 1 (1 = A', the A/A): unpaired, A (level 0) of one set of boots
- * against level l of another set, as a baseline and a new run are; and
- * paired (prates, may be NULL), A against level l of the same boots, as if
- * baseline and new were interleaved within each boot.
+ * against level l of another set, as a baseline and a new run are; and,
+ * when prates / srates are given, A against level l of the same boots, as
+ * if baseline and new ran in each boot: prates judged by the gate's
+ * (unpaired) rule, srates by the signed-rank test of the pairs.
  */
 static void trials_at(struct cal *c, unsigned int n, unsigned int family, gsl_rng *rng, struct rate *rates,
-		      struct rate *prates)
+		      struct rate *prates, struct rate *srates)
 {
 	size_t idx[CAL_MAX_BOOTS];
 	unsigned int per = c->nboots / (2 * n);
@@ -443,6 +520,8 @@ static void trials_at(struct cal *c, unsigned int n, unsigned int family, gsl_rn
 	memset(rates, 0, sizeof(*rates) * c->nlevels);
 	if (prates)
 		memset(prates, 0, sizeof(*prates) * c->nlevels);
+	if (srates)
+		memset(srates, 0, sizeof(*srates) * c->nlevels);
 	for (unsigned int i = 0; i < c->nboots; i++)
 		idx[i] = i;
 	for (unsigned int s = 0; s < c->splits && !cal_sig; s++) {
@@ -451,10 +530,14 @@ static void trials_at(struct cal *c, unsigned int n, unsigned int family, gsl_rn
 			const size_t *a = idx + 2 * t * n, *b = a + n;
 
 			for (unsigned int l = 1; l < c->nlevels; l++) {
-				trial(c, 0, a, l, b, n, family, &rates[l]);
+				trial(c, 0, a, l, b, n, family, false, &rates[l]);
 				if (prates) {
-					trial(c, 0, a, l, a, n, family, &prates[l]);
-					trial(c, 0, b, l, b, n, family, &prates[l]);
+					trial(c, 0, a, l, a, n, family, false, &prates[l]);
+					trial(c, 0, b, l, b, n, family, false, &prates[l]);
+				}
+				if (srates) {
+					trial(c, 0, a, l, a, n, family, true, &srates[l]);
+					trial(c, 0, b, l, b, n, family, true, &srates[l]);
 				}
 			}
 		}
@@ -504,7 +587,7 @@ static void bootstrap_at(struct cal *c, unsigned int n, unsigned int family, uns
 			b[i] = idx[h + gsl_rng_uniform_int(rng, c->nboots - h)];
 		}
 		for (unsigned int l = 1; l < c->nlevels; l++)
-			trial(c, 0, a, l, b, n, family, &rates[l]);
+			trial(c, 0, a, l, b, n, family, false, &rates[l]);
 	}
 }
 
@@ -515,7 +598,7 @@ static int analyse(struct cal *c)
 	char err[512], fsrc[256], p[PATH_MAX];
 	unsigned int family, sizes[16], nsizes = 0, per, bsizes[16], nb = 0;
 	double conf;
-	struct rate rates[CAL_MAX_LEVELS], prates[CAL_MAX_LEVELS], boot[16][CAL_MAX_LEVELS];
+	struct rate rates[CAL_MAX_LEVELS], prates[CAL_MAX_LEVELS], srates[CAL_MAX_LEVELS], boot[16][CAL_MAX_LEVELS];
 	struct json_object *o, *rows, *cfg;
 	gsl_rng *rng;
 	FILE *csv = NULL;
@@ -587,7 +670,7 @@ static int analyse(struct cal *c)
 
 	/* The main table: n = the default spec's repetitions, disjoint splits. */
 	per = c->nboots / (2 * c->n);
-	trials_at(c, c->n, family, rng, rates, prates);
+	trials_at(c, c->n, family, rng, rates, prates, srates);
 	if (cal_sig)
 		goto stopped;
 	/* The bootstrap at several n (every level at once). */
@@ -613,8 +696,9 @@ static int analyse(struct cal *c)
 		for (unsigned int i = 0; i < c->npts; i++)
 			fprintf(out, "per-request time (median response p50, pilot): %s %.0f ns\n", c->pid[i],
 				c->per_request_ns[i]);
-		fprintf(out, "\n%-9s %-16s %7s %-20s %7s %9s %-18s %7s %s\n", "slowdown", "kind", "rate",
-			"95 % CI (indep.)", "with-sep", "bootstrap", "n for the goal", "paired", "caught by (share of trials)");
+		fprintf(out, "\n%-9s %-16s %7s %-20s %7s %9s %-18s %7s %7s %s\n", "slowdown", "kind", "rate",
+			"95 % CI (indep.)", "with-sep", "bootstrap", "n for the goal", "paired", "s-rank",
+			"caught by (share of trials)");
 	}
 	rows = json_object_new_array();
 	cfmt(p, sizeof(p), "%s/calibration%s.csv", c->dir, c->tag);
@@ -625,12 +709,13 @@ static int analyse(struct cal *c)
 	} else {
 		fprintf(csv, "slowdown_pct,kind,method,n,trials,alarms,rate,ci_low,ci_high,independent_trials,"
 			"rate_without_separation\n");
-		/* kind: aa | ab; method: split (disjoint sets of boots), paired (the same boots), bootstrap */
+		/* kind: aa | ab; method: split (disjoint sets of boots), paired (the same boots, the gate's unpaired rule), signrank (the same boots, Wilcoxon signed-rank on the pairs), bootstrap */
 	}
 	for (unsigned int l = 1; l < c->nlevels; l++) {
 		/* The goals: A/A at most 5 %; 5 % (and more) in 95 % of trials, 3 % in 80 %; none below. */
 		bool ab = l > 1;
 		double prate = prates[l].trials ? (double)prates[l].alarms / prates[l].trials : NAN;
+		double srate = srates[l].trials ? (double)srates[l].alarms / srates[l].trials : NAN;
 		double goal = !ab ? goal_aa : c->levels[l] >= 0.05 - 1e-9 ? goal5 :
 			      c->levels[l] >= 0.03 - 1e-9 ? goal3 : NAN;
 		double rate = rates[l].trials ? (double)rates[l].alarms / rates[l].trials : NAN, lo, hi;
@@ -684,6 +769,8 @@ static int analyse(struct cal *c)
 		json_object_object_add(row, "bootstrap_rate", json_object_new_double(brate));
 		json_object_object_add(row, "paired_rate", json_object_new_double(prate));
 		json_object_object_add(row, "paired_trials", json_object_new_int64(prates[l].trials));
+		json_object_object_add(row, "signrank_rate", json_object_new_double(srate));
+		json_object_object_add(row, "failed_alarms", json_object_new_int64(rates[l].failed));
 		json_object_object_add(row, "by_metric", bym);
 		json_object_object_add(row, "goal", isnan(goal) ? NULL : json_object_new_double(goal));
 		json_object_object_add(row, "bootstrap_need", ab && need ? json_object_new_int(need) : NULL);
@@ -695,8 +782,8 @@ static int analyse(struct cal *c)
 
 			cfmt(sd, sizeof(sd), "%g %%", 100 * c->levels[l]);
 			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
-			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9.3f %-18s %7.3f %s\n", sd,
-				ab ? "A/B detection" : "A/A false alarm", rate, ci, wsep, brate, needs, prate,
+			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9.3f %-18s %7.3f %7.3f %s\n", sd,
+				ab ? "A/B detection" : "A/A false alarm", rate, ci, wsep, brate, needs, prate, srate,
 				caught[0] ? caught : "-");
 		}
 		if (csv) {
@@ -705,6 +792,8 @@ static int analyse(struct cal *c)
 			fprintf(csv, "%g,%s,paired,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
 				ab ? "ab" : "aa", c->n, prates[l].trials, prates[l].alarms, prate, 2 * per,
 				prates[l].trials ? (double)prates[l].sep / prates[l].trials : NAN);
+			fprintf(csv, "%g,%s,signrank,%u,%lu,%lu,%.6f,,,%u,\n", 100 * c->levels[l],
+				ab ? "ab" : "aa", c->n, srates[l].trials, srates[l].alarms, srate, 2 * per);
 		}
 	}
 	json_object_object_add(o, "rows", rows);
@@ -722,7 +811,7 @@ static int analyse(struct cal *c)
 	for (unsigned int si = 0; si < nsizes && !cal_sig; si++) {
 		struct rate r2[CAL_MAX_LEVELS];
 
-		trials_at(c, sizes[si], family, rng, r2, NULL);
+		trials_at(c, sizes[si], family, rng, r2, NULL, NULL);
 		if (!c->quiet)
 			fprintf(out, "%-6u", sizes[si]);
 		for (unsigned int l = 1; l < c->nlevels; l++) {
@@ -1223,6 +1312,7 @@ out:
 		sigaction(SIGTERM, &old_term, NULL);
 	}
 	free(c->v);
+	free(c->fail);
 	free(c->tx);
 	free(c->ty);
 	free(c->tt);

@@ -235,3 +235,75 @@ bool stats_parse_fraction(const char *s, double *v)
 	return true;
 }
 
+
+/* |d| ascending, for the ranks. */
+static int cmp_abs(const void *a, const void *b)
+{
+	double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+size_t stats_signrank(const double *d, size_t n, double *up, double *down)
+{
+	double *a = xcalloc(n + 1, sizeof(double));
+	unsigned long *r2 = xcalloc(n + 1, sizeof(unsigned long));	/* doubled mid-ranks */
+	unsigned long tpos = 0, total = 0;
+	size_t m = 0;
+
+	*up = *down = 1;
+	for (size_t i = 0; i < n; i++)
+		if (d[i] != 0 && !isnan(d[i]))
+			a[m++] = d[i];
+	if (!m)
+		goto out;
+	qsort(a, m, sizeof(double), cmp_abs);
+	for (size_t i = 0; i < m;) {
+		size_t j = i;
+
+		while (j + 1 < m && fabs(a[j + 1]) == fabs(a[i]))
+			j++;
+		/* ranks i+1..j+1 share (i + 1 + j + 1) / 2; doubled: i + j + 2 */
+		for (size_t k = i; k <= j; k++)
+			r2[k] = i + j + 2;
+		i = j + 1;
+	}
+	for (size_t i = 0; i < m; i++) {
+		total += r2[i];
+		if (a[i] > 0)
+			tpos += r2[i];
+	}
+	if (m > STATS_SR_EXACT_MAX) {
+		double mu = total / 2.0, var = 0, z;
+
+		for (size_t i = 0; i < m; i++)
+			var += (double)r2[i] * r2[i] / 4.0;
+		z = ((double)tpos - mu) / sqrt(var);
+		*up = 1 - gsl_cdf_ugaussian_P(z - 0.5 / sqrt(var));
+		*down = gsl_cdf_ugaussian_P(z + 0.5 / sqrt(var));
+	} else {
+		/* f[s]: the number of sign patterns whose positive doubled ranks sum to s */
+		double *f = xcalloc(total + 1, sizeof(double)), all = ldexp(1, (int)m), le = 0, ge = 0;
+
+		f[0] = 1;
+		for (size_t i = 0; i < m; i++)
+			for (unsigned long s = total; s >= r2[i]; s--) {
+				f[s] += f[s - r2[i]];
+				if (s == r2[i])
+					break;
+			}
+		for (unsigned long s = 0; s <= total; s++) {
+			if (s <= tpos)
+				le += f[s];
+			if (s >= tpos)
+				ge += f[s];
+		}
+		*up = ge / all;
+		*down = le / all;
+		free(f);
+	}
+out:
+	free(a);
+	free(r2);
+	return m;
+}

@@ -41,6 +41,19 @@ struct stats_ci {
 int stats_ratio_ci(const double *x, size_t n, const double *y, size_t m, double confidence,
 		     struct stats_ci *ci);
 
+/*
+ * Wilcoxon's signed-rank test of paired differences d[0..n-1] (e.g. log
+ * new - log base of the same boot): zeros dropped, ties at their mid-rank,
+ * and the exact distribution of the sum of positive ranks under the null
+ * (each sign + or - with probability 1/2, given the ranks; a DP over doubled
+ * mid-ranks, so it stays exact with ties). *up = P(T+ >= t+) (the
+ * differences lean positive), *down = P(T+ <= t+). With no non-zero
+ * difference both are 1. Returns the number of non-zero differences used.
+ * Above STATS_SR_EXACT_MAX of them, a normal approximation.
+ */
+#define STATS_SR_EXACT_MAX 200
+size_t stats_signrank(const double *d, size_t n, double *up, double *down);
+
 /* Median of v[0..n-1] (sorted in place; GSL). n > 0. */
 double stats_median(double *v, size_t n);
 

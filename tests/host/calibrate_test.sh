@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 21
+ktap_set_plan 24
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -60,6 +60,15 @@ check "trials: 100 splits x 2 disjoint trials" 200 "$(jq -r '.rows[0].trials' "$
 check "rows: the A/A, then one per slowdown" "A/A 0,A/B 0.02,A/B 0.2" "$(jq -r '[.rows[] | "\(.kind) \(.slowdown)"] | join(",")' "$j")"
 check "paired A/A (A vs A' of the same boots) <= 0.05" yes "$(le "$(jq -r '.rows[0].paired_rate' "$j")" 0.05)"
 check "paired 20 % detected in >= 0.95" yes "$(le 0.95 "$(jq -r '.rows[2].paired_rate' "$j")")"
+# Wilcoxon's signed-rank test on the per-boot log ratios (pairing within a
+# boot, tested as paired data): at 6 pairs its smallest p is 1/64 > alpha /
+# family = 0.01, so it can never reject; at 10 pairs it does.
+check "signed-rank at 6 pairs: cannot reject at 0.05 / 5 (min p 1/64)" "0 0" \
+	"$(jq -r '"\(.rows[0].signrank_rate) \(.rows[2].signrank_rate)"' "$j")"
+"$B" calibrate --from "$d" --reps 10 --splits 100 --family 5 -q >/dev/null 2>&1
+check "signed-rank at 10 pairs: A/A <= 0.05, 20 % detected in >= 0.95" "yes yes" \
+	"$(le "$(jq -r '.rows[0].signrank_rate' "$j")" 0.05) $(le 0.95 "$(jq -r '.rows[2].signrank_rate' "$j")")"
+"$B" calibrate --from "$d" --reps 6 --splits 100 --family 5 -q >/dev/null 2>&1
 check "independent trials: 24 / (2 x 6) = 2" 2 "$(jq -r '.rows[0].independent_trials' "$j")"
 check "the interval brackets the rate" yes \
 	"$(jq -r '.rows[2] | if .ci_low <= .rate and .rate <= .ci_high then "yes" else "no" end' "$j")"
@@ -79,6 +88,15 @@ check "--point: one point's analysis in its own files" "0 yes" \
 	"$? $([[ -s $d/calibration-steady.group-size_4.json && -s $d/fig/detection-steady.group-size_4.png ]] && echo yes || echo no)"
 "$B" calibrate --point steady.group-size=4 >/dev/null 2>&1
 check "--point without --from: exit 2" 2 "$?"
+# A failed run is an alarm (compare calls it a "runs" regression): one failure
+# at the 2 % level (no effect otherwise) alarms the trials whose NEW side
+# holds that boot, 6 of 24 boots: about a quarter of them.
+cp -r "$d" "$tmp/calf"
+jq '(.sweeps[0].points[2].designs.rcu.repetitions[4]) |= (.status = "failure" | .reason = "3 invariant violations")' \
+	"$d/pool/run.json" >"$tmp/calf/pool/run.json"
+"$B" calibrate --from "$tmp/calf" --reps 6 --splits 200 --family 5 -q >/dev/null 2>&1
+check "a failed run is an alarm: the 2 % level alarms about 1/4 of trials, said as failed_alarms" "yes yes yes" \
+	"$(le 0.15 "$(jq -r '.rows[1].rate' "$tmp/calf/calibration.json")") $(le "$(jq -r '.rows[1].rate' "$tmp/calf/calibration.json")" 0.35) $(le 1 "$(jq -r '.rows[1].failed_alarms' "$tmp/calf/calibration.json")")"
 "$B" calibrate --from "$d" --reps 20 >/dev/null 2>"$tmp/err"
 check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
 "$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"

@@ -151,4 +151,43 @@ TEST(median)
 	EXPECT_TRUE(NEAR(stats_median(even, 4), 2.5, 0));
 }
 
+/* Wilcoxon signed-rank, exact (n = 5: the 32 sign patterns), with ties and zeros. */
+TEST(signrank_exact)
+{
+	double up, down;
+	double all[] = { 1, 2, 3, 4, 5 }, mix[] = { 1, -2, 3, -4, 5 }, ties[] = { 1, -1, 2 }, z[] = { 0, 0 };
+	double withzero[] = { 0, 1, 2, 3, 4, 5 };
+
+	EXPECT_EQ(5, stats_signrank(all, 5, &up, &down));
+	EXPECT_LT(fabs(up - 1.0 / 32), 1e-12);
+	EXPECT_LT(fabs(down - 1.0), 1e-12);
+	/* T+ = 1 + 3 + 5 = 9: P(T+ >= 9) = 13/32, P(T+ <= 9) = 22/32 */
+	stats_signrank(mix, 5, &up, &down);
+	EXPECT_LT(fabs(up - 13.0 / 32), 1e-12);
+	EXPECT_LT(fabs(down - 22.0 / 32), 1e-12);
+	/* |1| tie at rank 1.5: T+ = 1.5 + 3 = 4.5; the sums of {1.5, 1.5, 3}: P(>= 4.5) = 3/8 */
+	stats_signrank(ties, 3, &up, &down);
+	EXPECT_LT(fabs(up - 3.0 / 8), 1e-12);
+	/* zeros are dropped: the same as all five positive */
+	EXPECT_EQ(5, stats_signrank(withzero, 6, &up, &down));
+	EXPECT_LT(fabs(up - 1.0 / 32), 1e-12);
+	EXPECT_EQ(0, stats_signrank(z, 2, &up, &down));
+	EXPECT_EQ(1.0, up);
+	EXPECT_EQ(1.0, down);
+}
+
+/* Above the exact limit, the normal approximation agrees with the exact tail. */
+TEST(signrank_normal)
+{
+	double d[400], up, down, eup, edown;
+
+	for (int i = 0; i < 400; i++)
+		d[i] = (i % 3 ? 1.0 : -1.0) * (i + 1);
+	stats_signrank(d, 400, &up, &down);
+	stats_signrank(d, STATS_SR_EXACT_MAX, &eup, &edown);
+	EXPECT_LT(up, 1e-6);
+	EXPECT_GT(down, 0.999);
+	EXPECT_LT(eup, 1e-3);
+}
+
 TEST_HARNESS_MAIN
