@@ -105,7 +105,9 @@ struct cal {
 	unsigned int nm;
 	double *v;
 	unsigned char *fail;		/* F(): that point's run at that level in that boot failed */
-	unsigned int nboots;		/* boots in the pool */
+	unsigned int nboots;		/* boots in the pool (both pools with --holdout) */
+	unsigned int nboots1;		/* the first pool's: boots [0, nboots1); the held-out's after */
+	const char *holdout;		/* --holdout DIR: a pool measured in another session */
 	unsigned int failed_runs;
 
 	/* trial()'s scratch, kept across trials (grown, never shrunk): values and tests */
@@ -198,31 +200,68 @@ static int parse_pct(const char *s, double *out)
 /* ------------------------------------------------------------------------ */
 /* Loading the pool */
 
-static int load_pool(struct cal *c, char *err, size_t len)
+/*
+ * Load dir/pool into c. second: a held-out pool (another session), appended
+ * after the boots already loaded (c->nboots1 marks where it starts); its
+ * points and levels must be the first pool's.
+ */
+static int load_pool(struct cal *c, const char *dir, bool second, char *err, size_t len)
 {
 	char p[PATH_MAX];
 	struct json_object *plan, *run, *pts;
 	struct rj_run rj;
 	char *rjerr;
+	unsigned int nb, off = second ? c->nboots : 0;
 	int rc = -1;
 
-	cfmt(p, sizeof(p), "%s/pool/plan.json", c->dir);
+	cfmt(p, sizeof(p), "%s/pool/plan.json", dir);
 	plan = json_object_from_file(p);
-	cfmt(p, sizeof(p), "%s/pool/run.json", c->dir);
+	cfmt(p, sizeof(p), "%s/pool/run.json", dir);
 	run = json_object_from_file(p);
 	if (!plan || !run) {
-		cfmt(err, len, "%s/pool: no plan.json or run.json (was the pool sweep run?)", c->dir);
+		cfmt(err, len, "%s/pool: no plan.json or run.json (was the pool sweep run?)", dir);
 		goto out;
 	}
 	if (strcmp(json_object_get_string(jget(run, "status")) ?: "", "incomplete") == 0) {
-		cfmt(err, len, "%s/pool is incomplete: the pool sweep did not finish", c->dir);
+		cfmt(err, len, "%s/pool is incomplete: the pool sweep did not finish", dir);
 		goto out;
 	}
-	c->nboots = json_object_get_int(jget(plan, "repetitions"));
-	if (c->nboots < 2 || c->nboots > CAL_MAX_BOOTS) {
-		cfmt(err, len, "%s/pool: %u boots (2 to %d)", c->dir, c->nboots, CAL_MAX_BOOTS);
+	nb = json_object_get_int(jget(plan, "repetitions"));
+	if (nb < 2 || nb + off > CAL_MAX_BOOTS) {
+		cfmt(err, len, "%s/pool: %u boots (2 to %d%s)", dir, nb, CAL_MAX_BOOTS - off,
+		     second ? " beside the first pool's" : "");
 		goto out;
 	}
+	if (second) {
+		/* The same points and levels as the first pool, or it is not the same experiment. */
+		pts = jget(plan, "points");
+		for (size_t i = 0; i < json_object_array_length(pts); i++) {
+			struct json_object *cal = jget(json_object_array_get_idx(pts, i), "calibration");
+			const char *bp = json_object_get_string(jget(cal, "base_point"));
+			int lv = json_object_get_int(jget(cal, "level"));
+			unsigned int q;
+
+			if (!cal || !bp || !jget(cal, "level") || lv < 0 || lv >= CAL_MAX_LEVELS)
+				continue;
+			for (q = 0; q < c->npts && strcmp(c->pid[q], bp); q++)
+				;
+			if (q == c->npts) {
+				if (!c->nonly) {
+					cfmt(err, len, "%s/pool: point %s is not in the first pool", dir, bp);
+					goto out;
+				}
+				continue;
+			}
+			if ((unsigned int)lv >= c->nlevels || fabs(c->levels[lv] - json_object_get_double(jget(cal,
+			    "slowdown"))) > 1e-12) {
+				cfmt(err, len, "%s/pool: level %d (slowdown %g) is not the first pool's", dir, lv,
+				     json_object_get_double(jget(cal, "slowdown")));
+				goto out;
+			}
+		}
+		goto values;
+	}
+	c->nboots = c->nboots1 = 0;
 	/* The levels and points from plan.json's calibration entries: id -> (point, level). */
 	c->npts = 0;
 	c->nlevels = 0;
@@ -254,12 +293,12 @@ static int load_pool(struct cal *c, char *err, size_t len)
 			c->nlevels = lv + 1;
 	}
 	if (c->nonly && c->npts != c->nonly) {
-		cfmt(err, len, "%s/pool has %u of the %u --point given", c->dir, c->npts, c->nonly);
+		cfmt(err, len, "%s/pool has %u of the %u --point given", dir, c->npts, c->nonly);
 		goto out;
 	}
 	if (!c->npts || c->nlevels < 3 || c->levels[0] != 0 || c->levels[1] != 0) {
 		cfmt(err, len, "%s/pool/plan.json has no calibration levels (A and A' at 0, then the slowdowns)",
-		     c->dir);
+		     dir);
 		goto out;
 	}
 	c->nm = 0;
@@ -274,8 +313,9 @@ static int load_pool(struct cal *c, char *err, size_t len)
 	free(c->fail);
 	c->fail = xcalloc((size_t)c->npts * c->nlevels * CAL_MAX_BOOTS, 1);
 	c->failed_runs = 0;
+values:
 	if (rj_read(run, &rj, &rjerr)) {
-		cfmt(err, len, "%s/pool/run.json: %s", c->dir, rjerr);
+		cfmt(err, len, "%s/pool/run.json: %s", dir, rjerr);
 		free(rjerr);
 		goto out;
 	}
@@ -304,8 +344,9 @@ static int load_pool(struct cal *c, char *err, size_t len)
 				const struct rj_rep *rep = &dd->reps[r];
 				int b = (int)rep->rep - 1;
 
-				if (b < 0 || b >= (int)c->nboots)
+				if (b < 0 || b >= (int)nb)
 					continue;
+				b += (int)off;
 				{
 					size_t kv = (size_t)(gate_metric_find("invariant_violations") - gate_metrics);
 
@@ -327,6 +368,9 @@ static int load_pool(struct cal *c, char *err, size_t len)
 		}
 	}
 	rj_free(&rj);
+	c->nboots += nb;
+	if (!second)
+		c->nboots1 = c->nboots;
 	rc = 0;
 out:
 	json_object_put(plan);
@@ -511,21 +555,21 @@ static bool trial(struct cal *c, unsigned int la, const size_t *a, unsigned int 
  * if baseline and new ran in each boot: prates judged by the gate's
  * (unpaired) rule, srates by the signed-rank test of the pairs.
  */
-static void trials_at(struct cal *c, unsigned int n, unsigned int family, gsl_rng *rng, struct rate *rates,
-		      struct rate *prates, struct rate *srates)
+static void trials_at(struct cal *c, unsigned int b0, unsigned int nboots, unsigned int n, unsigned int family,
+		      gsl_rng *rng, struct rate *rates, struct rate *prates, struct rate *srates)
 {
 	size_t idx[CAL_MAX_BOOTS];
-	unsigned int per = c->nboots / (2 * n);
+	unsigned int per = nboots / (2 * n);
 
 	memset(rates, 0, sizeof(*rates) * c->nlevels);
 	if (prates)
 		memset(prates, 0, sizeof(*prates) * c->nlevels);
 	if (srates)
 		memset(srates, 0, sizeof(*srates) * c->nlevels);
-	for (unsigned int i = 0; i < c->nboots; i++)
-		idx[i] = i;
+	for (unsigned int i = 0; i < nboots; i++)
+		idx[i] = b0 + i;
 	for (unsigned int s = 0; s < c->splits && !cal_sig; s++) {
-		gsl_ran_shuffle(rng, idx, c->nboots, sizeof(size_t));
+		gsl_ran_shuffle(rng, idx, nboots, sizeof(size_t));
 		for (unsigned int t = 0; t < per; t++) {
 			const size_t *a = idx + 2 * t * n, *b = a + n;
 
@@ -575,20 +619,98 @@ static void bootstrap_at(struct cal *c, unsigned int n, unsigned int family, uns
 			 struct rate *rates)
 {
 	size_t idx[CAL_MAX_BOOTS], a[512], b[512];
-	unsigned int h = c->nboots / 2;
+	unsigned int h = c->nboots1 / 2;
 
+	/* The first pool only: the settings are chosen there (the held-out pool reports). */
 	memset(rates, 0, sizeof(*rates) * c->nlevels);
-	for (unsigned int i = 0; i < c->nboots; i++)
+	for (unsigned int i = 0; i < c->nboots1; i++)
 		idx[i] = i;
 	for (unsigned int r = 0; r < reps && !cal_sig; r++) {
-		gsl_ran_shuffle(rng, idx, c->nboots, sizeof(size_t));
+		gsl_ran_shuffle(rng, idx, c->nboots1, sizeof(size_t));
 		for (unsigned int i = 0; i < n; i++) {
 			a[i] = idx[gsl_rng_uniform_int(rng, h)];
-			b[i] = idx[h + gsl_rng_uniform_int(rng, c->nboots - h)];
+			b[i] = idx[h + gsl_rng_uniform_int(rng, c->nboots1 - h)];
 		}
 		for (unsigned int l = 1; l < c->nlevels; l++)
 			trial(c, 0, a, l, b, n, family, false, &rates[l]);
 	}
+}
+
+/*
+ * Across sessions, as a stored baseline meets a later run: A (level 0) from
+ * n boots of the first pool against level l from n boots of the held-out
+ * pool (another session), disjoint sets within each pool per split.
+ */
+static void across_at(struct cal *c, unsigned int n, unsigned int family, gsl_rng *rng, struct rate *rates)
+{
+	size_t ia[CAL_MAX_BOOTS], ib[CAL_MAX_BOOTS];
+	unsigned int na = c->nboots1, nb = c->nboots - c->nboots1, per = (na < nb ? na : nb) / n;
+
+	memset(rates, 0, sizeof(*rates) * c->nlevels);
+	for (unsigned int i = 0; i < na; i++)
+		ia[i] = i;
+	for (unsigned int i = 0; i < nb; i++)
+		ib[i] = na + i;
+	for (unsigned int s = 0; s < c->splits && !cal_sig; s++) {
+		gsl_ran_shuffle(rng, ia, na, sizeof(size_t));
+		gsl_ran_shuffle(rng, ib, nb, sizeof(size_t));
+		for (unsigned int t = 0; t < per; t++)
+			for (unsigned int l = 1; l < c->nlevels; l++)
+				trial(c, 0, ia + t * n, l, ib + t * n, n, family, false, &rates[l]);
+	}
+}
+
+static void clopper_pearson(double rate, unsigned int n, double *lo, double *hi);
+
+/*
+ * One table of rates (held-out, across sessions): printed, a JSON array of
+ * rows, CSV lines (method). srates: the signed-rank paired rates, or NULL.
+ */
+static struct json_object *rate_rows(struct cal *c, FILE *out, FILE *csv, const char *title, const char *method,
+				     const struct rate *rates, const struct rate *srates, unsigned int per)
+{
+	struct json_object *rows = json_object_new_array();
+
+	if (!c->quiet)
+		fprintf(out, "\n%s\n%-9s %-16s %7s %-20s %7s %9s %s\n", title, "slowdown", "kind", "rate",
+			"95 % CI (indep.)", "with-sep", "failures", srates ? "s-rank" : "");
+	for (unsigned int l = 1; l < c->nlevels; l++) {
+		bool ab = l > 1;
+		double rate = rates[l].trials ? (double)rates[l].alarms / rates[l].trials : NAN, lo, hi;
+		double wsep = rates[l].trials ? (double)rates[l].sep / rates[l].trials : NAN;
+		double srate = srates && srates[l].trials ? (double)srates[l].alarms / srates[l].trials : NAN;
+		struct json_object *row = json_object_new_object();
+
+		clopper_pearson(rate, per, &lo, &hi);
+		json_object_object_add(row, "slowdown", json_object_new_double(c->levels[l]));
+		json_object_object_add(row, "kind", json_object_new_string(ab ? "A/B" : "A/A"));
+		json_object_object_add(row, "trials", json_object_new_int64(rates[l].trials));
+		json_object_object_add(row, "alarms", json_object_new_int64(rates[l].alarms));
+		json_object_object_add(row, "rate", json_object_new_double(rate));
+		json_object_object_add(row, "ci_low", json_object_new_double(lo));
+		json_object_object_add(row, "ci_high", json_object_new_double(hi));
+		json_object_object_add(row, "independent_trials", json_object_new_int(per));
+		json_object_object_add(row, "rate_with_separation", json_object_new_double(wsep));
+		json_object_object_add(row, "failed_alarms", json_object_new_int64(rates[l].failed));
+		if (srates)
+			json_object_object_add(row, "signrank_rate", json_object_new_double(srate));
+		json_object_array_add(rows, row);
+		if (!c->quiet) {
+			char ci[40], sd[24];
+
+			cfmt(sd, sizeof(sd), "%g %%", 100 * c->levels[l]);
+			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
+			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9lu", sd, ab ? "A/B detection" : "A/A false alarm",
+				rate, ci, wsep, rates[l].failed);
+			if (srates)
+				fprintf(out, " %7.3f", srate);
+			fputc('\n', out);
+		}
+		if (csv)
+			fprintf(csv, "%g,%s,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", 100 * c->levels[l], ab ? "ab" : "aa",
+				method, c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per, wsep);
+	}
+	return rows;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -606,7 +728,8 @@ static int analyse(struct cal *c)
 	int rc = 0;
 	const double goal5 = 0.95, goal3 = 0.80, goal_aa = 0.05;
 
-	if (load_pool(c, err, sizeof(err))) {
+	if (load_pool(c, c->dir, false, err, sizeof(err)) ||
+	    (c->holdout && load_pool(c, c->holdout, true, err, sizeof(err)))) {
 		fprintf(c->env->err, "iopf-bench calibrate: %s\n", err);
 		return BENCH_EXIT_USAGE;
 	}
@@ -622,9 +745,14 @@ static int analyse(struct cal *c)
 			family = 1;
 	}
 	conf = 1 - 2 * c->alpha / family;	/* the Bonferroni-level interval; Holm steps down from it */
-	if (2 * c->n > c->nboots) {
+	if (2 * c->n > c->nboots1) {
 		fprintf(c->env->err, "iopf-bench calibrate: the pool has %u boots: too few for two sets of %u "
-			"(--reps); give --boots >= %u\n", c->nboots, c->n, 2 * c->n);
+			"(--reps); give --boots >= %u\n", c->nboots1, c->n, 2 * c->n);
+		return BENCH_EXIT_USAGE;
+	}
+	if (c->holdout && 2 * c->n > c->nboots - c->nboots1) {
+		fprintf(c->env->err, "iopf-bench calibrate: the held-out pool %s has %u boots: too few for two "
+			"sets of %u (--reps)\n", c->holdout, c->nboots - c->nboots1, c->n);
 		return BENCH_EXIT_USAGE;
 	}
 	/* GSL's default handler aborts: a failed quantile is a NaN here, not a crash. */
@@ -635,7 +763,9 @@ static int analyse(struct cal *c)
 	o = json_object_new_object();
 	cfg = json_object_new_object();
 	json_object_object_add(o, "schema_version", json_object_new_int(1));
-	json_object_object_add(cfg, "boots", json_object_new_int(c->nboots));
+	json_object_object_add(cfg, "boots", json_object_new_int(c->nboots1));
+	json_object_object_add(cfg, "holdout", c->holdout ? json_object_new_string(c->holdout) : NULL);
+	json_object_object_add(cfg, "holdout_boots", json_object_new_int(c->nboots - c->nboots1));
 	json_object_object_add(cfg, "repetitions_per_side", json_object_new_int(c->n));
 	json_object_object_add(cfg, "splits", json_object_new_int(c->splits));
 	json_object_object_add(cfg, "seed", json_object_new_int64(c->seed));
@@ -669,8 +799,8 @@ static int analyse(struct cal *c)
 	json_object_object_add(o, "settings", cfg);
 
 	/* The main table: n = the default spec's repetitions, disjoint splits. */
-	per = c->nboots / (2 * c->n);
-	trials_at(c, c->n, family, rng, rates, prates, srates);
+	per = c->nboots1 / (2 * c->n);
+	trials_at(c, 0, c->nboots1, c->n, family, rng, rates, prates, srates);
 	if (cal_sig)
 		goto stopped;
 	/* The bootstrap at several n (every level at once). */
@@ -689,7 +819,7 @@ static int analyse(struct cal *c)
 	}
 	if (!c->quiet) {
 		fprintf(out, "\ncalibration: %u boots, %u repetitions per side: %u random splits x %u disjoint "
-			"trial%s per level; bootstrap: %u replicates per n\n", c->nboots, c->n, c->splits, per,
+			"trial%s per level; bootstrap: %u replicates per n\n", c->nboots1, c->n, c->splits, per,
 			per == 1 ? "" : "s", c->bootstrap);
 		fprintf(out, "gate: threshold %.3g %%, alpha %.3g over a family of %u cells (%s): confidence %.6f\n",
 			100 * c->threshold, c->alpha, family, fsrc, conf);
@@ -799,7 +929,7 @@ static int analyse(struct cal *c)
 	json_object_object_add(o, "rows", rows);
 
 	/* Detection against n, from disjoint splits of the same pool (the sizes two sets fit). */
-	for (unsigned int n = 3; 2 * n <= c->nboots && nsizes < 16; n += n < 6 ? 1 : n < 10 ? 2 : 5)
+	for (unsigned int n = 3; 2 * n <= c->nboots1 && nsizes < 16; n += n < 6 ? 1 : n < 10 ? 2 : 5)
 		sizes[nsizes++] = n;
 	if (!c->quiet) {
 		fprintf(out, "\nalarm rate by repetitions per side, disjoint splits (fewer independent trials as n "
@@ -811,7 +941,7 @@ static int analyse(struct cal *c)
 	for (unsigned int si = 0; si < nsizes && !cal_sig; si++) {
 		struct rate r2[CAL_MAX_LEVELS];
 
-		trials_at(c, sizes[si], family, rng, r2, NULL, NULL);
+		trials_at(c, 0, c->nboots1, sizes[si], family, rng, r2, NULL, NULL);
 		if (!c->quiet)
 			fprintf(out, "%-6u", sizes[si]);
 		for (unsigned int l = 1; l < c->nlevels; l++) {
@@ -820,14 +950,14 @@ static int analyse(struct cal *c)
 
 			json_object_object_add(e, "n", json_object_new_int(sizes[si]));
 			json_object_object_add(e, "rate", json_object_new_double(rate));
-			json_object_object_add(e, "independent_trials", json_object_new_int(c->nboots / (2 * sizes[si])));
+			json_object_object_add(e, "independent_trials", json_object_new_int(c->nboots1 / (2 * sizes[si])));
 			json_object_array_add(json_object_object_get(json_object_array_get_idx(rows, l - 1), "by_n"), e);
 			if (!c->quiet)
 				fprintf(out, " %9.3f", rate);
 			if (csv && sizes[si] != c->n)
 				fprintf(csv, "%g,%s,split,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
 					l > 1 ? "ab" : "aa", sizes[si], r2[l].trials, r2[l].alarms, rate,
-					c->nboots / (2 * sizes[si]), r2[l].trials ? (double)r2[l].sep / r2[l].trials : NAN);
+					c->nboots1 / (2 * sizes[si]), r2[l].trials ? (double)r2[l].sep / r2[l].trials : NAN);
 		}
 		if (!c->quiet)
 			fputc('\n', out);
@@ -837,6 +967,30 @@ static int analyse(struct cal *c)
 		for (unsigned int l = 1; l < c->nlevels; l++)
 			fprintf(out, " %9.3f", boot[i][l].trials ? (double)boot[i][l].alarms / boot[i][l].trials : NAN);
 		fputc('\n', out);
+	}
+	/*
+	 * The held-out pool (another session): the rates reported at the
+	 * settings chosen above, on boots that chose nothing; and across the
+	 * two sessions, as a stored baseline meets a later run.
+	 */
+	if (c->holdout && !cal_sig) {
+		unsigned int nb2 = c->nboots - c->nboots1, hper = nb2 / (2 * c->n);
+		unsigned int aper = (c->nboots1 < nb2 ? c->nboots1 : nb2) / c->n;
+		struct rate hr[CAL_MAX_LEVELS], hs[CAL_MAX_LEVELS], ar[CAL_MAX_LEVELS];
+		char title[PATH_MAX + 200];
+
+		trials_at(c, c->nboots1, nb2, c->n, family, rng, hr, NULL, hs);
+		across_at(c, c->n, family, rng, ar);
+		if (!cal_sig) {
+			cfmt(title, sizeof(title), "held-out pool %s (%u boots, another session): %u repetitions per "
+			     "side, %u disjoint trial%s per split", c->holdout, nb2, c->n, hper, hper == 1 ? "" : "s");
+			json_object_object_add(o, "holdout", rate_rows(c, out, csv, title, "holdout", hr, hs, hper));
+			cfmt(title, sizeof(title), "across sessions (A from %s, the slowdown from %s): a stored "
+			     "baseline against a later run, %u trial%s per split", c->dir, c->holdout, aper,
+			     aper == 1 ? "" : "s");
+			json_object_object_add(o, "across_sessions", rate_rows(c, out, csv, title, "across", ar, NULL,
+										aper));
+		}
 	}
 	if (csv && fclose(csv))
 		rc = BENCH_EXIT_FAIL;
@@ -915,7 +1069,7 @@ static const char usage[] =
 	"usage: iopf-bench calibrate [--boots N] [--reps N] [--slowdowns LIST] [--path response|report|both]\n"
 	"                            [--spec FILE] [--pilot-boots N] [--splits N] [--seed N]\n"
 	"                            [--alpha A] [--family M] [--threshold T | METRIC=T]... [--out DIR]\n"
-	"       iopf-bench calibrate --from DIR [--point ID]... [analysis options]\n"
+	"       iopf-bench calibrate --from DIR [--holdout DIR2] [--point ID]... [analysis options]\n"
 	"\n"
 	"Measure the CI gate's false-alarm and detection rates on this machine: a pilot\n"
 	"sweep of the calibration spec measures each point's per-request time (median\n"
@@ -940,6 +1094,10 @@ static const char usage[] =
 	"  --out DIR         the folder (default results/runs/<YYYYmmdd-HHMMSS>-calibrate)\n"
 	"  --from DIR        analyse an existing calibration folder again; run nothing\n"
 	"  --point ID        with --from: analyse only this point of the spec (repeatable)\n"
+	"  --holdout DIR2    a calibration folder measured in another session: the rates at\n"
+	"                    the settings chosen on DIR, reported on DIR2's boots (held out),\n"
+	"                    and DIR's A against DIR2's slowdowns (a stored baseline against\n"
+	"                    a later session); the same points and levels as DIR\n"
 	"\n"
 	"Exit status: 0 done; 1 a run of the pool failed or a file or figure could not\n"
 	"be made; 2 bad options; 128+N stopped by signal N (the folder keeps INCOMPLETE).\n";
@@ -961,6 +1119,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "from", required_argument, NULL, 'F' },
+		{ "holdout", required_argument, NULL, 'H' },
 		{ "point", required_argument, NULL, 'O' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1071,6 +1230,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		}
 		case 'o': c->out = optarg; break;
 		case 'F': c->from = optarg; break;
+		case 'H': c->holdout = optarg; break;
 		case 'O':
 			if (c->nonly >= CAL_MAX_POINTS) {
 				fprintf(env->err, "iopf-bench calibrate: at most %d --point\n", CAL_MAX_POINTS);
@@ -1175,6 +1335,11 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	if (env->handle_signals) {
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
+	}
+	if (c->holdout && !c->from) {
+		fprintf(env->err, "iopf-bench calibrate: --holdout analyses two measured folders: give --from DIR too\n");
+		rc = BENCH_EXIT_USAGE;
+		goto out;
 	}
 	if (c->nonly && !c->from) {
 		fprintf(env->err, "iopf-bench calibrate: --point analyses part of an existing folder: give --from\n");

@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 24
+ktap_set_plan 28
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -97,6 +97,23 @@ jq '(.sweeps[0].points[2].designs.rcu.repetitions[4]) |= (.status = "failure" | 
 "$B" calibrate --from "$tmp/calf" --reps 6 --splits 200 --family 5 -q >/dev/null 2>&1
 check "a failed run is an alarm: the 2 % level alarms about 1/4 of trials, said as failed_alarms" "yes yes yes" \
 	"$(le 0.15 "$(jq -r '.rows[1].rate' "$tmp/calf/calibration.json")") $(le "$(jq -r '.rows[1].rate' "$tmp/calf/calibration.json")" 0.35) $(le 1 "$(jq -r '.rows[1].failed_alarms' "$tmp/calf/calibration.json")")"
+# A held-out pool from "another session": the same points and levels, every
+# value 15 % higher (a session's drift). Held out, its A/A stays quiet and its
+# 20 % level is found; across the sessions, A (the first pool) against the
+# second pool's A' alarms on the drift.
+mkdir -p "$tmp/cal2/pool"; cp "$d/pool/plan.json" "$tmp/cal2/pool/"
+jq '(.sweeps[0].points[].designs.rcu.repetitions[].metrics.response_p50_ns) |= . * 1.15' "$d/pool/run.json" \
+	>"$tmp/cal2/pool/run.json"
+"$B" calibrate --from "$d" --holdout "$tmp/cal2" --reps 6 --splits 100 --family 5 >"$tmp/hout" 2>&1
+h=$d/calibration.json
+check "--holdout: held-out A/A <= 0.05 and 20 % >= 0.95; across sessions the drift alarms the A/A" "yes yes yes" \
+	"$(le "$(jq -r '.holdout[0].rate' "$h")" 0.05) $(le 0.95 "$(jq -r '.holdout[2].rate' "$h")") $(le 0.5 "$(jq -r '.across_sessions[0].rate' "$h")")"
+check_match "--holdout: both tables printed" "held-out pool .*cal2 \(24 boots, another session\).*across sessions" "$(tr '\n' ' ' <"$tmp/hout")"
+jq '.points[3].calibration.slowdown = 0.3' "$d/pool/plan.json" >"$tmp/cal2/pool/plan.json"
+"$B" calibrate --from "$d" --holdout "$tmp/cal2" --reps 6 -q >/dev/null 2>"$tmp/err"
+check_match "--holdout with other levels: exit 2, named" "^2 .*level 3 \(slowdown 0.3\) is not the first pool's" "$? $(cat "$tmp/err")"
+"$B" calibrate --holdout "$tmp/cal2" -q >/dev/null 2>"$tmp/err"
+check "--holdout without --from: exit 2" 2 "$?"
 "$B" calibrate --from "$d" --reps 20 >/dev/null 2>"$tmp/err"
 check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
 "$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"
