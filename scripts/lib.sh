@@ -439,7 +439,7 @@ _label_safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._@+-' '_'; }
 #               ref's base is a source; 'distro' for Debian's kernels)
 #   DR_SOURCE   the source spec, normalized ('' for a bare 'distro': scripts/distro-kernel's default)
 #   DR_PATCHES  (array) a LABEL= ref's patches, absolute
-#   DR_ROLE     baseline, compare or broken (designs.tsv; LABEL= and distro: compare)
+#   DR_ROLE     baseline, compare, broken or test (designs.tsv; LABEL= and distro: compare)
 #   DR_KIND     kernel (scripts/kernel-build) or distro (scripts/distro-kernel)
 #   DR_DIRNAME  the design part of a build directory's name
 # Bad input: one line, exit 2 (die_input).

@@ -32,7 +32,7 @@ static const struct {
 } sweep_keys[] = {
 	{ "description", 0, 0, "free text shown in --dry-run and the report" },
 	{ "designs", 1, 0, "design references (NAME, NAME@SOURCE, LABEL=BASE[+PATCH...], distro@SOURCE) "
-	  "whose role allows perf (baseline, compare)" },
+	  "whose role allows perf (baseline, compare, test; a test design never as the baseline)" },
 	{ "baseline", 1, 0, "the design the others are compared against, by label or reference (default: the first)" },
 	{ "repetitions", 1, 0, "runs of each point per design, 1 to 50 (default 5)" },
 	{ "boot-warmup", 1, 0, "the discarded run at the start of each boot (default 1s, 0 = none)" },
@@ -322,7 +322,7 @@ static char *design_role(const char *tsv, const char *name, char *role, size_t l
 			col[n++] = t;
 		if (n < 3)
 			continue;
-		if (names && (!strcmp(col[2], "baseline") || !strcmp(col[2], "compare")))
+		if (names && (!strcmp(col[2], "baseline") || !strcmp(col[2], "compare") || !strcmp(col[2], "test")))
 			snprintf(names + strlen(names), nlen - strlen(names), "%s%s", names[0] ? ", " : "",
 				 col[0]);
 		if (!strcmp(col[0], name)) {
@@ -723,8 +723,9 @@ int spec_design_ref(const char *tsv, const char *ref, struct spec_design *d, cha
 
 /*
  * A design a sweep may run: a reference (spec_design_ref) whose role is for
- * performance (a designs.tsv design's, baseline or compare; LABEL= refs and
- * Debian's kernels are compare). 0, or -1 with "'REF' ..." in why (the
+ * performance (a designs.tsv design's, baseline, compare or test; LABEL=
+ * refs and Debian's kernels are compare). A test design (a known slowdown,
+ * for calibrating the gate) is never the baseline (spec_baseline_ok()). 0, or -1 with "'REF' ..." in why (the
  * caller says where).
  */
 static int check_design(const char *tsv, const char *ref, struct spec_design *d, char *why, size_t len)
@@ -733,12 +734,21 @@ static int check_design(const char *tsv, const char *ref, struct spec_design *d,
 
 	if (spec_design_ref(tsv, ref, d, why, len))
 		return -1;
-	if (tsv && strcmp(d->role, "baseline") && strcmp(d->role, "compare")) {
+	if (tsv && strcmp(d->role, "baseline") && strcmp(d->role, "compare") && strcmp(d->role, "test")) {
 		design_role(tsv, d->base, role, sizeof(role), perf, sizeof(perf));
 		snprintf(why, len, "'%s' has role '%s' in %s: it is for the stress suite, not for "
 			 "performance (designs for performance: %s)", ref, d->role, tsv, perf);
 		return -1;
 	}
+	return 0;
+}
+
+/* The baseline (index i) may not be a test design: its slowdown is the point of it. */
+static int baseline_ok(const struct spec *s, unsigned int i, char *why, size_t len)
+{
+	if (!strcmp(s->dref[i].role, "test"))
+		return why_f(why, len, "'%s' has role 'test' (a known slowdown for calibrating the gate): it is "
+			     "never the baseline; put another design first or name the baseline", s->dref[i].ref);
 	return 0;
 }
 
@@ -825,8 +835,21 @@ static int resolve_global(struct spec *s, const char *tsv, char *err, size_t len
 				 e->values[0]);
 			return -1;
 		}
+		if (baseline_ok(s, i, why, sizeof(why))) {
+			snprintf(err, len, "%s:%d: baseline %s", s->path, e->line, why);
+			return -1;
+		}
 		snprintf(s->baseline, SPEC_NAME_LEN, "%s", s->designs[i]);
 	} else {
+		if (baseline_ok(s, 0, why, sizeof(why))) {
+			const struct spec_entry *de = find(&s->global, "designs");
+
+			if (de)
+				snprintf(err, len, "%s:%d: baseline (the first design) %s", s->path, de->line, why);
+			else
+				snprintf(err, len, "%s: baseline (the first design) %s", s->path, why);
+			return -1;
+		}
 		snprintf(s->baseline, SPEC_NAME_LEN, "%s", s->designs[0]);
 	}
 	e = find(&s->global, "repetitions");
@@ -922,6 +945,10 @@ int spec_set_designs(struct spec *s, const char *list, const char *designs_tsv, 
 	free(copy);
 	if (!s->ndesigns) {
 		snprintf(err, len, "--designs: no design given");
+		return -1;
+	}
+	if (baseline_ok(s, 0, why, sizeof(why))) {
+		snprintf(err, len, "--designs: the baseline (the first design) %s", why);
 		return -1;
 	}
 	snprintf(s->baseline, SPEC_NAME_LEN, "%s", s->designs[0]);

@@ -24,7 +24,7 @@ bad() {
 }
 
 ktap_print_header
-ktap_set_plan $((${#specs[@]} + 22))
+ktap_set_plan $((${#specs[@]} + 24))
 for s in "${specs[@]}"; do
 	run "$B" sweep "$s" --dry-run --target vm
 	if [[ $rc == 0 ]] && grep -qE '^[0-9]+ runs in [0-9]+ boots; estimated time [0-9hms]+$' <<<"$out" &&
@@ -58,6 +58,15 @@ bad bad-enum 5 "handler: 'fast' is not valid; accepted: wq, inline, null, defer"
 handler = fast"
 bad broken-design 2 "design 'mutex-busted' has role 'broken'.*not for performance" "[global]
 designs = rcu mutex-busted
+[s]
+group-size = 1"
+bad test-baseline 2 "baseline \(the first design\) 'slow-report' has role 'test'.*never the baseline" "[global]
+designs = slow-report rcu
+[s]
+group-size = 1"
+bad test-named-baseline 3 "baseline 'slow-report' has role 'test'" "[global]
+designs = rcu slow-report
+baseline = slow-report
 [s]
 group-size = 1"
 bad no-design 2 "design 'nosuch' is not in .*designs.tsv" "[global]
@@ -99,6 +108,10 @@ vm-topology = 2x2"
 
 run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "rcu mutex-busted"
 check_match "--designs is checked like the spec's designs" "^2:iopf-bench sweep: --designs: 'mutex-busted' has role 'broken'" "$rc:$out"
+run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "rcu slow-report"
+check_match "a test design (role test) runs in a sweep, beside a baseline" "^0:.*260 runs in 20 boots" "$rc:$(tr '\n' ' ' <<<"$out")"
+run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "slow-report rcu"
+check_match "--designs with a test design first: exit 2, never the baseline" "^2:iopf-bench sweep: --designs: the baseline .*'slow-report' has role 'test'" "$rc:$out"
 run "$B" sweep "$TESTS_TOP/tests/specs/gate.ini" --dry-run --design kn=rcu --regress-design kn
 check_match "--regress-design without a knob: exit 2, said" "^2:.*--regress-design kn: no knob to put on it" "$rc:$out"
 run "$B" sweep "$TESTS_TOP/tests/specs/gate.ini" --dry-run --regress-design zz --regress-response-ns 1000
