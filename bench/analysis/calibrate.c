@@ -23,6 +23,15 @@
  *      ended in an error or violated an invariant (compare's "runs"
  *      regression: failures are alarms, never dropped). Repeated over
  *      --splits random shuffles; the rate is the mean over all trials.
+ *   5. the test design (--test-design, default slow-report: role test, a
+ *      real kernel change of known size): the spec swept with its design
+ *      and the test design interleaved, knob off (DIR/test). Its effect on
+ *      each gated metric (Hodges-Lehmann over all boots, 95 %) is stated,
+ *      and the gate's A/A and detection rates on real kernel pairs, as
+ *      `make gate BASE= NEW=` runs them.
+ *   6. --holdout DIR2: the rates reported again on a pool measured in
+ *      another session (settings chosen on DIR), and DIR's A against DIR2's
+ *      slowdowns: a stored baseline against a later session.
  *   4. pairing: the same trials with A and the slowdown taken from the same
  *      boots, judged once by the gate's unpaired rule ("paired") and once by
  *      Wilcoxon's signed-rank test on the per-boot log ratios with Holm over
@@ -108,6 +117,11 @@ struct cal {
 	unsigned int nboots;		/* boots in the pool (both pools with --holdout) */
 	unsigned int nboots1;		/* the first pool's: boots [0, nboots1); the held-out's after */
 	const char *holdout;		/* --holdout DIR: a pool measured in another session */
+	unsigned int lstride;		/* levels in v and fail: the pool's, then LV_TBASE and LV_TEST */
+	const char *test_design;	/* --test-design: the design of known slowdown (role test), or NULL */
+	char base_design[64];		/* the spec's one design: the test pool's baseline */
+	unsigned int tboots;		/* boots per design in DIR/test (0: none) */
+	char tdesign[64];		/* the test design's label there */
 	unsigned int failed_runs;
 
 	/* trial()'s scratch, kept across trials (grown, never shrunk): values and tests */
@@ -137,14 +151,18 @@ static void __attribute__((format(printf, 3, 4))) cfmt(char *buf, size_t len, co
 
 static double *V(struct cal *c, unsigned int p, unsigned int l, unsigned int m, unsigned int b)
 {
-	return &c->v[(((size_t)p * c->nlevels + l) * c->nm + m) * CAL_MAX_BOOTS + b];
+	return &c->v[(((size_t)p * c->lstride + l) * c->nm + m) * CAL_MAX_BOOTS + b];
 }
 
 /* A run that failed, ended in an error or violated an invariant: an alarm of the trial it is in (compare's "runs"). */
 static unsigned char *F(struct cal *c, unsigned int p, unsigned int l, unsigned int b)
 {
-	return &c->fail[((size_t)p * c->nlevels + l) * CAL_MAX_BOOTS + b];
+	return &c->fail[((size_t)p * c->lstride + l) * CAL_MAX_BOOTS + b];
 }
+
+/* The test design's pool, stored past the pool's levels: its baseline's boots, and its own. */
+#define LV_TBASE(c)	((c)->nlevels)
+#define LV_TEST(c)	((c)->nlevels + 1)
 
 static double threshold_of(const struct cal *c, const char *metric)
 {
@@ -305,13 +323,15 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 	for (unsigned int i = 0; gate_default_metrics[i] && c->nm < CAL_MAX_METRICS; i++)
 		c->metrics[c->nm++] = gate_default_metrics[i];
 	free(c->v);
-	c->v = malloc(sizeof(double) * c->npts * c->nlevels * c->nm * CAL_MAX_BOOTS);
+	/* two more "levels" past the pool's: the test design's pool (LV_TBASE, LV_TEST) */
+	c->lstride = c->nlevels + 2;
+	c->v = malloc(sizeof(double) * c->npts * c->lstride * c->nm * CAL_MAX_BOOTS);
 	if (!c->v)
 		goto out;
-	for (size_t i = 0; i < (size_t)c->npts * c->nlevels * c->nm * CAL_MAX_BOOTS; i++)
+	for (size_t i = 0; i < (size_t)c->npts * c->lstride * c->nm * CAL_MAX_BOOTS; i++)
 		c->v[i] = NAN;
 	free(c->fail);
-	c->fail = xcalloc((size_t)c->npts * c->nlevels * CAL_MAX_BOOTS, 1);
+	c->fail = xcalloc((size_t)c->npts * c->lstride * CAL_MAX_BOOTS, 1);
 	c->failed_runs = 0;
 values:
 	if (rj_read(run, &rj, &rjerr)) {
@@ -417,6 +437,91 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 	json_object_put(run);
 	cfmt(src, len, "results/baselines/default: the gated cells a compare of the default spec judges");
 	return n;
+}
+
+/*
+ * dir/test, when it is there: the calibration spec swept with two designs,
+ * the spec's own and a test design (role test: a real kernel change of
+ * known size, e.g. slow-report), boots alternating, the knob off. Stored at
+ * LV_TBASE / LV_TEST, boot = repetition - 1. Returns 0 (also when there is
+ * no such folder: c->tboots stays 0), -1 with err.
+ */
+static int load_test(struct cal *c, const char *dir, char *err, size_t len)
+{
+	char p[PATH_MAX], *rjerr;
+	struct json_object *plan, *run;
+	struct rj_run rj;
+	const char *base;
+	int rc = -1;
+	unsigned int nb;
+
+	c->tboots = 0;
+	cfmt(p, sizeof(p), "%s/test/plan.json", dir);
+	if (access(p, F_OK))
+		return 0;
+	plan = json_object_from_file(p);
+	cfmt(p, sizeof(p), "%s/test/run.json", dir);
+	run = json_object_from_file(p);
+	if (!plan || !run || rj_read(run, &rj, &rjerr)) {
+		cfmt(err, len, "%s/test: no readable plan.json and run.json (was the test design's sweep run?)", dir);
+		if (plan && run)
+			free(rjerr);
+		goto out;
+	}
+	base = jstr(plan, "baseline_design");
+	nb = (unsigned int)json_object_get_int(jget(plan, "repetitions"));
+	if (!base || json_object_array_length(jget(plan, "designs")) != 2 || nb < 2 || nb > CAL_MAX_BOOTS) {
+		cfmt(err, len, "%s/test: want two designs (the spec's and a test design) and 2 to %d repetitions",
+		     dir, CAL_MAX_BOOTS);
+		rj_free(&rj);
+		goto out;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const char *d = json_object_get_string(json_object_array_get_idx(jget(plan, "designs"), i));
+
+		if (d && strcmp(d, base))
+			cfmt(c->tdesign, sizeof(c->tdesign), "%s", d);
+	}
+	for (size_t i = 0; i < rj.npoints; i++) {
+		const struct rj_point *pt = &rj.points[i];
+		unsigned int pi;
+
+		for (pi = 0; pi < c->npts && strcmp(c->pid[pi], pt->id); pi++)
+			;
+		if (pi == c->npts)
+			continue;
+		for (size_t d = 0; d < pt->nd; d++) {
+			const struct rj_design *dd = &pt->designs[d];
+			unsigned int lv = strcmp(dd->name, base) ? LV_TEST(c) : LV_TBASE(c);
+
+			for (size_t r = 0; r < dd->nreps; r++) {
+				const struct rj_rep *rep = &dd->reps[r];
+				size_t kv = (size_t)(gate_metric_find("invariant_violations") - gate_metrics);
+				int b = (int)rep->rep - 1;
+
+				if (b < 0 || b >= (int)nb)
+					continue;
+				if ((rep->status != RJ_SUCCESS && rep->status != RJ_SKIPPED) ||
+				    (rep->have[kv] && rep->v[kv] > 0))
+					*F(c, pi, lv, (unsigned int)b) = 1;
+				if (rep->status != RJ_SUCCESS)
+					continue;
+				for (unsigned int m = 0; m < c->nm; m++) {
+					size_t k = (size_t)(gate_metric_find(c->metrics[m]) - gate_metrics);
+
+					if (rep->have[k])
+						*V(c, pi, lv, m, (unsigned int)b) = rep->v[k];
+				}
+			}
+		}
+	}
+	rj_free(&rj);
+	c->tboots = nb;
+	rc = 0;
+out:
+	json_object_put(plan);
+	json_object_put(run);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -663,52 +768,146 @@ static void across_at(struct cal *c, unsigned int n, unsigned int family, gsl_rn
 static void clopper_pearson(double rate, unsigned int n, double *lo, double *hi);
 
 /*
- * One table of rates (held-out, across sessions): printed, a JSON array of
- * rows, CSV lines (method). srates: the signed-rank paired rates, or NULL.
+ * The test design's pool (load_test): interleaved A/B of two kernels, as
+ * `make gate BASE=... NEW=...` runs them. A/A: two disjoint sets of n of
+ * the baseline's boots; A/B: n of the baseline's boots against n of the
+ * test design's. Independent trials: tboots / 2n and tboots / n.
  */
+static void test_trials_at(struct cal *c, unsigned int n, unsigned int family, gsl_rng *rng, struct rate *aa,
+			   struct rate *ab)
+{
+	size_t ia[CAL_MAX_BOOTS], ib[CAL_MAX_BOOTS];
+
+	memset(aa, 0, sizeof(*aa));
+	memset(ab, 0, sizeof(*ab));
+	for (unsigned int i = 0; i < c->tboots; i++)
+		ia[i] = ib[i] = i;
+	for (unsigned int s = 0; s < c->splits && !cal_sig; s++) {
+		gsl_ran_shuffle(rng, ia, c->tboots, sizeof(size_t));
+		gsl_ran_shuffle(rng, ib, c->tboots, sizeof(size_t));
+		for (unsigned int t = 0; 2 * (t + 1) * n <= c->tboots; t++)
+			trial(c, LV_TBASE(c), ia + 2 * t * n, LV_TBASE(c), ia + (2 * t + 1) * n, n, family, false, aa);
+		for (unsigned int t = 0; (t + 1) * n <= c->tboots; t++)
+			trial(c, LV_TBASE(c), ia + t * n, LV_TEST(c), ib + t * n, n, family, false, ab);
+	}
+}
+
+/*
+ * The test design's effect, stated in the gated metrics: per point and
+ * metric, the Hodges-Lehmann ratio of all its boots against all the
+ * baseline's, with a 95 % interval. Printed and returned as JSON.
+ */
+static struct json_object *test_effect(struct cal *c, FILE *out)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned int p = 0; p < c->npts; p++) {
+		struct json_object *po = json_object_new_object();
+
+		for (unsigned int m = 0; m < c->nm; m++) {
+			double x[CAL_MAX_BOOTS], y[CAL_MAX_BOOTS];
+			size_t nx = 0, ny = 0;
+			struct stats_ci ci;
+			struct json_object *e;
+
+			for (unsigned int b = 0; b < c->tboots; b++) {
+				double u = *V(c, p, LV_TBASE(c), m, b), w = *V(c, p, LV_TEST(c), m, b);
+
+				if (!isnan(u))
+					y[ny++] = u;
+				if (!isnan(w))
+					x[nx++] = w;
+			}
+			if (!nx || !ny || stats_ratio_ci(x, nx, y, ny, 0.95, &ci) || !ci.ok)
+				continue;
+			e = json_object_new_object();
+			json_object_object_add(e, "change", json_object_new_double(ci.hl_ratio - 1));
+			json_object_object_add(e, "ci_low", json_object_new_double(ci.lo - 1));
+			json_object_object_add(e, "ci_high", json_object_new_double(ci.hi - 1));
+			json_object_object_add(e, "n", json_object_new_int((int)nx));
+			json_object_object_add(e, "n_baseline", json_object_new_int((int)ny));
+			json_object_object_add(po, c->metrics[m], e);
+			if (!c->quiet && out)
+				fprintf(out, "  %s %s: %+.1f %% (95 %% CI %+.1f %%..%+.1f %%; %zu and %zu boots)\n",
+					c->pid[p], c->metrics[m], 100 * (ci.hl_ratio - 1), 100 * (ci.lo - 1),
+					100 * (ci.hi - 1), nx, ny);
+		}
+		json_object_object_add(o, c->pid[p], po);
+	}
+	return o;
+}
+
+/* The header of a table of rates (rate_row's columns). */
+static void rate_head(const struct cal *c, FILE *out, const char *title, bool srank)
+{
+	if (!c->quiet)
+		fprintf(out, "\n%s\n%-12s %-16s %7s %-20s %7s %9s %s\n", title, "slowdown", "kind", "rate",
+			"95 % CI (indep.)", "with-sep", "failures", srank ? "s-rank" : "");
+}
+
+/*
+ * One row of rates: printed, as JSON, and a CSV line (method). what: the
+ * slowdown in words ("5 %", or a design's name); level: its size (NAN for a
+ * design: its effect is stated apart); sr: signed-rank rates or NULL.
+ */
+static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const char *method, bool ab,
+				    const char *what, double level, const struct rate *r, const struct rate *sr,
+				    unsigned int per)
+{
+	double rate = r->trials ? (double)r->alarms / r->trials : NAN, lo, hi;
+	double wsep = r->trials ? (double)r->sep / r->trials : NAN;
+	double srate = sr && sr->trials ? (double)sr->alarms / sr->trials : NAN;
+	struct json_object *row = json_object_new_object();
+
+	clopper_pearson(rate, per, &lo, &hi);
+	json_object_object_add(row, "slowdown", isnan(level) ? NULL : json_object_new_double(level));
+	json_object_object_add(row, "what", json_object_new_string(what));
+	json_object_object_add(row, "kind", json_object_new_string(ab ? "A/B" : "A/A"));
+	json_object_object_add(row, "trials", json_object_new_int64(r->trials));
+	json_object_object_add(row, "alarms", json_object_new_int64(r->alarms));
+	json_object_object_add(row, "rate", json_object_new_double(rate));
+	json_object_object_add(row, "ci_low", json_object_new_double(lo));
+	json_object_object_add(row, "ci_high", json_object_new_double(hi));
+	json_object_object_add(row, "independent_trials", json_object_new_int(per));
+	json_object_object_add(row, "rate_with_separation", json_object_new_double(wsep));
+	json_object_object_add(row, "failed_alarms", json_object_new_int64(r->failed));
+	if (sr)
+		json_object_object_add(row, "signrank_rate", json_object_new_double(srate));
+	if (!c->quiet) {
+		char ci[40];
+
+		cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
+		fprintf(out, "%-12s %-16s %7.3f %-20s %7.3f %9lu", what, ab ? "A/B detection" : "A/A false alarm",
+			rate, ci, wsep, r->failed);
+		if (sr)
+			fprintf(out, " %7.3f", srate);
+		fputc('\n', out);
+	}
+	if (csv) {
+		/* slowdown_pct: the level, or the design's name (its effect is stated apart) */
+		if (isnan(level))
+			fprintf(csv, "%s,", what);
+		else
+			fprintf(csv, "%g,", 100 * level);
+		fprintf(csv, "%s,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", ab ? "ab" : "aa", method, c->n, r->trials,
+			r->alarms, rate, lo, hi, per, wsep);
+	}
+	return row;
+}
+
+/* One table of rates per level (held-out, across sessions): printed, JSON rows, CSV lines. */
 static struct json_object *rate_rows(struct cal *c, FILE *out, FILE *csv, const char *title, const char *method,
 				     const struct rate *rates, const struct rate *srates, unsigned int per)
 {
 	struct json_object *rows = json_object_new_array();
 
-	if (!c->quiet)
-		fprintf(out, "\n%s\n%-9s %-16s %7s %-20s %7s %9s %s\n", title, "slowdown", "kind", "rate",
-			"95 % CI (indep.)", "with-sep", "failures", srates ? "s-rank" : "");
+	rate_head(c, out, title, srates != NULL);
 	for (unsigned int l = 1; l < c->nlevels; l++) {
-		bool ab = l > 1;
-		double rate = rates[l].trials ? (double)rates[l].alarms / rates[l].trials : NAN, lo, hi;
-		double wsep = rates[l].trials ? (double)rates[l].sep / rates[l].trials : NAN;
-		double srate = srates && srates[l].trials ? (double)srates[l].alarms / srates[l].trials : NAN;
-		struct json_object *row = json_object_new_object();
+		char sd[24];
 
-		clopper_pearson(rate, per, &lo, &hi);
-		json_object_object_add(row, "slowdown", json_object_new_double(c->levels[l]));
-		json_object_object_add(row, "kind", json_object_new_string(ab ? "A/B" : "A/A"));
-		json_object_object_add(row, "trials", json_object_new_int64(rates[l].trials));
-		json_object_object_add(row, "alarms", json_object_new_int64(rates[l].alarms));
-		json_object_object_add(row, "rate", json_object_new_double(rate));
-		json_object_object_add(row, "ci_low", json_object_new_double(lo));
-		json_object_object_add(row, "ci_high", json_object_new_double(hi));
-		json_object_object_add(row, "independent_trials", json_object_new_int(per));
-		json_object_object_add(row, "rate_with_separation", json_object_new_double(wsep));
-		json_object_object_add(row, "failed_alarms", json_object_new_int64(rates[l].failed));
-		if (srates)
-			json_object_object_add(row, "signrank_rate", json_object_new_double(srate));
-		json_object_array_add(rows, row);
-		if (!c->quiet) {
-			char ci[40], sd[24];
-
-			cfmt(sd, sizeof(sd), "%g %%", 100 * c->levels[l]);
-			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
-			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9lu", sd, ab ? "A/B detection" : "A/A false alarm",
-				rate, ci, wsep, rates[l].failed);
-			if (srates)
-				fprintf(out, " %7.3f", srate);
-			fputc('\n', out);
-		}
-		if (csv)
-			fprintf(csv, "%g,%s,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", 100 * c->levels[l], ab ? "ab" : "aa",
-				method, c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per, wsep);
+		cfmt(sd, sizeof(sd), "%g", 100 * c->levels[l]);
+		json_object_array_add(rows, rate_row(c, out, csv, method, l > 1, sd, c->levels[l], &rates[l],
+						     srates ? &srates[l] : NULL, per));
 	}
 	return rows;
 }
@@ -728,7 +927,7 @@ static int analyse(struct cal *c)
 	int rc = 0;
 	const double goal5 = 0.95, goal3 = 0.80, goal_aa = 0.05;
 
-	if (load_pool(c, c->dir, false, err, sizeof(err)) ||
+	if (load_pool(c, c->dir, false, err, sizeof(err)) || load_test(c, c->dir, err, sizeof(err)) ||
 	    (c->holdout && load_pool(c, c->holdout, true, err, sizeof(err)))) {
 		fprintf(c->env->err, "iopf-bench calibrate: %s\n", err);
 		return BENCH_EXIT_USAGE;
@@ -992,6 +1191,29 @@ static int analyse(struct cal *c)
 										aper));
 		}
 	}
+	/* The test design: a real kernel change of known size, interleaved with the baseline. */
+	if (c->tboots >= 2 * c->n && !cal_sig) {
+		struct rate taa, tab;
+		unsigned int paa = c->tboots / (2 * c->n), pab = c->tboots / c->n;
+		struct json_object *td = json_object_new_object();
+		char title[512];
+
+		if (!c->quiet)
+			fprintf(out, "\ntest design %s against %s (%s/test: %u boots each, interleaved, knob off); "
+				"its effect, all boots:\n", c->tdesign, c->base_design[0] ? c->base_design : "the baseline",
+				c->dir, c->tboots);
+		json_object_object_add(td, "design", json_object_new_string(c->tdesign));
+		json_object_object_add(td, "boots", json_object_new_int(c->tboots));
+		json_object_object_add(td, "effect", test_effect(c, out));
+		test_trials_at(c, c->n, family, rng, &taa, &tab);
+		cfmt(title, sizeof(title), "interleaved, %s against %s (as make gate BASE= NEW= runs them): %u "
+		     "repetitions per side", c->tdesign, c->base_design[0] ? c->base_design : "the baseline", c->n);
+		rate_head(c, out, title, false);
+		json_object_object_add(td, "aa", rate_row(c, out, csv, "test", false, c->base_design[0] ?
+							  c->base_design : "baseline", NAN, &taa, NULL, paa));
+		json_object_object_add(td, "ab", rate_row(c, out, csv, "test", true, c->tdesign, NAN, &tab, NULL, pab));
+		json_object_object_add(o, "test_design", td);
+	}
 	if (csv && fclose(csv))
 		rc = BENCH_EXIT_FAIL;
 	if (cal_sig)
@@ -1094,6 +1316,10 @@ static const char usage[] =
 	"  --out DIR         the folder (default results/runs/<YYYYmmdd-HHMMSS>-calibrate)\n"
 	"  --from DIR        analyse an existing calibration folder again; run nothing\n"
 	"  --point ID        with --from: analyse only this point of the spec (repeatable)\n"
+	"  --test-design D   a design of role test (a real kernel change of known size;\n"
+	"                    default slow-report; none: skip) swept interleaved with the\n"
+	"                    spec's design, knob off: its effect on each gated metric and\n"
+	"                    the gate's A/A and detection rates on real kernel pairs\n"
 	"  --holdout DIR2    a calibration folder measured in another session: the rates at\n"
 	"                    the settings chosen on DIR, reported on DIR2's boots (held out),\n"
 	"                    and DIR's A against DIR2's slowdowns (a stored baseline against\n"
@@ -1120,6 +1346,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		{ "out", required_argument, NULL, 'o' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "holdout", required_argument, NULL, 'H' },
+		{ "test-design", required_argument, NULL, 'T' },
 		{ "point", required_argument, NULL, 'O' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1128,7 +1355,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	struct cal *c = calloc(1, sizeof(*c));
 	struct sigaction sa = { .sa_handler = cal_on_signal }, old_int, old_term;
 	char p[PATH_MAX], err[1024], marker[PATH_MAX];
-	int opt, rc = BENCH_EXIT_OK;
+	int opt, rc = BENCH_EXIT_OK, nsteps;
 	ssize_t n;
 
 	if (!c)
@@ -1140,6 +1367,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	c->bootstrap = 200;
 	c->seed = 1;
 	c->alpha = GATE_DEFAULT_ALPHA;
+	c->test_design = "slow-report";
 	c->threshold = GATE_DEFAULT_THRESHOLD;
 	c->path = "response";
 	c->levels[0] = c->levels[1] = 0;	/* A and A' */
@@ -1231,6 +1459,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		case 'o': c->out = optarg; break;
 		case 'F': c->from = optarg; break;
 		case 'H': c->holdout = optarg; break;
+		case 'T': c->test_design = strcmp(optarg, "none") ? optarg : NULL; break;
 		case 'O':
 			if (c->nonly >= CAL_MAX_POINTS) {
 				fprintf(env->err, "iopf-bench calibrate: at most %d --point\n", CAL_MAX_POINTS);
@@ -1323,6 +1552,25 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 			free(c);
 			return BENCH_EXIT_USAGE;
 		}
+		if (s && !c->from && s->ndesigns == 1)
+			cfmt(c->base_design, sizeof(c->base_design), "%s", s->designs[0]);
+		if (s && !c->from && c->test_design) {
+			/* The test design: a design of role test the sweep can run beside the spec's. */
+			char list[256];
+
+			cfmt(list, sizeof(list), "%s %s", c->base_design, c->test_design);
+			err[0] = 0;
+			if (!spec_set_designs(s, list, p, err, sizeof(err)) && strcmp(s->dref[1].role, "test"))
+				cfmt(err, sizeof(err), "'%s' has role '%s', not 'test'", c->test_design, s->dref[1].role);
+			if (err[0]) {
+				fprintf(env->err, "iopf-bench calibrate: --test-design %s: %s (designs of role test are in "
+					"kernel/designs.tsv; none: skip)\n", c->test_design, err);
+				spec_free(s);
+				free(s);
+				free(c);
+				return BENCH_EXIT_USAGE;
+			}
+		}
 		if (s) {
 			if (!c->from)
 				spec_free(s);
@@ -1388,6 +1636,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		}
 	}
 	fprintf(env->err, "iopf-bench calibrate: %s\n", c->dir);
+	nsteps = c->test_design ? 4 : 3;
 	{
 		char pilot[PATH_MAX], reps[16];
 		char *av[] = { c->self, "sweep", (char *)c->spec, "--reps", reps, "--out", pilot, "-q", NULL };
@@ -1395,8 +1644,8 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 
 		cfmt(pilot, sizeof(pilot), "%s/pilot", c->dir);
 		cfmt(reps, sizeof(reps), "%u", c->pilot_boots);
-		fprintf(env->err, "iopf-bench calibrate: step 1 of 3: the pilot (%u boots, knob off): the "
-			"per-request times\n", c->pilot_boots);
+		fprintf(env->err, "iopf-bench calibrate: step 1 of %d: the pilot (%u boots, knob off): the "
+			"per-request times\n", nsteps, c->pilot_boots);
 		rc = run_child(c, av);
 		if (rc >= 128 || cal_sig) {
 			rc = rc >= 128 ? rc : 128 + cal_sig;
@@ -1446,18 +1695,37 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		cfmt(pool, sizeof(pool), "%s/pool", c->dir);
 		cfmt(reps, sizeof(reps), "%u", c->boots);
 		cfmt(nsf, sizeof(nsf), "%s/per_request.json", c->dir);
-		fprintf(env->err, "iopf-bench calibrate: step 2 of 3: the pool (%u boots, levels %s of the "
-			"per-request time on the %s path)\n", c->boots, levels, c->path);
+		fprintf(env->err, "iopf-bench calibrate: step 2 of %d: the pool (%u boots, levels %s of the "
+			"per-request time on the %s path)\n", nsteps, c->boots, levels, c->path);
 		rc = run_child(c, av);
 		if (rc >= 128 || cal_sig) {
 			rc = rc >= 128 ? rc : 128 + cal_sig;
 			goto out;
 		}
 		if (rc)
-			fprintf(env->err, "iopf-bench calibrate: the pool sweep exited %d: its failed runs are "
-				"left out of the trials (see %s/report.html)\n", rc, pool);
+			fprintf(env->err, "iopf-bench calibrate: the pool sweep exited %d: its failed runs count "
+				"as alarms in the trials (see %s/report.html)\n", rc, pool);
 	}
-	fprintf(env->err, "iopf-bench calibrate: step 3 of 3: the trials\n");
+	if (c->test_design) {
+		char tdir[PATH_MAX], reps[16], designs[256];
+		char *av[] = { c->self, "sweep", (char *)c->spec, "--designs", designs, "--reps", reps, "--out", tdir,
+			       "-q", NULL };
+
+		cfmt(tdir, sizeof(tdir), "%s/test", c->dir);
+		cfmt(reps, sizeof(reps), "%u", c->boots);
+		cfmt(designs, sizeof(designs), "%s %s", c->base_design, c->test_design);
+		fprintf(env->err, "iopf-bench calibrate: step 3 of %d: the test design %s against %s, interleaved "
+			"(%u boots each, knob off)\n", nsteps, c->test_design, c->base_design, c->boots);
+		rc = run_child(c, av);
+		if (rc >= 128 || cal_sig) {
+			rc = rc >= 128 ? rc : 128 + cal_sig;
+			goto out;
+		}
+		if (rc)
+			fprintf(env->err, "iopf-bench calibrate: the test design's sweep exited %d: its failed runs "
+				"count as alarms (see %s/report.html)\n", rc, tdir);
+	}
+	fprintf(env->err, "iopf-bench calibrate: step %d of %d: the trials\n", nsteps, nsteps);
 	{
 		int a = analyse(c);
 

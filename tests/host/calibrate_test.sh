@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 28
+ktap_set_plan 31
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -114,6 +114,35 @@ jq '.points[3].calibration.slowdown = 0.3' "$d/pool/plan.json" >"$tmp/cal2/pool/
 check_match "--holdout with other levels: exit 2, named" "^2 .*level 3 \(slowdown 0.3\) is not the first pool's" "$? $(cat "$tmp/err")"
 "$B" calibrate --holdout "$tmp/cal2" -q >/dev/null 2>"$tmp/err"
 check "--holdout without --from: exit 2" 2 "$?"
+# The test design's pool (d/test): the calibration spec swept with rcu and a
+# design of role test, interleaved; here slow-report's report p50 is 20 %
+# higher in every boot. Its effect is stated per gated metric; A/A (rcu's
+# own boots) stays quiet, the A/B finds it.
+mkdir -p "$d/test"
+python3 - "$d/test" <<'PY'
+import json, random, sys
+random.seed(11)
+out, boots = sys.argv[1], 24
+plan = {"schema_version": 1, "repetitions": boots, "baseline_design": "rcu", "designs": ["rcu", "slow-report"],
+        "points": [{"id": "steady.group-size=4"}]}
+des = {}
+for dn, f in (("rcu", 1.0), ("slow-report", 1.2)):
+    des[dn] = {"repetitions": [{"rep": b, "status": "success", "metrics": {
+        "throughput_rps": 20000, "response_p50_ns": 100000 * (1 + random.gauss(0, 0.03)),
+        "report_p50_ns": 4000 * f * (1 + random.gauss(0, 0.03)), "overflows": 0, "invariant_violations": 0}}
+        for b in range(1, boots + 1)]}
+run = {"schema_version": 2, "status": "complete", "sweeps": [{"name": "steady", "points": [
+       {"id": "steady.group-size=4", "params": {"rate_per_s": 20000}, "designs": des}]}]}
+json.dump(plan, open(out + "/plan.json", "w"))
+json.dump(run, open(out + "/run.json", "w"))
+PY
+"$B" calibrate --from "$d" --reps 6 --splits 100 --family 5 >"$tmp/tout" 2>&1
+check "test design: its effect on report p50 (+20 %) stated, A/A <= 0.05, A/B >= 0.95" "yes yes yes" \
+	"$(le 0.15 "$(jq -r '.test_design.effect["steady.group-size=4"].report_p50_ns.change' "$j")") $(le "$(jq -r '.test_design.aa.rate' "$j")" 0.05) $(le 0.95 "$(jq -r '.test_design.ab.rate' "$j")")"
+check_match "test design: printed, with its effect in the gated metrics" "test design slow-report against .*steady.group-size=4 report_p50_ns: \+2[0-9]\.[0-9] %.*interleaved, slow-report against" "$(tr '\n' ' ' <"$tmp/tout")"
+rm -r "$d/test"
+"$B" calibrate --test-design mutex -q >/dev/null 2>"$tmp/err"
+check_match "--test-design of a design whose role is not test: exit 2" "^2 .*'mutex' has role 'compare', not 'test'" "$? $(cat "$tmp/err")"
 "$B" calibrate --from "$d" --reps 20 >/dev/null 2>"$tmp/err"
 check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
 "$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"
