@@ -23,6 +23,12 @@
  *      ended in an error or violated an invariant (compare's "runs"
  *      regression: failures are alarms, never dropped). Repeated over
  *      --splits random shuffles; the rate is the mean over all trials.
+ *   4. pairing: the same trials with A and the slowdown taken from the same
+ *      boots, judged once by the gate's unpaired rule ("paired") and once by
+ *      Wilcoxon's signed-rank test on the per-boot log ratios with Holm over
+ *      the family ("s-rank"): whether pairing within a boot helps, tested
+ *      as paired data. Its smallest p at n pairs is 2^-n, so it needs
+ *      2^n > family / alpha to reject at all.
  *   5. the test design (--test-design, default slow-report: role test, a
  *      real kernel change of known size): the spec swept with its design
  *      and the test design interleaved, knob off (DIR/test). Its effect on
@@ -32,12 +38,6 @@
  *   6. --holdout DIR2: the rates reported again on a pool measured in
  *      another session (settings chosen on DIR), and DIR's A against DIR2's
  *      slowdowns: a stored baseline against a later session.
- *   4. pairing: the same trials with A and the slowdown taken from the same
- *      boots, judged once by the gate's unpaired rule ("paired") and once by
- *      Wilcoxon's signed-rank test on the per-boot log ratios with Holm over
- *      the family ("s-rank"): whether pairing within a boot helps, tested
- *      as paired data. Its smallest p at n pairs is 2^-n, so it needs
- *      2^n > family / alpha to reject at all.
  *
  * The trials of different shuffles reuse the same boots, so they are not
  * independent: the interval printed with a rate is Clopper-Pearson (GSL's
@@ -793,11 +793,14 @@ static void test_trials_at(struct cal *c, unsigned int n, unsigned int family, g
 }
 
 /*
- * The test design's effect, stated in the gated metrics: per point and
- * metric, the Hodges-Lehmann ratio of all its boots against all the
- * baseline's, with a 95 % interval. Printed and returned as JSON.
+ * A slowdown stated in the gated metrics: per point and metric, the
+ * Hodges-Lehmann ratio of level lb's values against level la's over boots
+ * [b0, b0 + nb), with a 95 % interval (the test design: all its boots
+ * against all the baseline's; a knob level: against level 0). Printed and
+ * returned as JSON.
  */
-static struct json_object *test_effect(struct cal *c, FILE *out)
+static struct json_object *effect(struct cal *c, unsigned int la, unsigned int lb, unsigned int b0, unsigned int nb,
+				  FILE *out)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -810,8 +813,8 @@ static struct json_object *test_effect(struct cal *c, FILE *out)
 			struct stats_ci ci;
 			struct json_object *e;
 
-			for (unsigned int b = 0; b < c->tboots; b++) {
-				double u = *V(c, p, LV_TBASE(c), m, b), w = *V(c, p, LV_TEST(c), m, b);
+			for (unsigned int b = b0; b < b0 + nb; b++) {
+				double u = *V(c, p, la, m, b), w = *V(c, p, lb, m, b);
 
 				if (!isnan(u))
 					y[ny++] = u;
@@ -1029,6 +1032,23 @@ static int analyse(struct cal *c)
 			"95 % CI (indep.)", "with-sep", "bootstrap", "n for the goal", "paired", "s-rank",
 			"caught by (share of trials)");
 	}
+	/* The knob's levels, stated as the change each causes in the gated metrics. */
+	{
+		struct json_object *ke = json_object_new_object();
+
+		if (!c->quiet)
+			fprintf(out, "\nthe knob's levels in the gated metrics (each level against level 0, all %u boots, "
+				"Hodges-Lehmann, 95 %%):\n", c->nboots1);
+		for (unsigned int l = 1; l < c->nlevels; l++) {
+			char k[32];
+
+			cfmt(k, sizeof(k), "%g", 100 * c->levels[l]);
+			if (!c->quiet)
+				fprintf(out, " level %s %% of the per-request time%s:\n", k, l == 1 ? " (A', the A/A)" : "");
+			json_object_object_add(ke, k, effect(c, 0, l, 0, c->nboots1, out));
+		}
+		json_object_object_add(o, "knob_effect", ke);
+	}
 	rows = json_object_new_array();
 	cfmt(p, sizeof(p), "%s/calibration%s.csv", c->dir, c->tag);
 	csv = fopen(p, "w");
@@ -1204,7 +1224,7 @@ static int analyse(struct cal *c)
 				c->dir, c->tboots);
 		json_object_object_add(td, "design", json_object_new_string(c->tdesign));
 		json_object_object_add(td, "boots", json_object_new_int(c->tboots));
-		json_object_object_add(td, "effect", test_effect(c, out));
+		json_object_object_add(td, "effect", effect(c, LV_TBASE(c), LV_TEST(c), 0, c->tboots, out));
 		test_trials_at(c, c->n, family, rng, &taa, &tab);
 		cfmt(title, sizeof(title), "interleaved, %s against %s (as make gate BASE= NEW= runs them): %u "
 		     "repetitions per side", c->tdesign, c->base_design[0] ? c->base_design : "the baseline", c->n);

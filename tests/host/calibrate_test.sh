@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 31
+ktap_set_plan 32
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -56,6 +56,8 @@ check "2 % (no real effect here) alarm rate <= 0.05" yes "$(le "$(rate 0.02)" 0.
 check "20 % (+30 % response p50) detected in >= 0.95 of trials" yes "$(le 0.95 "$(rate 0.2)")"
 check "caught by response_p50_ns" yes \
 	"$(le 0.95 "$(jq -r '.rows[] | select(.slowdown == 0.2) | .by_metric.response_p50_ns' "$j")")"
+check "the knob's size stated in the gated metric: the 20 % level is +30 % response p50 (0.25..0.35)" "yes yes" \
+	"$(le 0.25 "$(jq -r '.knob_effect["20"]["steady.group-size=4"].response_p50_ns.change' "$j")") $(le "$(jq -r '.knob_effect["20"]["steady.group-size=4"].response_p50_ns.change' "$j")" 0.35)"
 check "trials: 100 splits x 2 disjoint trials" 200 "$(jq -r '.rows[0].trials' "$j")"
 check "rows: the A/A, then one per slowdown" "A/A 0,A/B 0.02,A/B 0.2" "$(jq -r '[.rows[] | "\(.kind) \(.slowdown)"] | join(",")' "$j")"
 check "paired A/A (A vs A' of the same boots) <= 0.05" yes "$(le "$(jq -r '.rows[0].paired_rate' "$j")" 0.05)"
