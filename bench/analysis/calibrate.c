@@ -219,6 +219,29 @@ static int parse_pct(const char *s, double *out)
 /* Loading the pool */
 
 /*
+ * One repetition into (point pi, level lv, boot b): its gated values, and
+ * whether it failed, ended in an error or violated an invariant (an alarm
+ * of any trial whose NEW side holds it). Returns 1 when it failed.
+ */
+static int store_rep(struct cal *c, unsigned int pi, unsigned int lv, unsigned int b, const struct rj_rep *rep)
+{
+	size_t kv = (size_t)(gate_metric_find("invariant_violations") - gate_metrics);
+	int failed = (rep->status != RJ_SUCCESS && rep->status != RJ_SKIPPED) || (rep->have[kv] && rep->v[kv] > 0);
+
+	if (failed)
+		*F(c, pi, lv, b) = 1;
+	if (rep->status != RJ_SUCCESS)
+		return failed;
+	for (unsigned int m = 0; m < c->nm; m++) {
+		size_t k = (size_t)(gate_metric_find(c->metrics[m]) - gate_metrics);
+
+		if (rep->have[k])
+			*V(c, pi, lv, m, b) = rep->v[k];
+	}
+	return failed;
+}
+
+/*
  * Load dir/pool into c. second: a held-out pool (another session), appended
  * after the boots already loaded (c->nboots1 marks where it starts); its
  * points and levels must be the first pool's.
@@ -367,23 +390,7 @@ values:
 				if (b < 0 || b >= (int)nb)
 					continue;
 				b += (int)off;
-				{
-					size_t kv = (size_t)(gate_metric_find("invariant_violations") - gate_metrics);
-
-					if ((rep->status != RJ_SUCCESS && rep->status != RJ_SKIPPED) ||
-					    (rep->have[kv] && rep->v[kv] > 0)) {
-						c->failed_runs++;
-						*F(c, pi, li, (unsigned int)b) = 1;
-					}
-				}
-				if (rep->status != RJ_SUCCESS)
-					continue;
-				for (unsigned int m = 0; m < c->nm; m++) {
-					size_t k = (size_t)(gate_metric_find(c->metrics[m]) - gate_metrics);
-
-					if (rep->have[k])
-						*V(c, pi, li, m, b) = rep->v[k];
-				}
+				c->failed_runs += store_rep(c, pi, li, (unsigned int)b, rep);
 			}
 		}
 	}
@@ -496,22 +503,10 @@ static int load_test(struct cal *c, const char *dir, char *err, size_t len)
 
 			for (size_t r = 0; r < dd->nreps; r++) {
 				const struct rj_rep *rep = &dd->reps[r];
-				size_t kv = (size_t)(gate_metric_find("invariant_violations") - gate_metrics);
 				int b = (int)rep->rep - 1;
 
-				if (b < 0 || b >= (int)nb)
-					continue;
-				if ((rep->status != RJ_SUCCESS && rep->status != RJ_SKIPPED) ||
-				    (rep->have[kv] && rep->v[kv] > 0))
-					*F(c, pi, lv, (unsigned int)b) = 1;
-				if (rep->status != RJ_SUCCESS)
-					continue;
-				for (unsigned int m = 0; m < c->nm; m++) {
-					size_t k = (size_t)(gate_metric_find(c->metrics[m]) - gate_metrics);
-
-					if (rep->have[k])
-						*V(c, pi, lv, m, (unsigned int)b) = rep->v[k];
-				}
+				if (b >= 0 && b < (int)nb)
+					store_rep(c, pi, lv, (unsigned int)b, rep);
 			}
 		}
 	}

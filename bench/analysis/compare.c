@@ -1177,7 +1177,7 @@ static struct json_object *cell_json(const struct cell *c)
 	JADD(o, "point", JSTR(c->point));
 	JADD(o, "design", JSTR(c->design));
 	JADD(o, "metric", JSTR(c->metric));
-	JADD(o, "verdict", JSTR(gate_verdict_name(c->g.verdict)));
+	gate_cell_json(&c->g, o);
 	JADD(o, "n_base", json_object_new_int64(c->m ? (int64_t)c->nb : 0));
 	JADD(o, "n_new", json_object_new_int64((int64_t)c->nn));
 	JADD(o, "base_median", jnum(c->g.base_median));
@@ -1186,18 +1186,12 @@ static struct json_object *cell_json(const struct cell *c)
 	JADD(o, "new_median", jnum(c->g.new_median));
 	JADD(o, "new_min", jnum(c->new_min));
 	JADD(o, "new_max", jnum(c->new_max));
-	JADD(o, "ratio", jnum(c->g.ratio));
-	JADD(o, "change", jnum(c->g.change));
-	JADD(o, "ci_low", jnum(c->g.ci_lo));
-	JADD(o, "ci_high", jnum(c->g.ci_hi));
-	JADD(o, "confidence", jnum(c->g.confidence));
-	JADD(o, "p_worse", jnum(c->g.p_worse));
-	JADD(o, "p_better", jnum(c->g.p_better));
 	JADD(o, "level", c->m ? jnum(c->g.level) : NULL);
 	JADD(o, "threshold", jnum(c->threshold));
 	JADD(o, "separated", json_object_new_boolean(c->g.separated));
 	JADD(o, "need", json_object_new_int64(c->g.need));
-	JADD(o, "reason", JSTR(c->g.reason));
+	if (!c->g.reason[0])
+		JADD(o, "reason", JSTR(""));
 	return o;
 }
 

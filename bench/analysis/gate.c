@@ -15,7 +15,10 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include <json-c/json.h>
+
 #include "gate.h"
+#include "jsonutil.h"
 #include "stats.h"
 #include "xalloc.h"
 
@@ -456,3 +459,16 @@ void gate_family(struct gate_test *t, size_t n, double alpha, unsigned int famil
 	free(order);
 }
 
+
+void gate_cell_json(const struct gate_cell *g, struct json_object *o)
+{
+	json_object_object_add(o, "verdict", json_object_new_string(gate_verdict_name(g->verdict)));
+	json_object_object_add(o, "ratio", jnum(g->ratio));
+	json_object_object_add(o, "change", jnum(g->change));
+	json_object_object_add(o, "ci_low", jnum(g->ci_lo));
+	json_object_object_add(o, "ci_high", jnum(g->ci_hi));
+	json_object_object_add(o, "confidence", jnum(g->confidence));
+	json_object_object_add(o, "p_worse", jnum(g->p_worse));
+	json_object_object_add(o, "p_better", jnum(g->p_better));
+	json_object_object_add(o, "reason", g->reason[0] ? json_object_new_string(g->reason) : NULL);
+}

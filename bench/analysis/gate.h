@@ -119,6 +119,15 @@ struct gate_test {
 void gate_family(struct gate_test *t, size_t n, double alpha, unsigned int family, unsigned int min_reps,
 		 bool separation);
 
+struct json_object;
+
+/*
+ * The fields every JSON form of a cell shares (compare's cells, report's
+ * comparisons): verdict, ratio, change, ci_low, ci_high, confidence,
+ * p_worse, p_better, reason (null when a value is not a number).
+ */
+void gate_cell_json(const struct gate_cell *g, struct json_object *o);
+
 /* argv[0] is "compare": compare BASELINE_DIR NEW_DIR [options]. Exit 0 / 1 (regression) / 2. */
 int cmd_compare(int argc, char **argv, const struct bench_env *env);
 

@@ -1171,18 +1171,10 @@ static struct json_object *cmp_json(const struct cmp *c, const char *baseline)
 	JADD(o, "n", json_object_new_int(c->n));
 	JADD(o, "n_baseline", json_object_new_int(c->m));
 	JADD(o, "gated", json_object_new_boolean(c->gated));
-	JADD(o, "ratio", jnum(c->g.ratio));
-	JADD(o, "change", jnum(c->g.change));
-	JADD(o, "ci_low", jnum(c->g.ci_lo));
-	JADD(o, "ci_high", jnum(c->g.ci_hi));
-	JADD(o, "confidence", jnum(c->g.confidence));
-	JADD(o, "p_worse", jnum(c->g.p_worse));
-	JADD(o, "p_better", jnum(c->g.p_better));
+	gate_cell_json(&c->g, o);
 	JADD(o, "level", isfinite(c->g.p_worse) ? jnum(c->g.level) : NULL);
 	JADD(o, "need", c->g.need ? json_object_new_int64(c->g.need) : NULL);
 	JADD(o, "median_ratio", jnum(c->median_ratio));
-	JADD(o, "verdict", JSTR(gate_verdict_name(c->g.verdict)));
-	JADD(o, "reason", c->g.reason[0] ? JSTR(c->g.reason) : NULL);
 	JADD(o, "words", JSTR(c->words));
 	return o;
 }
