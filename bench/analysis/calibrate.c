@@ -483,6 +483,8 @@ static int load_test(struct cal *c, const char *dir, char *err, size_t len)
 		rj_free(&rj);
 		goto out;
 	}
+	if (!c->base_design[0])
+		cfmt(c->base_design, sizeof(c->base_design), "%s", base);
 	for (size_t i = 0; i < 2; i++) {
 		const char *d = json_object_get_string(json_object_array_get_idx(jget(plan, "designs"), i));
 
@@ -1023,9 +1025,6 @@ static int analyse(struct cal *c)
 		for (unsigned int i = 0; i < c->npts; i++)
 			fprintf(out, "per-request time (median response p50, pilot): %s %.0f ns\n", c->pid[i],
 				c->per_request_ns[i]);
-		fprintf(out, "\n%-9s %-16s %7s %-20s %7s %9s %-18s %7s %7s %s\n", "slowdown", "kind", "rate",
-			"95 % CI (indep.)", "with-sep", "bootstrap", "n for the goal", "paired", "s-rank",
-			"caught by (share of trials)");
 	}
 	/* The knob's levels, stated as the change each causes in the gated metrics. */
 	{
@@ -1044,6 +1043,10 @@ static int analyse(struct cal *c)
 		}
 		json_object_object_add(o, "knob_effect", ke);
 	}
+	if (!c->quiet)
+		fprintf(out, "\n%-9s %-16s %7s %-20s %7s %9s %-18s %7s %7s %s\n", "slowdown", "kind", "rate",
+			"95 % CI (indep.)", "with-sep", "bootstrap", "n for the goal", "paired", "s-rank",
+			"caught by (share of trials)");
 	rows = json_object_new_array();
 	cfmt(p, sizeof(p), "%s/calibration%s.csv", c->dir, c->tag);
 	csv = fopen(p, "w");
