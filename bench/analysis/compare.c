@@ -130,28 +130,12 @@ static bool parse_uint(const char *s, unsigned int min, unsigned int *v)
 /* ------------------------------------------------------------------------ */
 /* Formatting */
 
-/* The unit from the name: *_ns, *_rps, else a count. */
+/* A cell's value in words, by its metric's kind ("runs", "*" and unknown names: a count). */
 static void fmt_value(const char *metric, double v, char *buf, size_t len)
 {
-	size_t l = strlen(metric);
+	const struct gate_metric *m = gate_metric_find(metric);
 
-	if (!isfinite(v)) {
-		snprintf(buf, len, "-");
-	} else if (l > 3 && !strcmp(metric + l - 3, "_ns")) {
-		if (v < 0)
-			snprintf(buf, len, "%.3gns", v);
-		else
-			fmt_ns((uint64_t)llround(v), buf, len);
-	} else if (l > 4 && !strcmp(metric + l - 4, "_rps")) {
-		if (v >= 1e6)
-			snprintf(buf, len, "%.3gM/s", v / 1e6);
-		else if (v >= 1e3)
-			snprintf(buf, len, "%.3gk/s", v / 1e3);
-		else
-			snprintf(buf, len, "%.3g/s", v);
-	} else {
-		snprintf(buf, len, "%.4g", v);
-	}
+	gate_fmt_value(m ? m->kind : GATE_COUNT, v, buf, len);
 }
 
 static void fmt_pct(double change, char *buf, size_t len)

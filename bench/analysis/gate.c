@@ -8,6 +8,7 @@
  * and the family rule (gate_family: Holm's step-down).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "gate.h"
+#include "report.h"
 #include "jsonutil.h"
 #include "stats.h"
 #include "xalloc.h"
@@ -74,6 +76,33 @@ bool gate_default_gated(const struct gate_metric *m, bool closed_loop)
 		if (!strcmp(*d, m->name))
 			return true;
 	return false;
+}
+
+void gate_fmt_value(enum gate_kind k, double v, char *buf, size_t len)
+{
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	switch (k) {
+	case GATE_NS:
+		if (v < 0)
+			snprintf(buf, len, "%.3gns", v);
+		else
+			fmt_ns((uint64_t)llround(v), buf, len);
+		return;
+	case GATE_RATE:
+		if (v >= 1e6)
+			snprintf(buf, len, "%.3gM/s", v / 1e6);
+		else if (v >= 1e3)
+			snprintf(buf, len, "%.3gk/s", v / 1e3);
+		else
+			snprintf(buf, len, "%.3g/s", v);
+		return;
+	case GATE_COUNT:
+		snprintf(buf, len, "%.4g", v);
+		return;
+	}
 }
 
 const char *gate_kind_unit(enum gate_kind k)

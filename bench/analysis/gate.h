@@ -30,6 +30,9 @@ enum gate_kind { GATE_RATE, GATE_NS, GATE_COUNT };
 /* "requests/s", "ns", "count" */
 const char *gate_kind_unit(enum gate_kind k);
 
+/* A value of that kind in words: "1.5us", "20k/s", "7"; "-" when not finite. */
+void gate_fmt_value(enum gate_kind k, double v, char *buf, size_t len);
+
 struct gate_metric {
 	const char *name;	/* run.json / CSV name, unit in it */
 	const char *label;	/* in words */

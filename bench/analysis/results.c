@@ -516,32 +516,6 @@ static unsigned int ok_values(const struct pdes *pd, unsigned int k, double *v)
 /* ------------------------------------------------------------------------ */
 /* Words */
 
-static void fmt_value(enum gate_kind k, double v, char *buf, size_t len)
-{
-	if (!isfinite(v)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	switch (k) {
-	case GATE_NS:
-		if (v < 0)
-			snprintf(buf, len, "%.3gns", v);
-		else
-			fmt_ns((uint64_t)llround(v), buf, len);
-		return;
-	case GATE_RATE:
-		if (v >= 1e6)
-			snprintf(buf, len, "%.3gM/s", v / 1e6);
-		else if (v >= 1e3)
-			snprintf(buf, len, "%.3gk/s", v / 1e3);
-		else
-			snprintf(buf, len, "%.3g/s", v);
-		return;
-	case GATE_COUNT:
-		snprintf(buf, len, "%.4g", v);
-		return;
-	}
-}
 
 /* A ratio as a factor ("31x") or a relative change ("+3.2 %"). */
 static bool factor_mode(double r)
@@ -565,8 +539,8 @@ static void cmp_words(const struct gate_metric *m, const char *dname, const char
 	double r = c->g.ratio;
 
 	if (!isfinite(r)) {
-		fmt_value(m->kind, sx->med, a, sizeof(a));
-		fmt_value(m->kind, sy->med, b, sizeof(b));
+		gate_fmt_value(m->kind, sx->med, a, sizeof(a));
+		gate_fmt_value(m->kind, sy->med, b, sizeof(b));
 		if (sx->n && sy->n)
 			snprintf(c->words, sizeof(c->words), "%s: %s %s vs %s in %s: %s (%s)", dname,
 				 m->label, a, b, bname, v, c->g.reason);
@@ -1896,7 +1870,7 @@ static void fig_throughput(struct res *R, struct sweep *s, const char *axis, con
 
 			if (!(k->offered > 0) || !(k->delivered > 0) || (only && strcmp(only, k->variant)))
 				continue;
-			fmt_value(GATE_RATE, k->offered, a, sizeof(a));
+			gate_fmt_value(GATE_RATE, k->offered, a, sizeof(a));
 			fprintf(f, "%.10g %.10g %u \"%s %s %s\"\n", k->offered, k->delivered, k->design + 1,
 				k->saturated ? "knee" : "max", R->designs[k->design], a);
 			range_add(&yr[0], k->delivered);
@@ -2694,7 +2668,7 @@ static void text_summary(struct res *R, FILE *out)
 					for (unsigned int k = 0; k < ARRAY_SIZE(mk); k++) {
 						char a[32];
 
-						fmt_value(gate_metrics[mk[k]].kind, p->d[d].s[mk[k]].n ? p->d[d].s[mk[k]].med : NAN,
+						gate_fmt_value(gate_metrics[mk[k]].kind, p->d[d].s[mk[k]].n ? p->d[d].s[mk[k]].med : NAN,
 							  a, sizeof(a));
 						fprintf(out, "%s %s %s", k ? "," : "", gate_metrics[mk[k]].label, a);
 					}
@@ -2720,8 +2694,8 @@ static void text_summary(struct res *R, FILE *out)
 						sb_printf(&same, "%s%s", same.len ? ", " : "", gate_metrics[m].label);
 						continue;
 					}
-					fmt_value(gate_metrics[m].kind, p->d[R->base].s[m].med, a, sizeof(a));
-					fmt_value(gate_metrics[m].kind, p->d[d].s[m].med, b, sizeof(b));
+					gate_fmt_value(gate_metrics[m].kind, p->d[R->base].s[m].med, a, sizeof(a));
+					gate_fmt_value(gate_metrics[m].kind, p->d[d].s[m].med, b, sizeof(b));
 					fprintf(out, "    %s  [%s %s, %s %s]\n", c->words, R->designs[R->base], a,
 						R->designs[d], b);
 				}
@@ -2739,8 +2713,8 @@ static void text_summary(struct res *R, FILE *out)
 		for (unsigned int k = 0; k < s->nknees; k++) {
 			char a[32], b[32];
 
-			fmt_value(GATE_RATE, s->knees[k].offered, a, sizeof(a));
-			fmt_value(GATE_RATE, s->knees[k].delivered, b, sizeof(b));
+			gate_fmt_value(GATE_RATE, s->knees[k].offered, a, sizeof(a));
+			gate_fmt_value(GATE_RATE, s->knees[k].delivered, b, sizeof(b));
 			fprintf(out, "  %s %s%s%s: offered %s, delivered %s\n", s->knees[k].saturated ? "knee" : "max",
 				R->designs[s->knees[k].design], *s->knees[k].variant ? " " : "", s->knees[k].variant, a, b);
 		}
