@@ -91,20 +91,38 @@ static double *mw_lower_cdf_new(unsigned int n, unsigned int m, unsigned long *u
 }
 
 /* The table of the last (n, m) asked for, kept: every metric of a point asks for the same sizes. */
+/*
+ * The table of (n, m) is kept: a caller asks for the same few sizes over and
+ * over (calibrate's trials mix the full size with its dropouts and the paired
+ * sizes), so one remembered size was rebuilt at every switch. A handful of
+ * sizes, the oldest replaced when full; a table is never freed while a caller
+ * may hold it within one call.
+ */
+#define MW_CACHE 16
 static double *mw_lower_cdf(unsigned int n, unsigned int m, unsigned long *umax_out)
 {
-	static double *cdf;
-	static unsigned int cn, cm;
-	static unsigned long cu;
+	static struct { double *cdf; unsigned int n, m; unsigned long umax; } c[MW_CACHE];
+	static unsigned int next;
+	unsigned int i;
 
-	if (!cdf || cn != n || cm != m) {
-		free(cdf);
-		cdf = mw_lower_cdf_new(n, m, &cu);
-		cn = n;
-		cm = m;
+	if (m > n) {	/* the same distribution: one entry for both orders */
+		unsigned int t = n;
+
+		n = m;
+		m = t;
 	}
-	*umax_out = cu;
-	return cdf;
+	for (i = 0; i < MW_CACHE; i++)
+		if (c[i].cdf && c[i].n == n && c[i].m == m)
+			break;
+	if (i == MW_CACHE) {
+		i = next++ % MW_CACHE;
+		free(c[i].cdf);
+		c[i].cdf = mw_lower_cdf_new(n, m, &c[i].umax);
+		c[i].n = n;
+		c[i].m = m;
+	}
+	*umax_out = c[i].umax;
+	return c[i].cdf;
 }
 
 double stats_mw_cdf(unsigned int n, unsigned int m, unsigned long u)

@@ -11,9 +11,12 @@ lib=$here/ktap.sh; [[ -f $lib ]] || lib=$here/../lib/ktap.sh
 . "$lib"
 B=$IOPF_BENCH_BIN
 [[ -n ${IOPF_KMOD:-} ]] || { ktap_skip_all "IOPF_KMOD is not set (run inside scripts/vm-run)"; exit "$KSFT_SKIP"; }
-d=$IOPF_SCRATCH/sweep-host-test-$$
-mkdir -p "$(dirname "$d")"
-trap 'rm -rf "$d"; rmmod iopf_bench 2>/dev/null' EXIT
+# A folder of its own: a guest's PIDs repeat from boot to boot, and a
+# name made of one would meet what a killed guest left behind.
+mkdir -p "$IOPF_SCRATCH"
+top=$(mktemp -d "$IOPF_SCRATCH/sweep-host-test.XXXXXX") || { echo "cannot make a folder in $IOPF_SCRATCH" >&2; exit 1; }
+d=$top/out
+trap 'rm -rf "$top"; rmmod iopf_bench 2>/dev/null' EXIT
 
 ktap_print_header
 ktap_set_plan 8
