@@ -45,12 +45,14 @@
 
 #define IOPF_BENCH_DEVICE	"/dev/iopf_bench"
 #define IOPF_BENCH_TYPE		0xBE
-#define IOPF_BENCH_ABI_VERSION	5	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
+#define IOPF_BENCH_ABI_VERSION	6	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
 					 * 3: the time-series stream (read/poll);
 					 * 4: the synthetic regression knob in the results;
 					 * 5: kernels 6.12 and 7.x: the RID detach order,
 					 *    unbind scope REPLACE, the kernel line in the
-					 *    version and results */
+					 *    version and results;
+					 * 6: every wait of the module bounded (module
+					 *    parameter stuck_ms), RUN_VIOLATE_WEDGE */
 
 enum iopf_bench_op {
 	IOPF_BENCH_CMD_BASE = 1,
@@ -298,9 +300,18 @@ enum iopf_bench_rid_order {
  */
 #define IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP	(1u << 4)
 #define IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP	(1u << 5)
+/*
+ * ABI 6: a deliberately wedged handler, to prove that no wait of the module
+ * is unbounded: every Nth group's inline handler never returns on its own
+ * (the reporter thread is stuck in iommu_report_device_fault(), as with a
+ * fault handler that blocks). The run then fails with -ETIMEDOUT after the
+ * module parameter stuck_ms, with a log line naming what is stuck, and an
+ * rmmod returns. Needs the PRQ model and handler inline.
+ */
+#define IOPF_BENCH_RUN_VIOLATE_WEDGE	(1u << 7)
 #define IOPF_BENCH_RUN_VIOLATE_ANY	(IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE | \
 					 IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP | \
-					 IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)
+					 IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP | IOPF_BENCH_RUN_VIOLATE_WEDGE)
 /*
  * ABI 3: the time-series stream also carries one GROUP record per answered
  * group (needs ts_interval_ns > 0). Costs the responder a few stores into a
@@ -606,7 +617,7 @@ struct iopf_bench_results {
 	struct iopf_bench_latency lat_report_last;	/* IOPF_BENCH_HIST_REPORT_LAST */
 	struct iopf_bench_latency lat_report_partial;	/* IOPF_BENCH_HIST_REPORT_PARTIAL */
 	struct iopf_bench_latency lat_send_lag;		/* IOPF_BENCH_HIST_SEND_LAG */
-	struct iopf_bench_latency lat_flush;		/* IOPF_BENCH_HIST_FLUSH (whole run) */
+	struct iopf_bench_latency lat_flush;		/* IOPF_BENCH_HIST_FLUSH (the window, since ABI 6) */
 	struct iopf_bench_latency lat_report_in_flush;	/* IOPF_BENCH_HIST_REPORT_IN_FLUSH */
 	/*
 	 * Since ABI 4: the synthetic regression knob as this run used it (the

@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 
 #include "iopf_bench_int.h"
+#include "stream.h"
 
 void iopf_busy_ns(u32 ns)
 {
@@ -89,11 +90,12 @@ static void iopf_record_violation(struct iopf_mdev *mdev, struct iopf_pcpu *pc, 
  * outstanding (cmpxchg to ANSWERED), count it by source and code, and the
  * arrival->response latency.
  *
- * A group kept by the DEFER handler may be answered after remove_device
- * has answered it INVALID (the device's IOPF was disabled since it was
- * kept): the device ignores such a response (PCIe: unexpected PRG index),
- * so it is counted as a late answer, not a violation. Any other second
- * answer is a violation.
+ * A group kept by the DEFER handler was taken off the device's pending
+ * list (iopf_group_dequeue), so remove_device neither answers nor frees
+ * it: the defer thread alone answers it, once, possibly after the
+ * device's IOPF was torn down (the answer still reaches page_response).
+ * That is counted as a late answer (late_answers), not a violation. Any
+ * second answer is a violation.
  */
 void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
 			  u32 pasid, u32 grpid, u32 code, enum iopf_src src)
@@ -129,7 +131,13 @@ void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
 		iopf_record_violation(mdev, pc, IOPF_VIOL_UNKNOWN, code, src, grpid, pasid);
 		goto out;
 	}
-	late = READ_ONCE(mdev->removed) || READ_ONCE(stream->gone);
+	/*
+	 * After the device's remove_device, or its PASID's detach (the mock
+	 * marks it gone right after its drain and flush), an answer is late;
+	 * except remove_device's own, which answers what is still pending on
+	 * the device, a detached PASID's groups included.
+	 */
+	late = READ_ONCE(mdev->removed) || (READ_ONCE(stream->gone) && src != IOPF_SRC_REMOVE);
 	expect = IOPF_SLOT_WORD(tag, IOPF_SLOT_OUTSTANDING);
 	if (unlikely(atomic64_cmpxchg(&slot->word, expect,
 				      IOPF_SLOT_WORD(tag, IOPF_SLOT_ANSWERED)) != expect)) {
@@ -455,6 +463,25 @@ const char *iopf_handler_names(void)
 }
 
 /*
+ * Deliberately wedged (RUN_VIOLATE_WEDGE, inline handler only): block the
+ * reporter inside iommu_report_device_fault() until the module calls the
+ * run stuck (iopf_run_stuck lets it go). Asleep and interruptible, so that
+ * it is not a hung task of its own; ten times stuck_ms is its backstop.
+ */
+static void iopf_wedge(struct iopf_run *run)
+{
+	u64 t0 = ktime_get_ns();
+
+	pr_info("run %llu: wedge: a handler blocks the reporter (test-only VIOLATE_WEDGE)\n",
+		run->id);
+	if (!wait_event_interruptible_timeout(run->wedge_wq, READ_ONCE(run->unwedge),
+					      msecs_to_jiffies(10 * run->stuck_ms)))
+		iopf_run_stuck(run, "the wedged handler was never let go");
+	pr_info("run %llu: wedge: let go after %llu ms\n", run->id,
+		div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
+}
+
+/*
  * domain->iopf_handler of every mock domain: the common part (handler-entry
  * timestamp, fail_every/abandon_every/violate_every), then the variant. In
  * the mutex design the core calls this under dev_iommu->lock: what runs
@@ -478,8 +505,14 @@ int iopf_domain_iopf_handler(struct iopf_group *group)
 		iopf_hist_add(&pc->hist[IOPF_PC_HANDLER],
 			      iopf_delta_ns(run, prm->private_data[0], now));
 	n = ++pc->c.handled;
-	viol = (run->cfg.flags & (IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE)) &&
+	viol = (run->cfg.flags & (IOPF_BENCH_RUN_VIOLATE_DOUBLE | IOPF_BENCH_RUN_VIOLATE_LOSE |
+				  IOPF_BENCH_RUN_VIOLATE_WEDGE)) &&
 	       n % run->cfg.violate_every == 0;
+	if (unlikely(viol) && (run->cfg.flags & IOPF_BENCH_RUN_VIOLATE_WEDGE)) {
+		iopf_pcpu_put();
+		iopf_wedge(run);
+		return run->hops->handle(group);
+	}
 	if (unlikely(viol)) {
 		iopf_pcpu_put();
 		iopf_check_group(run, mdev, group);
@@ -640,18 +673,27 @@ int iopf_defer_create(struct iopf_run *run)
  * The run is ending: answer every kept group now, before the devices go
  * (a fault fd closed before its device: iommufd answers what it holds).
  * An interruptible wait: a defer thread that died in a splat must not turn
- * into a hung-task report of its own.
+ * into a hung-task report of its own. At most stuck_ms.
  */
 void iopf_defer_flush(struct iopf_run *run)
 {
 	struct iopf_defer *q = &run->defer;
+	u64 deadline = iopf_stuck_deadline(run);
+	long left;
 
 	if (!q->task)
 		return;
 	WRITE_ONCE(q->flush, true);
 	wake_up_process(q->task);
-	while (!iopf_defer_empty(q))
-		wait_event_interruptible_timeout(q->idle_wq, iopf_defer_empty(q), HZ);
+	while (!iopf_defer_empty(q)) {
+		left = iopf_jiffies_until(deadline);
+		if (!left) {
+			iopf_run_stuck(run, "the defer thread did not answer the groups it keeps%s",
+				       READ_ONCE(q->answering) ? " (it is inside an answer)" : "");
+			return;
+		}
+		wait_event_interruptible_timeout(q->idle_wq, iopf_defer_empty(q), min_t(long, left, HZ));
+	}
 }
 
 void iopf_defer_stop(struct iopf_run *run)

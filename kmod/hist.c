@@ -9,7 +9,7 @@
 #include <linux/math64.h>
 #include <linux/string.h>
 
-#include "iopf_bench_int.h"
+#include "hist.h"
 
 void iopf_hist_init(struct iopf_hist *h)
 {

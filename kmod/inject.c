@@ -25,6 +25,7 @@
 #include <linux/timekeeping.h>
 
 #include "iopf_bench_int.h"
+#include "stream.h"
 
 enum { IOPF_STEP_BLOCKED = 1, IOPF_STEP_DOWN };
 
@@ -476,7 +477,9 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 	}
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_START, t0, mdev->mock->index, mdev->index,
 		      IOPF_BENCH_TS_ALL_PASIDS, 0);
+	iopf_order_begin(run, IOPF_ORDER_DEVICE);
 	iopf_mdev_quiesce(mdev);		/* detach (drain, flush), remove_device, check */
+	iopf_order_end(run, IOPF_ORDER_DEVICE, mdev);
 	t1 = ktime_get_ns();
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,
 		      IOPF_BENCH_TS_ALL_PASIDS, t1 - t0);
@@ -530,14 +533,14 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 			      mdev->index, stream->pasid, 0);
 		return;
 	}
-	iopf_stream_detach(stream);		/* drain + flush inside (mock) */
-	WRITE_ONCE(stream->gone, true);
+	iopf_order_begin(run, IOPF_ORDER_PASID);
+	iopf_stream_detach(stream);		/* drain + flush inside (mock), which marks it gone */
+	iopf_order_end(run, IOPF_ORDER_PASID, mdev);
 	iopf_check_lost(mdev, stream - mdev->streams);
 	t1 = ktime_get_ns();
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,
 		      stream->pasid, t1 - t0);
-	WRITE_ONCE(stream->gone, false);
-	rc = iopf_stream_attach(stream);
+	rc = iopf_stream_attach(stream);	/* no longer gone */
 	atomic_dec(&mdev->pasid_unbinding);
 	if (rc) {
 		ub->errors++;

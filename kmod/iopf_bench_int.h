@@ -25,6 +25,7 @@
 
 #include "iopf_bench.h"
 #include "compat.h"
+#include "hist.h"
 
 #if !IS_ENABLED(CONFIG_IOMMU_API)
 #error "iopf_bench needs a kernel with CONFIG_IOMMU_API"
@@ -43,6 +44,9 @@ int iommu_attach_group_handle(struct iommu_domain *domain,
 			      struct iommu_attach_handle *handle);
 void iommu_detach_group_handle(struct iommu_domain *domain,
 			       struct iommu_group *group);
+/* The same header's (6.12 and 7.x): the order trace asks it whether a stream's handle is published. */
+struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group, ioasid_t pasid,
+						    unsigned int type);
 
 /*
  * A refused command: one rate-limited line per call site naming the op and
@@ -54,43 +58,6 @@ void iommu_detach_group_handle(struct iommu_domain *domain,
 		pr_warn_ratelimited("%s: " fmt "\n", op, ##__VA_ARGS__); \
 		(err);                                                   \
 	})
-
-/* ------------------------------------------------------------------------ */
-/* Histograms (hist.c): log-linear, layout in iopf_bench.h. */
-
-/*
- * Only the buckets and the exact maximum are kept on the hot path (two
- * memory updates per sample: under TCG every load and store is a software
- * TLB lookup). Count, minimum and mean are derived from the buckets.
- */
-struct iopf_hist {
-	u64 max;
-	u64 buckets[IOPF_BENCH_HIST_NR_BUCKETS];
-};
-
-static inline unsigned int iopf_hist_bucket(u64 v)
-{
-	unsigned int e, b;
-
-	if (v < (1u << IOPF_BENCH_HIST_SUB_BITS))
-		return v;
-	e = fls64(v) - 1 - IOPF_BENCH_HIST_SUB_BITS;
-	b = (e << IOPF_BENCH_HIST_SUB_BITS) + (unsigned int)(v >> e);
-	return min_t(unsigned int, b, IOPF_BENCH_HIST_NR_BUCKETS - 1);
-}
-
-static inline void iopf_hist_add(struct iopf_hist *h, u64 v)
-{
-	h->buckets[iopf_hist_bucket(v)]++;
-	if (unlikely(v > h->max))
-		h->max = v;
-}
-
-void iopf_hist_init(struct iopf_hist *h);
-void iopf_hist_merge(struct iopf_hist *dst, const struct iopf_hist *src);
-void iopf_hist_summary(const struct iopf_hist *h, struct iopf_bench_latency *out);
-void iopf_hist_delta_summary(const struct iopf_hist *cur, const struct iopf_hist *prev,
-			     struct iopf_hist *tmp, struct iopf_bench_latency *out);
 
 /* ------------------------------------------------------------------------ */
 /* Response sources */
@@ -149,7 +116,8 @@ struct iopf_counters {
 	u64 viol_group;
 };
 
-struct iopf_ts_pcpu;
+struct iopf_ts_pcpu;	/* stream.c */
+struct iopf_ts;
 
 struct iopf_pcpu {
 	struct iopf_counters c;
@@ -404,14 +372,16 @@ struct iopf_mock {
 	unsigned int irq_cpu;
 	struct task_struct *reporter;
 	int reporter_sleeping;
+	int reporter_in_report;		/* inside iommu_report_device_fault() (stuck reports) */
 	wait_queue_head_t drain_wq;	/* head moved: VT-d's prq_complete */
 	u64 cpu_window_start, cpu_ns;
 };
 
 /*
  * The DEFER handler's groups, answered in order (constant delay). Their
- * number is not bounded by the credit: a group that remove_device answered
- * stays kept until its time comes, while its slot carries new groups.
+ * number is not bounded by the credit: a kept group outlives a device
+ * unbind (remove_device does not see it: it was dequeued) and stays until
+ * its time comes, while its slot carries new groups.
  */
 struct iopf_defer_ent {
 	struct list_head node;
@@ -433,6 +403,28 @@ struct iopf_defer {
 	u32 cur_remove_gen;
 };
 
+/*
+ * The order trace (kmod/README.md, "The order of a detach"): the steps the
+ * mock driver and the core take in the first detach of each kind of a run,
+ * as one kernel log line. One thread records an episode (owner), from its
+ * begin to its end; the steps of every other thread are not traced.
+ */
+enum iopf_order_kind {
+	IOPF_ORDER_DEVICE,	/* a device-scope unbind (unbinder) */
+	IOPF_ORDER_PASID,	/* a PASID-scope detach (unbinder) */
+	IOPF_ORDER_TEARDOWN,	/* a device's teardown at the end of the run */
+	IOPF_ORDER_NR,
+};
+
+struct iopf_order {
+	struct task_struct *owner;	/* recording; ERR_PTR(-EALREADY) once published */
+	struct iopf_mdev *mdev;		/* the device whose steps are recorded */
+	u32 len;
+	u32 last;			/* where the last step starts (repeats: "xN") */
+	u32 repeat;
+	char seq[256];
+};
+
 struct iopf_run {
 	u64 id;
 	u64 cookie;
@@ -444,6 +436,13 @@ struct iopf_run {
 	bool timestamps;
 	u32 regress_report_ns;		/* the synthetic regression knob, as read at START */
 	u32 regress_response_ns;
+	u32 stuck_ms;			/* the bound of every wait (module parameter, at START) */
+	const char *step;		/* what the control thread is doing (rmmod's log) */
+	int step_arg;			/* the IOMMU or device of that step, or -1 */
+	struct iopf_order order[IOPF_ORDER_NR];
+	/* RUN_VIOLATE_WEDGE: the wedged handler waits for this (iopf_run_stuck) */
+	bool unwedge;
+	wait_queue_head_t wedge_wq;
 	bool tsc;		/* the run clock is the TSC (else ktime ns) */
 	u32 tsc_mult;		/* ns = cycles * tsc_mult >> IOPF_TSC_SHIFT */
 	u32 nstreams;
@@ -508,7 +507,59 @@ int iopf_run_stop(void);
 int iopf_run_wait(u32 timeout_ms, u32 *state);
 int iopf_run_results(struct iopf_bench_results *res);
 int iopf_run_reset(void);
-void iopf_run_fail(struct iopf_run *run, int error, const char *what);
+
+/* The bounds of the module parameter stuck_ms. */
+#define IOPF_STUCK_MS_MIN	100
+#define IOPF_STUCK_MS_MAX	600000
+
+/* End the run on an error (the first one is kept): what failed, and the errno. */
+static inline void iopf_run_fail(struct iopf_run *run, int error, const char *what)
+{
+	pr_err("run %llu: %s failed: %d; ending the run\n", run->id, what, error);
+	if (!READ_ONCE(run->error))
+		WRITE_ONCE(run->error, error);
+	WRITE_ONCE(run->stop_requested, true);
+	wake_up(&run->ctl_wq);
+}
+
+/*
+ * Something the module waits for did not happen within the run's stuck_ms
+ * (module parameter stuck_ms, read at START): say what, in one line, and
+ * end the run with -ETIMEDOUT. It also lets a test-only wedged handler go
+ * (RUN_VIOLATE_WEDGE), so that the run can be torn down and rmmod return.
+ * Every wait of the module is bounded this way; what it cannot bound is a
+ * thread stuck inside the kernel's own code (a design's deadlock): the
+ * line names it, and the kernel's hung-task detector reports it.
+ */
+#define iopf_run_stuck(run, fmt, ...)                                                    \
+	do {                                                                             \
+		pr_err("run %llu: stuck: " fmt " (stuck_ms=%u); ending the run\n",        \
+		       (run)->id, ##__VA_ARGS__, (run)->stuck_ms);                       \
+		__iopf_run_stuck(run);                                                   \
+	} while (0)
+
+static inline void __iopf_run_stuck(struct iopf_run *run)
+{
+	if (!READ_ONCE(run->error))
+		WRITE_ONCE(run->error, -ETIMEDOUT);
+	WRITE_ONCE(run->stop_requested, true);
+	wake_up(&run->ctl_wq);
+	WRITE_ONCE(run->unwedge, true);
+	wake_up_all(&run->wedge_wq);
+}
+
+/* A deadline stuck_ms from now, and the jiffies left until it (0: passed). */
+static inline u64 iopf_stuck_deadline(const struct iopf_run *run)
+{
+	return ktime_get_ns() + (u64)run->stuck_ms * NSEC_PER_MSEC;
+}
+
+static inline long iopf_jiffies_until(u64 deadline)
+{
+	u64 now = ktime_get_ns();
+
+	return now >= deadline ? 0 : (long)nsecs_to_jiffies(deadline - now) + 1;
+}
 
 static inline bool iopf_framework_present(void)
 {
@@ -537,6 +588,9 @@ int iopf_mdev_setup(struct iopf_mdev *mdev);
 void iopf_mdev_teardown(struct iopf_mdev *mdev);
 int iopf_mdev_enable_attach(struct iopf_mdev *mdev);
 void iopf_mdev_quiesce(struct iopf_mdev *mdev);
+void iopf_order_begin(struct iopf_run *run, enum iopf_order_kind kind);
+void iopf_order_end(struct iopf_run *run, enum iopf_order_kind kind, struct iopf_mdev *mdev);
+void iopf_order_step(struct iopf_mdev *mdev, const char *step, int stream);
 int iopf_stream_attach(struct iopf_stream *stream);
 void iopf_stream_detach(struct iopf_stream *stream);
 int iopf_stream_replace(struct iopf_stream *stream);
@@ -566,38 +620,6 @@ int iopf_defer_create(struct iopf_run *run);
 void iopf_defer_flush(struct iopf_run *run);
 void iopf_defer_stop(struct iopf_run *run);
 bool iopf_defer_current(struct iopf_run *run);
-
-/*
- * stream.c: the time-series stream. The hooks below cost a pointer test
- * when the stream is off.
- */
-struct iopf_ts;
-struct iov_iter;
-struct file;
-struct poll_table_struct;
-int iopf_ts_validate(struct iopf_bench_run_config *c);
-u32 iopf_ts_max_record_size(void);
-int iopf_ts_create(struct iopf_run *run);
-void iopf_ts_begin(struct iopf_run *run);
-u64 iopf_ts_boundary(struct iopf_run *run, int phase);
-void iopf_ts_finish(struct iopf_run *run);
-void iopf_ts_end(struct iopf_run *run);
-void iopf_ts_stop(struct iopf_run *run);
-void iopf_ts_destroy(struct iopf_run *run);
-ssize_t iopf_ts_read(struct iov_iter *to, bool nowait);
-__poll_t iopf_ts_poll(struct file *filp, struct poll_table_struct *wait);
-void __iopf_ts_event(struct iopf_ts *ts, u32 event, u64 t, u32 iommu, u32 device, u32 pasid,
-		     u64 value);
-void iopf_ts_group(struct iopf_ts_pcpu *p, u32 device, u32 pasid, u32 grpid, u32 code,
-		   enum iopf_src src, u64 arrival, u64 response, bool measured);
-
-/* An event at ktime t (ns), if the run streams. */
-static inline void iopf_ts_event(struct iopf_run *run, u32 event, u64 t, u32 iommu, u32 device,
-				 u32 pasid, u64 value)
-{
-	if (unlikely(run->ts))
-		__iopf_ts_event(run->ts, event, t, iommu, device, pasid, value);
-}
 
 /* inject.c */
 int iopf_threads_create(struct iopf_run *run);

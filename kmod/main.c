@@ -17,6 +17,7 @@
 #include <linux/utsname.h>
 
 #include "iopf_bench_int.h"
+#include "stream.h"
 
 #define IOPF_BENCH_MODULE_VERSION "3.0"
 

@@ -118,10 +118,23 @@ static void iopf_mock_iopf_remove(struct iopf_mdev *mdev)
 		return;
 	WRITE_ONCE(mdev->remove_gen, mdev->remove_gen + 1);
 	WRITE_ONCE(mdev->remover, current);
+	iopf_order_step(mdev, "remove", 0);
 	iopf_queue_remove_device(mdev->mock->queue, mdev->dev);
 	WRITE_ONCE(mdev->remover, NULL);
 	WRITE_ONCE(mdev->removed, true);
 	mdev->iopf_enabled = false;
+}
+
+/*
+ * The driver's part of a PASID detach: drain the PASID's page requests and
+ * flush the iopf workqueue. From here on the PASID is gone for the
+ * response checker: an answer to one of its groups now is late, also one
+ * that races the rest of the core's detach (before the unbinder is back).
+ */
+static void iopf_mock_pasid_detach(struct iopf_mdev *mdev, u32 pasid)
+{
+	iopf_prq_drain(mdev, pasid);
+	WRITE_ONCE(mdev->streams[pasid].gone, true);
 }
 
 /*
@@ -285,7 +298,7 @@ static int iopf_mock_blocked_set_dev_pasid(struct iommu_domain *domain, struct d
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
 
 	if (mdev && pasid > 0 && pasid < mdev->nstreams)
-		iopf_prq_drain(mdev, pasid);
+		iopf_mock_pasid_detach(mdev, pasid);
 	iopf_mock_iopf_put(mdev, old);
 	return 0;
 }
@@ -351,7 +364,7 @@ static void iopf_mock_remove_dev_pasid(struct device *dev, ioasid_t pasid,
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
 
 	if (mdev && pasid > 0 && pasid < mdev->nstreams)
-		iopf_prq_drain(mdev, pasid);
+		iopf_mock_pasid_detach(mdev, pasid);
 }
 
 /* 6.12: IOPF is a device feature, switched by the caller (iopf_mdev_*). */
@@ -402,6 +415,10 @@ static void iopf_mock_page_response(struct device *dev, struct iopf_fault *evt,
 							     IOPF_SRC_NO_HANDLER;
 		break;
 	}
+	if (src == IOPF_SRC_REMOVE)
+		iopf_order_step(mdev, "answer",
+				(evt->fault.prm.flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID) &&
+				evt->fault.prm.pasid < mdev->nstreams ? evt->fault.prm.pasid : 0);
 	iopf_record_response(mdev, evt, msg->pasid, msg->grpid, msg->code, src);
 }
 
@@ -544,6 +561,8 @@ int iopf_stream_attach(struct iopf_stream *stream)
 	struct iommu_attach_handle *h = &stream->handles[stream->cur].h;
 	int rc;
 
+	/* Attached again: its new groups' answers are not late (see iopf_mock_pasid_detach). */
+	WRITE_ONCE(stream->gone, false);
 	if (stream->pasid == IOMMU_NO_PASID)
 		rc = iommu_attach_group_handle(mdev->domain, mdev->group, h);
 	else
@@ -563,6 +582,7 @@ void iopf_stream_detach(struct iopf_stream *stream)
 		iommu_detach_group_handle(mdev->domain, mdev->group);
 	else
 		iommu_detach_device_pasid(iopf_stream_domain(stream), mdev->dev, stream->pasid);
+	iopf_order_step(mdev, "erase", stream - mdev->streams);
 	stream->attached = false;
 }
 

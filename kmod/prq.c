@@ -25,8 +25,10 @@
 #include <linux/kthread.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "iopf_bench_int.h"
+#include "stream.h"
 
 int iopf_prq_create(struct iopf_mock *mock)
 {
@@ -158,7 +160,14 @@ void iopf_deliver(struct iopf_mdev *mdev, const struct iopf_prq_desc *d)
 	in_flush = atomic_read(&mdev->flushing);
 	for (; times > 0; times--) {
 		if (likely(run->hops->framework)) {
-			if (iommu_report_device_fault(mdev->dev, &evt)) {
+			int rc;
+
+			if (by_reporter)
+				WRITE_ONCE(mdev->mock->reporter_in_report, 1);
+			rc = iommu_report_device_fault(mdev->dev, &evt);
+			if (by_reporter)
+				WRITE_ONCE(mdev->mock->reporter_in_report, 0);
+			if (rc) {
 				errors++;
 				break;
 			}
@@ -282,15 +291,36 @@ void iopf_reporter_stop(struct iopf_mock *mock)
 	mock->reporter = NULL;
 }
 
-/* Wait until the reporter has consumed everything (the run is ending). */
+/*
+ * Wait until the reporter has consumed everything (the run is ending), at
+ * most stuck_ms; then the run fails, naming where the reporter is.
+ */
 void iopf_prq_wait_empty(struct iopf_mock *mock)
 {
+	struct iopf_run *run = mock->run;
+	u64 deadline = iopf_stuck_deadline(run);
+	long left;
+
 	if (!mock->prq || !mock->reporter)
 		return;
-	while (READ_ONCE(mock->head) != smp_load_acquire(&mock->tail))
+	while (READ_ONCE(mock->head) != smp_load_acquire(&mock->tail)) {
+		left = iopf_jiffies_until(deadline);
+		if (!left) {
+			iopf_run_stuck(run, "IOMMU %u: the reporter left %u requests in its PRQ%s",
+				       mock->index, READ_ONCE(mock->tail) - READ_ONCE(mock->head),
+				       READ_ONCE(mock->reporter_in_report) ?
+				       "; it is inside iommu_report_device_fault() (a fault handler that does not return?)" :
+				       "");
+			/* What stuck lets go (a wedged handler) may empty it now. */
+			wait_event_interruptible_timeout(mock->drain_wq,
+							 READ_ONCE(mock->head) == READ_ONCE(mock->tail),
+							 msecs_to_jiffies(run->stuck_ms));
+			return;
+		}
 		wait_event_interruptible_timeout(mock->drain_wq,
 						 READ_ONCE(mock->head) == READ_ONCE(mock->tail),
-						 HZ / 10);
+						 min_t(long, left, HZ / 10));
+	}
 }
 
 /*
@@ -300,16 +330,23 @@ void iopf_prq_wait_empty(struct iopf_mock *mock)
  * and blocking-domain attach_dev, i.e. inside the core's detach with the
  * group's mutex held. The wait is uninterruptible, as VT-d's
  * wait_for_completion(&iommu->prq_complete): a reporter that can never get
- * there is a hung task.
+ * there is a hung task, which the kernel reports. Unlike VT-d's, it gives
+ * up after stuck_ms (longer than the hung-task timeout), failing the run,
+ * so that the module can still be unloaded.
  */
 void iopf_prq_drain(struct iopf_mdev *mdev, int stream)
 {
 	struct iopf_mock *mock = mdev->mock;
-	u64 drained = 0, t0, t1;
+	struct iopf_run *run = mdev->run;
+	u64 drained = 0, deadline = 0, t0, t1;
 	struct iopf_pcpu *pc;
+	long left;
 
-	if (!mdev->iopf_enabled)
+	if (!mdev->iopf_enabled) {
+		iopf_order_step(mdev, "drain:off", stream);
 		return;		/* VT-d: nothing to drain without PRI enabled */
+	}
+	iopf_order_step(mdev, "drain", stream);
 	while (mock->prq) {
 		u32 head = smp_load_acquire(&mock->head), tail = smp_load_acquire(&mock->tail);
 		u32 i, n = 0;
@@ -322,18 +359,43 @@ void iopf_prq_drain(struct iopf_mdev *mdev, int stream)
 		}
 		if (!n)
 			break;
-		if (!drained)
+		if (!drained) {
 			drained = n;	/* what was queued when the drain began */
-		wait_event(mock->drain_wq, READ_ONCE(mock->head) != head);
+			deadline = iopf_stuck_deadline(run);
+		}
+		left = iopf_jiffies_until(deadline);
+		if (!left ||
+		    !wait_event_timeout(mock->drain_wq, READ_ONCE(mock->head) != head, left)) {
+			char what[24];
+
+			if (stream < 0)
+				strscpy(what, "every stream", sizeof(what));
+			else if (!stream)
+				strscpy(what, "the RID", sizeof(what));
+			else
+				snprintf(what, sizeof(what), "PASID %u", mdev->streams[stream].pasid);
+			iopf_run_stuck(run, "device %u: the PRQ drain of %s waited for the reporter of IOMMU %u, which still has %u of its requests queued%s",
+				       mdev->index, what, mock->index, n,
+				       READ_ONCE(mock->reporter_in_report) ?
+				       " and is inside iommu_report_device_fault() (a deadlock with this detach?)" : "");
+			break;
+		}
 	}
 	t0 = ktime_get_ns();
 	atomic_inc(&mdev->flushing);
 	iopf_queue_flush_dev(mdev->dev);
 	atomic_dec(&mdev->flushing);
 	t1 = ktime_get_ns();
-	pc = iopf_pcpu_get(mdev->run);
+	iopf_order_step(mdev, "flush", stream);
+	/*
+	 * The counts are the whole run's, as the uapi says (that every detach
+	 * flushed is a check, like total_groups); the flush latency is a
+	 * figure, the measured window's only, like every other latency.
+	 */
+	pc = iopf_pcpu_get(run);
 	pc->c.detach_flushes++;
 	pc->c.detach_drained += drained;
-	iopf_hist_add(&pc->hist[IOPF_PC_FLUSH], t1 - t0);
+	if (READ_ONCE(run->phase) == IOPF_BENCH_PHASE_MEASURE)
+		iopf_hist_add(&pc->hist[IOPF_PC_FLUSH], t1 - t0);
 	iopf_pcpu_put();
 }

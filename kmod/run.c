@@ -21,6 +21,7 @@
 #include <linux/vmalloc.h>
 
 #include "iopf_bench_int.h"
+#include "stream.h"
 
 static DEFINE_MUTEX(iopf_ctl_mutex);	/* START/STOP/RESET/RESULTS/STATUS */
 static struct iopf_run *iopf_cur;	/* the current (running or finished) run */
@@ -45,15 +46,6 @@ static const char *iopf_scope_name(u32 scope)
 {
 	return scope == IOPF_BENCH_UNBIND_PASID ? "pasid" :
 	       scope == IOPF_BENCH_UNBIND_REPLACE ? "replace" : "device";
-}
-
-void iopf_run_fail(struct iopf_run *run, int error, const char *what)
-{
-	pr_err("run %llu: %s failed: %d; ending the run\n", run->id, what, error);
-	if (!READ_ONCE(run->error))
-		WRITE_ONCE(run->error, error);
-	WRITE_ONCE(run->stop_requested, true);
-	wake_up(&run->ctl_wq);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -286,6 +278,9 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if ((c->flags & (IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP | IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP)) &&
 	    c->group_size < 2)
 		return REFUSE(-EINVAL, "flags VIOLATE_PARTIAL_* need group_size >= 2 (partial requests)");
+	if ((c->flags & IOPF_BENCH_RUN_VIOLATE_WEDGE) &&
+	    (c->model != IOPF_BENCH_MODEL_PRQ || c->handler != IOPF_BENCH_HANDLER_INLINE))
+		return REFUSE(-EINVAL, "flag VIOLATE_WEDGE needs model prq and handler inline: it wedges the reporter thread");
 	rc = iopf_ts_validate(c);
 	if (rc)
 		return rc;
@@ -501,6 +496,38 @@ module_param_cb(regress_response_ns, &iopf_regress_ops, &regress_response_ns, 06
 MODULE_PARM_DESC(regress_response_ns,
 		 "synthetic regression: busy ns added to every page response (0 = off, the default)");
 
+/*
+ * The bound of every wait of the module (iopf_run_stuck): a run reads it at
+ * START. The default, 60 s, is above the kernel's hung-task timeout (20 s
+ * here, 120 s by default), so that a deadlock of the design under test is
+ * reported by the kernel first; tests set it lower.
+ */
+static int iopf_stuck_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int rc = kstrtouint(val, 0, &v);
+
+	if (rc)
+		return rc;
+	if (v < IOPF_STUCK_MS_MIN || v > IOPF_STUCK_MS_MAX) {
+		pr_warn_ratelimited("%s: %u is not in %u..%u\n", kp->name, v, IOPF_STUCK_MS_MIN,
+				    IOPF_STUCK_MS_MAX);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops iopf_stuck_ops = {
+	.set = iopf_stuck_set,
+	.get = param_get_uint,
+};
+
+static unsigned int stuck_ms = 60000;
+module_param_cb(stuck_ms, &iopf_stuck_ops, &stuck_ms, 0644);
+MODULE_PARM_DESC(stuck_ms,
+		 "the bound of every wait of the module, ms: a run whose threads wait longer fails with -ETIMEDOUT, naming what is stuck (default 60000)");
+
 static void iopf_log_start(struct iopf_run *run)
 {
 	const struct iopf_bench_run_config *c = &run->cfg;
@@ -517,7 +544,7 @@ static void iopf_log_start(struct iopf_run *run)
 	irq[0] = 0;
 	for (i = 0; run->prq && i < c->nr_iommus && m < sizeof(irq) - 12; i++)
 		m += scnprintf(irq + m, sizeof(irq) - m, "%s%u", i ? "," : "", run->irq_cpus[i]);
-	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s rid_order=%s kernel=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu regress_report_ns=%u regress_response_ns=%u\n",
+	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s rid_order=%s kernel=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu regress_report_ns=%u regress_response_ns=%u stuck_ms=%u\n",
 		run->id, run->prq ? "prq" : "direct", c->nr_iommus, c->prq_depth,
 		run->prq ? irq : "-", c->response_ns, c->defer_ns,
 		run->hops->name, iopf_pacing_names[c->pacing], c->rate_per_s,
@@ -530,11 +557,12 @@ static void iopf_log_start(struct iopf_run *run)
 		(c->flags & IOPF_BENCH_RUN_VIOLATE_DOUBLE) ? "double" :
 		(c->flags & IOPF_BENCH_RUN_VIOLATE_LOSE) ? "lose" :
 		(c->flags & IOPF_BENCH_RUN_VIOLATE_PARTIAL_DROP) ? "partial-drop" :
-		(c->flags & IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP) ? "partial-dup" : "none",
+		(c->flags & IOPF_BENCH_RUN_VIOLATE_PARTIAL_DUP) ? "partial-dup" :
+		(c->flags & IOPF_BENCH_RUN_VIOLATE_WEDGE) ? "wedge" : "none",
 		c->violate_every,
 		run->timestamps ? "on" : "off",
 		run->tsc ? "tsc" : "ktime", c->seed, run->regress_report_ns,
-		run->regress_response_ns);
+		run->regress_response_ns, run->stuck_ms);
 }
 
 int iopf_run_start(struct iopf_bench_run_config *ucfg)
@@ -577,6 +605,7 @@ int iopf_run_start(struct iopf_bench_run_config *ucfg)
 	run->timestamps = !(run->cfg.flags & IOPF_BENCH_RUN_NO_TIMESTAMPS);
 	run->regress_report_ns = READ_ONCE(regress_report_ns);
 	run->regress_response_ns = READ_ONCE(regress_response_ns);
+	run->stuck_ms = READ_ONCE(stuck_ms);
 	run->nstreams = 1 + run->cfg.pasids;
 	if (!run->cfg.seed)
 		run->cfg.seed = 0x10f0bec4;
@@ -596,6 +625,9 @@ int iopf_run_start(struct iopf_bench_run_config *ucfg)
 #endif
 	}
 	init_waitqueue_head(&run->ctl_wq);
+	init_waitqueue_head(&run->wedge_wq);
+	run->step = "warming up";
+	run->step_arg = -1;
 	run->phase = IOPF_BENCH_PHASE_WARMUP;
 
 	rc = iopf_run_setup(run);
@@ -836,6 +868,13 @@ static bool iopf_ctl_should_end(struct iopf_run *run)
 	       (run->cfg.max_requests && !atomic_read(&run->quota_left));
 }
 
+/* What the control thread does now (arg: its IOMMU or device, or -1), for rmmod's log. */
+static void iopf_ctl_step(struct iopf_run *run, const char *step, int arg)
+{
+	WRITE_ONCE(run->step_arg, arg);
+	WRITE_ONCE(run->step, step);
+}
+
 static int iopf_ctl_fn(void *arg)
 {
 	struct iopf_run *run = arg;
@@ -857,6 +896,7 @@ static int iopf_ctl_fn(void *arg)
 	/* With a stream, its intervals have a boundary here (and at the end). */
 	run->t_window_start = iopf_ts_boundary(run, IOPF_BENCH_PHASE_MEASURE);
 	WRITE_ONCE(run->phase, IOPF_BENCH_PHASE_MEASURE);
+	iopf_ctl_step(run, "running the measured window", -1);
 	if (run->cfg.duration_ms) {
 		u64 end = run->t_window_start + run->cfg.duration_ms * NSEC_PER_MSEC;
 
@@ -888,19 +928,31 @@ static int iopf_ctl_fn(void *arg)
 	 * kept groups are answered; then every device in the unbind order,
 	 * which also checks that nothing is left unanswered; then the IOMMUs.
 	 */
+	iopf_ctl_step(run, "stopping the unbinders", -1);
 	iopf_unbinders_stop(run);
+	iopf_ctl_step(run, "stopping the injectors", -1);
 	iopf_injectors_stop(run);
-	for (d = 0; d < run->cfg.nr_iommus; d++)
+	for (d = 0; d < run->cfg.nr_iommus; d++) {
+		iopf_ctl_step(run, "waiting for the reporter to empty the PRQ of IOMMU", d);
 		iopf_prq_wait_empty(&run->mocks[d]);
+	}
+	iopf_ctl_step(run, "answering the groups the defer handler keeps", -1);
 	iopf_defer_flush(run);
 	for (d = 0; d < run->cfg.nr_devices; d++) {
+		iopf_ctl_step(run, "tearing down device", d);
+		iopf_order_begin(run, IOPF_ORDER_TEARDOWN);
 		iopf_mdev_teardown(&run->mdevs[d]);
+		iopf_order_end(run, IOPF_ORDER_TEARDOWN, &run->mdevs[d]);
 		if (!run->hops->framework)
 			iopf_check_lost(&run->mdevs[d], -1);
 	}
+	iopf_ctl_step(run, "stopping the defer thread", -1);
 	iopf_defer_stop(run);
-	for (d = 0; d < run->cfg.nr_iommus; d++)
+	for (d = 0; d < run->cfg.nr_iommus; d++) {
+		iopf_ctl_step(run, "stopping the reporter of IOMMU", d);
 		iopf_reporter_stop(&run->mocks[d]);
+	}
+	iopf_ctl_step(run, "computing the results", -1);
 	run->t_end = ktime_get_ns();
 	iopf_ts_finish(run);	/* the final interval: everything has happened */
 
@@ -1088,6 +1140,34 @@ int iopf_run_init(void)
 	return 0;
 }
 
+/*
+ * rmmod waits for the run's control thread to finish its teardown. Each
+ * of the teardown's waits is bounded by stuck_ms (iopf_run_stuck), so this
+ * one ends; while it lasts, a line every stuck_ms says which step the
+ * control thread is at. It wakes every 5 s, so that a long teardown is
+ * not taken for a hung task; the run cannot be freed before its threads
+ * are gone.
+ */
+static void iopf_exit_wait(struct iopf_run *run)
+{
+	u64 t0 = ktime_get_ns(), next = t0 + (u64)run->stuck_ms * NSEC_PER_MSEC;
+
+	while (!wait_event_timeout(iopf_state_wq, iopf_not_running(), 5 * HZ)) {
+		u64 now = ktime_get_ns();
+
+		if (now < next)
+			continue;
+		next = now + (u64)run->stuck_ms * NSEC_PER_MSEC;
+		if (READ_ONCE(run->step_arg) >= 0)
+			pr_warn("rmmod: run %llu has been ending for %llu ms: its control thread is %s %d\n",
+				run->id, div_u64(now - t0, NSEC_PER_MSEC), READ_ONCE(run->step),
+				READ_ONCE(run->step_arg));
+		else
+			pr_warn("rmmod: run %llu has been ending for %llu ms: its control thread is %s\n",
+				run->id, div_u64(now - t0, NSEC_PER_MSEC), READ_ONCE(run->step));
+	}
+}
+
 /* Module exit: stop a running run (clean teardown), free it. */
 void iopf_run_exit(void)
 {
@@ -1097,7 +1177,7 @@ void iopf_run_exit(void)
 		WRITE_ONCE(iopf_cur->stop_requested, true);
 		wake_up(&iopf_cur->ctl_wq);
 		mutex_unlock(&iopf_ctl_mutex);
-		wait_event(iopf_state_wq, iopf_not_running());
+		iopf_exit_wait(iopf_cur);
 		mutex_lock(&iopf_ctl_mutex);
 	}
 	if (iopf_cur)

@@ -40,6 +40,7 @@
 #include <linux/vmalloc.h>
 
 #include "iopf_bench_int.h"
+#include "stream.h"
 
 #define IOPF_TS_BOUNCE		(64 * 1024)	/* most bytes one read() returns */
 #define IOPF_TS_PCPU_GROUPS	8192		/* group records per CPU between two samples */

@@ -22,7 +22,7 @@
 #include <json-c/json.h>
 
 #include "baseline.h"
-#include "cmd.h"
+#include "cli.h"
 #include "folder.h"
 #include "jsonutil.h"
 #include "report.h"
@@ -473,7 +473,7 @@ int cmd_baseline(int argc, char **argv, const struct bench_env *env)
 		}
 		if (save && !strcmp(a, "--force")) {
 			force = true;
-		} else if (cmd_opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
 			if (!val || !*val) {
 				fprintf(env->err, "iopf-bench baseline: --baselines-dir needs a folder\n%s", baseline_usage);
 				return BX_INVALID;

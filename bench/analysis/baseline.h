@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "cmd.h"
+#include "cli.h"
 
 /*
  * The baselines folder: opt (--baselines-dir), else $IOPF_BASELINES_DIR,

@@ -75,7 +75,7 @@
 #include <gsl/gsl_rng.h>
 #include <json-c/json.h>
 
-#include "cmd.h"
+#include "cli.h"
 #include "calibrate.h"
 #include "gate.h"
 #include "jsonutil.h"

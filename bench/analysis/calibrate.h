@@ -3,7 +3,7 @@
 #ifndef BENCH_CALIBRATE_H
 #define BENCH_CALIBRATE_H
 
-#include "cmd.h"
+#include "cli.h"
 
 int cmd_calibrate(int argc, char **argv, const struct bench_env *env);
 

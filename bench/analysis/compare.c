@@ -1677,7 +1677,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			C->quiet = true;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			C->verbose = true;
-		} else if (cmd_opt_arg(a, "--threshold", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--threshold", argc, argv, &i, &val)) {
 			const char *eq = val ? strchr(val, '=') : NULL;
 			double t;
 
@@ -1704,34 +1704,34 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			} else {
 				C->threshold = t;
 			}
-		} else if (cmd_opt_arg(a, "--alpha", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--alpha", argc, argv, &i, &val)) {
 			if (!val || !stats_parse_fraction(val, &C->alpha) || !(C->alpha > 0) || !(C->alpha < 1)) {
 				code = usage_err(env, "--alpha '%s': want 0 < A < 1 (e.g. 0.05 or 5%%)", val ?: "");
 				goto out;
 			}
-		} else if (cmd_opt_arg(a, "--family", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--family", argc, argv, &i, &val)) {
 			if (!val || !parse_uint(val, 1, &C->family_opt)) {
 				code = usage_err(env, "--family '%s': want a positive number of tests", val ?: "");
 				goto out;
 			}
-		} else if (cmd_opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
 			if (!val || !parse_uint(val, 1, &C->min_reps)) {
 				code = usage_err(env, "--min-reps '%s': want a positive number", val ?: "");
 				goto out;
 			}
-		} else if (cmd_opt_arg(a, "--metrics", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--metrics", argc, argv, &i, &val)) {
 			if (!val) {
 				code = usage_err(env, "--metrics needs a list");
 				goto out;
 			}
 			metrics_opt = val;
-		} else if (cmd_opt_arg(a, "--junit", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--junit", argc, argv, &i, &val)) {
 			if (!val || !*val) {
 				code = usage_err(env, "--junit needs a file");
 				goto out;
 			}
 			C->junit = val;
-		} else if (cmd_opt_arg(a, "--pair", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--pair", argc, argv, &i, &val)) {
 			const char *colon = val ? strchr(val, ':') : NULL;
 
 			if (!colon || colon == val || !colon[1] || strchr(colon + 1, ':')) {
@@ -1744,7 +1744,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			C->pair_base = strndup(val, (size_t)(colon - val));
 			C->pair_new = xstrdup(colon + 1);
 			C->pair_label = xasprintf("%s->%s", C->pair_base, C->pair_new);
-		} else if (cmd_opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
+		} else if (cli_opt_arg(a, "--baselines-dir", argc, argv, &i, &val)) {
 			if (!val || !*val) {
 				code = usage_err(env, "--baselines-dir needs a folder");
 				goto out;

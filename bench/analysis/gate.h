@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmd.h"
+#include "cli.h"
 
 #define GATE_SCHEMA_VERSION	1
 

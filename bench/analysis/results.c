@@ -2878,12 +2878,12 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 			o.quiet = true;
 			continue;
 		}
-		if (cmd_opt_arg(a, "--confidence", argc, argv, &i, &val)) {
+		if (cli_opt_arg(a, "--confidence", argc, argv, &i, &val)) {
 			fprintf(env->err, "iopf-bench report: --confidence is gone: the report judges by the gate's "
 				"rule (each row's interval is at alpha / family); use --alpha A\n");
 			return BENCH_EXIT_USAGE;
 		}
-		if (cmd_opt_arg(a, "--alpha", argc, argv, &i, &val)) {
+		if (cli_opt_arg(a, "--alpha", argc, argv, &i, &val)) {
 			if (!val || !stats_parse_fraction(val, &o.alpha) || !(o.alpha > 0) || !(o.alpha < 0.5)) {
 				fprintf(env->err, "iopf-bench report: --alpha '%s': want 0 < A < 0.5 (e.g. 0.05 or "
 					"5%%)\n", val ? val : "");
@@ -2891,7 +2891,7 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 			}
 			continue;
 		}
-		if (cmd_opt_arg(a, "--threshold", argc, argv, &i, &val)) {
+		if (cli_opt_arg(a, "--threshold", argc, argv, &i, &val)) {
 			if (!val || !stats_parse_fraction(val, &o.threshold) || o.threshold < 0 || o.threshold >= 1) {
 				fprintf(env->err, "iopf-bench report: --threshold '%s': want a fraction "
 					"0 <= t < 1 (e.g. 5%% or 0.05)\n", val ? val : "");
@@ -2899,7 +2899,7 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 			}
 			continue;
 		}
-		if (cmd_opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
+		if (cli_opt_arg(a, "--min-reps", argc, argv, &i, &val)) {
 			char *end;
 			unsigned long v = val ? strtoul(val, &end, 10) : 0;
 

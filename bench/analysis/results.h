@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cmd.h"
+#include "cli.h"
 
 /*
  * 2: comparisons by the gate's rule (gate.h, GATE_RULE_VERSION, written as

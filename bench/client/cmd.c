@@ -944,17 +944,3 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 	fflush(env->out);
 	return code;
 }
-
-/* a is --NAME or --NAME=V: *val = V, the next argument, or NULL (missing). */
-bool cmd_opt_arg(const char *a, const char *name, int argc, char **argv, int *i, const char **val)
-{
-	size_t l = strlen(name);
-
-	if (strncmp(a, name, l) || (a[l] && a[l] != '='))
-		return false;
-	if (a[l] == '=')
-		*val = a + l + 1;
-	else
-		*val = *i + 1 < argc ? argv[++*i] : NULL;
-	return true;
-}

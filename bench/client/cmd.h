@@ -10,34 +10,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "dev.h"
-
-/* Exit status */
-enum {
-	BENCH_EXIT_OK = 0,
-	BENCH_EXIT_FAIL = 1,		/* invariant violations, or an error */
-	BENCH_EXIT_USAGE = 2,		/* bad usage: nothing was sent to the module */
-	BENCH_EXIT_NOMODULE = 3,	/* the module is missing or cannot run */
-	BENCH_EXIT_SKIP = 4,		/* the point cannot exist here (kselftest's skip code) */
-};
-
-struct bench_env {
-	FILE *out;
-	FILE *err;
-	/* Opens the device; returns 0 or a negative errno. */
-	int (*open_dev)(const char *path, struct bench_dev **d);
-	/* Tests: a topology to use instead of this machine's (hwloc synthetic or XML). */
-	const char *topo_synthetic;
-	const char *topo_xml;
-	/* Tests: a file standing for /sys/devices/virtual/workqueue/cpumask. */
-	const char *wq_cpumask;
-	/* Install SIGINT/SIGTERM handlers that stop the run (the real program). */
-	int handle_signals;
-};
 
 int bench_main(int argc, char **argv, const struct bench_env *env);
 
-/* a is --NAME or --NAME=V: *val = V, the next argument (*i advanced), or NULL (missing). */
-bool cmd_opt_arg(const char *a, const char *name, int argc, char **argv, int *i, const char **val);
 
 #endif

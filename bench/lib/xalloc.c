@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cli.h"
 #include "xalloc.h"
 
 static int oom_code = BENCH_EXIT_FAIL;

@@ -6,7 +6,7 @@
 #ifndef BENCH_SWEEP_H
 #define BENCH_SWEEP_H
 
-#include "cmd.h"
+#include "cli.h"
 
 /* argv[0] is "sweep". Returns a BENCH_EXIT_* code. */
 int cmd_sweep(int argc, char **argv, const struct bench_env *env);

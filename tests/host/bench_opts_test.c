@@ -757,7 +757,8 @@ TEST(run_config_abi2)
 	EXPECT_EQ(184, opts_run_config_size(4));	/* ABI 4 added to the results only */
 	EXPECT_EQ(184, opts_run_config_size(IOPF_BENCH_ABI_VERSION));
 	EXPECT_EQ(184, opts_run_config_size(5));	/* ABI 5: rid_order took __reserved6 */
-	EXPECT_EQ(5, IOPF_BENCH_ABI_VERSION);
+	EXPECT_EQ(184, opts_run_config_size(6));	/* ABI 6: a flag and a module parameter */
+	EXPECT_EQ(6, IOPF_BENCH_ABI_VERSION);
 }
 
 TEST(module_limits)

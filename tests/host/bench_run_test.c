@@ -510,7 +510,7 @@ TEST_F(flow, abi1_module)
 	/* The default PRQ model is refused after VERSION, before START. */
 	run(&self->o, "run", 0);
 	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
-	EXPECT_NE(NULL, strstr(self->o.err, "warning: the module speaks ABI 1, this tool ABI 5"));
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: the module speaks ABI 1, this tool ABI 6"));
 	EXPECT_NE(NULL, strstr(self->o.err, "this module speaks ABI 1, which has only the direct model"));
 	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
 	/* The direct model runs, with the 128-byte config ABI 1 knows. */
@@ -844,7 +844,7 @@ TEST_F(flow, control_subcommands)
 	json_object_put(j);
 	run(&self->o, "version", 0);
 	EXPECT_NE(NULL, strstr(self->o.out, "caps: iopf pasid timestamps unbind"));
-	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 5, JSON schema 3)"));
+	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 6, JSON schema 3)"));
 	EXPECT_NE(NULL, strstr(self->o.out, "handlers: wq inline null defer\nmodels: prq direct\n"));
 	EXPECT_NE(NULL, strstr(self->o.out, ", IOMMUs 16, PRQ depth 65536, response 1000000 ns\n"));
 	EXPECT_NE(NULL, strstr(self->o.out, "histograms: 11 of"));

@@ -85,6 +85,12 @@ BAD(violate_without_flag, EINVAL, c->violate_every = 3);
 BAD(violate_flag_without_every, EINVAL, c->flags = IOPF_BENCH_RUN_VIOLATE_LOSE);
 BAD(violate_both_flags, EINVAL,
     c->flags = IOPF_BENCH_RUN_VIOLATE_LOSE | IOPF_BENCH_RUN_VIOLATE_DOUBLE; c->violate_every = 3);
+/* ABI 6: the test-only wedge blocks the reporter: PRQ model and inline handler only */
+BAD(wedge_with_wq, EINVAL,
+    c->flags = IOPF_BENCH_RUN_VIOLATE_WEDGE; c->violate_every = 10; c->handler = IOPF_BENCH_HANDLER_WQ);
+BAD(wedge_with_direct, EINVAL,
+    c->flags = IOPF_BENCH_RUN_VIOLATE_WEDGE; c->violate_every = 10;
+    c->handler = IOPF_BENCH_HANDLER_INLINE; c->model = IOPF_BENCH_MODEL_DIRECT);
 BAD(abandon_with_pasid_scope, EINVAL,
     c->pasids = 1; c->nr_unbinders = 1; c->unbind_scope = IOPF_BENCH_UNBIND_PASID;
     c->abandon_every = 3);
@@ -125,6 +131,7 @@ BAD(violate_partial_group_size_1, EINVAL,
 
 static const struct bad_case *const bad_cases[] = {
 	&case_flags_unknown, &case_reserved, &case_reserved2, &case_handler_zero,
+	&case_wedge_with_wq, &case_wedge_with_direct,
 	&case_handler_unknown, &case_handler_huge, &case_pacing_zero, &case_pacing_unknown,
 	&case_closed_with_rate, &case_constant_rate_zero, &case_poisson_rate_zero,
 	&case_rate_too_high, &case_devices_zero, &case_devices_too_many,

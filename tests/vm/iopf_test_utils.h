@@ -425,7 +425,7 @@ static inline int iopf_ctl_set(struct iopf_bench_run_config *c, const char *kv)
 	IOPF_KEY(unbind_scope) IOPF_KEY(unbind_rate_per_s) IOPF_KEY(fail_every)
 	IOPF_KEY(abandon_every) IOPF_KEY(flags) IOPF_KEY(seed) IOPF_KEY(violate_every)
 	IOPF_KEY(model) IOPF_KEY(nr_iommus) IOPF_KEY(prq_depth) IOPF_KEY(response_ns)
-	IOPF_KEY(defer_ns)
+	IOPF_KEY(defer_ns) IOPF_KEY(rid_order)
 #undef IOPF_KEY
 	return -1;
 }
