@@ -77,11 +77,11 @@ rem_first='drain(P1+) flush(P1+) erase(P1-) remove(RID+) drain:off(RID+) erase(R
 # (a report between remove_device and the erase, partial requests freed
 # under the partial list: the stress suite's rid-order cell); with the
 # device's injection stopped and nothing queued, only the order is seen.
-m=$(run remove-first model=1 handler=inline pasids=1 group_size=1 open_groups=1 nr_unbinders=1 \
+m=$(run remove-first model=2 handler=inline pasids=1 group_size=1 open_groups=1 nr_unbinders=1 \
 	unbind_scope=0 rid_order=1 duration_ms=400 warmup_ms=0)
 check "device unbind, remove-first" "$rem_first" "$(order "$m" "device unbind")"
 # The kernel's own order: drain-first on 6.12, remove-first on 7.x.
-m=$(run kernel-order model=1 handler=inline pasids=1 group_size=1 open_groups=1 nr_unbinders=1 \
+m=$(run kernel-order model=2 handler=inline pasids=1 group_size=1 open_groups=1 nr_unbinders=1 \
 	unbind_scope=0 rid_order=2 duration_ms=400 warmup_ms=0)
 if ((k7)); then want=$rem_first; else want=$dev_drain_first; fi
 check "device unbind, the kernel's own RID order (rid_order=kernel)" "$want" "$(order "$m" "device unbind")"
