@@ -477,9 +477,9 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 	}
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_START, t0, mdev->mock->index, mdev->index,
 		      IOPF_BENCH_TS_ALL_PASIDS, 0);
-	iopf_order_begin(run, IOPF_ORDER_DEVICE);
+	iopf_order_begin(run, IOPF_ORDER_DEVICE, mdev);
 	iopf_mdev_quiesce(mdev);		/* detach (drain, flush), remove_device, check */
-	iopf_order_end(run, IOPF_ORDER_DEVICE, mdev);
+	iopf_order_end(run, IOPF_ORDER_DEVICE);
 	t1 = ktime_get_ns();
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,
 		      IOPF_BENCH_TS_ALL_PASIDS, t1 - t0);
@@ -533,9 +533,9 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 			      mdev->index, stream->pasid, 0);
 		return;
 	}
-	iopf_order_begin(run, IOPF_ORDER_PASID);
+	iopf_order_begin(run, IOPF_ORDER_PASID, mdev);
 	iopf_stream_detach(stream);		/* drain + flush inside (mock), which marks it gone */
-	iopf_order_end(run, IOPF_ORDER_PASID, mdev);
+	iopf_order_end(run, IOPF_ORDER_PASID);
 	iopf_check_lost(mdev, stream - mdev->streams);
 	t1 = ktime_get_ns();
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,

@@ -418,7 +418,7 @@ enum iopf_order_kind {
 
 struct iopf_order {
 	struct task_struct *owner;	/* recording; ERR_PTR(-EALREADY) once published */
-	struct iopf_mdev *mdev;		/* the device whose steps are recorded */
+	struct iopf_mdev *mdev;		/* the device whose steps are recorded (set at begin) */
 	u32 len;
 	u32 last;			/* where the last step starts (repeats: "xN") */
 	u32 repeat;
@@ -588,8 +588,8 @@ int iopf_mdev_setup(struct iopf_mdev *mdev);
 void iopf_mdev_teardown(struct iopf_mdev *mdev);
 int iopf_mdev_enable_attach(struct iopf_mdev *mdev);
 void iopf_mdev_quiesce(struct iopf_mdev *mdev);
-void iopf_order_begin(struct iopf_run *run, enum iopf_order_kind kind);
-void iopf_order_end(struct iopf_run *run, enum iopf_order_kind kind, struct iopf_mdev *mdev);
+void iopf_order_begin(struct iopf_run *run, enum iopf_order_kind kind, struct iopf_mdev *mdev);
+void iopf_order_end(struct iopf_run *run, enum iopf_order_kind kind);
 void iopf_order_step(struct iopf_mdev *mdev, const char *step, int stream);
 int iopf_stream_attach(struct iopf_stream *stream);
 void iopf_stream_detach(struct iopf_stream *stream);

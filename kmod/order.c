@@ -26,21 +26,21 @@
  * S is RID or P<pasid>; a step repeated is written once, "xN".
  */
 
-/* The calling thread records the next detach of this kind, if none did yet. */
-void iopf_order_begin(struct iopf_run *run, enum iopf_order_kind kind)
+/* The calling thread records its next detach of this kind of MDEV, if none did yet. */
+void iopf_order_begin(struct iopf_run *run, enum iopf_order_kind kind, struct iopf_mdev *mdev)
 {
 	struct iopf_order *o = &run->order[kind];
 
 	if (READ_ONCE(o->owner) || cmpxchg(&o->owner, NULL, current))
 		return;
-	o->mdev = NULL;		/* set by the first step's device: see iopf_order_end */
+	o->mdev = mdev;
 	o->len = 0;
 	o->repeat = 0;
 	o->seq[0] = 0;
 }
 
 /* The episode is over: publish it (once per kind and run). */
-void iopf_order_end(struct iopf_run *run, enum iopf_order_kind kind, struct iopf_mdev *mdev)
+void iopf_order_end(struct iopf_run *run, enum iopf_order_kind kind)
 {
 	static const char *const names[IOPF_ORDER_NR] = {
 		[IOPF_ORDER_DEVICE] = "device unbind",
@@ -53,33 +53,26 @@ void iopf_order_end(struct iopf_run *run, enum iopf_order_kind kind, struct iopf
 		return;
 	if (o->repeat)
 		o->len += scnprintf(o->seq + o->len, sizeof(o->seq) - o->len, "x%u", o->repeat + 1);
-	pr_info("run %llu: order of a %s (device %u): %s\n", run->id, names[kind], mdev->index,
+	pr_info("run %llu: order of a %s (device %u): %s\n", run->id, names[kind], o->mdev->index,
 		o->len ? o->seq : "(nothing)");
 	WRITE_ONCE(o->owner, ERR_PTR(-EALREADY));
 }
 
-/* Claim the episode for its device at its first step. */
-static struct iopf_order *iopf_order_claim(struct iopf_mdev *mdev)
+/* The episode the calling thread records for this device, if any. */
+static struct iopf_order *iopf_order_mine(struct iopf_mdev *mdev)
 {
 	struct iopf_run *run = mdev->run;
 	int k;
 
-	for (k = 0; k < IOPF_ORDER_NR; k++) {
-		struct iopf_order *o = &run->order[k];
-
-		if (READ_ONCE(o->owner) != current)
-			continue;
-		if (!o->mdev)
-			o->mdev = mdev;
-		if (o->mdev == mdev)
-			return o;
-	}
+	for (k = 0; k < IOPF_ORDER_NR; k++)
+		if (READ_ONCE(run->order[k].owner) == current && run->order[k].mdev == mdev)
+			return &run->order[k];
 	return NULL;
 }
 
 void iopf_order_step(struct iopf_mdev *mdev, const char *step, int stream)
 {
-	struct iopf_order *o = iopf_order_claim(mdev);
+	struct iopf_order *o = iopf_order_mine(mdev);
 	u32 pasid = stream > 0 ? mdev->streams[stream].pasid : IOMMU_NO_PASID;
 	char tok[48];
 	bool on;

@@ -299,6 +299,7 @@ void iopf_prq_wait_empty(struct iopf_mock *mock)
 {
 	struct iopf_run *run = mock->run;
 	u64 deadline = iopf_stuck_deadline(run);
+	bool stuck = false;
 	long left;
 
 	if (!mock->prq || !mock->reporter)
@@ -306,16 +307,17 @@ void iopf_prq_wait_empty(struct iopf_mock *mock)
 	while (READ_ONCE(mock->head) != smp_load_acquire(&mock->tail)) {
 		left = iopf_jiffies_until(deadline);
 		if (!left) {
+			if (stuck)
+				return;
 			iopf_run_stuck(run, "IOMMU %u: the reporter left %u requests in its PRQ%s",
 				       mock->index, READ_ONCE(mock->tail) - READ_ONCE(mock->head),
 				       READ_ONCE(mock->reporter_in_report) ?
 				       "; it is inside iommu_report_device_fault() (a fault handler that does not return?)" :
 				       "");
-			/* What stuck lets go (a wedged handler) may empty it now. */
-			wait_event_interruptible_timeout(mock->drain_wq,
-							 READ_ONCE(mock->head) == READ_ONCE(mock->tail),
-							 msecs_to_jiffies(run->stuck_ms));
-			return;
+			/* What stuck lets go (a wedged handler) may empty it now: once more. */
+			stuck = true;
+			deadline = iopf_stuck_deadline(run);
+			continue;
 		}
 		wait_event_interruptible_timeout(mock->drain_wq,
 						 READ_ONCE(mock->head) == READ_ONCE(mock->tail),

@@ -940,9 +940,9 @@ static int iopf_ctl_fn(void *arg)
 	iopf_defer_flush(run);
 	for (d = 0; d < run->cfg.nr_devices; d++) {
 		iopf_ctl_step(run, "tearing down device", d);
-		iopf_order_begin(run, IOPF_ORDER_TEARDOWN);
+		iopf_order_begin(run, IOPF_ORDER_TEARDOWN, &run->mdevs[d]);
 		iopf_mdev_teardown(&run->mdevs[d]);
-		iopf_order_end(run, IOPF_ORDER_TEARDOWN, &run->mdevs[d]);
+		iopf_order_end(run, IOPF_ORDER_TEARDOWN);
 		if (!run->hops->framework)
 			iopf_check_lost(&run->mdevs[d], -1);
 	}

@@ -56,3 +56,10 @@ check_match() {
 		ktap_test_fail "$1"
 	fi
 }
+
+# Guest tests: the kernel log, and what a run may leave behind.
+# kmsg_since MARKER: the kernel log after the line holding MARKER (a test
+# writes MARKER to /dev/kmsg first, so that only its own lines follow).
+kmsg_since() { dmesg | awk -v m="$1" 'f; index($0, m) { f = 1 }' | tr -d '\r'; }
+# leftovers: how many of the module's devices and mock IOMMUs are left.
+leftovers() { ls -d /sys/bus/platform/devices/iopf_bench_dev* /sys/class/iommu/iopf_bench 2>/dev/null | wc -l; }

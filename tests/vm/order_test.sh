@@ -34,7 +34,6 @@ esac
 ktap_print_header
 ktap_set_plan 9
 
-kmsg_since() { dmesg | awk -v m="$1" 'f; index($0, m) { f = 1 }' | tr -d '\r'; }
 # order MARKER KIND: the traced steps of the first KIND after MARKER.
 order() { kmsg_since "$1" | sed -nE "s/.*iopf_bench: run [0-9]+: order of a $2 \(device [0-9]+\): //p" | head -n1; }
 # run NAME KEY=VALUE...: one run to its end; its log marker is printed.

@@ -26,11 +26,6 @@ scenarios=(
 ktap_print_header
 ktap_set_plan $((${#scenarios[@]} + 1))
 
-leftovers() {
-	ls -d /sys/bus/platform/devices/iopf_bench_dev* /sys/class/iommu/iopf_bench 2>/dev/null | wc -l
-}
-# kmsg_since MARKER: the kernel log after the line holding MARKER.
-kmsg_since() { dmesg | awk -v m="$1" 'f; index($0, m) { f = 1 }' | tr -d '\r'; }
 # run_id STATUS MARKER: the id of the run this test started. From the tool's
 # status ("... run N ..." or "run_id=N") and from the module's "Start of run:
 # run=N" line after MARKER (written before insmod, so only this test's run

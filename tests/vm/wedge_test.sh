@@ -23,8 +23,6 @@ STUCK=2000
 ktap_print_header
 ktap_set_plan 13
 
-kmsg_since() { dmesg | awk -v m="$1" 'f; index($0, m) { f = 1 }' | tr -d '\r'; }
-leftovers() { ls -d /sys/bus/platform/devices/iopf_bench_dev* /sys/class/iommu/iopf_bench 2>/dev/null | wc -l; }
 # wait_for MARKER TEXT SECONDS: until TEXT is in the log after MARKER.
 wait_for() {
 	local i
