@@ -45,14 +45,18 @@
 
 #define IOPF_BENCH_DEVICE	"/dev/iopf_bench"
 #define IOPF_BENCH_TYPE		0xBE
-#define IOPF_BENCH_ABI_VERSION	6	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
+#define IOPF_BENCH_ABI_VERSION	7	/* 2: driver model (IOMMUs, PRQ, defer, group checks);
 					 * 3: the time-series stream (read/poll);
 					 * 4: the synthetic regression knob in the results;
 					 * 5: kernels 6.12 and 7.x: the RID detach order,
 					 *    unbind scope REPLACE, the kernel line in the
 					 *    version and results;
 					 * 6: every wait of the module bounded (module
-					 *    parameter stuck_ms), RUN_VIOLATE_WEDGE */
+					 *    parameter stuck_ms), RUN_VIOLATE_WEDGE;
+					 * 7: driver models named by their driver (vtd, the
+					 *    old prq, made exact; amd; smmuv3-stall), the
+					 *    reporters' scheduling (reporter_prio),
+					 *    RUN_VTD_WAKE_ALL */
 
 enum iopf_bench_op {
 	IOPF_BENCH_CMD_BASE = 1,
@@ -137,6 +141,11 @@ enum iopf_bench_hist {
 	IOPF_BENCH_HIST_REPORT_IN_FLUSH, /* iommu_report_device_fault entry -> return of the
 					 * requests reported while a flush of their device was
 					 * in progress (any request; a subset of the two above) */
+	/* Since ABI 7 */
+	IOPF_BENCH_HIST_QUEUE_IN_FLUSH,	/* IOPF_BENCH_HIST_QUEUE of the requests whose time in
+					 * the queue overlapped a detach's flush on their IOMMU,
+					 * of any device: the reports a flush delays (a mutex
+					 * design's reporter blocked behind it) */
 	IOPF_BENCH_HIST_NR,
 };
 
@@ -196,6 +205,12 @@ struct iopf_bench_version {
 	__u32 max_ts_ring_kib;		/* out: IOPF_BENCH_MAX_TS_RING_KIB */
 	__u32 ts_max_record_size;	/* out: the largest stream record this module writes: a
 					 * read() buffer of this size always makes progress */
+	/* Since ABI 7 (224 bytes) */
+	__u32 pasid_only_models;	/* out: bit (1 << enum iopf_bench_model) per model whose
+					 * driver, on this kernel, rejects PASID-less page
+					 * requests: its devices fault on PASIDs only, and
+					 * START needs pasids >= 1 */
+	__u32 __reserved2;		/* out: 0 */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -214,34 +229,83 @@ enum iopf_bench_handler {
 	 * PASID's held groups at detach, which this mode does not model).
 	 */
 	IOPF_BENCH_HANDLER_DEFER = 4,
+	/*
+	 * ABI 7: iommufd's fault object (iommufd/fault.c in 6.12,
+	 * eventq.c in 7.x): the handler dequeues the group and queues it for
+	 * user space (iommufd_fault_iopf_handler), which the module's answer
+	 * thread plays: it answers SUCCESS defer_ns later. At every detach,
+	 * after the core's detach returns, the groups still held for that
+	 * attach handle are answered INVALID (iommufd_auto_response_faults),
+	 * before the device's IOPF goes off on 6.12, after it on 7.x (the
+	 * driver removes the device inside the RID's detach): 7.x's in-tree
+	 * late answer. Both answerers hold one mutex (iommufd's fault->mutex).
+	 * defer_ns > 0; any unbind scope but REPLACE.
+	 */
+	IOPF_BENCH_HANDLER_IOMMUFD = 5,
 };
 
 /*
- * How requests reach the framework.
+ * How requests reach the framework: the driver model (ABI 7 names them by
+ * the driver each follows, line by line; kmod/README.md, "Driver models",
+ * gives the source lines of each and where it departs from them).
  *
- * PRQ (the default): like VT-d (prq_event_thread), AMD-Vi (PPR log thread)
- * and SMMUv3 (priq thread). Each mock IOMMU has its own iopf_queue and a
+ * VTD (1, the default; ABI <= 6 called it PRQ): Intel VT-d's
+ * drivers/iommu/intel/prq.c. Each mock IOMMU has its own iopf_queue and a
  * page request queue (PRQ) of prq_depth entries; the injectors are the
  * devices' traffic generators and only write descriptors to it; ONE
- * reporter thread per IOMMU, on the IOMMU's IRQ CPU, drains it and calls
- * iommu_report_device_fault(). A full PRQ overflows as VT-d's does: the
- * overflow bit is set, every request is dropped until the reporter has
- * emptied the queue, called iopf_queue_discard_partial() and cleared it;
- * a dropped last request is answered SUCCESS by the "hardware" (the device
- * retries). grpids are 9-bit PRG indexes, reused after the group's response.
+ * reporter thread per IOMMU (prq_event_thread), on the IOMMU's IRQ CPU,
+ * reports a batch (the tail read once), holding the IOMMU's iopf_lock
+ * across each report, then publishes the head once and completes the
+ * IOMMU's prq_complete once. A full PRQ overflows as VT-d's does (the
+ * overflow bit, iopf_queue_discard_partial() once the queue is empty; a
+ * dropped last request is answered SUCCESS by the "hardware": the device
+ * retries). grpids are 9-bit PRG indexes. Detach drains: the driver waits
+ * on prq_complete until no queued descriptor matches (6.12: the PASID on
+ * any device of the IOMMU; 7.x: the device and PASID), flushes the iopf
+ * workqueue, then submits the QI drain (response_ns). A page response is
+ * a synchronous QI submission (response_ns, IRQs off, FIFO per IOMMU with
+ * the drains). 6.12's VT-d rejects PASID-less requests: there the devices
+ * fault on PASIDs only (VERSION's pasid_only_models).
  *
- * DIRECT: the injectors call iommu_report_device_fault() themselves, from
- * every CPU, several into one device if there are fewer devices than
+ * AMD (3): AMD-Vi's PPR log (drivers/iommu/amd/ppr.c). The reporter
+ * publishes the head before reporting each entry, holds no driver lock;
+ * no drain anywhere; a RID detach flushes the iopf workqueue then removes
+ * the device from the queue (detach_device); a PASID detach does neither.
+ * PASID-less requests are rejected (GN=0): PASIDs only. An overflow only
+ * restarts the log (no discard of partial requests). A response is a
+ * command enqueued without waiting (response_ns under the IOMMU's lock).
+ *
+ * SMMUV3_STALL (4): Arm SMMUv3's stall model (arm-smmu-v3.c evtq thread):
+ * every fault is a one-request group (group_size must be 1), reported
+ * under the SMMU's streams_mutex; RID stalls are reported; no drain and no
+ * iopf_queue_flush_dev() anywhere (the driver has none); a response is a
+ * CMD_RESUME without sync (response_ns under the command queue's lock).
+ *
+ * DIRECT (2): the injectors call iommu_report_device_fault() themselves,
+ * from every CPU, several into one device if there are fewer devices than
  * injectors; grpids are 32-bit and unique per device. No hardware behaves
- * like this: it is pure framework stress.
- *
- * In both, detach works as in VT-d: the mock's remove_dev_pasid and its
- * blocking domain's attach_dev drain the device's (PASID's) PRQ entries and
- * call iopf_queue_flush_dev(), inside the core's call (group->mutex held).
+ * like this: it is pure framework stress. Its detach drains nothing and
+ * flushes the iopf workqueue (VT-d's order without a PRQ).
  */
 enum iopf_bench_model {
-	IOPF_BENCH_MODEL_PRQ = 1,
+	IOPF_BENCH_MODEL_VTD = 1,
 	IOPF_BENCH_MODEL_DIRECT = 2,
+	IOPF_BENCH_MODEL_AMD = 3,
+	IOPF_BENCH_MODEL_SMMUV3_STALL = 4,
+};
+#define IOPF_BENCH_MODEL_PRQ	IOPF_BENCH_MODEL_VTD	/* its name before ABI 7 */
+
+/*
+ * How the reporter threads are scheduled (ABI 7). Real reporters are
+ * threaded IRQs, which run SCHED_FIFO at MAX_RT_PRIO / 2
+ * (kernel/irq/manage.c, setup_irq_thread() -> sched_set_fifo()).
+ * Setting a FIFO class needs CAP_SYS_NICE of the caller: without it START
+ * fails with EPERM (never a silent fallback).
+ */
+enum iopf_bench_reporter_prio {
+	IOPF_BENCH_REPORTER_FIFO = 0,		/* the default: sched_set_fifo(), as an IRQ thread */
+	IOPF_BENCH_REPORTER_FIFO_LOW = 1,	/* sched_set_fifo_low(): FIFO priority 1 */
+	IOPF_BENCH_REPORTER_NORMAL = 2,		/* SCHED_NORMAL (what ABI <= 6 did) */
 };
 
 enum iopf_bench_pacing {
@@ -318,8 +382,22 @@ enum iopf_bench_rid_order {
  * per-CPU buffer, no lock.
  */
 #define IOPF_BENCH_RUN_TS_GROUPS	(1u << 6)
+/*
+ * ABI 7, model vtd only: every drain is woken by every reporter pass and
+ * none can miss it (the drain waits on a wait queue for the head to move,
+ * a condition), as the comment in 6.12's prq_event_thread intends ("wake
+ * up all threads that are waiting"). The default is what VT-d's code does:
+ * each drain reinit_completion()s the IOMMU's one prq_complete and waits on
+ * it, and each pass complete()s it once: of two drains running at once on
+ * one IOMMU (two devices' detaches), one can lose its wake-up (woken one
+ * at a time, or its completion reset by the other's reinit) and then wait
+ * until the next page request arrives, for ever on a quiet IOMMU
+ * (kmod/README.md, "Driver models"). A named departure from the driver.
+ */
+#define IOPF_BENCH_RUN_VTD_WAKE_ALL	(1u << 8)
 #define IOPF_BENCH_RUN_FLAGS_ALL	(IOPF_BENCH_RUN_NO_TIMESTAMPS | IOPF_BENCH_RUN_SERVICE_SLEEP | \
-					 IOPF_BENCH_RUN_VIOLATE_ANY | IOPF_BENCH_RUN_TS_GROUPS)
+					 IOPF_BENCH_RUN_VIOLATE_ANY | IOPF_BENCH_RUN_TS_GROUPS | \
+					 IOPF_BENCH_RUN_VTD_WAKE_ALL)
 
 struct iopf_bench_run_config {
 	__u32 size;
@@ -342,7 +420,9 @@ struct iopf_bench_run_config {
 				 * system software sizes PRI allocations; must be
 				 * >= open_groups and >= 1 + pasids.
 				 * Group context (slot) s of a device uses stream
-				 * s mod (1 + pasids): 0 = RID, p = PASID p. */
+				 * s mod (1 + pasids): 0 = RID, p = PASID p; with a
+				 * PASID-only model (VERSION pasid_only_models)
+				 * stream 1 + s mod pasids. */
 	__u32 nr_injectors;	/* 1..max_injectors; 0 = nr_cpus */
 	__u32 nr_cpus;		/* entries at cpus_uptr; 0 = injector i runs on the
 				 * i-th online CPU (mod the number online). With a
@@ -376,18 +456,24 @@ struct iopf_bench_run_config {
 	__u32 model;		/* enum iopf_bench_model; 0 = PRQ */
 	__u32 nr_iommus;	/* mock IOMMUs, 0..max_iommus (0 = 1); device d is
 				 * behind IOMMU d mod nr_iommus */
-	__u32 prq_depth;	/* PRQ entries per IOMMU (PRQ model only); 0 = 2048
+	__u32 prq_depth;	/* PRQ entries per IOMMU (models with a queue: all but
+				 * direct); 0 = 2048
 				 * (VT-d's PRQ_DEPTH); else 16..65536 */
-	__u32 response_ns;	/* busy time inside the mock's page_response, under the
-				 * core's fault_param->lock (VT-d: QI descriptor submit and
-				 * wait); <= max_response_ns */
+	__u32 response_ns;	/* busy time of one command of the mock's command queue,
+				 * IRQs off under the IOMMU's queue lock: a page response
+				 * (vtd: QI submit and wait; amd: COMPLETE_PPR enqueue;
+				 * smmuv3-stall: CMD_RESUME enqueue), and vtd's QI drain
+				 * after a detach's flush; direct: busy in page_response,
+				 * no lock. <= max_response_ns */
 	__aligned_u64 irq_cpus_uptr;	/* __u32[nr_irq_cpus]: IOMMU i's reporter thread
 					 * runs on irq_cpus[i] (its "IRQ CPU") */
 	__u32 nr_irq_cpus;	/* 0 = IOMMU i on the (i+1)-th online CPU from the
 				 * last; else == nr_iommus. PRQ model only */
 	__u32 defer_ns;		/* handler DEFER: answer this long after the handler;
 				 * > 0 with DEFER, 0 otherwise */
-	__u32 __reserved4;	/* must be 0 */
+	__u32 reporter_prio;	/* Since ABI 7 (was __reserved4): enum
+				 * iopf_bench_reporter_prio; models with a reporter
+				 * only (else 0) */
 	__u32 __reserved5;	/* must be 0 */
 	/* Since ABI 3 (184 bytes; older callers get no stream): */
 	__aligned_u64 ts_interval_ns;	/* the time-series stream: one INTERVAL record this
@@ -576,7 +662,7 @@ struct iopf_bench_results {
 	__u32 prq_depth;		/* 0 in the direct model */
 	__u32 response_ns;
 	__u32 defer_ns;
-	__u32 grpid_bits;		/* 9 (PRQ model) or 32 (direct) */
+	__u32 grpid_bits;		/* 9 (vtd, amd), 16 (smmuv3-stall: the STAG) or 32 (direct) */
 	/* PRQ (whole run) */
 	__aligned_u64 prq_overflows;		/* times a PRQ overflowed (overflow bit set) */
 	__aligned_u64 prq_dropped;		/* requests dropped by the "hardware" (queue full
@@ -627,6 +713,21 @@ struct iopf_bench_results {
 	 */
 	__u32 regress_report_ns;
 	__u32 regress_response_ns;
+	/* Since ABI 7 */
+	__u32 reporter_prio;		/* echoed: enum iopf_bench_reporter_prio (0 without reporters) */
+	__u32 pasid_only;		/* 1: the model's driver rejects PASID-less requests on
+					 * this kernel, so the devices faulted on PASIDs only */
+	struct iopf_bench_latency lat_queue_in_flush;	/* IOPF_BENCH_HIST_QUEUE_IN_FLUSH */
+	/*
+	 * Group indexes reused as hardware reuses them (ABI 7): a device-scope
+	 * unbind resets the device, which forgets the groups a handler still
+	 * keeps, so their indexes carry new groups. A late answer to such a
+	 * group that finds a new group outstanding under the same (device,
+	 * PASID, index) is one the device would take for the new group's
+	 * (PCIe matches a response by its PRG index): counted here, whole
+	 * run (handler defer; iommufd answers what it keeps at detach).
+	 */
+	__aligned_u64 late_collisions;
 };
 
 /* ------------------------------------------------------------------------ */

@@ -153,15 +153,31 @@ void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
 		if (READ_ONCE(slot->lost_tag) == tag && tag)
 			goto out;
 		expect = IOPF_SLOT_WORD(tag, IOPF_SLOT_KEPT);
-		if (!iopf_defer_current(run) ||
+		if (iopf_defer_current(run) &&
 		    atomic64_cmpxchg(&slot->word, expect,
-				     IOPF_SLOT_WORD(tag, IOPF_SLOT_ANSWERED)) != expect) {
+				     IOPF_SLOT_WORD(tag, IOPF_SLOT_ANSWERED)) == expect) {
+			if (run->defer.cur_remove_gen != READ_ONCE(mdev->remove_gen))
+				pc->c.late_answers++;
+		} else if (iopf_defer_current(run) && run->defer.cur_forgotten) {
+			/*
+			 * Kept across a reset of its device, which forgot it
+			 * (iopf_forget_kept): its index may carry a new group
+			 * now, which a device matching responses by index
+			 * would take this answer for.
+			 */
+			u64 w = atomic64_read(&slot->word);
+
+			pc->c.late_answers++;
+			if (IOPF_SLOT_TAG(w) != tag &&
+			    (IOPF_SLOT_STATE(w) == IOPF_SLOT_OPEN ||
+			     IOPF_SLOT_STATE(w) == IOPF_SLOT_OUTSTANDING ||
+			     IOPF_SLOT_STATE(w) == IOPF_SLOT_KEPT))
+				pc->c.late_collisions++;
+		} else {
 			iopf_record_violation(mdev, pc, IOPF_VIOL_NOT_OUTSTANDING, code, src,
 					      grpid, pasid);
 			goto out;
 		}
-		if (run->defer.cur_remove_gen != READ_ONCE(mdev->remove_gen))
-			pc->c.late_answers++;
 		late = false;
 	}
 	if (unlikely(late))
@@ -221,6 +237,38 @@ unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream)
 		iopf_pcpu_put();
 	}
 	return lost;
+}
+
+/*
+ * A device-scope unbind reset the device (remove_device, PRI off and on):
+ * it forgets the groups a handler still keeps (handler defer), and their
+ * indexes are free for new groups, as on hardware. The keeper still
+ * answers them later (iopf_record_response: late_answers, late_collisions),
+ * knowing from its entry that the device forgot them.
+ */
+void iopf_forget_kept(struct iopf_mdev *mdev)
+{
+	struct iopf_defer *q = &mdev->run->defer;
+	struct iopf_defer_ent *e;
+	unsigned int i;
+
+	mutex_lock(&q->answer_mutex);	/* no entry is being answered */
+	spin_lock(&q->lock);
+	list_for_each_entry(e, &q->list, node)
+		if (e->mdev == mdev)
+			e->forgotten = true;
+	spin_unlock(&q->lock);
+	for (i = 0; i < mdev->nslots; i++) {
+		struct iopf_slot *slot = &mdev->slots[i];
+		u64 w = atomic64_read(&slot->word);
+
+		if (IOPF_SLOT_STATE(w) != IOPF_SLOT_KEPT)
+			continue;
+		if (atomic64_cmpxchg(&slot->word, w,
+				     IOPF_SLOT_WORD(IOPF_SLOT_TAG(w), IOPF_SLOT_FORGOTTEN)) == w)
+			iopf_wake_injector(slot);
+	}
+	mutex_unlock(&q->answer_mutex);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -404,8 +452,10 @@ static int iopf_defer_handle(struct iopf_group *group)
 			 IOPF_SLOT_WORD(tag, IOPF_SLOT_KEPT));
 	e->group = group;
 	e->mdev = mdev;
+	e->stream = container_of(group->attach_handle, struct iopf_handle, h)->stream - mdev->streams;
 	e->due_ns = ktime_get_ns() + run->cfg.defer_ns;
 	e->remove_gen = READ_ONCE(mdev->remove_gen);
+	e->forgotten = false;
 	spin_lock(&q->lock);
 	list_add_tail(&e->node, &q->list);
 	wake = READ_ONCE(q->sleeping);
@@ -437,6 +487,12 @@ static const struct iopf_handler_ops iopf_handlers[] = {
 		.framework = true,
 		.handle = iopf_defer_handle,
 	},
+	/* the same keeping; plus the auto-response at detach (iopf_iommufd_auto_response) */
+	[IOPF_BENCH_HANDLER_IOMMUFD] = {
+		.name = "iommufd",
+		.framework = true,
+		.handle = iopf_defer_handle,
+	},
 };
 
 const struct iopf_handler_ops *iopf_handler_find(u32 handler)
@@ -459,7 +515,7 @@ u32 iopf_handler_mask(void)
 
 const char *iopf_handler_names(void)
 {
-	return "1=wq 2=inline 3=null 4=defer";
+	return "1=wq 2=inline 3=null 4=defer 5=iommufd";
 }
 
 /*
@@ -581,7 +637,46 @@ void iopf_null_report(struct iopf_mdev *mdev, struct iopf_fault *evt)
 
 bool iopf_defer_current(struct iopf_run *run)
 {
-	return run->defer.task && current == run->defer.task;
+	return (run->defer.task && current == run->defer.task) ||
+	       READ_ONCE(run->defer.auto_task) == current;
+}
+
+/*
+ * iommufd_auto_response_faults() (iommufd/fault.c:96-131 in 6.12), called
+ * by the unbinder (which plays iommufd) right after the core's detach of
+ * the stream returned: every group still held for the stream's attach
+ * handle is answered INVALID and freed, under the answer mutex (iommufd's
+ * fault->mutex), so that the answer thread cannot be answering one of them
+ * at the same time. On 7.x the RID's detach has already removed the device
+ * from the iopf queue (VT-d's iopf count reached 0 inside it): these are
+ * answers after remove_device, counted in late_answers.
+ */
+void iopf_iommufd_auto_response(struct iopf_mdev *mdev, u32 stream)
+{
+	struct iopf_run *run = mdev->run;
+	struct iopf_defer *q = &run->defer;
+	struct iopf_defer_ent *e, *n;
+	LIST_HEAD(mine);
+
+	mutex_lock(&q->answer_mutex);
+	spin_lock(&q->lock);
+	list_for_each_entry_safe(e, n, &q->list, node)
+		if (e->mdev == mdev && e->stream == stream)
+			list_move_tail(&e->node, &mine);
+	spin_unlock(&q->lock);
+	WRITE_ONCE(q->auto_task, current);
+	list_for_each_entry_safe(e, n, &mine, node) {
+		list_del(&e->node);
+		q->cur_remove_gen = e->remove_gen;
+		q->cur_forgotten = e->forgotten;
+		iopf_order_step(mdev, "auto", stream);
+		iopf_group_response(e->group, IOMMU_PAGE_RESP_INVALID);
+		iopf_free_group(e->group);
+		kfree(e);
+	}
+	WRITE_ONCE(q->auto_task, NULL);
+	mutex_unlock(&q->answer_mutex);
+	wake_up_all(&q->idle_wq);
 }
 
 static bool iopf_defer_empty(struct iopf_defer *q)
@@ -603,6 +698,7 @@ static int iopf_defer_fn(void *arg)
 		struct iopf_defer_ent *e = NULL;
 		u64 now = ktime_get_ns(), wait_ns = 0;
 
+		mutex_lock(&q->answer_mutex);
 		spin_lock(&q->lock);
 		if (!list_empty(&q->list)) {
 			struct iopf_defer_ent *h = list_first_entry(&q->list,
@@ -624,6 +720,7 @@ static int iopf_defer_fn(void *arg)
 		spin_unlock(&q->lock);
 
 		if (!e) {
+			mutex_unlock(&q->answer_mutex);
 			if (!kthread_should_stop()) {
 				if (wait_ns) {
 					ktime_t t = ns_to_ktime(wait_ns);
@@ -639,11 +736,13 @@ static int iopf_defer_fn(void *arg)
 			continue;
 		}
 		q->cur_remove_gen = e->remove_gen;
+		q->cur_forgotten = e->forgotten;
 		iopf_answer(e->mdev, e->group, IOMMU_PAGE_RESP_SUCCESS, false);
 		kfree(e);
 		spin_lock(&q->lock);
 		q->answering = false;
 		spin_unlock(&q->lock);
+		mutex_unlock(&q->answer_mutex);
 		wake_up_all(&q->idle_wq);
 		cond_resched();
 	}
@@ -658,7 +757,9 @@ int iopf_defer_create(struct iopf_run *run)
 	spin_lock_init(&q->lock);
 	INIT_LIST_HEAD(&q->list);
 	init_waitqueue_head(&q->idle_wq);
-	if (run->cfg.handler != IOPF_BENCH_HANDLER_DEFER)
+	mutex_init(&q->answer_mutex);
+	if (run->cfg.handler != IOPF_BENCH_HANDLER_DEFER &&
+	    run->cfg.handler != IOPF_BENCH_HANDLER_IOMMUFD)
 		return 0;
 	task = kthread_create(iopf_defer_fn, run, "iopf_defer");
 	if (IS_ERR(task))

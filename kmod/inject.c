@@ -32,9 +32,76 @@ enum { IOPF_STEP_BLOCKED = 1, IOPF_STEP_DOWN };
 /* Closed loop: requests sent per lane under one hold of the device rwsem. */
 #define IOPF_BATCH 16
 
+/*
+ * How a device stops a PASID (or itself) before the unbind. vtd and direct:
+ * at once, open groups cut (PCIe's stop with a stop marker: the driver's
+ * drain catches what is queued). amd and smmuv3-stall have no drain, so
+ * their devices stop as PCIe's Stop PASID without a marker: the open
+ * groups complete and every response has come back before the detach
+ * (iopf_wait_answered); kmod/README.md, "Driver models".
+ */
+bool iopf_graceful_stop(const struct iopf_run *run)
+{
+	return iopf_model_is(run, IOPF_BENCH_MODEL_AMD) ||
+	       iopf_model_is(run, IOPF_BENCH_MODEL_SMMUV3_STALL);
+}
+
+/* Streams count their open groups and can be stopped (stream->stopping). */
 static bool iopf_pasid_gate(struct iopf_run *run)
 {
-	return run->cfg.nr_unbinders && run->cfg.unbind_scope == IOPF_BENCH_UNBIND_PASID;
+	return run->cfg.nr_unbinders &&
+	       (run->cfg.unbind_scope == IOPF_BENCH_UNBIND_PASID ||
+		(run->cfg.unbind_scope == IOPF_BENCH_UNBIND_DEVICE && iopf_graceful_stop(run)));
+}
+
+/* Stop opening groups on a stream and wait for its open ones to complete. */
+static bool iopf_stream_stop(struct iopf_stream *stream)
+{
+	WRITE_ONCE(stream->stopping, true);
+	smp_mb();	/* pairs with smp_mb__after_atomic() in iopf_lane_open() */
+	wait_event_interruptible(stream->drain_wq,
+				 !atomic_read(&stream->nopen) || kthread_should_stop());
+	if (atomic_read(&stream->nopen)) {	/* the run is ending */
+		WRITE_ONCE(stream->stopping, false);
+		return false;
+	}
+	return true;
+}
+
+static bool iopf_told_to_stop(void)
+{
+	return (current->flags & PF_KTHREAD) && kthread_should_stop();
+}
+
+/*
+ * The graceful stop's second half: wait until no group of the device (of
+ * one stream: stream >= 0) waits for its response, at most stuck_ms. Also
+ * before the run's teardown (run.c), so that with amd and smmuv3-stall no
+ * group is pending when remove_device comes.
+ */
+int iopf_wait_answered(struct iopf_mdev *mdev, int stream)
+{
+	u64 deadline = iopf_stuck_deadline(mdev->run);
+	u32 i, busy;
+
+	for (;;) {
+		for (i = 0, busy = 0; i < mdev->nslots; i++) {
+			struct iopf_slot *slot = &mdev->slots[i];
+
+			if ((stream < 0 || slot->stream == stream) &&
+			    IOPF_SLOT_STATE(atomic64_read(&slot->word)) == IOPF_SLOT_OUTSTANDING)
+				busy++;
+		}
+		if (!busy)
+			return 0;
+		if (!iopf_jiffies_until(deadline) || iopf_told_to_stop()) {
+			if (!iopf_told_to_stop())
+				iopf_run_stuck(mdev->run, "device %u: a graceful stop waited for %u responses",
+					       mdev->index, busy);
+			return -ETIMEDOUT;
+		}
+		usleep_range(20, 100);
+	}
 }
 
 static u32 iopf_slot_tag(struct iopf_mdev *mdev, u32 idx)
@@ -459,20 +526,34 @@ static int iopf_injector_fn(void *arg)
 
 /*
  * Device scope: the device driver stops the device (the rwsem: no new
- * request from it), then unbinds through the core only: detach every PASID
+ * request from it; amd and smmuv3-stall: after its open groups completed,
+ * and then waits for every response, iopf_graceful_stop), then unbinds through the core only: detach every PASID
  * and the RID (the mock drains and flushes inside), disable IOPF
  * (remove_device), check; then re-enable and re-attach.
  */
 static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 {
 	struct iopf_run *run = ub->run;
+	bool graceful = iopf_graceful_stop(run);
 	u64 t0, t1, t2;
+	unsigned int i;
 	int rc;
 
 	t0 = ktime_get_ns();
+	if (graceful) {				/* 0. open groups complete */
+		for (i = 0; i < mdev->nstreams; i++) {
+			if (!iopf_stream_stop(&mdev->streams[i])) {
+				while (i--)
+					WRITE_ONCE(mdev->streams[i].stopping, false);
+				return;		/* the run is ending */
+			}
+		}
+	}
 	down_write(&mdev->rwsem);		/* 1. stop injecting */
-	if (mdev->dead) {
+	if (mdev->dead || (graceful && iopf_wait_answered(mdev, -1))) {
 		up_write(&mdev->rwsem);
+		for (i = 0; graceful && i < mdev->nstreams; i++)
+			WRITE_ONCE(mdev->streams[i].stopping, false);
 		return;
 	}
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_START, t0, mdev->mock->index, mdev->index,
@@ -480,6 +561,9 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 	iopf_order_begin(run, IOPF_ORDER_DEVICE, mdev);
 	iopf_mdev_quiesce(mdev);		/* detach (drain, flush), remove_device, check */
 	iopf_order_end(run, IOPF_ORDER_DEVICE);
+	if (run->cfg.handler == IOPF_BENCH_HANDLER_DEFER ||
+	    run->cfg.handler == IOPF_BENCH_HANDLER_IOMMUFD)
+		iopf_forget_kept(mdev);		/* the reset device forgot what is kept */
 	t1 = ktime_get_ns();
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_END, t1, mdev->mock->index, mdev->index,
 		      IOPF_BENCH_TS_ALL_PASIDS, t1 - t0);
@@ -493,6 +577,8 @@ static void iopf_cycle_device(struct iopf_unbinder *ub, struct iopf_mdev *mdev)
 	}
 	mdev->cycle_gen++;
 	up_write(&mdev->rwsem);			/* injection resumes */
+	for (i = 0; graceful && i < mdev->nstreams; i++)
+		WRITE_ONCE(mdev->streams[i].stopping, false);
 	t2 = ktime_get_ns();
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_REBIND_END, t2, mdev->mock->index, mdev->index,
 		      IOPF_BENCH_TS_ALL_PASIDS, t2 - t1);
@@ -522,11 +608,8 @@ static void iopf_cycle_pasid(struct iopf_unbinder *ub, struct iopf_stream *strea
 	iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_START, t0, mdev->mock->index, mdev->index,
 		      stream->pasid, 0);
 	atomic_inc(&mdev->pasid_unbinding);
-	WRITE_ONCE(stream->stopping, true);
-	smp_mb();	/* pairs with smp_mb__after_atomic() in iopf_lane_open() */
-	wait_event_interruptible(stream->drain_wq,
-				 !atomic_read(&stream->nopen) || kthread_should_stop());
-	if (atomic_read(&stream->nopen)) {	/* the run is ending */
+	if (!iopf_stream_stop(stream) ||
+	    (iopf_graceful_stop(run) && iopf_wait_answered(mdev, stream - mdev->streams))) {
 		WRITE_ONCE(stream->stopping, false);
 		atomic_dec(&mdev->pasid_unbinding);
 		iopf_ts_event(run, IOPF_BENCH_TS_EV_UNBIND_ABORT, ktime_get_ns(), mdev->mock->index,

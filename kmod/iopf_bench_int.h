@@ -9,8 +9,10 @@
 
 #include <linux/atomic.h>
 #include <linux/cache.h>
+#include <linux/completion.h>
 #include <linux/iommu.h>
 #include <linux/math64.h>
+#include <linux/mutex.h>
 #include <linux/timekeeping.h>
 #include <linux/platform_device.h>
 #include <linux/prandom.h>
@@ -81,6 +83,7 @@ enum {
 	IOPF_PC_SEND_LAG,
 	IOPF_PC_FLUSH,
 	IOPF_PC_REPORT_IN_FLUSH,
+	IOPF_PC_QUEUE_IN_FLUSH,
 	IOPF_PC_NR,
 };
 
@@ -104,6 +107,7 @@ struct iopf_counters {
 	u64 abandoned_groups;
 	u64 deferred_groups;
 	u64 late_answers;
+	u64 late_collisions;
 	u64 checked_groups;
 	u64 incomplete_groups;
 	u64 reports_by_reporters;
@@ -143,10 +147,15 @@ enum {
 	IOPF_SLOT_LOST,		/* found unanswered (counted lost), free for reuse: a
 				 * response that comes after is the same fault, not
 				 * counted again */
+	IOPF_SLOT_FORGOTTEN,	/* KEPT when its device was reset (a device-scope
+				 * unbind): the device forgot the group, the index is
+				 * free; the keeper's late answer may collide with a
+				 * new group of the index (late_collisions) */
 };
 /* A slot its injector may open a new group in. */
 #define IOPF_SLOT_FREE(state) \
-	((state) == IOPF_SLOT_IDLE || (state) == IOPF_SLOT_ANSWERED || (state) == IOPF_SLOT_LOST)
+	((state) == IOPF_SLOT_IDLE || (state) == IOPF_SLOT_ANSWERED || (state) == IOPF_SLOT_LOST || \
+	 (state) == IOPF_SLOT_FORGOTTEN)
 #define IOPF_SLOT_WORD(tag, state) (((u64)(tag) << 32) | (state))
 #define IOPF_SLOT_STATE(w) ((u32)(w) & 0xff)
 #define IOPF_SLOT_TAG(w) ((u32)((w) >> 32))
@@ -373,7 +382,20 @@ struct iopf_mock {
 	struct task_struct *reporter;
 	int reporter_sleeping;
 	int reporter_in_report;		/* inside iommu_report_device_fault() (stuck reports) */
-	wait_queue_head_t drain_wq;	/* head moved: VT-d's prq_complete */
+	wait_queue_head_t drain_wq;	/* head moved (the end-of-run wait) */
+	/*
+	 * The driver's own (kmod/README.md, "Driver models"): report_lock is
+	 * held across each report and taken by release_device (vtd:
+	 * iommu->iopf_lock; smmuv3-stall: smmu->streams_mutex); prq_complete
+	 * is completed once per reporter pass (vtd); cmd_lock is the command
+	 * queue's (vtd's QI, amd's command buffer, smmuv3's CMDQ).
+	 */
+	struct mutex report_lock;
+	struct completion prq_complete;
+	raw_spinlock_t cmd_lock;
+	bool locked_reports;		/* report under report_lock (vtd, smmuv3-stall) */
+	atomic_t flushing;		/* detach flushes running on this IOMMU */
+	u64 flush_end;			/* run clock: when the last one ended */
 	u64 cpu_window_start, cpu_ns;
 };
 
@@ -389,6 +411,8 @@ struct iopf_defer_ent {
 	struct iopf_mdev *mdev;
 	u64 due_ns;			/* ktime */
 	u32 remove_gen;			/* the device's when the group was kept */
+	u32 stream;			/* its attach handle's (iommufd's auto-response) */
+	bool forgotten;			/* its device was reset since (iopf_forget_kept) */
 };
 
 struct iopf_defer {
@@ -399,8 +423,12 @@ struct iopf_defer {
 	struct task_struct *task;
 	int sleeping;
 	wait_queue_head_t idle_wq;
+	/* iommufd's fault->mutex: the answer thread and the auto-response */
+	struct mutex answer_mutex;
+	struct task_struct *auto_task;	/* answering at a detach (handler iommufd) */
 	/* the entry being answered, for the mock's page_response */
 	u32 cur_remove_gen;
+	bool cur_forgotten;
 };
 
 /*
@@ -432,7 +460,9 @@ struct iopf_run {
 	u32 *cpus;				/* injector i runs on cpus[i] */
 	u32 *irq_cpus;				/* IOMMU i's reporter runs on irq_cpus[i] */
 	const struct iopf_handler_ops *hops;
-	bool prq;		/* the PRQ model */
+	bool prq;		/* a page request queue and reporters: every model but direct */
+	bool pasid_only;	/* the model's driver rejects PASID-less requests here:
+				 * slots use PASID streams only (iopf_model_pasid_only) */
 	bool timestamps;
 	u32 regress_report_ns;		/* the synthetic regression knob, as read at START */
 	u32 regress_response_ns;
@@ -579,6 +609,29 @@ static inline void iopf_pcpu_put(void)
 /* Busy for ns nanoseconds (service time, response cost). */
 void iopf_busy_ns(u32 ns);
 
+/* The driver models (kmod/README.md, "Driver models") */
+static inline bool iopf_model_is(const struct iopf_run *run, u32 model)
+{
+	return run->cfg.model == model;
+}
+
+/*
+ * Drivers that reject PASID-less page requests: 6.12's VT-d (intel/prq.c:217,
+ * "Page request without PASID"; 7.x removed the check) and AMD-Vi (GN=0 or
+ * PASID 0: ppr.c:88-94, 140-145, both lines).
+ */
+static inline bool iopf_model_pasid_only(u32 model)
+{
+	return model == IOPF_BENCH_MODEL_AMD || (model == IOPF_BENCH_MODEL_VTD && !IOPF_K7);
+}
+
+const char *iopf_model_name(u32 model);
+void iopf_iommufd_auto_response(struct iopf_mdev *mdev, u32 stream);
+bool iopf_graceful_stop(const struct iopf_run *run);
+int iopf_wait_answered(struct iopf_mdev *mdev, int stream);
+void iopf_mock_cmd(struct iopf_mock *mock, u32 ns);
+void iopf_detach_flush(struct iopf_mdev *mdev, int stream, u64 drained);
+
 /* mock.c: the mock IOMMUs and their devices */
 u32 iopf_mock_kind(void);
 const char *iopf_mock_kind_name(void);
@@ -616,6 +669,7 @@ void iopf_null_report(struct iopf_mdev *mdev, struct iopf_fault *evt);
 void iopf_record_response(struct iopf_mdev *mdev, const struct iopf_fault *evt,
 			  u32 pasid, u32 grpid, u32 code, enum iopf_src src);
 unsigned int iopf_check_lost(struct iopf_mdev *mdev, int stream);
+void iopf_forget_kept(struct iopf_mdev *mdev);
 int iopf_defer_create(struct iopf_run *run);
 void iopf_defer_flush(struct iopf_run *run);
 void iopf_defer_stop(struct iopf_run *run);

@@ -70,7 +70,10 @@ static int iopf_op_version(struct iopf_ucmd *ucmd)
 	cmd->hist_nr_buckets = IOPF_BENCH_HIST_NR_BUCKETS;
 	cmd->hist_nr = IOPF_BENCH_HIST_NR;
 	cmd->nr_cpu_ids = nr_cpu_ids;
-	cmd->models = (1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT);
+	cmd->models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_DIRECT) |
+		      (1u << IOPF_BENCH_MODEL_AMD) | (1u << IOPF_BENCH_MODEL_SMMUV3_STALL);
+	cmd->pasid_only_models = (iopf_model_pasid_only(IOPF_BENCH_MODEL_VTD) << IOPF_BENCH_MODEL_VTD) |
+				 (iopf_model_pasid_only(IOPF_BENCH_MODEL_AMD) << IOPF_BENCH_MODEL_AMD);
 	cmd->max_iommus = IOPF_BENCH_MAX_IOMMUS;
 	cmd->max_prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH;
 	cmd->max_response_ns = IOPF_BENCH_MAX_RESPONSE_NS;
@@ -278,7 +281,8 @@ static struct miscdevice iopf_misc = {
 /* Checks that the ABI layout is what the header comments promise. */
 static_assert(offsetofend(struct iopf_bench_version, __reserved) == 176);
 static_assert(offsetofend(struct iopf_bench_version, max_response_ns) == 192);
-static_assert(sizeof(struct iopf_bench_version) == 216);
+static_assert(offsetofend(struct iopf_bench_version, ts_max_record_size) == 216);
+static_assert(sizeof(struct iopf_bench_version) == 224);
 static_assert(offsetofend(struct iopf_bench_run_config, __reserved2) == 120);
 static_assert(offsetofend(struct iopf_bench_run_config, __reserved3) == 128);
 static_assert(offsetofend(struct iopf_bench_run_config, __reserved5) == 168);

@@ -126,15 +126,41 @@ static void iopf_mock_iopf_remove(struct iopf_mdev *mdev)
 }
 
 /*
- * The driver's part of a PASID detach: drain the PASID's page requests and
- * flush the iopf workqueue. From here on the PASID is gone for the
- * response checker: an answer to one of its groups now is late, also one
- * that races the rest of the core's detach (before the unbinder is back).
+ * The driver's part of a PASID detach. vtd (and direct): drain the PASID's
+ * page requests and flush the iopf workqueue (intel_pasid_tear_down_entry
+ * -> intel_iommu_drain_pasid_prq). amd (amd_iommu_remove_dev_pasid,
+ * amd/pasid.c:145-161) and smmuv3 (arm_smmu_remove_dev_pasid) clear the
+ * PASID's table entry and invalidate: nothing of IOPF. From here on the
+ * PASID is gone for the response checker: an answer to one of its groups
+ * now is late, also one that races the rest of the core's detach (before
+ * the unbinder is back).
  */
 static void iopf_mock_pasid_detach(struct iopf_mdev *mdev, u32 pasid)
 {
-	iopf_prq_drain(mdev, pasid);
+	if (iopf_model_is(mdev->run, IOPF_BENCH_MODEL_VTD) ||
+	    iopf_model_is(mdev->run, IOPF_BENCH_MODEL_DIRECT))
+		iopf_prq_drain(mdev, pasid);
 	WRITE_ONCE(mdev->streams[pasid].gone, true);
+}
+
+/*
+ * amd: IOPF goes on with the RID's attach to an SVA-capable domain
+ * (attach_device -> amd_iommu_iopf_add_device, amd/iommu.c:2365 in 6.12)
+ * and off inside detach_device, which flushes the iopf workqueue and then
+ * removes the device, with no drain of the PPR log (amd/iommu.c:2408-2411).
+ * PASID attaches and detaches never touch it.
+ */
+static int iopf_amd_rid_attach(struct iopf_mdev *mdev)
+{
+	return mdev->iopf_enabled ? 0 : iopf_mock_iopf_add(mdev);
+}
+
+static void iopf_amd_rid_detach(struct iopf_mdev *mdev)
+{
+	if (!mdev->iopf_enabled)
+		return;
+	iopf_detach_flush(mdev, 0, 0);
+	iopf_mock_iopf_remove(mdev);
 }
 
 /*
@@ -221,6 +247,21 @@ static int iopf_mock_blocked_attach(struct iommu_domain *domain, struct device *
 
 	if (!mdev)
 		return 0;
+	if (iopf_model_is(mdev->run, IOPF_BENCH_MODEL_AMD)) {
+		iopf_amd_rid_detach(mdev);
+		return 0;
+	}
+	if (iopf_model_is(mdev->run, IOPF_BENCH_MODEL_SMMUV3_STALL)) {
+		/*
+		 * arm_smmu_attach_commit -> arm_smmu_remove_master_domain ->
+		 * arm_smmu_disable_iopf (7.3 :3612, 3313): the count drops,
+		 * remove_device at 0, no flush. 6.12: the feature op's.
+		 */
+#if IOPF_PER_DOMAIN
+		iopf_mock_iopf_put(mdev, old);
+#endif
+		return 0;
+	}
 	if (iopf_mock_rid_remove_first(mdev->run)) {
 #if IOPF_PER_DOMAIN
 		iopf_mock_iopf_put(mdev, old);
@@ -247,13 +288,16 @@ IOPF_ATTACH_DEV_FN(iopf_mock_blocked_attach_dev, iopf_mock_blocked_attach)
 static int iopf_mock_attach(struct iommu_domain *domain, struct device *dev,
 			    struct iommu_domain *old)
 {
-#if IOPF_PER_DOMAIN
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
-	int rc;
+	int __maybe_unused rc;
 
+	if (mdev && iopf_model_is(mdev->run, IOPF_BENCH_MODEL_AMD))
+		return iopf_amd_rid_attach(mdev);
+#if IOPF_PER_DOMAIN
 	if (!mdev)
 		return 0;
-	if (old && old->type != IOMMU_DOMAIN_BLOCKED)
+	if (old && old->type != IOMMU_DOMAIN_BLOCKED &&
+	    !iopf_model_is(mdev->run, IOPF_BENCH_MODEL_SMMUV3_STALL))
 		iopf_prq_drain(mdev, 0);
 	rc = iopf_mock_iopf_get(mdev, domain);
 	if (rc)
@@ -277,6 +321,8 @@ static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *d
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
 	int rc;
 
+	if (mdev && iopf_model_is(mdev->run, IOPF_BENCH_MODEL_AMD))
+		return 0;	/* amd: IOPF is the RID's (iopf_amd_rid_attach) */
 	rc = iopf_mock_iopf_get(mdev, domain);
 	if (rc)
 		return rc;
@@ -299,7 +345,8 @@ static int iopf_mock_blocked_set_dev_pasid(struct iommu_domain *domain, struct d
 
 	if (mdev && pasid > 0 && pasid < mdev->nstreams)
 		iopf_mock_pasid_detach(mdev, pasid);
-	iopf_mock_iopf_put(mdev, old);
+	if (mdev && !iopf_model_is(mdev->run, IOPF_BENCH_MODEL_AMD))
+		iopf_mock_iopf_put(mdev, old);
 	return 0;
 }
 #endif
@@ -367,28 +414,63 @@ static void iopf_mock_remove_dev_pasid(struct device *dev, ioasid_t pasid,
 		iopf_mock_pasid_detach(mdev, pasid);
 }
 
-/* 6.12: IOPF is a device feature, switched by the caller (iopf_mdev_*). */
+/*
+ * 6.12: IOPF is a device feature, switched by the caller (iopf_mdev_*):
+ * vtd's intel_iommu_enable_iopf / disable_iopf, smmuv3's SVA feature
+ * (arm_smmu_master_enable_sva: add, disable: remove; no flush). amd's
+ * feature ops are no-ops (amd/iommu.c:3063-3093): its RID attach and
+ * detach do it.
+ */
 static int iopf_mock_dev_enable_feat(struct device *dev, enum iommu_dev_features feat)
 {
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+
 	if (feat != IOMMU_DEV_FEAT_IOPF)
 		return -ENODEV;
-	return iopf_mock_iopf_add(dev_iommu_priv_get(dev));
+	if (iopf_model_is(mdev->run, IOPF_BENCH_MODEL_AMD))
+		return 0;
+	return iopf_mock_iopf_add(mdev);
 }
 
 static int iopf_mock_dev_disable_feat(struct device *dev, enum iommu_dev_features feat)
 {
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+
 	if (feat != IOMMU_DEV_FEAT_IOPF)
 		return -ENODEV;
+	if (iopf_model_is(mdev->run, IOPF_BENCH_MODEL_AMD))
+		return 0;
 	/* already done at the RID detach in the remove-first order */
-	iopf_mock_iopf_remove(dev_iommu_priv_get(dev));
+	iopf_mock_iopf_remove(mdev);
 	return 0;
 }
 #endif
 
 /*
- * The mock's page_response, as intel_iommu_page_response(): what a real
- * IOMMU sends to the device, at a cost (response_ns busy: VT-d builds a QI
- * descriptor and waits for the queue) paid under the core's
+ * release_device, under the core's group->mutex (iommu_deinit_device):
+ * vtd's intel_iommu_release_device takes iommu->iopf_lock
+ * (intel/iommu.c:4039-4042 in 6.12) and smmuv3's arm_smmu_release_device
+ * -> arm_smmu_remove_master takes streams_mutex: the report path's lock.
+ * So lockdep sees group->mutex -> report_lock, and a report path that
+ * takes group->mutex (the lookup-busted design) closes the cycle.
+ */
+static void iopf_mock_release_device(struct device *dev)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+
+	if (!mdev || !mdev->mock->locked_reports)
+		return;
+	mutex_lock(&mdev->mock->report_lock);
+	mutex_unlock(&mdev->mock->report_lock);
+}
+
+/*
+ * The mock's page_response, as intel_iommu_page_response(),
+ * amd_iommu_page_response() and arm_smmu_page_response(): what a real
+ * IOMMU sends to the device, one command through the IOMMU's command queue
+ * (iopf_mock_cmd: response_ns; vtd's waits for the hardware, amd's and
+ * smmuv3's are enqueued without a wait; direct: response_ns busy, no
+ * queue), paid under the core's
  * fault_param->lock. The framework calls it from our handler's response
  * (SUCCESS), its abort path (FAILURE), when it finds no handler (INVALID)
  * and from iopf_queue_remove_device() (INVALID). Matched like a hardware
@@ -398,14 +480,24 @@ static void iopf_mock_page_response(struct device *dev, struct iopf_fault *evt,
 				    struct iommu_page_response *msg)
 {
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
-	u32 busy = mdev->run->cfg.response_ns + mdev->run->regress_response_ns;
+	struct iopf_run *run = mdev->run;
 	enum iopf_src src;
 
-	if (busy)
-		iopf_busy_ns(busy);
+	/* The synthetic regression knob: a slower response path, outside the queue. */
+	if (run->regress_response_ns)
+		iopf_busy_ns(run->regress_response_ns);
+	if (run->prq)
+		iopf_mock_cmd(mdev->mock, run->cfg.response_ns);
+	else if (run->cfg.response_ns)
+		iopf_busy_ns(run->cfg.response_ns);
 	switch (msg->code) {
 	case IOMMU_PAGE_RESP_SUCCESS:
 		src = IOPF_SRC_HANDLER;
+		break;
+	case IOMMU_PAGE_RESP_INVALID:
+		/* iommufd's auto-response is the handler's (the keeper's) own */
+		src = iopf_defer_current(run) ? IOPF_SRC_HANDLER :
+		      READ_ONCE(mdev->remover) == current ? IOPF_SRC_REMOVE : IOPF_SRC_NO_HANDLER;
 		break;
 	case IOMMU_PAGE_RESP_FAILURE:
 		src = IOPF_SRC_ABORT;
@@ -427,6 +519,7 @@ static const struct iommu_ops iopf_mock_ops_template = {
 	.probe_device = iopf_mock_probe_device,
 	.device_group = generic_device_group,
 	.page_response = iopf_mock_page_response,
+	.release_device = iopf_mock_release_device,
 	.default_domain_ops = &iopf_mock_domain_ops,
 #if !IOPF_PER_DOMAIN
 	.dev_enable_feat = iopf_mock_dev_enable_feat,
@@ -583,6 +676,9 @@ void iopf_stream_detach(struct iopf_stream *stream)
 	else
 		iommu_detach_device_pasid(iopf_stream_domain(stream), mdev->dev, stream->pasid);
 	iopf_order_step(mdev, "erase", stream - mdev->streams);
+	/* iommufd_fault_domain_detach_dev(): the held groups, after the detach */
+	if (mdev->run->cfg.handler == IOPF_BENCH_HANDLER_IOMMUFD)
+		iopf_iommufd_auto_response(mdev, stream - mdev->streams);
 	stream->attached = false;
 }
 

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
@@ -94,8 +95,7 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if (c->flags & ~IOPF_BENCH_RUN_FLAGS_ALL)
 		return REFUSE(-EOPNOTSUPP, "flags 0x%x: unknown bits 0x%x", c->flags,
 		       c->flags & ~IOPF_BENCH_RUN_FLAGS_ALL);
-	if (c->__reserved || c->__reserved2 || c->__reserved3 || c->__reserved4 ||
-	    c->__reserved5)
+	if (c->__reserved || c->__reserved2 || c->__reserved3 || c->__reserved5)
 		return REFUSE(-EOPNOTSUPP, "__reserved fields must be 0");
 	if (!iopf_handler_find(c->handler))
 		return REFUSE(-EINVAL, "handler %u is unknown (valid: %s)", c->handler,
@@ -127,9 +127,35 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 		       IOPF_BENCH_MAX_OPEN_GROUPS);
 	/* The driver model */
 	if (!c->model)
-		c->model = IOPF_BENCH_MODEL_PRQ;
-	if (c->model != IOPF_BENCH_MODEL_PRQ && c->model != IOPF_BENCH_MODEL_DIRECT)
-		return REFUSE(-EINVAL, "model %u is unknown (valid: 1=prq 2=direct)", c->model);
+		c->model = IOPF_BENCH_MODEL_VTD;
+	if (c->model < IOPF_BENCH_MODEL_VTD || c->model > IOPF_BENCH_MODEL_SMMUV3_STALL)
+		return REFUSE(-EINVAL, "model %u is unknown (valid: 1=vtd 2=direct 3=amd 4=smmuv3-stall)",
+			      c->model);
+	/* What the model's driver would never produce (kmod/README.md, "Driver models") */
+	if (c->model == IOPF_BENCH_MODEL_SMMUV3_STALL && c->group_size != 1)
+		return REFUSE(-EINVAL, "group_size %u with model smmuv3-stall: SMMUv3 reports every stall as a one-request group",
+			      c->group_size);
+	if (iopf_model_pasid_only(c->model) && !c->pasids)
+		return REFUSE(-EINVAL, "pasids 0 with model %s: its driver on Linux %s rejects PASID-less page requests",
+			      iopf_model_name(c->model), IOPF_KERNEL_LINE);
+	if ((c->model == IOPF_BENCH_MODEL_AMD || c->model == IOPF_BENCH_MODEL_SMMUV3_STALL) &&
+	    c->rid_order)
+		return REFUSE(-EINVAL, "rid_order with model %s: the RID detach order is VT-d's (amd flushes then removes; smmuv3 never flushes)",
+			      iopf_model_name(c->model));
+	if (c->model == IOPF_BENCH_MODEL_AMD && c->unbind_scope == IOPF_BENCH_UNBIND_REPLACE)
+		return REFUSE(-EINVAL, "unbind_scope replace with model amd: AMD's iommu_sva_set_dev_pasid refuses a replace");
+	if ((c->flags & IOPF_BENCH_RUN_VTD_WAKE_ALL) && c->model != IOPF_BENCH_MODEL_VTD)
+		return REFUSE(-EINVAL, "flag VTD_WAKE_ALL with model %s: it changes VT-d's drain only",
+			      iopf_model_name(c->model));
+	if (c->reporter_prio > IOPF_BENCH_REPORTER_NORMAL)
+		return REFUSE(-EINVAL, "reporter_prio %u is unknown (valid: 0=fifo 1=fifo-low 2=normal)",
+			      c->reporter_prio);
+	if (c->model == IOPF_BENCH_MODEL_DIRECT && c->reporter_prio)
+		return REFUSE(-EINVAL, "reporter_prio with the direct model (no reporter threads)");
+	if (c->model != IOPF_BENCH_MODEL_DIRECT && c->reporter_prio != IOPF_BENCH_REPORTER_NORMAL &&
+	    !capable(CAP_SYS_NICE))
+		return REFUSE(-EPERM, "reporter_prio %s needs CAP_SYS_NICE (SCHED_FIFO reporters, as IRQ threads run)",
+			      c->reporter_prio ? "fifo-low" : "fifo");
 	if (!c->nr_iommus)
 		c->nr_iommus = 1;
 	if (c->nr_iommus > IOPF_BENCH_MAX_IOMMUS)
@@ -158,7 +184,8 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 		if (!c->nr_irq_cpus && c->irq_cpus_uptr)
 			return REFUSE(-EINVAL, "irq_cpus_uptr is set but nr_irq_cpus is 0");
 	}
-	nstreams = 1 + c->pasids;
+	/* The streams that carry requests: PASID-only drivers never see the RID's. */
+	nstreams = iopf_model_pasid_only(c->model) ? c->pasids : 1 + c->pasids;
 	if (!c->credit) {
 		u32 want = 64;
 
@@ -169,7 +196,7 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 		 * to make it overflow. (group_size + 1: an inline answer frees
 		 * a slot before the reporter has moved past its last request.)
 		 */
-		if (c->model == IOPF_BENCH_MODEL_PRQ)
+		if (c->model != IOPF_BENCH_MODEL_DIRECT)
 			want = min(want, c->prq_depth /
 				   (DIV_ROUND_UP(c->nr_devices, c->nr_iommus) * (c->group_size + 1)));
 		c->credit = min_t(u32, IOPF_BENCH_MAX_CREDIT,
@@ -180,8 +207,8 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if (c->credit < c->open_groups)
 		return REFUSE(-EINVAL, "credit %u is below open_groups %u", c->credit, c->open_groups);
 	if (c->credit < nstreams)
-		return REFUSE(-EINVAL, "credit %u is below the %u streams (RID + pasids) of a device",
-		       c->credit, nstreams);
+		return REFUSE(-EINVAL, "credit %u is below the %u streams (%s) of a device",
+		       c->credit, nstreams, iopf_model_pasid_only(c->model) ? "PASIDs" : "RID + PASIDs");
 
 	/* Injectors and their CPUs */
 	if (c->nr_cpus > IOPF_BENCH_MAX_INJECTORS)
@@ -256,18 +283,26 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if (c->abandon_every &&
 	    (!c->nr_unbinders || c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE))
 		return REFUSE(-EINVAL, "abandon_every needs nr_unbinders > 0 with unbind_scope device");
+	if (c->abandon_every &&
+	    (c->model == IOPF_BENCH_MODEL_AMD || c->model == IOPF_BENCH_MODEL_SMMUV3_STALL))
+		return REFUSE(-EINVAL, "abandon_every with model %s: without a drain its devices wait for every response before they stop, and a group nobody answers would hold the stop",
+			      iopf_model_name(c->model));
 
 	if (c->response_ns > IOPF_BENCH_MAX_RESPONSE_NS)
 		return REFUSE(-EINVAL, "response_ns %u is above %u", c->response_ns,
 			      IOPF_BENCH_MAX_RESPONSE_NS);
-	if (c->handler == IOPF_BENCH_HANDLER_DEFER) {
+	if (c->handler == IOPF_BENCH_HANDLER_DEFER || c->handler == IOPF_BENCH_HANDLER_IOMMUFD) {
 		if (!c->defer_ns || c->defer_ns > IOPF_BENCH_MAX_DEFER_NS)
 			return REFUSE(-EINVAL, "defer_ns %u is not in 1..%u", c->defer_ns,
 				      IOPF_BENCH_MAX_DEFER_NS);
-		if (c->nr_unbinders && c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE)
-			return REFUSE(-EINVAL, "handler defer with unbind_scope pasid or replace: iommufd answers a PASID's kept groups at detach, which this handler does not model");
+		if (c->handler == IOPF_BENCH_HANDLER_DEFER && c->nr_unbinders &&
+		    c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE)
+			return REFUSE(-EINVAL, "handler defer with unbind_scope pasid or replace: iommufd answers a PASID's kept groups at detach, which handler iommufd models and defer does not");
+		if (c->handler == IOPF_BENCH_HANDLER_IOMMUFD && c->nr_unbinders &&
+		    c->unbind_scope == IOPF_BENCH_UNBIND_REPLACE)
+			return REFUSE(-EINVAL, "handler iommufd with unbind_scope replace: iommufd's replace auto-response (__fault_domain_replace_dev) is not modelled");
 	} else if (c->defer_ns) {
-		return REFUSE(-EINVAL, "defer_ns %u without handler defer", c->defer_ns);
+		return REFUSE(-EINVAL, "defer_ns %u without handler defer or iommufd", c->defer_ns);
 	}
 	nviol = hweight32(c->flags & IOPF_BENCH_RUN_VIOLATE_ANY);
 	if (nviol > 1)
@@ -279,8 +314,8 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	    c->group_size < 2)
 		return REFUSE(-EINVAL, "flags VIOLATE_PARTIAL_* need group_size >= 2 (partial requests)");
 	if ((c->flags & IOPF_BENCH_RUN_VIOLATE_WEDGE) &&
-	    (c->model != IOPF_BENCH_MODEL_PRQ || c->handler != IOPF_BENCH_HANDLER_INLINE))
-		return REFUSE(-EINVAL, "flag VIOLATE_WEDGE needs model prq and handler inline: it wedges the reporter thread");
+	    (c->model == IOPF_BENCH_MODEL_DIRECT || c->handler != IOPF_BENCH_HANDLER_INLINE))
+		return REFUSE(-EINVAL, "flag VIOLATE_WEDGE needs a model with reporters (not direct) and handler inline: it wedges the reporter thread");
 	rc = iopf_ts_validate(c);
 	if (rc)
 		return rc;
@@ -289,7 +324,7 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	rc = iopf_cpus_get("cpus", c->cpus_uptr, c->nr_cpus, c->nr_injectors, false, cpus_out);
 	if (rc)
 		return rc;
-	if (c->model == IOPF_BENCH_MODEL_PRQ) {
+	if (c->model != IOPF_BENCH_MODEL_DIRECT) {
 		rc = iopf_cpus_get("irq_cpus", c->irq_cpus_uptr, c->nr_irq_cpus, c->nr_iommus,
 				   true, irq_out);
 	} else {
@@ -322,6 +357,9 @@ static void iopf_run_destroy(struct iopf_run *run)
 	for (d = 0; run->mocks && d < run->cfg.nr_iommus; d++)
 		iopf_prq_wait_empty(&run->mocks[d]);
 	iopf_defer_stop(run);
+	for (d = 0; run->mdevs && iopf_graceful_stop(run) && d < run->cfg.nr_devices; d++)
+		if (run->mdevs[d].slots)
+			iopf_wait_answered(&run->mdevs[d], -1);
 	for (d = 0; run->mdevs && d < run->cfg.nr_devices; d++)
 		iopf_mdev_teardown(&run->mdevs[d]);
 	iopf_mocks_destroy(run);
@@ -382,7 +420,9 @@ static int iopf_mdevs_alloc(struct iopf_run *run)
 			return -ENOMEM;
 		for (s = 0; s < mdev->nslots; s++) {
 			atomic64_set(&mdev->slots[s].word, IOPF_SLOT_WORD(0, IOPF_SLOT_IDLE));
-			mdev->slots[s].stream = s % mdev->nstreams;
+			/* PASID-only drivers: the PASIDs 1..pasids, never the RID */
+			mdev->slots[s].stream = run->pasid_only ? 1 + s % (mdev->nstreams - 1) :
+						s % mdev->nstreams;
 		}
 	}
 	return 0;
@@ -544,9 +584,15 @@ static void iopf_log_start(struct iopf_run *run)
 	irq[0] = 0;
 	for (i = 0; run->prq && i < c->nr_iommus && m < sizeof(irq) - 12; i++)
 		m += scnprintf(irq + m, sizeof(irq) - m, "%s%u", i ? "," : "", run->irq_cpus[i]);
-	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s rid_order=%s kernel=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu regress_report_ns=%u regress_response_ns=%u stuck_ms=%u\n",
-		run->id, run->prq ? "prq" : "direct", c->nr_iommus, c->prq_depth,
-		run->prq ? irq : "-", c->response_ns, c->defer_ns,
+	pr_info("Start of run: run=%llu model=%s iommus=%u prq_depth=%u irq_cpus=%s reporter=%s streams=%s vtd_wake=%s response_ns=%u defer_ns=%u handler=%s pacing=%s rate_per_s=%llu devices=%u pasids=%u group_size=%u open_groups=%u credit=%u injectors=%u cpus=%s unbinders=%u unbind_scope=%s rid_order=%s kernel=%s unbind_rate_per_s=%u duration_ms=%llu max_requests=%llu warmup_ms=%u service_ns=%u service=%s fail_every=%u abandon_every=%u violate=%s/%u timestamps=%s clock=%s seed=%llu regress_report_ns=%u regress_response_ns=%u stuck_ms=%u\n",
+		run->id, iopf_model_name(c->model), c->nr_iommus, c->prq_depth,
+		run->prq ? irq : "-",
+		!run->prq ? "-" : c->reporter_prio == IOPF_BENCH_REPORTER_FIFO ? "fifo" :
+		c->reporter_prio == IOPF_BENCH_REPORTER_FIFO_LOW ? "fifo-low" : "normal",
+		run->pasid_only ? "pasids" : "rid+pasids",
+		!iopf_model_is(run, IOPF_BENCH_MODEL_VTD) ? "-" :
+		(c->flags & IOPF_BENCH_RUN_VTD_WAKE_ALL) ? "all" : "one",
+		c->response_ns, c->defer_ns,
 		run->hops->name, iopf_pacing_names[c->pacing], c->rate_per_s,
 		c->nr_devices, c->pasids, c->group_size, c->open_groups, c->credit,
 		c->nr_injectors, cpus, c->nr_unbinders, iopf_scope_name(c->unbind_scope),
@@ -598,7 +644,8 @@ int iopf_run_start(struct iopf_bench_run_config *ucfg)
 	run->cfg = *ucfg;
 	run->cpus = cpus;
 	run->irq_cpus = irq_cpus;
-	run->prq = run->cfg.model == IOPF_BENCH_MODEL_PRQ;
+	run->prq = run->cfg.model != IOPF_BENCH_MODEL_DIRECT;
+	run->pasid_only = iopf_model_pasid_only(run->cfg.model);
 	run->id = iopf_last_run_id + 1;
 	run->cookie = ((get_random_u64() << 8) | 0x80) & ~IOPF_PRIV_MEASURED;
 	run->hops = iopf_handler_find(run->cfg.handler);
@@ -709,6 +756,7 @@ static int iopf_run_compute(struct iopf_run *run)
 		[IOPF_PC_SEND_LAG] = IOPF_BENCH_HIST_SEND_LAG,
 		[IOPF_PC_FLUSH] = IOPF_BENCH_HIST_FLUSH,
 		[IOPF_PC_REPORT_IN_FLUSH] = IOPF_BENCH_HIST_REPORT_IN_FLUSH,
+		[IOPF_PC_QUEUE_IN_FLUSH] = IOPF_BENCH_HIST_QUEUE_IN_FLUSH,
 	};
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -805,7 +853,11 @@ static int iopf_run_compute(struct iopf_run *run)
 	r->defer_ns = run->cfg.defer_ns;
 	r->regress_report_ns = run->regress_report_ns;
 	r->regress_response_ns = run->regress_response_ns;
-	r->grpid_bits = run->prq ? IOPF_BENCH_PRG_INDEX_BITS : 32;
+	r->grpid_bits = !run->prq ? 32 :
+			iopf_model_is(run, IOPF_BENCH_MODEL_SMMUV3_STALL) ? 16 :
+			IOPF_BENCH_PRG_INDEX_BITS;
+	r->reporter_prio = run->prq ? run->cfg.reporter_prio : 0;
+	r->pasid_only = run->pasid_only;
 	for (i = 0; run->mocks && i < run->cfg.nr_iommus; i++) {
 		const struct iopf_mock *m = &run->mocks[i];
 
@@ -821,6 +873,7 @@ static int iopf_run_compute(struct iopf_run *run)
 	r->incomplete_groups = pc->incomplete_groups;
 	r->deferred_groups = pc->deferred_groups;
 	r->late_answers = pc->late_answers;
+	r->late_collisions = pc->late_collisions;
 	r->reports_by_reporters = pc->reports_by_reporters;
 	r->reports_by_others = pc->reports_by_others;
 	r->reporter_requests = pc->reporter_requests;
@@ -839,6 +892,7 @@ static int iopf_run_compute(struct iopf_run *run)
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_SEND_LAG], &r->lat_send_lag);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_FLUSH], &r->lat_flush);
 	iopf_hist_summary(&h[IOPF_BENCH_HIST_REPORT_IN_FLUSH], &r->lat_report_in_flush);
+	iopf_hist_summary(&h[IOPF_BENCH_HIST_QUEUE_IN_FLUSH], &r->lat_queue_in_flush);
 	for (k = 0; k < IOPF_BENCH_HIST_NR; k++)
 		memcpy(run->hist_dump + k * IOPF_BENCH_HIST_NR_BUCKETS, h[k].buckets,
 		       sizeof(h[k].buckets));
@@ -938,6 +992,11 @@ static int iopf_ctl_fn(void *arg)
 	}
 	iopf_ctl_step(run, "answering the groups the defer handler keeps", -1);
 	iopf_defer_flush(run);
+	/* amd, smmuv3-stall: the devices wait for their answers before the unbind. */
+	for (d = 0; iopf_graceful_stop(run) && d < run->cfg.nr_devices; d++) {
+		iopf_ctl_step(run, "waiting for the answers to device", d);
+		iopf_wait_answered(&run->mdevs[d], -1);
+	}
 	for (d = 0; d < run->cfg.nr_devices; d++) {
 		iopf_ctl_step(run, "tearing down device", d);
 		iopf_order_begin(run, IOPF_ORDER_TEARDOWN, &run->mdevs[d]);
@@ -968,13 +1027,13 @@ static int iopf_ctl_fn(void *arg)
 		pr_info("End of run: %s (run=%llu violations=%llu)%s\n",
 			r->status == IOPF_BENCH_RESULT_SUCCESS ? "SUCCESS" : "FAILURE",
 			run->id, r->violations, run->error ? " error" : "");
-		pr_info("run %llu: window_ms=%llu requests=%llu groups=%llu responses=%llu rate_per_s=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu unbind_cycles=%llu total_groups=%llu total_responses=%llu from_remove=%llu from_hw=%llu lost=%llu late=%llu unexpected=%llu group=%llu checked=%llu incomplete=%llu late_answers=%llu overflows=%llu error=%d\n",
+		pr_info("run %llu: window_ms=%llu requests=%llu groups=%llu responses=%llu rate_per_s=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu unbind_cycles=%llu total_groups=%llu total_responses=%llu from_remove=%llu from_hw=%llu lost=%llu late=%llu unexpected=%llu group=%llu checked=%llu incomplete=%llu late_answers=%llu late_collisions=%llu overflows=%llu error=%d\n",
 			run->id, div_u64(r->window_ns, NSEC_PER_MSEC), r->requests, r->groups,
 			r->responses, r->rate_per_s, r->lat_response.p50_ns,
 			r->lat_response.p99_ns, r->lat_response.max_ns, r->unbind_cycles,
 			r->total_groups, r->total_responses, r->from_remove, r->from_hw,
 			r->viol_lost, r->viol_late, r->viol_unexpected, r->viol_group,
-			r->checked_groups, r->incomplete_groups, r->late_answers,
+			r->checked_groups, r->incomplete_groups, r->late_answers, r->late_collisions,
 			r->prq_overflows, run->error);
 	} else {
 		pr_info("End of run: FAILURE (run=%llu violations=0) error\n", run->id);

@@ -93,7 +93,7 @@ stress_table() {
 			next
 		}
 		opts[s] = f[n]
-		if (opts[s] !~ /^(@7\.x )?--/) err(NR, "scenario " s ": the last field must be its bench options (optionally after @7.x), not \"" opts[s] "\"")
+		if (opts[s] !~ /^(@7\.x |@6\.12 )?--/) err(NR, "scenario " s ": the last field must be its bench options (optionally after @7.x or @6.12), not \"" opts[s] "\"")
 		for (i = 1; i <= ncol; i++) {
 			v = f[i + 1]; sh = 0
 			if (v ~ /\*$/) { sh = 1; v = substr(v, 1, length(v) - 1) }

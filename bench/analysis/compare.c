@@ -10,7 +10,9 @@
  *   target, VM shape, point parameters and designs, on the same kind of
  *   machine with the same kernel configs per design; else exit 2 with every
  *   difference listed (--force compares anyway). The kernel's own key and
- *   patches may differ: they are the code under test.
+ *   patches may differ: they are the code under test. A point measured with
+ *   ABI <= 6's prq model against the same point with ABI 7's vtd is another
+ *   harness, not a difference: exit 2 even with --force.
  * - A cell (point, design, metric) of a gated metric is judged on the
  *   successful repetitions of both sides by the gate's rule, gate.c
  *   (gate_family(): one one-sided test per cell, Holm over the family).
@@ -164,6 +166,7 @@ struct cell {
 	double *base, *cand;
 	size_t nb, nn;
 	double base_min, base_max, new_min, new_max;
+	double samples_base[2], samples_new[2];	/* show_n metrics: the runs' sample counts, min and max (NAN: none) */
 	double threshold;
 	bool in_family;				/* a gated metric's cell: one of the tests corrected for */
 	unsigned int dropped_base, dropped_new;	/* repetitions whose value was left out (too few samples) */
@@ -480,6 +483,43 @@ static void check_spec(struct cmpctx *C)
 			  "what it has", r0, r1);
 }
 
+/*
+ * ABI 7 renamed the prq driver model vtd and made it exact to VT-d's source
+ * (the reporter's batches and lock, the detach's drain and QI drain, FIFO
+ * reporters): a point measured with prq and the same point measured with
+ * vtd ran two different harnesses. That is not a difference --force can
+ * wave through, but bad input: one line, exit 2.
+ */
+static int check_model_rename(struct cmpctx *C)
+{
+	struct json_object *pts = jarr(C->s[0].plan, "points");
+
+	for (size_t i = 0; pts && i < json_object_array_length(pts); i++) {
+		struct json_object *a = json_object_array_get_idx(pts, i), *b;
+		const char *id = jstr(a, "id"), *m0, *m1;
+
+		if (!id || !(b = plan_point(C->s[1].plan, id)))
+			continue;
+		m0 = jstr(jget(a, "params"), "model");
+		m1 = jstr(jget(b, "params"), "model");
+		if (!m0 || !m1)
+			continue;
+		if (!strcmp(m0, "prq") && strcmp(m1, "prq") && strcmp(m1, "direct")) {
+			cerr(C, "baseline %s was measured with the pre-ABI-7 prq model, new %s with %s (point %s): "
+			     "two different harnesses; save a new baseline (iopf-bench baseline save)",
+			     C->s[0].dir, C->s[1].dir, m1, id);
+			return GX_INVALID;
+		}
+		if (!strcmp(m1, "prq") && strcmp(m0, "prq") && strcmp(m0, "direct")) {
+			cerr(C, "new %s was measured with the pre-ABI-7 prq model, baseline %s with %s (point %s): "
+			     "two different harnesses; measure it again with this iopf-bench",
+			     C->s[1].dir, C->s[0].dir, m0, id);
+			return GX_INVALID;
+		}
+	}
+	return GX_OK;
+}
+
 static struct json_object *kernel_of(struct json_object *prov, const char *design)
 {
 	return jfind(prov, "kernels", "design", design);
@@ -713,6 +753,7 @@ static struct cell *cell_new(struct cmpctx *C, const char *point, const char *de
 	c->design = design;
 	c->metric = metric;
 	c->base_min = c->base_max = c->new_min = c->new_max = c->threshold = NAN;
+	c->samples_base[0] = c->samples_base[1] = c->samples_new[0] = c->samples_new[1] = NAN;
 	c->g.base_median = c->g.new_median = c->g.ratio = c->g.change = NAN;
 	c->g.ci_lo = c->g.ci_hi = c->g.confidence = NAN;
 	return c;
@@ -819,6 +860,10 @@ static void cell_metric(struct cmpctx *C, const char *point, const char *design,
 	c->dropped_base = db;
 	c->dropped_new = dn;
 	c->m = m;
+	if (m->show_n) {	/* a small sample per run: its counts go beside it */
+		rj_samples(bd, k, &c->samples_base[0], &c->samples_base[1]);
+		rj_samples(nd, k, &c->samples_new[0], &c->samples_new[1]);
+	}
 	c->base = b;
 	c->cand = x;
 	c->nb = nb;
@@ -1004,6 +1049,15 @@ static void side_cell_text(const struct cell *c, bool base, char *buf, size_t le
 	fmt_value(c->metric, base ? c->g.base_median : c->g.new_median, med, sizeof(med));
 	fmt_value(c->metric, base ? c->base_min : c->new_min, lo, sizeof(lo));
 	fmt_value(c->metric, base ? c->base_max : c->new_max, hi, sizeof(hi));
+	if (c->m->show_n) {
+		/* A small sample per run (the in-flush latencies): how small, beside it. */
+		const double *s = base ? c->samples_base : c->samples_new;
+		char sn[48];
+
+		gate_fmt_samples(s[0], s[1], sn, sizeof(sn));
+		snprintf(buf, len, "%s [%s..%s] n=%zu (samples/run %s)", med, lo, hi, n, sn);
+		return;
+	}
 	snprintf(buf, len, "%s [%s..%s] n=%zu", med, lo, hi, n);
 }
 
@@ -1170,6 +1224,17 @@ static struct json_object *cell_json(const struct cell *c)
 	JADD(o, "new_median", jnum(c->g.new_median));
 	JADD(o, "new_min", jnum(c->new_min));
 	JADD(o, "new_max", jnum(c->new_max));
+	if (c->m && c->m->show_n) {
+		/* The runs' sample counts of a small-sample metric: [min, max], null when unknown. */
+		struct json_object *sb = json_object_new_array(), *sn = json_object_new_array();
+
+		for (int i = 0; i < 2; i++) {
+			json_object_array_add(sb, jnum(c->samples_base[i]));
+			json_object_array_add(sn, jnum(c->samples_new[i]));
+		}
+		JADD(o, "samples_base", sb);
+		JADD(o, "samples_new", sn);
+	}
 	JADD(o, "level", c->m ? jnum(c->g.level) : NULL);
 	JADD(o, "threshold", jnum(c->threshold));
 	JADD(o, "separated", json_object_new_boolean(c->g.separated));
@@ -1457,7 +1522,8 @@ static const char compare_help[] =
 	"  --lkp-separation     regressed and improved also need LKP's separation (new\n"
 	"                       min > base median and new median > base max)\n"
 	"  --force              compare folders of different specs, machines or kernel\n"
-	"                       configs (the differences become warnings)\n"
+	"                       configs (the differences become warnings); never a\n"
+	"                       point of ABI <= 6's prq model against vtd (ABI 7)\n"
 	"  --json | --ktap      JSON or KTAP on stdout instead of the table\n"
 	"  --junit FILE         also write JUnit XML to FILE\n"
 	"  -q                   only the summary line;  -v  every cell, unchanged too\n"
@@ -1576,6 +1642,9 @@ static int compare_run(struct cmpctx *C, const char *metrics_opt)
 			cerr(C, "--metrics: %s is not in %s/run.json's metrics", C->metrics[k]->name, C->s[0].dir);
 			return GX_INVALID;
 		}
+	code = check_model_rename(C);
+	if (code)
+		return code;
 	check_spec(C);
 	check_machine(C);
 	for (int i = 0; i < 2; i++)

@@ -39,14 +39,24 @@ struct gate_metric {
 	const char *path;	/* its source in the per-run JSON */
 	enum gate_kind kind;
 	int better;		/* +1 higher is better, -1 lower, 0 not compared (no direction) */
+	bool show_n;		/* a small sample per run (the in-flush latencies): every table shows
+				 * its sample count (n=) beside it, from the per-run JSON's
+				 * <path without the percentile>.count */
 };
 
 /*
  * Every run.json metric, with its direction: the one table that report,
  * compare and calibrate read (results/SCHEMA.md, "Metrics").
  */
-#define GATE_NMETRICS	19
+#define GATE_NMETRICS	21
 extern const struct gate_metric gate_metrics[GATE_NMETRICS];
+
+/*
+ * The sample count of a show_n metric over runs, beside its value: "n=412",
+ * or "n=20..999" when the runs had different counts; "n=?" when none is
+ * known (NAN).
+ */
+void gate_fmt_samples(double min, double max, char *buf, size_t len);
 
 /* From that table; NULL when unknown. */
 const struct gate_metric *gate_metric_find(const char *name);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "html.h"
 #include "jsonutil.h"
 #include "report.h"
@@ -102,7 +103,18 @@ static void stat_cell(FILE *f, struct json_object *st, const char *unit)
 	fmt_unit(unit, med, a, sizeof(a));
 	fmt_unit(unit, mn, b, sizeof(b));
 	fmt_unit(unit, mx, c, sizeof(c));
-	fprintf(f, "<td class=\"num\">%s<br><span class=\"small\">%s..%s, n=%.0f</span></td>", a, b, c, n);
+	fprintf(f, "<td class=\"num\">%s<br><span class=\"small\">%s..%s, n=%.0f", a, b, c, n);
+	/* A small sample per run (the in-flush latencies): its sample count per run too. */
+	if (jget(st, "samples")) {
+		double smin = NAN, smax = NAN;
+		char sn[48];
+
+		jnumber(jget(jget(st, "samples"), "min"), &smin);
+		jnumber(jget(jget(st, "samples"), "max"), &smax);
+		gate_fmt_samples(smin, smax, sn, sizeof(sn));
+		fprintf(f, "<br>samples/run %s", sn);
+	}
+	fputs("</span></td>", f);
 }
 
 static const char *const css =
@@ -671,7 +683,9 @@ static void section_summary(FILE *f, struct json_object *run)
 			"repetitions per side that would decide); missing when a side has no value. Other metrics are "
 			"judged at the same per-row level and not counted in the family. Throughput: higher is "
 			"better; latencies and counts: lower is better. Metrics that no run measured are left "
-			"out.</p>\n", conf * 100, family, alpha * 100, thr * 100);
+			"out. The in-flush latencies (the report during a flush of the same device, the queue "
+			"wait while any flush runs on the IOMMU) are small samples: their cells also give the "
+			"samples per run (samples/run n=).</p>\n", conf * 100, family, alpha * 100, thr * 100);
 	} else {
 		fputs("<p>One design (or no baseline): medians over the successful repetitions, no comparison.</p>\n", f);
 	}

@@ -167,7 +167,8 @@ static const char *const st_names[ST_NR] = { "success", "failure", "error", "ski
 
 enum {
 	M_THROUGHPUT = 0, M_OFFERED, M_RESP_P50, M_RESP_P99, M_RESP_P999, M_REP_P50, M_REP_P99,
-	M_REP_P999, M_RIF_P50, M_RIF_P99, M_QUEUE_P50, M_QUEUE_P99, M_FLUSH_P50, M_FLUSH_P99, M_UNBIND_P50,
+	M_REP_P999, M_RIF_P50, M_RIF_P99, M_QIF_P50, M_QIF_P99, M_QUEUE_P50, M_QUEUE_P99, M_FLUSH_P50,
+	M_FLUSH_P99, M_UNBIND_P50,
 	M_UNBIND_P99, M_OVERFLOWS, M_VIOLATIONS, M_INCOMPLETE,
 };
 _Static_assert(M_INCOMPLETE + 1 == NM, "metric indexes follow the table");
@@ -181,6 +182,8 @@ struct rep {
 	bool have[NM];
 	double v[NM];
 	double dropped[NM];		/* > 0: the samples a percentile had, too few to keep it */
+	bool have_samples[NM];		/* show_n metrics: the run's sample count is known */
+	double samples[NM];		/* ... and is this */
 	long unbinders;			/* config.unbinders of the run, -1 unknown */
 };
 
@@ -209,6 +212,7 @@ struct pdes {
 	unsigned int nreps;
 	unsigned int cnt[ST_NR];
 	struct stat1 s[NM];
+	struct stat1 samples[NM];	/* show_n metrics: the successful runs' sample counts */
 };
 
 struct point {
@@ -381,13 +385,26 @@ static void rep_load(struct res *R, struct point *p, const char *design, struct 
 		 * the run's maximum or close to it, and says nothing a comparison
 		 * can rely on: the value is left out.
 		 */
-		if (r->have[i] && gate_metrics[i].kind == GATE_NS) {
+		if ((r->have[i] || gate_metrics[i].show_n) && gate_metrics[i].kind == GATE_NS) {
 			const char *dot = strrchr(gate_metrics[i].path, '.');
 			char *cpath = xasprintf("%.*s.count", (int)(dot - gate_metrics[i].path), gate_metrics[i].path);
 			double cnt = 0, need = !strcmp(dot, ".p50") ? 20 : !strcmp(dot, ".p99") ? 1000 :
 					       !strcmp(dot, ".p999") ? 10000 : 0;
+			bool counted = jpath_number(j, cpath, &cnt);
 
-			if (need && (!jpath_number(j, cpath, &cnt) || cnt < need)) {
+			/*
+			 * The small samples (in-flush latencies): their count goes with
+			 * them everywhere (none: nothing of theirs to show).
+			 */
+			if (gate_metrics[i].show_n && counted && cnt > 0) {
+				r->have_samples[i] = true;
+				r->samples[i] = cnt;
+			}
+			if (!r->have[i]) {
+				free(cpath);
+				continue;
+			}
+			if (need && (!counted || cnt < need)) {
 				r->have[i] = false;
 				/* Measured, but too thin: said in run.json, never silent. */
 				if (cnt > 0)
@@ -851,8 +868,15 @@ static void aggregate_point(struct res *R, struct point *p)
 		if (!pd->cnt[ST_SUCCESS] && pd->cnt[ST_SKIPPED] < pd->nreps)
 			some_design_empty = true;
 		v = xcalloc(pd->nreps, sizeof(double));
-		for (unsigned int k = 0; k < NM; k++)
+		for (unsigned int k = 0; k < NM; k++) {
+			unsigned int n = 0;
+
 			stat_of(v, ok_values(pd, k, v), &pd->s[k]);
+			for (unsigned int i = 0; i < pd->nreps; i++)
+				if (pd->reps[i].st == ST_SUCCESS && pd->reps[i].have_samples[k])
+					v[n++] = pd->reps[i].samples[k];
+			stat_of(v, n, &pd->samples[k]);
+		}
 		free(v);
 	}
 	p->failed_reps = all - ok - skipped;
@@ -1082,7 +1106,7 @@ static void sweep_tscost(struct res *R, struct sweep *s, struct judge *J)
 			double *xv = xcalloc(x->nreps + 1, sizeof(double)), *yv = xcalloc(y->nreps + 1, sizeof(double));
 			unsigned int n = ok_values(x, M_THROUGHPUT, xv), m = ok_values(y, M_THROUGHPUT, yv);
 			static const struct gate_metric m_cost = {
-				"throughput_rps", "throughput with the stream on / off", "rate_per_s", GATE_RATE, +1
+				"throughput_rps", "throughput with the stream on / off", "rate_per_s", GATE_RATE, +1, false
 			};
 
 			t->design = d;
@@ -1189,6 +1213,16 @@ static struct json_object *rep_json(const struct rep *r)
 		}
 	if (m)
 		JADD(o, "dropped", m);
+	/* The sample count of each small-sample metric (show_n: the in-flush latencies). */
+	m = NULL;
+	for (unsigned int k = 0; k < NM; k++)
+		if (r->have_samples[k]) {
+			if (!m)
+				m = json_object_new_object();
+			JADD(m, gate_metrics[k].name, json_object_new_int64((int64_t)r->samples[k]));
+		}
+	if (m)
+		JADD(o, "samples", m);
 	return o;
 }
 
@@ -1221,8 +1255,14 @@ static struct json_object *point_json(const struct res *R, const struct point *p
 		JADD(jd, "counts", counts_json(pd->cnt));
 		JADD(jd, "repetitions", reps);
 		sm = json_object_new_object();
-		for (unsigned int k = 0; k < NM; k++)
-			JADD(sm, gate_metrics[k].name, stat_json(&pd->s[k]));
+		for (unsigned int k = 0; k < NM; k++) {
+			struct json_object *st = stat_json(&pd->s[k]);
+
+			/* A small sample per run: its counts over the successful runs. */
+			if (gate_metrics[k].show_n && pd->samples[k].n)
+				JADD(st, "samples", stat_json(&pd->samples[k]));
+			JADD(sm, gate_metrics[k].name, st);
+		}
 		JADD(jd, "summary", sm);
 		JADD(ds, R->designs[d], jd);
 	}
@@ -1328,6 +1368,7 @@ static struct json_object *run_json(struct res *R)
 		JADD(m, "unit", JSTR(gate_kind_unit(gate_metrics[k].kind)));
 		JADD(m, "better", gate_metrics[k].better > 0 ? JSTR("higher") : gate_metrics[k].better < 0 ? JSTR("lower") : NULL);
 		JADD(m, "source", JSTR(gate_metrics[k].path));
+		JADD(m, "small_sample", json_object_new_boolean(gate_metrics[k].show_n));
 		json_object_array_add(a, m);
 	}
 	JADD(o, "metrics", a);
@@ -2589,14 +2630,15 @@ static void figures(struct res *R)
 			/* unbinders fixed (> 0) while another axis varies: the flush side of it too */
 			static const unsigned int mk[] = { M_FLUSH_P50, M_FLUSH_P99, M_RIF_P50, M_RIF_P99 };
 			char *cap = xasprintf("Detach flush latency (iopf_queue_flush_dev inside a detach, left) and "
-					      "the report latency of requests reported while a flush of their device "
-					      "runs (report-in-flush, right), p50 / p99 against %s, one color per "
-					      "design: medians over the successful repetitions, error bars min..max.",
+					      "the report during a flush of the same device (the report path of the "
+					      "requests reported while a flush of their device runs; a small sample "
+					      "per run: see the summary's n, right), p50 / p99 against %s, one color "
+					      "per design: medians over the successful repetitions, error bars min..max.",
 					      axis_label(x));
 
 			per_variant_latency(R, s, x, "flush-latency", mk, 2,
 					    "detach flush latency (iopf_queue_flush_dev)",
-					    "report latency during a flush (report-in-flush)", "p50 p99", cap);
+					    "report during a flush of the same device", "p50 p99", cap);
 			free(cap);
 		}
 		fig_cdf(R, s);
@@ -2696,6 +2738,17 @@ static void text_summary(struct res *R, FILE *out)
 					}
 					gate_fmt_value(gate_metrics[m].kind, p->d[R->base].s[m].med, a, sizeof(a));
 					gate_fmt_value(gate_metrics[m].kind, p->d[d].s[m].med, b, sizeof(b));
+					if (gate_metrics[m].show_n) {
+						/* a small sample per run: its count beside each median */
+						const struct stat1 *sa = &p->d[R->base].samples[m], *sd = &p->d[d].samples[m];
+						char na[40], nb[40];
+
+						gate_fmt_samples(sa->n ? sa->min : NAN, sa->n ? sa->max : NAN, na, sizeof(na));
+						gate_fmt_samples(sd->n ? sd->min : NAN, sd->n ? sd->max : NAN, nb, sizeof(nb));
+						fprintf(out, "    %s  [%s %s (%s), %s %s (%s)]\n", c->words, R->designs[R->base],
+							a, na, R->designs[d], b, nb);
+						continue;
+					}
 					fprintf(out, "    %s  [%s %s, %s %s]\n", c->words, R->designs[R->base], a,
 						R->designs[d], b);
 				}

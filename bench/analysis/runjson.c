@@ -26,7 +26,7 @@ static long int_or(struct json_object *v, long dflt)
 
 static void read_rep(struct json_object *jr, struct rj_rep *r)
 {
-	struct json_object *m = jget(jr, "metrics"), *dr = jget(jr, "dropped");
+	struct json_object *m = jget(jr, "metrics"), *dr = jget(jr, "dropped"), *sm = jget(jr, "samples");
 	double rep = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -38,6 +38,7 @@ static void read_rep(struct json_object *jr, struct rj_rep *r)
 	for (size_t k = 0; k < GATE_NMETRICS; k++) {
 		r->have[k] = jnumber(jget(m, gate_metrics[k].name), &r->v[k]);
 		r->dropped[k] = jget(dr, gate_metrics[k].name) != NULL;
+		r->have_samples[k] = jnumber(jget(sm, gate_metrics[k].name), &r->samples[k]);
 	}
 }
 
@@ -143,6 +144,24 @@ const struct rj_design *rj_design(const struct rj_point *p, const char *name)
 		if (!strcmp(p->designs[i].name, name))
 			return &p->designs[i];
 	return NULL;
+}
+
+bool rj_samples(const struct rj_design *d, size_t k, double *min, double *max)
+{
+	bool any = false;
+
+	for (size_t i = 0; d && i < d->nreps; i++) {
+		const struct rj_rep *r = &d->reps[i];
+
+		if (r->status != RJ_SUCCESS || !r->have_samples[k])
+			continue;
+		if (!any || r->samples[k] < *min)
+			*min = r->samples[k];
+		if (!any || r->samples[k] > *max)
+			*max = r->samples[k];
+		any = true;
+	}
+	return any;
 }
 
 size_t rj_values(const struct rj_design *d, size_t k, double *out, unsigned int *dropped)

@@ -27,6 +27,8 @@ struct rj_rep {
 	bool have[GATE_NMETRICS];		/* metrics.<name> is a number */
 	bool dropped[GATE_NMETRICS];		/* dropped.<name>: left out, too few samples */
 	double v[GATE_NMETRICS];
+	bool have_samples[GATE_NMETRICS];	/* samples.<name>: the run's sample count (show_n metrics) */
+	double samples[GATE_NMETRICS];
 };
 
 struct rj_design {
@@ -70,5 +72,12 @@ const struct rj_design *rj_design(const struct rj_point *p, const char *name);
  * successful repetitions that left it out for too few samples.
  */
 size_t rj_values(const struct rj_design *d, size_t k, double *out, unsigned int *dropped);
+
+/*
+ * The sample counts per run of metric k (a show_n metric: samples.<name>)
+ * over the successful repetitions: false when none has one, else their
+ * least and greatest.
+ */
+bool rj_samples(const struct rj_design *d, size_t k, double *min, double *max);
 
 #endif

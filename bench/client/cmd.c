@@ -235,7 +235,7 @@ static int pick_cpus(struct ctx *c)
 		memcpy(o->cpus.cpu, p->injector_cpus, p->ninjectors * sizeof(o->cpus.cpu[0]));
 		o->cpus.n = p->ninjectors;
 		/* The direct model has no reporter threads: their places stay idle. */
-		if (o->model == IOPF_BENCH_MODEL_PRQ) {
+		if (model_has_reporter(o->model)) {
 			memcpy(o->irq_cpus.cpu, p->reporter_cpus, p->nreporters * sizeof(o->irq_cpus.cpu[0]));
 			o->irq_cpus.n = p->nreporters;
 		}
@@ -441,23 +441,46 @@ struct hist_buf {
 	struct hist_layout layout;
 };
 
+/*
+ * The histograms a module of this ABI dumps, at least: ABI 2 to 6 all but
+ * the queue wait in a flush (IOPF_BENCH_HIST_QUEUE_IN_FLUSH, ABI 7); ABI 1's
+ * five are not a layout this tool reads (0: none).
+ */
+static uint32_t hist_nr_of_abi(uint32_t abi_version)
+{
+	if (abi_version < 2)
+		return 0;
+	if (abi_version < 7)
+		return IOPF_BENCH_HIST_QUEUE_IN_FLUSH;
+	return IOPF_BENCH_HIST_NR;
+}
+
 /* RESULTS, with the raw histograms when timestamps were on. */
 static int read_results(struct ctx *c, struct iopf_bench_results *res, struct hist_buf *h, bool want_hist)
 {
+	uint32_t want_nr = hist_nr_of_abi(c->ver.abi_version);
 	int rc;
 
 	memset(h, 0, sizeof(*h));
 	if (want_hist && c->ver.hist_nr && c->ver.hist_nr_buckets) {
 		if (!hist_layout_init(&h->layout, c->ver.hist_sub_bits, c->ver.hist_max_bits) ||
 		    h->layout.nr_buckets != c->ver.hist_nr_buckets ||
-		    c->ver.hist_nr < IOPF_BENCH_HIST_NR) {
+		    !want_nr || c->ver.hist_nr < want_nr) {
 			msg(c, "warning: the module's histogram layout (sub bits %u, max bits %u, %u buckets, "
 			    "%u histograms) is not one this tool knows; no raw histograms",
 			    c->ver.hist_sub_bits, c->ver.hist_max_bits, c->ver.hist_nr_buckets,
 			    c->ver.hist_nr);
 		} else {
+			/*
+			 * The module fills its hist_nr histograms; an older one's
+			 * missing ones (added since its ABI) stay zeros, which the
+			 * report leaves out (report.c, has_hist). The buffer has
+			 * room for every one this tool knows.
+			 */
+			uint32_t nr = c->ver.hist_nr > IOPF_BENCH_HIST_NR ? c->ver.hist_nr : IOPF_BENCH_HIST_NR;
+
 			h->len = c->ver.hist_nr * c->ver.hist_nr_buckets * sizeof(uint64_t);
-			h->v = calloc(1, h->len);
+			h->v = calloc(nr, c->ver.hist_nr_buckets * sizeof(uint64_t));
 			if (!h->v)
 				h->len = 0;
 		}

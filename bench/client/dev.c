@@ -241,6 +241,7 @@ const char *hist_name(unsigned int h)
 		[IOPF_BENCH_HIST_SEND_LAG] = "send_lag",
 		[IOPF_BENCH_HIST_FLUSH] = "flush",
 		[IOPF_BENCH_HIST_REPORT_IN_FLUSH] = "report_in_flush",
+		[IOPF_BENCH_HIST_QUEUE_IN_FLUSH] = "queue_in_flush",	/* ABI 7 */
 	};
 
 	_Static_assert(sizeof(t) / sizeof(t[0]) == IOPF_BENCH_HIST_NR, "a histogram without a name");

@@ -37,13 +37,39 @@ const struct opt_enum handler_names[] = {
 	{ "wq", IOPF_BENCH_HANDLER_WQ, "queue the group's work on the iopf workqueue, answer from it (like SVA)" },
 	{ "inline", IOPF_BENCH_HANDLER_INLINE, "answer inside the domain's iopf_handler" },
 	{ "null", IOPF_BENCH_HANDLER_NULL, "no framework: the injector's own cost" },
-	{ "defer", IOPF_BENCH_HANDLER_DEFER, "keep the group and answer it --defer-ns later from another thread, like iommufd's fault fd" },
+	{ "defer", IOPF_BENCH_HANDLER_DEFER, "keep the group and answer it --defer-ns later from another thread, like iommufd's fault fd (no answer at detach: --unbind-scope device only)" },
+	{ "iommufd", IOPF_BENCH_HANDLER_IOMMUFD, "iommufd's fault object (ABI 7): keep the group for user space, which answers it --defer-ns later; at every detach the groups still kept are answered INVALID (iommufd_auto_response_faults; on 7.x after the device's IOPF is off: late answers); not with --unbind-scope replace" },
 	{ NULL, 0, NULL },
 };
 
+/*
+ * The driver models, named by the driver each follows (ABI 7; ABI <= 6's
+ * "prq" is vtd, made exact to VT-d's source: set_value() refuses the old
+ * name with the new one).
+ */
 const struct opt_enum model_names[] = {
-	{ "prq", IOPF_BENCH_MODEL_PRQ, "like VT-d/AMD-Vi/SMMUv3: devices fill a page request queue per IOMMU, one reporter thread per IOMMU reports" },
+	{ "vtd", IOPF_BENCH_MODEL_VTD, "Intel VT-d's prq.c (the prq model of ABI <= 6): devices fill a page request queue per IOMMU, one reporter thread per IOMMU reports, a detach drains the queue; a page response is a synchronous QI submission; 6.12's rejects PASID-less requests (then --pasids 1 or more)" },
+	{ "amd", IOPF_BENCH_MODEL_AMD, "AMD-Vi's PPR log: a queue per IOMMU, one reporter thread per IOMMU, no drain at detach; rejects PASID-less requests (--pasids 1 or more) (ABI 7)" },
+	{ "smmuv3-stall", IOPF_BENCH_MODEL_SMMUV3_STALL, "Arm SMMUv3's stall model: every fault a one-request group (--group-size 1) reported under the SMMU's streams_mutex, no drain and no flush at detach (ABI 7)" },
 	{ "direct", IOPF_BENCH_MODEL_DIRECT, "injectors report from every CPU themselves: pure framework stress, no hardware does this" },
+	{ NULL, 0, NULL },
+};
+
+/*
+ * How a vtd reporter's pass wakes the drains waiting on the IOMMU's
+ * prq_complete (ABI 7, --model vtd; IOPF_BENCH_RUN_VTD_WAKE_ALL).
+ */
+const struct opt_enum vtd_wake_names[] = {
+	{ "one", BENCH_VTD_WAKE_ONE, "complete(): one waiter per pass, what VT-d's code does (prq_event_thread); of two drains at once on one IOMMU the second waits for the next page request" },
+	{ "all", BENCH_VTD_WAKE_ALL, "complete_all(): every waiter, as the driver's comment says (\"wake up all threads that are waiting\"): a named departure from VT-d's code" },
+	{ NULL, 0, NULL },
+};
+
+/* How the reporter threads are scheduled (ABI 7; ABI <= 6 ran them SCHED_NORMAL). */
+const struct opt_enum reporter_prio_names[] = {
+	{ "fifo", IOPF_BENCH_REPORTER_FIFO, "SCHED_FIFO at MAX_RT_PRIO / 2, as a threaded IRQ (sched_set_fifo()); needs CAP_SYS_NICE" },
+	{ "fifo-low", IOPF_BENCH_REPORTER_FIFO_LOW, "SCHED_FIFO priority 1 (sched_set_fifo_low()); needs CAP_SYS_NICE" },
+	{ "normal", IOPF_BENCH_REPORTER_NORMAL, "SCHED_NORMAL, what ABI <= 6 did" },
 	{ NULL, 0, NULL },
 };
 
@@ -87,9 +113,9 @@ const struct bench_option bench_options[] = {
 	  .enums = handler_names, .help = "how each page request group is answered",
 	  .json = "handler", .cmds = RUNCMDS },
 	{ .name = "defer-ns", .type = OPT_UINT, .off = OFF(defer_ns), .def = 0,
-	  .def_help = "1000000 (1 ms) with --handler defer", .min = 1, .max = IOPF_BENCH_MAX_DEFER_NS,
-	  .metavar = "N", .help = "answer each group the defer handler kept this long after the handler, ns "
-	  "(only with --handler defer)",
+	  .def_help = "1000000 (1 ms) with --handler defer or iommufd", .min = 1, .max = IOPF_BENCH_MAX_DEFER_NS,
+	  .metavar = "N", .help = "answer each group the handler kept this long after the handler, ns: "
+	  "the user-space answer delay (only with --handler defer or iommufd)",
 	  .json = "defer_ns", .cmds = RUNCMDS },
 	{ .name = "group-size", .type = OPT_UINT, .off = OFF(group_size), .def = 1,
 	  .min = 1, .max = IOPF_BENCH_MAX_GROUP_SIZE, .metavar = "N",
@@ -133,14 +159,19 @@ const struct bench_option bench_options[] = {
 	{ .name = "devices", .type = OPT_UINT, .off = OFF(nr_devices), .def = 1,
 	  .min = 1, .max = IOPF_BENCH_MAX_DEVICES, .metavar = "N",
 	  .help = "mock devices", .json = "devices", .cmds = RUNCMDS },
-	{ .name = "pasids", .type = OPT_UINT, .off = OFF(pasids), .def = 0,
+	{ .name = "pasids", .type = OPT_UINT, .off = OFF(pasids), .def = 1,
+	  .def_help = "1: the default model vtd on Linux 6.12, and amd on every kernel, reject "
+	  "PASID-less page requests, so 0 would be refused there",
 	  .min = 0, .max = IOPF_BENCH_MAX_PASIDS, .metavar = "N",
-	  .help = "PASIDs per device (faults also go to the RID)",
+	  .help = "PASIDs per device; faults also go to the RID unless the model's driver rejects "
+	  "PASID-less requests on this kernel (iopf-bench version: \"PASIDs only\"); 0 = RID only",
 	  .json = "pasids", .cmds = RUNCMDS },
 	{ .name = "credit", .type = OPT_UINT, .off = OFF(credit), .def = 0,
-	  .def_help = "max(--open-groups, 1 + --pasids, 64); prq: 64 capped so that the devices' requests fit the queue", .min = 0, .max = IOPF_BENCH_MAX_CREDIT,
+	  .def_help = "max(--open-groups, the streams, 64); with a queue (every model but direct): 64 capped so that the devices' requests fit the queue", .min = 0, .max = IOPF_BENCH_MAX_CREDIT,
 	  .metavar = "N", .help = "groups in flight (first request .. response) per device, like a PRI "
-	  "credit; at least --open-groups and 1 + --pasids (0 = default)",
+	  "credit; at least --open-groups and the streams of a device, one credit each: 1 + --pasids "
+	  "(the RID and the PASIDs), or --pasids where the model's driver rejects PASID-less requests "
+	  "(0 = default)",
 	  .json = "credit", .cmds = RUNCMDS },
 	{ .name = "service-ns", .type = OPT_UINT, .off = OFF(service_ns), .def = 0,
 	  .min = 0, .max = IOPF_BENCH_MAX_SERVICE_NS, .metavar = "N",
@@ -173,18 +204,27 @@ const struct bench_option bench_options[] = {
 	  .json = "seed", .cmds = RUNCMDS },
 
 	/* The driver model: how requests reach the framework. */
-	{ .name = "model", .type = OPT_ENUM, .off = OFF(model), .def = IOPF_BENCH_MODEL_PRQ,
-	  .enums = model_names, .help = "how page requests reach the framework",
+	{ .name = "model", .type = OPT_ENUM, .off = OFF(model), .def = IOPF_BENCH_MODEL_VTD,
+	  .enums = model_names, .help = "how page requests reach the framework: the driver the mock IOMMU "
+	  "follows (ABI 7; ABI <= 6's prq is vtd)",
 	  .json = "model", .cmds = RUNCMDS },
+	{ .name = "reporter-prio", .type = OPT_ENUM, .off = OFF(reporter_prio), .def = IOPF_BENCH_REPORTER_FIFO,
+	  .enums = reporter_prio_names, .help = "how the reporter threads are scheduled (ABI 7; a model "
+	  "with a reporter: not --model direct)",
+	  .json = "reporter_prio", .cmds = RUNCMDS },
+	{ .name = "vtd-wake", .type = OPT_ENUM, .off = OFF(vtd_wake), .def = BENCH_VTD_WAKE_ONE,
+	  .enums = vtd_wake_names, .help = "how a reporter's pass wakes the detaches draining the IOMMU's "
+	  "queue, waiting on its prq_complete (ABI 7; --model vtd only)",
+	  .json = "vtd_wake", .cmds = RUNCMDS },
 	{ .name = "iommus", .type = OPT_UINT, .off = OFF(nr_iommus), .def = 1,
 	  .min = 1, .max = IOPF_BENCH_MAX_IOMMUS, .metavar = "N",
-	  .help = "mock IOMMUs, each with its own iopf queue (and, with --model prq, its own PRQ and "
-	  "reporter thread); device d is behind IOMMU d mod N, so at most --devices",
+	  .help = "mock IOMMUs, each with its own iopf queue (and, in every model but direct, its own "
+	  "page request queue and reporter thread); device d is behind IOMMU d mod N, so at most --devices",
 	  .json = "iommus", .cmds = RUNCMDS },
 	{ .name = "prq-depth", .type = OPT_UINT, .off = OFF(prq_depth), .def = 0,
 	  .def_help = "2048, VT-d's PRQ_DEPTH", .min = IOPF_BENCH_MIN_PRQ_DEPTH, .max = IOPF_BENCH_MAX_PRQ_DEPTH,
-	  .metavar = "N", .help = "page request queue entries per IOMMU, a power of two; a full PRQ overflows "
-	  "and drops requests as VT-d's does (not with --model direct)",
+	  .metavar = "N", .help = "page request queue entries per IOMMU, a power of two; a full queue overflows "
+	  "and drops requests (not with --model direct, which has no queue)",
 	  .json = "prq_depth", .cmds = RUNCMDS },
 	{ .name = "irq-cpus", .type = OPT_CPULIST, .off = OFF(irq_cpus),
 	  .def_help = "IOMMU i on the (i+1)-th online CPU from the last", .metavar = "LIST",
@@ -205,11 +245,15 @@ const struct bench_option bench_options[] = {
 	  .json = "wq_cpus", .cmds = RUNCMDS, .check = topo_check_cpulist },
 	{ .name = "response-ns", .type = OPT_UINT, .off = OFF(response_ns), .def = 0,
 	  .min = 0, .max = IOPF_BENCH_MAX_RESPONSE_NS, .metavar = "N",
-	  .help = "busy time inside the mock IOMMU's page_response, under the core's fault_param->lock "
-	  "(VT-d: QI submit and wait)",
+	  .help = "busy time of one command of the mock IOMMU's command queue, IRQs off under its queue "
+	  "lock, inside page_response (under the core's fault_param->lock): vtd a synchronous QI "
+	  "submission (also the QI drain of a detach), amd a COMPLETE_PPR, smmuv3-stall a CMD_RESUME; "
+	  "direct: busy in page_response, no lock",
 	  .json = "response_ns", .cmds = RUNCMDS },
 	{ .name = "rid-order", .type = OPT_ENUM, .off = OFF(rid_order), .def = IOPF_BENCH_RID_ORDER_DRAIN_FIRST,
-	  .enums = rid_order_names, .help = "the order of a RID detach in the mock IOMMU",
+	  .enums = rid_order_names, .help = "the order of a RID detach in the mock IOMMU: VT-d's knob "
+	  "(--model vtd or direct; amd always flushes then removes inside the detach, smmuv3-stall never "
+	  "flushes)",
 	  .json = "rid_order", .cmds = RUNCMDS },
 
 	/* The tool itself. */
@@ -586,6 +630,12 @@ static int set_value(struct bench_opts *o, const struct bench_option *op, const 
 				*(uint32_t *)f = e->value;
 				return 0;
 			}
+		/* ABI 7 renamed the prq model: say so rather than "not valid". */
+		if (op->enums == model_names && !strcmp(arg, "prq")) {
+			errf(err, len, "--%s prq: the model was renamed vtd in ABI 7 (and made exact to VT-d's "
+			     "source); give --%s vtd.", op->name, op->name);
+			return -1;
+		}
 		errf(err, len, "--%s: '%s' is not valid; accepted: %s.", op->name, arg, range);
 		return -1;
 	case OPT_CPULIST: {
@@ -647,6 +697,27 @@ int opts_check_value(const char *name, const char *value, char *err, size_t len)
 	return rc;
 }
 
+/*
+ * The fewest streams (credit slots) a device of the model can have before
+ * the module is asked: amd never reports the RID's requests, vtd does not
+ * on 6.12 (the module's VERSION says: module_streams()), the others always
+ * do.
+ */
+static uint32_t min_streams(const struct bench_opts *o)
+{
+	if (o->pasids && (o->model == IOPF_BENCH_MODEL_AMD || o->model == IOPF_BENCH_MODEL_VTD))
+		return o->pasids;
+	return 1 + o->pasids;
+}
+
+/* The streams of a device on this module: the PASIDs, and the RID unless the model faults on PASIDs only. */
+static uint32_t module_streams(const struct bench_opts *o, const struct iopf_bench_version *v)
+{
+	if (o->pasids && v->abi_version >= 7 && (v->pasid_only_models & (1u << o->model)))
+		return o->pasids;
+	return 1 + o->pasids;
+}
+
 /* Combination rules; they mirror the module's (include/iopf_bench.h, kmod/run.c). */
 static int check_run_config(struct bench_opts *o, char *err, size_t len)
 {
@@ -696,17 +767,28 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 		     o->open_groups, IOPF_BENCH_MAX_CREDIT);
 		return -1;
 	}
-	if (o->credit && o->credit < 1 + o->pasids) {
-		errf(err, len, "--credit %u is below the %u streams of a device (the RID and --pasids "
-		     "%u): each needs a credit; accepted: %u to %u, or 0 for the default.", o->credit,
-		     1 + o->pasids, o->pasids, 1 + o->pasids, IOPF_BENCH_MAX_CREDIT);
+	/*
+	 * The streams: the RID and the PASIDs, but amd never sees the RID's
+	 * (it rejects PASID-less requests) and neither does vtd on 6.12, which
+	 * only the module's VERSION tells (opts_check_module checks it then).
+	 */
+	if (o->credit && o->credit < min_streams(o)) {
+		if (min_streams(o) == o->pasids)
+			errf(err, len, "--credit %u is below the %u streams of a device (--pasids %u; --model "
+			     "%s rejects PASID-less requests): each needs a credit; accepted: %u to %u, or 0 "
+			     "for the default.", o->credit, o->pasids, o->pasids,
+			     enum_name(model_names, o->model), o->pasids, IOPF_BENCH_MAX_CREDIT);
+		else
+			errf(err, len, "--credit %u is below the %u streams of a device (the RID and --pasids "
+			     "%u): each needs a credit; accepted: %u to %u, or 0 for the default.", o->credit,
+			     1 + o->pasids, o->pasids, 1 + o->pasids, IOPF_BENCH_MAX_CREDIT);
 		return -1;
 	}
 
 	/* Unbinders. */
 	if (o->unbinders && o->handler == IOPF_BENCH_HANDLER_NULL) {
-		errf(err, len, "--unbinders needs --handler wq, inline or defer; --handler null has no "
-		     "framework to unbind from.");
+		errf(err, len, "--unbinders needs --handler wq, inline, defer or iommufd; --handler null has "
+		     "no framework to unbind from.");
 		return -1;
 	}
 	if (!o->unbinders) {
@@ -737,8 +819,8 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 		return -1;
 	}
 	if (o->fail_every && o->handler == IOPF_BENCH_HANDLER_NULL) {
-		errf(err, len, "--fail-every needs --handler wq, inline or defer; --handler null has no "
-		     "framework to fail into.");
+		errf(err, len, "--fail-every needs --handler wq, inline, defer or iommufd; --handler null has "
+		     "no framework to fail into.");
 		return -1;
 	}
 	if (o->abandon_every) {
@@ -753,33 +835,79 @@ static int check_run_config(struct bench_opts *o, char *err, size_t len)
 			return -1;
 		}
 	}
-	/* The deferring handler (like iommufd's fault fd). */
-	if (o->handler == IOPF_BENCH_HANDLER_DEFER) {
+	/*
+	 * The deferring handlers: defer (kept groups answered later, nothing at
+	 * detach) and iommufd (its fault object: also the auto-response at
+	 * every detach). Both answer --defer-ns after the handler.
+	 */
+	if (handler_defers(o->handler)) {
 		if (!opt_given(o, "defer-ns"))
 			o->defer_ns = BENCH_DEFER_NS_DEFAULT;
-		if (o->unbinders && o->unbind_scope != IOPF_BENCH_UNBIND_DEVICE) {
+		if (o->handler == IOPF_BENCH_HANDLER_DEFER && o->unbinders &&
+		    o->unbind_scope != IOPF_BENCH_UNBIND_DEVICE) {
 			errf(err, len, "--handler defer does not go with --unbind-scope %s: iommufd answers "
-			     "a PASID's held groups at its detach, which this mode does not model; use "
-			     "--unbind-scope device.",
+			     "a PASID's held groups at its detach, which this mode does not model (--handler "
+			     "iommufd does); use --unbind-scope device.",
 			     o->unbind_scope == IOPF_BENCH_UNBIND_PASID ? "pasid" : "replace");
 			return -1;
 		}
+		if (o->handler == IOPF_BENCH_HANDLER_IOMMUFD && o->unbinders &&
+		    o->unbind_scope == IOPF_BENCH_UNBIND_REPLACE) {
+			errf(err, len, "--handler iommufd does not go with --unbind-scope replace: iommufd's "
+			     "replace auto-response is not modelled; use --unbind-scope pasid or device.");
+			return -1;
+		}
 	} else if (opt_given(o, "defer-ns")) {
-		errf(err, len, "--defer-ns needs --handler defer; the other handlers keep no group to "
-		     "answer later.");
+		errf(err, len, "--defer-ns needs --handler defer or iommufd; the other handlers keep no "
+		     "group to answer later.");
 		return -1;
 	}
 
-	/* The driver model: a PRQ and its reporter threads only in the PRQ model. */
-	if (o->model == IOPF_BENCH_MODEL_DIRECT) {
+	/*
+	 * The driver model: a page request queue and its reporter threads in
+	 * every model but direct (vtd, amd, smmuv3-stall).
+	 */
+	if (!model_has_reporter(o->model)) {
 		static const char *const prq_only[] = { "prq-depth", "irq-cpus" };
 
 		for (unsigned int i = 0; i < 2; i++)
 			if (opt_given(o, prq_only[i])) {
-				errf(err, len, "--%s is for --model prq; with --model direct the injectors "
-				     "report themselves and there is no PRQ or reporter thread.", prq_only[i]);
+				errf(err, len, "--%s is for the models with a queue (vtd, amd, smmuv3-stall); with "
+				     "--model direct the injectors report themselves and there is no PRQ or "
+				     "reporter thread.", prq_only[i]);
 				return -1;
 			}
+		if (o->reporter_prio != IOPF_BENCH_REPORTER_FIFO) {
+			errf(err, len, "--reporter-prio %s is for the models with a reporter thread (vtd, amd, "
+			     "smmuv3-stall); with --model direct the injectors report themselves.",
+			     enum_name(reporter_prio_names, o->reporter_prio));
+			return -1;
+		}
+	}
+	/* The wake-up of VT-d's drains: a knob of the vtd model only. */
+	if (o->vtd_wake == BENCH_VTD_WAKE_ALL && o->model != IOPF_BENCH_MODEL_VTD) {
+		errf(err, len, "--vtd-wake all is for --model vtd (VT-d's prq_complete); --model %s has no "
+		     "such wait.", enum_name(model_names, o->model));
+		return -1;
+	}
+	if (o->model == IOPF_BENCH_MODEL_SMMUV3_STALL && o->group_size > 1) {
+		errf(err, len, "--group-size %u does not go with --model smmuv3-stall: SMMUv3 reports every "
+		     "stall as a one-request group; accepted: 1.", o->group_size);
+		return -1;
+	}
+	if (o->model == IOPF_BENCH_MODEL_AMD && o->unbind_scope == IOPF_BENCH_UNBIND_REPLACE) {
+		errf(err, len, "--unbind-scope replace does not go with --model amd: AMD's "
+		     "iommu_sva_set_dev_pasid refuses a replace (-EOPNOTSUPP); use --unbind-scope pasid "
+		     "or device.");
+		return -1;
+	}
+	if ((o->model == IOPF_BENCH_MODEL_AMD || o->model == IOPF_BENCH_MODEL_SMMUV3_STALL) &&
+	    o->rid_order != IOPF_BENCH_RID_ORDER_DRAIN_FIRST) {
+		errf(err, len, "--rid-order %s does not go with --model %s: the RID order knob is VT-d's "
+		     "(--model vtd or direct); %s.", enum_name(rid_order_names, o->rid_order),
+		     enum_name(model_names, o->model), o->model == IOPF_BENCH_MODEL_AMD ?
+		     "amd always flushes, then removes, inside the detach" : "smmuv3-stall never flushes");
+		return -1;
 	}
 	if (o->nr_iommus > o->nr_devices) {
 		errf(err, len, "--iommus %u is above --devices (%u): an IOMMU without a device has nothing "
@@ -988,7 +1116,7 @@ static void wrap(FILE *f, const char *text, int indent, int width)
 
 static void help_option(FILE *f, const struct bench_option *op)
 {
-	char lhs[96], def[96], range[96];
+	char lhs[96], def[256], range[96], line[400];
 	size_t n;
 
 	n = snprintf(lhs, sizeof(lhs), "  --%s", op->name);
@@ -1011,13 +1139,19 @@ static void help_option(FILE *f, const struct bench_option *op)
 	case OPT_U64:
 	case OPT_DURATION:
 		range_str(op, range, sizeof(range));
-		fprintf(f, "\n%-28s[%s; default %s]", "", range, def);
+		/* A long default (the reason for it) wraps like the help. */
+		snprintf(line, sizeof(line), "[%s; default %s]", range, def);
+		fprintf(f, "\n%-28s", "");
+		wrap(f, line, 28, 100);
 		break;
 	case OPT_FLAG:
 		break;
 	default:
-		if (def[0])
-			fprintf(f, "\n%-28s[default %s]", "", def);
+		if (def[0]) {
+			snprintf(line, sizeof(line), "[default %s]", def);
+			fprintf(f, "\n%-28s", "");
+			wrap(f, line, 28, 100);
+		}
 		break;
 	}
 	fputc('\n', f);
@@ -1090,7 +1224,9 @@ void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config
 	memset(c, 0, sizeof(*c));
 	c->size = sizeof(*c);
 	c->flags = (o->no_timestamps ? IOPF_BENCH_RUN_NO_TIMESTAMPS : 0) |
-		   (o->service_sleep ? IOPF_BENCH_RUN_SERVICE_SLEEP : 0);
+		   (o->service_sleep ? IOPF_BENCH_RUN_SERVICE_SLEEP : 0) |
+		   /* ABI 7; check_run_config keeps it to --model vtd */
+		   (o->vtd_wake == BENCH_VTD_WAKE_ALL ? IOPF_BENCH_RUN_VTD_WAKE_ALL : 0);
 	c->handler = o->handler;
 	c->pacing = o->pacing;
 	c->nr_devices = o->nr_devices;
@@ -1116,11 +1252,13 @@ void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config
 	/* ABI 2 */
 	c->model = o->model;
 	c->nr_iommus = o->nr_iommus;
-	c->prq_depth = o->model == IOPF_BENCH_MODEL_PRQ ? o->prq_depth : 0;
+	c->prq_depth = model_has_reporter(o->model) ? o->prq_depth : 0;
 	c->response_ns = o->response_ns;
 	c->nr_irq_cpus = o->irq_cpus.n;
 	c->irq_cpus_uptr = o->irq_cpus.n ? (uintptr_t)o->irq_cpus.cpu : 0;
-	c->defer_ns = o->handler == IOPF_BENCH_HANDLER_DEFER ? o->defer_ns : 0;
+	c->defer_ns = handler_defers(o->handler) ? o->defer_ns : 0;
+	/* ABI 7 (was __reserved4: 0, the default, for older modules) */
+	c->reporter_prio = model_has_reporter(o->model) ? o->reporter_prio : 0;
 	/* ABI 3: the time-series stream */
 	if (o->ts_file) {
 		c->ts_interval_ns = o->ts_interval_ms * 1000000ull;
@@ -1133,7 +1271,8 @@ uint32_t opts_run_config_size(uint32_t abi_version)
 {
 	/*
 	 * ABI 1 stops at __reserved3: 128 bytes, which it takes; ABI 2 adds the
-	 * driver model (168), ABI 3 the time-series stream (184).
+	 * driver model (168), ABI 3 the time-series stream (184). ABI 5
+	 * (rid_order) and 7 (reporter_prio) took reserved fields: 184 still.
 	 */
 	if (abi_version < 2)
 		return offsetof(struct iopf_bench_run_config, model);
@@ -1167,6 +1306,20 @@ int opts_check_module(const struct bench_opts *o, const struct iopf_bench_versio
 	};
 
 	/*
+	 * ABI 7's handler, and its flag: said with the ABI rather than as "not
+	 * offered" (an older module's handlers mask has no bit 5).
+	 */
+	if (v->abi_version < 7 && o->handler == IOPF_BENCH_HANDLER_IOMMUFD) {
+		errf(err, len, "--handler iommufd needs a module of ABI 7 or later; this one speaks ABI %u.",
+		     v->abi_version);
+		return -1;
+	}
+	if (v->abi_version < 7 && o->vtd_wake == BENCH_VTD_WAKE_ALL) {
+		errf(err, len, "--vtd-wake all needs a module of ABI 7 or later; this one speaks ABI %u.",
+		     v->abi_version);
+		return -1;
+	}
+	/*
 	 * An ABI 1 module knows nothing of the driver model: its injectors
 	 * report themselves (the direct model), one IOMMU, no busy page_response.
 	 */
@@ -1180,6 +1333,23 @@ int opts_check_module(const struct bench_opts *o, const struct iopf_bench_versio
 		if (o->nr_iommus > 1 || o->response_ns) {
 			errf(err, len, "--%s needs a module of ABI 2 or later; this one speaks ABI %u.",
 			     o->nr_iommus > 1 ? "iommus" : "response-ns", v->abi_version);
+			return -1;
+		}
+	}
+	/*
+	 * ABI 7 named the models by their driver and added amd, smmuv3-stall
+	 * and the reporters' scheduling; an older module's reporters run
+	 * SCHED_NORMAL and its reporter_prio is a reserved field (0).
+	 */
+	if (v->abi_version >= 2 && v->abi_version < 7) {
+		if (o->model == IOPF_BENCH_MODEL_AMD || o->model == IOPF_BENCH_MODEL_SMMUV3_STALL) {
+			errf(err, len, "--model %s needs a module of ABI 7 or later; this one speaks ABI %u.",
+			     enum_name(model_names, o->model), v->abi_version);
+			return -1;
+		}
+		if (o->reporter_prio != IOPF_BENCH_REPORTER_FIFO) {
+			errf(err, len, "--reporter-prio %s needs a module of ABI 7 or later; this one speaks "
+			     "ABI %u.", enum_name(reporter_prio_names, o->reporter_prio), v->abi_version);
 			return -1;
 		}
 	}
@@ -1219,6 +1389,24 @@ int opts_check_module(const struct bench_opts *o, const struct iopf_bench_versio
 					      "%s%s", n ? ", " : "", e->name);
 		errf(err, len, "--model %s is not offered by this module; accepted: %s.",
 		     enum_name(model_names, o->model), n ? offered : "none");
+		return -1;
+	}
+	/* ABI 7: a driver that rejects PASID-less requests on this kernel faults on PASIDs only. */
+	if (v->abi_version >= 7 && (v->pasid_only_models & (1u << o->model)) && !o->pasids) {
+		errf(err, len, "--model %s on this kernel rejects PASID-less page requests (VT-d 6.12 "
+		     "intel/prq.c:217; AMD ppr.c:140): give --pasids >= 1.", enum_name(model_names, o->model));
+		return -1;
+	}
+	/*
+	 * The credit of each stream, now that the module says which models
+	 * fault on PASIDs only here (check_run_config let vtd's through on
+	 * --pasids alone; an older module's models all see the RID).
+	 */
+	if (o->credit && o->credit < module_streams(o, v)) {
+		errf(err, len, "--credit %u is below the %u streams of a device (the RID and --pasids %u: "
+		     "--model %s sees the RID's requests on this kernel): each needs a credit; accepted: "
+		     "%u to %u, or 0 for the default.", o->credit, module_streams(o, v), o->pasids,
+		     enum_name(model_names, o->model), module_streams(o, v), IOPF_BENCH_MAX_CREDIT);
 		return -1;
 	}
 	if (o->pasids && !(v->caps & IOPF_BENCH_CAP_PASID)) {

@@ -70,13 +70,15 @@ struct bench_opts {
 	/* run config (START) */
 	uint32_t handler;		/* enum iopf_bench_handler */
 	uint32_t model;			/* enum iopf_bench_model */
+	uint32_t reporter_prio;		/* enum iopf_bench_reporter_prio (ABI 7); models with a reporter */
+	uint32_t vtd_wake;		/* enum bench_vtd_wake (ABI 7); --model vtd only */
 	uint32_t nr_iommus;
 	uint32_t prq_depth;		/* 0 = the module's default (2048) */
 	uint32_t response_ns;
 	struct cpu_list irq_cpus;	/* --irq-cpus; empty = the module's placement */
 	uint32_t placement;		/* enum topo_placement_kind (topo.h) */
 	const char *wq_cpus;		/* --wq-cpus cpulist; then the workqueue cpumask in force */
-	uint32_t defer_ns;		/* --handler defer only */
+	uint32_t defer_ns;		/* --handler defer or iommufd only */
 	uint32_t pacing;		/* enum iopf_bench_pacing */
 	uint32_t nr_devices;
 	uint32_t pasids;
@@ -165,16 +167,41 @@ void fmt_duration_ms(uint64_t ms, char *buf, size_t len);
 
 const char *enum_name(const struct opt_enum *e, uint32_t value);
 extern const struct opt_enum handler_names[], model_names[], pacing_names[], scope_names[];
-extern const struct opt_enum rid_order_names[];
+extern const struct opt_enum rid_order_names[], reporter_prio_names[], vtd_wake_names[];
 extern const struct opt_enum placement_names[];
 
-/* The default of --defer-ns with --handler defer: 1 ms. */
+/*
+ * Whether a driver model has a page request queue and reporter threads: every
+ * model but direct (vtd, amd, smmuv3-stall; ABI <= 6's prq is vtd).
+ */
+static inline bool model_has_reporter(uint32_t model)
+{
+	return model != IOPF_BENCH_MODEL_DIRECT;
+}
+
+/*
+ * --vtd-wake: how a vtd reporter's pass wakes the drains waiting on the
+ * IOMMU's prq_complete. ONE is VT-d's code (complete()), ALL the run flag
+ * IOPF_BENCH_RUN_VTD_WAKE_ALL (complete_all(), as its comment intends).
+ */
+enum bench_vtd_wake { BENCH_VTD_WAKE_ONE = 0, BENCH_VTD_WAKE_ALL = 1 };
+
+/*
+ * Whether a handler keeps groups and answers them --defer-ns later: defer,
+ * and iommufd (ABI 7), which also answers the kept groups at every detach.
+ */
+static inline bool handler_defers(uint32_t handler)
+{
+	return handler == IOPF_BENCH_HANDLER_DEFER || handler == IOPF_BENCH_HANDLER_IOMMUFD;
+}
+
+/* The default of --defer-ns with --handler defer or iommufd: 1 ms. */
 #define BENCH_DEFER_NS_DEFAULT	1000000u
 
 /*
  * Fill an iopf_bench_run_config from the settings (cpus and irq_cpus point
- * into o). size is sizeof(*c) (ABI 3); opts_run_config_size() says what to
- * send to a module of an older ABI.
+ * into o). size is sizeof(*c) (ABI 3 to 7: 184 bytes); opts_run_config_size()
+ * says what to send to a module of an older ABI.
  */
 void opts_to_run_config(const struct bench_opts *o, struct iopf_bench_run_config *c);
 /* The run config size a module of that ABI version takes. */
@@ -182,8 +209,9 @@ uint32_t opts_run_config_size(uint32_t abi_version);
 
 /*
  * Check the settings against what the module reported (limits, handlers,
- * models, caps; an ABI 1 module has none of the ABI 2 settings). Returns 0;
- * -1 with err set for a setting this module cannot do.
+ * models, caps; an ABI 1 module has none of the ABI 2 settings, an ABI 6
+ * one none of ABI 7's; the models that need PASIDs on the running kernel).
+ * Returns 0; -1 with err set for a setting this module cannot do.
  */
 int opts_check_module(const struct bench_opts *o, const struct iopf_bench_version *v,
 		      char *err, size_t errlen);

@@ -84,28 +84,35 @@ const struct iopf_bench_latency *report_latency(const struct iopf_bench_results 
 	case IOPF_BENCH_HIST_SEND_LAG: return &res->lat_send_lag;
 	case IOPF_BENCH_HIST_FLUSH: return &res->lat_flush;
 	case IOPF_BENCH_HIST_REPORT_IN_FLUSH: return &res->lat_report_in_flush;
+	case IOPF_BENCH_HIST_QUEUE_IN_FLUSH: return &res->lat_queue_in_flush;
 	}
 	return NULL;
 }
 
 /*
  * The latencies of the measured window, in the order they are printed: the
- * key at the JSON root and the row of the text table. Unbind and rebind
- * (whole run, only with unbinders) go under "unbind".
+ * key at the JSON root and the row of the text table (its short form).
+ * Unbind and rebind (whole run, only with unbinders) go under "unbind".
+ * The in-flush ones are small samples (tens to hundreds per run): their
+ * full name (name) and sample count are said under the table.
  */
 static const struct {
 	unsigned int h;
 	const char *json;
 	const char *label;
+	const char *name;	/* non-NULL: an in-flush figure, named in full with n= under the table */
 } window_lats[] = {
-	{ IOPF_BENCH_HIST_RESPONSE, "latency_ns", "arrival->response" },
-	{ IOPF_BENCH_HIST_HANDLER, "handler_latency_ns", "arrival->handler" },
-	{ IOPF_BENCH_HIST_WORK, "work_latency_ns", "arrival->work start" },
-	{ IOPF_BENCH_HIST_QUEUE, "queue_latency_ns", "sent->report" },
-	{ IOPF_BENCH_HIST_REPORT_LAST, "report_last_latency_ns", "report() last" },
-	{ IOPF_BENCH_HIST_REPORT_PARTIAL, "report_partial_latency_ns", "report() partial" },
-	{ IOPF_BENCH_HIST_SEND_LAG, "send_lag_latency_ns", "send lag" },
-	{ IOPF_BENCH_HIST_REPORT_IN_FLUSH, "report_in_flush_latency_ns", "report() in flush" },
+	{ IOPF_BENCH_HIST_RESPONSE, "latency_ns", "arrival->response", NULL },
+	{ IOPF_BENCH_HIST_HANDLER, "handler_latency_ns", "arrival->handler", NULL },
+	{ IOPF_BENCH_HIST_WORK, "work_latency_ns", "arrival->work start", NULL },
+	{ IOPF_BENCH_HIST_QUEUE, "queue_latency_ns", "sent->report", NULL },
+	{ IOPF_BENCH_HIST_REPORT_LAST, "report_last_latency_ns", "report() last", NULL },
+	{ IOPF_BENCH_HIST_REPORT_PARTIAL, "report_partial_latency_ns", "report() partial", NULL },
+	{ IOPF_BENCH_HIST_SEND_LAG, "send_lag_latency_ns", "send lag", NULL },
+	{ IOPF_BENCH_HIST_REPORT_IN_FLUSH, "report_in_flush_latency_ns", "report in dev flush",
+	  "report during a flush of the same device" },
+	{ IOPF_BENCH_HIST_QUEUE_IN_FLUSH, "queue_in_flush_latency_ns", "queue in IOMMU flush",
+	  "queue wait while any flush runs on the IOMMU" },
 };
 _Static_assert(sizeof(window_lats) / sizeof(window_lats[0]) == IOPF_BENCH_HIST_NR - 3,
 	       "every histogram but unbind, rebind and flush (whole run) is a window latency");
@@ -116,9 +123,14 @@ static bool has_driver_model(const struct iopf_bench_results *s)
 	return s->abi_version >= 2;
 }
 
-/* Whether the results have histogram h (ABI 1 has the first five). */
+/*
+ * Whether the results have histogram h: ABI 1 has the first five, ABI 2 to
+ * 6 all but the queue wait in a flush (ABI 7).
+ */
 static bool has_hist(const struct iopf_bench_results *s, unsigned int h)
 {
+	if (h >= IOPF_BENCH_HIST_QUEUE_IN_FLUSH)
+		return s->abi_version >= 7;
 	return h < IOPF_BENCH_HIST_QUEUE || has_driver_model(s);
 }
 
@@ -263,13 +275,62 @@ static struct json_object *handlers_json(uint32_t mask)
 	return a;
 }
 
-static struct json_object *models_json(uint32_t mask)
+/*
+ * A model's name in a module's results: ABI 7's names, but model 1 of an
+ * older module is its prq model, which ABI 7 renamed vtd and made exact to
+ * VT-d's source: not the same harness, so not the same name.
+ */
+static const char *model_name_abi(uint32_t model, uint32_t abi_version)
+{
+	if (abi_version < 7 && model == IOPF_BENCH_MODEL_VTD)
+		return "prq";
+	return enum_name(model_names, model);
+}
+
+static const char *results_model_name(const struct iopf_bench_results *s)
+{
+	return model_name_abi(s->model, s->abi_version);
+}
+
+/*
+ * How the reporter threads were scheduled: the module's echo since ABI 7;
+ * an older module's reporters ran SCHED_NORMAL. NULL: the model has none
+ * (direct).
+ */
+static const char *results_reporter_prio(const struct iopf_bench_results *s)
+{
+	if (!model_has_reporter(s->model))
+		return NULL;
+	return enum_name(reporter_prio_names, s->abi_version >= 7 ? s->reporter_prio :
+			 IOPF_BENCH_REPORTER_NORMAL);
+}
+
+/*
+ * How the vtd reporter woke the drains (ABI 7's run flag VTD_WAKE_ALL):
+ * "one" (VT-d's complete()) or "all"; NULL for any other model, and for an
+ * older module's prq.
+ */
+static const char *results_vtd_wake(const struct iopf_bench_results *s)
+{
+	if (s->abi_version < 7 || s->model != IOPF_BENCH_MODEL_VTD)
+		return NULL;
+	return enum_name(vtd_wake_names, s->run_flags & IOPF_BENCH_RUN_VTD_WAKE_ALL ? BENCH_VTD_WAKE_ALL :
+			 BENCH_VTD_WAKE_ONE);
+}
+
+/* Whether the devices faulted on PASIDs only (ABI 7's echo; never before). */
+static bool results_pasid_only(const struct iopf_bench_results *s)
+{
+	return s->abi_version >= 7 && s->pasid_only;
+}
+
+static struct json_object *models_json(uint32_t mask, uint32_t abi_version)
 {
 	struct json_object *a = json_object_new_array();
 
 	for (const struct opt_enum *e = model_names; e->name; e++)
 		if (mask & (1u << e->value))
-			json_object_array_add(a, JSTR(e->name));
+			json_object_array_add(a, JSTR(model_name_abi(e->value, abi_version)));
 	return a;
 }
 
@@ -283,7 +344,9 @@ static struct json_object *module_json(const struct iopf_bench_version *v)
 	JADD(m, "mock_kind", JSTR(mock_kind_name(v->mock_kind)));
 	JADD(m, "caps", caps_json(v->caps));
 	JADD(m, "handlers", handlers_json(v->handlers));
-	JADD(m, "models", models_json(v->models));
+	JADD(m, "models", models_json(v->models, v->abi_version));
+	if (v->abi_version >= 7)	/* the models whose driver rejects PASID-less requests here */
+		JADD(m, "pasid_only_models", models_json(v->pasid_only_models, v->abi_version));
 	return m;
 }
 
@@ -363,14 +426,21 @@ static struct json_object *environment_json(const struct report *r)
 
 static uint32_t effective_credit(const struct report *r)
 {
-	uint32_t c;
+	const struct bench_opts *o = r->opts;
+	uint32_t c, streams = 1 + o->pasids;
 
 	if (r->res && r->res->credit)
 		return r->res->credit;
-	if (r->opts->credit)
-		return r->opts->credit;
-	/* The module's default: max(open groups, streams, 64), at most the maximum. */
-	c = r->opts->open_groups > 1 + r->opts->pasids ? r->opts->open_groups : 1 + r->opts->pasids;
+	if (o->credit)
+		return o->credit;
+	/*
+	 * The module's default: max(open groups, streams, 64), at most the
+	 * maximum; the streams are the PASIDs alone where the model faults on
+	 * PASIDs only (the module's VERSION says which, ABI 7).
+	 */
+	if (o->pasids && r->ver && r->ver->abi_version >= 7 && (r->ver->pasid_only_models & (1u << o->model)))
+		streams = o->pasids;
+	c = o->open_groups > streams ? o->open_groups : streams;
 	c = c > 64 ? c : 64;
 	return c < IOPF_BENCH_MAX_CREDIT ? c : IOPF_BENCH_MAX_CREDIT;
 }
@@ -380,17 +450,63 @@ static uint32_t effective_prq_depth(const struct report *r)
 {
 	if (r->res && r->res->abi_version >= 2)
 		return r->res->prq_depth;
-	if (r->opts->model != IOPF_BENCH_MODEL_PRQ)
+	if (!model_has_reporter(r->opts->model))
 		return 0;
 	return r->opts->prq_depth ? r->opts->prq_depth : IOPF_BENCH_PRQ_DEPTH_DEFAULT;
 }
 
-/* Page request group indexes: 9 bits (PCIe PRG index) in the PRQ model, 32 in the direct one. */
+/*
+ * Page request group indexes: the module's echo, else the model's: 9 bits
+ * (the PCIe PRG index) in vtd and amd, 16 in smmuv3-stall (the stall tag,
+ * STAG), 32 in direct.
+ */
 static uint32_t effective_grpid_bits(const struct report *r)
 {
 	if (r->res && r->res->abi_version >= 2)
 		return r->res->grpid_bits;
-	return r->opts->model == IOPF_BENCH_MODEL_PRQ ? IOPF_BENCH_PRG_INDEX_BITS : 32;
+	switch (r->opts->model) {
+	case IOPF_BENCH_MODEL_VTD:
+	case IOPF_BENCH_MODEL_AMD:
+		return IOPF_BENCH_PRG_INDEX_BITS;
+	case IOPF_BENCH_MODEL_SMMUV3_STALL:
+		return 16;
+	default:
+		return 32;
+	}
+}
+
+/* The model that ran: the module's echo (ABI 2), else the settings'. */
+static const char *effective_model(const struct report *r)
+{
+	if (r->res && r->res->abi_version >= 2)
+		return results_model_name(r->res);
+	return enum_name(model_names, r->opts->model);
+}
+
+/*
+ * The reporters' scheduling: the module's echo (an ABI 2..6 module's
+ * reporters ran SCHED_NORMAL), else the settings'. NULL: no reporter.
+ */
+static const char *effective_reporter_prio(const struct report *r)
+{
+	if (r->res && r->res->abi_version >= 2)
+		return results_reporter_prio(r->res);
+	if (!model_has_reporter(r->opts->model))
+		return NULL;
+	return enum_name(reporter_prio_names, r->opts->reporter_prio);
+}
+
+/*
+ * How the vtd reporter wakes the drains: the module's echo, else the
+ * settings'. NULL: not the vtd model.
+ */
+static const char *effective_vtd_wake(const struct report *r)
+{
+	if (r->res && r->res->abi_version >= 2)
+		return results_vtd_wake(r->res);
+	if (r->opts->model != IOPF_BENCH_MODEL_VTD)
+		return NULL;
+	return enum_name(vtd_wake_names, r->opts->vtd_wake);
 }
 
 /* Every effective setting, from the option table. */
@@ -432,7 +548,10 @@ static struct json_object *config_json(const struct report *r)
 		JADD(c, "target_rate_per_s", JU64(s->target_rate_per_s));
 		if (!has_driver_model(s))
 			return c;
-		JADD(c, "model", JSTR(enum_name(model_names, s->model)));
+		JADD(c, "model", JSTR(results_model_name(s)));
+		JADD(c, "reporter_prio", results_reporter_prio(s) ? JSTR(results_reporter_prio(s)) : NULL);
+		JADD(c, "vtd_wake", results_vtd_wake(s) ? JSTR(results_vtd_wake(s)) : NULL);
+		JADD(c, "pasid_only", json_object_new_boolean(results_pasid_only(s)));
 		JADD(c, "iommus", JU64(s->nr_iommus));
 		JADD(c, "prq_depth", JU64(s->prq_depth));
 		JADD(c, "response_ns", JU64(s->response_ns));
@@ -486,7 +605,11 @@ static struct json_object *config_json(const struct report *r)
 		JADD(c, "rate_per_s", JU64(0));
 	JADD(c, "prq_depth", JU64(effective_prq_depth(r)));
 	JADD(c, "grpid_bits", JU64(effective_grpid_bits(r)));
+	JADD(c, "model", JSTR(effective_model(r)));
+	JADD(c, "reporter_prio", effective_reporter_prio(r) ? JSTR(effective_reporter_prio(r)) : NULL);
+	JADD(c, "vtd_wake", effective_vtd_wake(r) ? JSTR(effective_vtd_wake(r)) : NULL);
 	if (r->res && r->res->abi_version >= 2) {
+		JADD(c, "pasid_only", json_object_new_boolean(results_pasid_only(r->res)));
 		JADD(c, "iommus", JU64(r->res->nr_iommus));
 		JADD(c, "response_ns", JU64(r->res->response_ns));
 		JADD(c, "defer_ns", JU64(r->res->defer_ns));
@@ -666,6 +789,12 @@ struct json_object *report_hist_json(const struct report *r)
 
 		if (!b)
 			break;
+		/* One an older module does not have (its place in the buffer is zeros). */
+		if (r->res && !has_hist(r->res, h)) {
+			json_object_put(o);
+			json_object_put(a);
+			continue;
+		}
 		for (uint32_t k = 0; k < r->layout.nr_buckets; k++) {
 			struct json_object *e;
 			uint64_t lo, hi;
@@ -751,10 +880,15 @@ static void config_text(FILE *f, const struct report *r)
 			s->nr_injectors, s->nr_unbinders,
 			s->run_flags & IOPF_BENCH_RUN_NO_TIMESTAMPS ? " no-timestamps" : "",
 			s->run_flags & IOPF_BENCH_RUN_SERVICE_SLEEP ? " service-sleep" : "");
-		if (has_driver_model(s))
-			fprintf(f, "        model=%s iommus=%u prq-depth=%u response-ns=%u defer-ns=%u "
-				"grpid-bits=%u\n", enum_name(model_names, s->model), s->nr_iommus,
+		if (has_driver_model(s)) {
+			const char *prio = results_reporter_prio(s), *wake = results_vtd_wake(s);
+
+			fprintf(f, "        model=%s%s%s%s%s%s iommus=%u prq-depth=%u response-ns=%u defer-ns=%u "
+				"grpid-bits=%u\n", results_model_name(s), prio ? " reporter-prio=" : "",
+				prio ? prio : "", wake ? " vtd-wake=" : "", wake ? wake : "",
+				results_pasid_only(s) ? " pasid-only" : "", s->nr_iommus,
 				s->prq_depth, s->response_ns, s->defer_ns, s->grpid_bits);
+		}
 		return;
 	}
 	for (unsigned int i = 0; i < bench_nr_options; i++) {
@@ -780,7 +914,26 @@ static void config_text(FILE *f, const struct report *r)
 			fmt_duration_ms(*(const uint64_t *)fp, val, sizeof(val));
 			break;
 		case OPT_ENUM:
-			snprintf(val, sizeof(val), "%s", enum_name(op->enums, *(const uint32_t *)fp));
+			if (!strcmp(op->name, "reporter-prio") || !strcmp(op->name, "vtd-wake"))
+				continue;	/* with the model, below */
+			if (!strcmp(op->name, "model")) {
+				/*
+				 * The model with what goes with it, on one line: its
+				 * reporters' scheduling (none in direct), how vtd's
+				 * reporter wakes the drains (vtd only) and, from the
+				 * module's echo, whether its devices faulted on
+				 * PASIDs only.
+				 */
+				const char *prio = effective_reporter_prio(r), *wake = effective_vtd_wake(r);
+
+				snprintf(val, sizeof(val), "%s%s%s%s%s%s", effective_model(r),
+					 prio ? " reporter-prio=" : "", prio ? prio : "",
+					 wake ? " vtd-wake=" : "", wake ? wake : "",
+					 r->res && has_driver_model(r->res) && results_pasid_only(r->res) ?
+					 " pasid-only" : "");
+			} else {
+				snprintf(val, sizeof(val), "%s", enum_name(op->enums, *(const uint32_t *)fp));
+			}
 			break;
 		case OPT_FLAG:
 			if (!*(const bool *)fp)
@@ -801,13 +954,15 @@ static void config_text(FILE *f, const struct report *r)
 		}
 		/*
 		 * Unbind settings only matter with unbinders; rate only in open
-		 * loop; the defer time only with the defer handler; the PRQ only in
-		 * the PRQ model; no IRQ CPUs means the module's placement.
+		 * loop; the defer time only with the deferring handlers (defer,
+		 * iommufd); the queue only
+		 * in the models that have one (all but direct); no IRQ CPUs means
+		 * the module's placement.
 		 */
 		if ((!strncmp(op->name, "unbind-", 7) && !o->unbinders) ||
 		    (!strcmp(op->name, "rate") && o->pacing == IOPF_BENCH_PACE_CLOSED) ||
-		    (!strcmp(op->name, "defer-ns") && o->handler != IOPF_BENCH_HANDLER_DEFER) ||
-		    (!strcmp(op->name, "prq-depth") && o->model != IOPF_BENCH_MODEL_PRQ) ||
+		    (!strcmp(op->name, "defer-ns") && !handler_defers(o->handler)) ||
+		    (!strcmp(op->name, "prq-depth") && !model_has_reporter(o->model)) ||
 		    (!strcmp(op->name, "irq-cpus") && !o->irq_cpus.n) ||
 		    (!strcmp(op->name, "placement") && o->placement == TOPO_PLACE_DEFAULT))
 			continue;
@@ -830,9 +985,15 @@ static void driver_text(FILE *f, const struct iopf_bench_results *s)
 	else
 		snprintf(dfr, sizeof(dfr), "-");
 	fmt_ns(s->response_ns, a, sizeof(a));
-	fprintf(f, "driver: model %s, %u IOMMU%s, PRQ depth %u, %u-bit grpids, page_response busy %s, "
-		"defer %s\n", enum_name(model_names, s->model), s->nr_iommus, s->nr_iommus == 1 ? "" : "s",
-		s->prq_depth, s->grpid_bits, a, dfr);
+	fprintf(f, "driver: model %s", results_model_name(s));
+	if (results_reporter_prio(s))
+		fprintf(f, " (reporters %s%s%s%s)", results_reporter_prio(s),
+			results_vtd_wake(s) ? ", drains woken " : "",
+			!results_vtd_wake(s) ? "" : s->run_flags & IOPF_BENCH_RUN_VTD_WAKE_ALL ?
+			"all per pass: vtd-wake all, not VT-d's code" : "one per pass",
+			results_pasid_only(s) ? "; PASIDs only: the driver rejects PASID-less requests" : "");
+	fprintf(f, ", %u IOMMU%s, PRQ depth %u, %u-bit grpids, page_response busy %s, defer %s\n",
+		s->nr_iommus, s->nr_iommus == 1 ? "" : "s", s->prq_depth, s->grpid_bits, a, dfr);
 	if (s->abi_version >= 4 && (s->regress_report_ns || s->regress_response_ns))
 		fprintf(f, "SYNTHETIC REGRESSION KNOB ON: +%u ns per report, +%u ns per page response "
 			"(module parameters regress_report_ns, regress_response_ns)\n", s->regress_report_ns,
@@ -845,8 +1006,17 @@ static void driver_text(FILE *f, const struct iopf_bench_results *s)
 	fputc('\n', f);
 	fprintf(f, "group contents: checked %llu, incomplete %llu (short after PRQ drops, not a "
 		"violation), violations %llu\n", U(s->checked_groups), U(s->incomplete_groups), U(s->viol_group));
-	fprintf(f, "deferred: %llu groups, %llu late answers (after remove_device: ignored by the device)\n",
-		U(s->deferred_groups), U(s->late_answers));
+	/*
+	 * The deferring handlers (defer, iommufd): an answer that comes after
+	 * the device's IOPF was torn down (remove_device answered the group
+	 * INVALID) is ignored by the device: late, not a violation.
+	 */
+	if (s->deferred_groups || s->late_answers)
+		fprintf(f, "deferred: %llu groups, %llu answers after the device's IOPF was torn down (late "
+			"answers: remove_device had answered them; ignored by the device)\n",
+			U(s->deferred_groups), U(s->late_answers));
+	else
+		fprintf(f, "deferred: 0 groups\n");
 	fmt_ns(s->reporter_cpu_ns, a, sizeof(a));
 	if (s->reporter_requests)
 		fmt_ns(s->reporter_cpu_ns / s->reporter_requests, b, sizeof(b));
@@ -966,6 +1136,11 @@ void report_text(FILE *f, const struct report *r)
 		if (has_driver_model(s) && s->lat_flush.count)
 			lat_row(f, "detach flush", &s->lat_flush);
 		extra_pcts(f, r, window_lats[0].label, IOPF_BENCH_HIST_RESPONSE);
+		/* The in-flush rows in full, with their (small) sample counts. */
+		for (unsigned int i = 0; i < sizeof(window_lats) / sizeof(window_lats[0]); i++)
+			if (window_lats[i].name && has_hist(s, window_lats[i].h))
+				fprintf(f, "  %-20s = %s, n=%llu\n", window_lats[i].label, window_lats[i].name,
+					U(report_latency(s, window_lats[i].h)->count));
 	}
 	if (unbinders_ran(r))
 		fprintf(f, "unbind: %llu cycles, %llu errors (%u unbinders)\n",
@@ -1048,7 +1223,9 @@ void version_text(FILE *f, const struct iopf_bench_version *v)
 	any = false;
 	for (const struct opt_enum *e = model_names; e->name; e++)
 		if (v->models & (1u << e->value)) {
-			fprintf(f, " %s", e->name);
+			fprintf(f, " %s", model_name_abi(e->value, v->abi_version));
+			if (v->abi_version >= 7 && (v->pasid_only_models & (1u << e->value)))
+				fprintf(f, " (PASIDs only on this kernel)");
 			any = true;
 		}
 	fprintf(f, "%s\n", any ? "" : " none");

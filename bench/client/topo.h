@@ -88,7 +88,7 @@ int topo_place(struct topo *t, unsigned int cpu, struct topo_cpu *out);
 /*
  * Named placements of the three roles of a run:
  *   reporters  one thread per mock IOMMU, bound to the IOMMU's IRQ CPU
- *              (--irq-cpus); only --model prq has them;
+ *              (--irq-cpus); every model but direct has them;
  *   injectors  the device traffic threads (--cpus);
  *   workqueue  the CPUs of the unbound iopf workqueues, i.e. the kernel's
  *              /sys/devices/virtual/workqueue/cpumask (--wq-cpus): the one
@@ -99,8 +99,8 @@ int topo_place(struct topo *t, unsigned int cpu, struct topo_cpu *out);
  * hwloc L3Cache, "package" a Package, "NUMA node" a NUMANode with CPUs.
  * R = reporters (--iommus), I = injectors. iopf-bench passes R = --iommus
  * also with --model direct, whose reporter threads do not exist: the
- * injectors and the workqueue then sit exactly where they would in the PRQ
- * model, and the reporters' PUs stay idle. R = 0 is allowed: the placements
+ * injectors and the workqueue then sit exactly where they would in the
+ * models with a queue, and the reporters' PUs stay idle. R = 0 is allowed: the placements
  * that set a reporter side apart keep one (idle) reporter place.
  *
  * X(ID, name, help): the one list of them; opts.c builds --placement from it.

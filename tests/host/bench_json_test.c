@@ -10,7 +10,15 @@
  * (schema 2): the driver model's config echo, the prq, group_check,
  * deferred, reporters and detach objects, responses by the hardware, group
  * violations, the four new latencies (also in the --hist document and the
- * text), and none of it for the results of an ABI 1 module.
+ * text), and none of it for the results of an ABI 1 module. ABI 7: the
+ * models by their driver's name (an ABI 6 module's model 1 echoed as prq),
+ * the reporters' scheduling and pasid_only in the config echo, grpid bits
+ * per model, and a new point's "reporter_prio" in the settings alone; how
+ * vtd's reporter wakes the drains (vtd_wake, null but for vtd), the iommufd
+ * handler, the queue wait in a flush (queue_in_flush, not in an ABI 6
+ * module's results), the in-flush figures named in full with their sample
+ * counts in the text, and the answers after the device's IOPF was torn
+ * down.
  */
 #include <errno.h>
 #include <regex.h>
@@ -98,8 +106,9 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 			IOPF_BENCH_CAP_UNBIND,
 		.mock_kind = IOPF_BENCH_MOCK_PLATFORM_FWSPEC,
 		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
-			    (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER),
-		.models = (1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT),
+			    (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER) |
+			    (1u << IOPF_BENCH_HANDLER_IOMMUFD),
+		.models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_DIRECT),
 		.max_iommus = IOPF_BENCH_MAX_IOMMUS, .max_prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH,
 		.max_response_ns = IOPF_BENCH_MAX_RESPONSE_NS,
 	};
@@ -142,11 +151,16 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 	/* ABI 2: the driver model, each counter a different number. */
 	s->model = d->o.model;
 	s->nr_iommus = d->o.nr_iommus;
-	s->prq_depth = d->o.model == IOPF_BENCH_MODEL_PRQ ?
+	s->prq_depth = model_has_reporter(d->o.model) ?
 		       (d->o.prq_depth ? d->o.prq_depth : IOPF_BENCH_PRQ_DEPTH_DEFAULT) : 0;
 	s->response_ns = d->o.response_ns;
 	s->defer_ns = d->o.defer_ns;
-	s->grpid_bits = d->o.model == IOPF_BENCH_MODEL_PRQ ? IOPF_BENCH_PRG_INDEX_BITS : 32;
+	s->grpid_bits = d->o.model == IOPF_BENCH_MODEL_DIRECT ? 32 :
+			d->o.model == IOPF_BENCH_MODEL_SMMUV3_STALL ? 16 : IOPF_BENCH_PRG_INDEX_BITS;
+	/* ABI 7 */
+	s->reporter_prio = model_has_reporter(d->o.model) ? d->o.reporter_prio : 0;
+	s->pasid_only = 0;
+	s->run_flags = d->o.vtd_wake == BENCH_VTD_WAKE_ALL ? IOPF_BENCH_RUN_VTD_WAKE_ALL : 0;
 	s->prq_overflows = 3;
 	s->prq_dropped = 41;
 	s->prq_dropped_last = 5;
@@ -180,6 +194,11 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 		   70000, 150, 600);
 	synth_hist(&d->r.layout, d->hist + IOPF_BENCH_HIST_SEND_LAG * NB, &s->lat_send_lag,
 		   d->o.pacing == IOPF_BENCH_PACE_CLOSED ? 0 : 80000, 10, 2000);
+	/* The in-flush figures: small samples. */
+	synth_hist(&d->r.layout, d->hist + IOPF_BENCH_HIST_REPORT_IN_FLUSH * NB, &s->lat_report_in_flush,
+		   412, 900, 30000);
+	synth_hist(&d->r.layout, d->hist + IOPF_BENCH_HIST_QUEUE_IN_FLUSH * NB, &s->lat_queue_in_flush,
+		   33, 5000, 90000);
 
 	d->topo = (struct topo_summary){ .packages = 2, .cores = 4, .pus = 8, .numa_nodes = 2,
 					 .usable_pus = 8, .threads_per_core = 2 };
@@ -375,6 +394,8 @@ TEST(driver_model_keys)
 		{ "report_last_latency_ns", IOPF_BENCH_HIST_REPORT_LAST },
 		{ "report_partial_latency_ns", IOPF_BENCH_HIST_REPORT_PARTIAL },
 		{ "send_lag_latency_ns", IOPF_BENCH_HIST_SEND_LAG },
+		{ "report_in_flush_latency_ns", IOPF_BENCH_HIST_REPORT_IN_FLUSH },
+		{ "queue_in_flush_latency_ns", IOPF_BENCH_HIST_QUEUE_IN_FLUSH },	/* ABI 7 */
 	};
 	struct json_object *j, *a;
 	char path[64];
@@ -387,7 +408,14 @@ TEST(driver_model_keys)
 		EXPECT_TRUE(is_type(j, counts[i].path, json_type_int)) TH_LOG("%s is not an integer", counts[i].path);
 		EXPECT_EQ(counts[i].want, u64(j, counts[i].path)) TH_LOG("%s", counts[i].path);
 	}
-	EXPECT_STREQ("prq", str(j, "config.model"));
+	EXPECT_STREQ("vtd", str(j, "config.model"));
+	EXPECT_STREQ("fifo", str(j, "config.reporter_prio"));
+	EXPECT_STREQ("one", str(j, "config.vtd_wake"));
+	EXPECT_EQ(412, u64(j, "report_in_flush_latency_ns.count"));
+	EXPECT_EQ(33, u64(j, "queue_in_flush_latency_ns.count"));
+	EXPECT_EQ(D.res.lat_queue_in_flush.p50_ns, u64(j, "queue_in_flush_latency_ns.p50"));
+	EXPECT_TRUE(is_type(j, "config.pasid_only", json_type_boolean));
+	EXPECT_FALSE(json_object_get_boolean(get(j, "config.pasid_only")));
 	EXPECT_STREQ("defer", str(j, "config.handler"));
 	a = get(j, "config.irq_cpus");
 	ASSERT_TRUE(is_type(j, "config.irq_cpus", json_type_array));
@@ -433,6 +461,11 @@ TEST(driver_model_keys)
 	EXPECT_EQ(32, u64(j, "config.grpid_bits"));
 	EXPECT_EQ(0, u64(j, "config.defer_ns"));
 	EXPECT_EQ(0, json_object_array_length(get(j, "config.irq_cpus")));
+	/* No reporter: no scheduling (null, not "fifo"), and no VT-d drain to wake (null, not "one"). */
+	EXPECT_TRUE(json_object_object_get_ex(get(j, "config"), "reporter_prio", NULL));
+	EXPECT_EQ(NULL, get(j, "config.reporter_prio"));
+	EXPECT_TRUE(json_object_object_get_ex(get(j, "config"), "vtd_wake", NULL));
+	EXPECT_EQ(NULL, get(j, "config.vtd_wake"));
 	/* Closed loop: nothing was sent late. */
 	EXPECT_EQ(0, u64(j, "send_lag_latency_ns.count"));
 	EXPECT_TRUE(json_object_object_get_ex(get(j, "send_lag_latency_ns"), "p99", NULL));
@@ -448,20 +481,131 @@ TEST(driver_model_keys)
 	EXPECT_EQ(2048, u64(j, "config.prq_depth"));
 	EXPECT_EQ(9, u64(j, "config.grpid_bits"));
 	EXPECT_EQ(3, u64(j, "config.iommus"));
+	EXPECT_STREQ("vtd", str(j, "config.model"));
+	EXPECT_STREQ("fifo", str(j, "config.reporter_prio"));
+	EXPECT_STREQ("one", str(j, "config.vtd_wake"));
+	EXPECT_FALSE(json_object_object_get_ex(get(j, "config"), "pasid_only", NULL));	/* the module's to say */
 	EXPECT_EQ(NULL, get(j, "prq"));
+	json_object_put(j);
+	/* ... per model: grpid bits 9 (vtd, amd), 16 (smmuv3-stall's stall tag), 32 (direct). */
+	{
+		static const struct {
+			const char *args, *model;
+			uint64_t bits, depth;
+		} m[] = {
+			{ "--model amd --pasids 1 --reporter-prio fifo-low", "amd", 9, 2048 },
+			{ "--model smmuv3-stall --prq-depth 64", "smmuv3-stall", 16, 64 },
+			{ "--model direct", "direct", 32, 0 },
+		};
+
+		for (unsigned int i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+			setup(&D, m[i].args, 0);
+			D.r.res = NULL;
+			D.r.hist = NULL;
+			D.r.error = true;
+			j = roundtrip(&D.r);
+			EXPECT_STREQ(m[i].model, str(j, "config.model"));
+			EXPECT_EQ(m[i].bits, u64(j, "config.grpid_bits")) TH_LOG("%s", m[i].model);
+			EXPECT_EQ(m[i].depth, u64(j, "config.prq_depth")) TH_LOG("%s", m[i].model);
+			/* vtd_wake: vtd's alone */
+			EXPECT_TRUE(json_object_object_get_ex(get(j, "config"), "vtd_wake", NULL));
+			EXPECT_EQ(NULL, get(j, "config.vtd_wake")) TH_LOG("%s", m[i].model);
+			json_object_put(j);
+		}
+		/* A sweep point's parameters (the settings alone) carry the scheduling too. */
+		setup(&D, "--reporter-prio normal", 0);
+		j = report_config_json(&D.o);
+		EXPECT_STREQ("normal", json_object_get_string(json_object_object_get(j, "reporter_prio")));
+		EXPECT_STREQ("vtd", json_object_get_string(json_object_object_get(j, "model")));
+		EXPECT_FALSE(json_object_object_get_ex(j, "pasid_only", NULL));
+		EXPECT_STREQ("one", json_object_get_string(json_object_object_get(j, "vtd_wake")));
+		json_object_put(j);
+		setup(&D, "--vtd-wake all --handler iommufd", 0);
+		j = report_config_json(&D.o);
+		EXPECT_STREQ("all", json_object_get_string(json_object_object_get(j, "vtd_wake")));
+		EXPECT_STREQ("iommufd", json_object_get_string(json_object_object_get(j, "handler")));
+		EXPECT_EQ(1000000, json_object_get_int(json_object_object_get(j, "defer_ns")));
+		json_object_put(j);
+		setup(&D, "--model amd", 0);
+		j = report_config_json(&D.o);
+		EXPECT_TRUE(json_object_object_get_ex(j, "vtd_wake", NULL));
+		EXPECT_EQ(NULL, json_object_object_get(j, "vtd_wake"));
+		json_object_put(j);
+	}
+
+	/* A run with --vtd-wake all: the module's echo (run flag VTD_WAKE_ALL) says so. */
+	setup(&D, "--vtd-wake all", 0);
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("all", str(j, "config.vtd_wake"));
+	json_object_put(j);
+	D.r.opts = NULL;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("all", str(j, "config.vtd_wake"));
+	json_object_put(j);
+	/* The echo wins over the settings: a run flag the module did not echo was not in force. */
+	setup(&D, "--vtd-wake all", 0);
+	D.res.run_flags = 0;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("one", str(j, "config.vtd_wake"));
+	json_object_put(j);
+	/* The iommufd handler: its defer time, its kept groups and late answers. */
+	setup(&D, "--handler iommufd --defer-ns 7000 --unbinders 1 --pasids 2 --unbind-scope pasid", 1);
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("iommufd", str(j, "config.handler"));
+	EXPECT_EQ(7000, u64(j, "config.defer_ns"));
+	EXPECT_EQ(11, u64(j, "deferred.groups"));
+	EXPECT_EQ(13, u64(j, "deferred.late_answers"));
+	json_object_put(j);
+	D.r.opts = NULL;
+	D.res.handler = IOPF_BENCH_HANDLER_IOMMUFD;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("iommufd", str(j, "config.handler"));
 	json_object_put(j);
 
 	/* `results` alone: the module's echo. */
 	setup(&D, "--handler defer --iommus 2 --devices 2 --prq-depth 32 --response-ns 9", 0);
 	D.r.opts = NULL;
 	j = roundtrip(&D.r);
-	EXPECT_STREQ("prq", str(j, "config.model"));
+	EXPECT_STREQ("vtd", str(j, "config.model"));
+	EXPECT_STREQ("fifo", str(j, "config.reporter_prio"));
+	EXPECT_FALSE(json_object_get_boolean(get(j, "config.pasid_only")));
 	EXPECT_STREQ("defer", str(j, "config.handler"));
 	EXPECT_EQ(2, u64(j, "config.iommus"));
 	EXPECT_EQ(32, u64(j, "config.prq_depth"));
 	EXPECT_EQ(9, u64(j, "config.response_ns"));
 	EXPECT_EQ(1000000, u64(j, "config.defer_ns"));
 	EXPECT_EQ(9, u64(j, "config.grpid_bits"));
+	json_object_put(j);
+	/* ABI 7's echo: amd's reporters at SCHED_NORMAL, its devices on PASIDs only. */
+	D.res.model = IOPF_BENCH_MODEL_AMD;
+	D.res.reporter_prio = IOPF_BENCH_REPORTER_NORMAL;
+	D.res.pasid_only = 1;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("amd", str(j, "config.model"));
+	EXPECT_STREQ("normal", str(j, "config.reporter_prio"));
+	EXPECT_TRUE(json_object_get_boolean(get(j, "config.pasid_only")));
+	json_object_put(j);
+	/* An ABI 6 module's model 1 is its prq (not ABI 7's exact vtd); its reporters ran SCHED_NORMAL. */
+	D.res.model = IOPF_BENCH_MODEL_VTD;
+	D.res.abi_version = 6;
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("prq", str(j, "config.model"));
+	EXPECT_STREQ("normal", str(j, "config.reporter_prio"));
+	EXPECT_FALSE(json_object_get_boolean(get(j, "config.pasid_only")));
+	EXPECT_TRUE(json_object_object_get_ex(get(j, "config"), "vtd_wake", NULL));
+	EXPECT_EQ(NULL, get(j, "config.vtd_wake"));	/* prq had no such knob */
+	json_object_put(j);
+	setup(&D, "", 0);
+	D.res.abi_version = 6;
+	memset(&D.res.lat_queue_in_flush, 0, sizeof(D.res.lat_queue_in_flush));
+	memset(D.hist + IOPF_BENCH_HIST_QUEUE_IN_FLUSH * NB, 0, NB * sizeof(uint64_t));
+	j = roundtrip(&D.r);
+	EXPECT_STREQ("prq", str(j, "config.model"));
+	EXPECT_STREQ("normal", str(j, "config.reporter_prio"));
+	EXPECT_EQ(NULL, get(j, "config.vtd_wake"));
+	/* An ABI 6 module has no queue wait in a flush: absent, not a zero. */
+	EXPECT_EQ(NULL, get(j, "queue_in_flush_latency_ns"));
+	EXPECT_EQ(412, u64(j, "report_in_flush_latency_ns.count"));
 	json_object_put(j);
 }
 
@@ -480,6 +624,8 @@ TEST(abi1_results_have_no_driver_model)
 	EXPECT_NE(NULL, get(j, "work_latency_ns"));
 	EXPECT_EQ(NULL, get(j, "queue_latency_ns"));
 	EXPECT_EQ(NULL, get(j, "send_lag_latency_ns"));
+	EXPECT_EQ(NULL, get(j, "report_in_flush_latency_ns"));
+	EXPECT_EQ(NULL, get(j, "queue_in_flush_latency_ns"));
 	EXPECT_EQ(NULL, get(j, "prq"));
 	EXPECT_EQ(NULL, get(j, "group_check"));
 	EXPECT_EQ(NULL, get(j, "deferred"));
@@ -499,6 +645,8 @@ TEST(abi1_results_have_no_driver_model)
 	EXPECT_EQ(NULL, strstr(text, "driver:"));
 	EXPECT_EQ(NULL, strstr(text, "model="));
 	EXPECT_EQ(NULL, strstr(text, "sent->report"));
+	EXPECT_EQ(NULL, strstr(text, "in dev flush"));
+	EXPECT_EQ(NULL, strstr(text, "in IOMMU flush"));
 	EXPECT_NE(NULL, strstr(text, "arrival->response"));
 	free(text);
 }
@@ -645,8 +793,15 @@ TEST(clean_text_summary)
 	EXPECT_NE(NULL, strstr(text, "\n  report() last             10000 "));
 	EXPECT_NE(NULL, strstr(text, "\n  report() partial          70000 "));
 	EXPECT_NE(NULL, strstr(text, "\n  send lag                      0         -"));
+	/* The in-flush rows by their short forms, then in full with their (small) sample counts. */
+	EXPECT_NE(NULL, strstr(text, "\n  report in dev flush         412 ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\n  queue in IOMMU flush         33 ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\n  report in dev flush  = report during a flush of the same device, n=412\n"
+			       "  queue in IOMMU flush = queue wait while any flush runs on the IOMMU, n=33\n"))
+		TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "report() in flush"));
 	/* The driver model's settings (the config line wraps at 100 columns). */
-	EXPECT_NE(NULL, strstr(text, " model=prq"));
+	EXPECT_NE(NULL, strstr(text, " model=vtd reporter-prio=fifo vtd-wake=one ")) TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, " iommus=1"));
 	EXPECT_NE(NULL, strstr(text, " prq-depth=2048"));
 	EXPECT_NE(NULL, strstr(text, " response-ns=0"));
@@ -654,13 +809,15 @@ TEST(clean_text_summary)
 	EXPECT_EQ(NULL, strstr(text, "irq-cpus="));
 	EXPECT_NE(NULL, strstr(text, "responses by source (whole run): handler 9990, abort 10, no handler 0, "
 			       "remove_device 0, hardware 5\n"));
-	EXPECT_NE(NULL, strstr(text, "driver: model prq, 1 IOMMU, PRQ depth 2048, 9-bit grpids, "
-			       "page_response busy 0ns, defer -\n"));
+	EXPECT_NE(NULL, strstr(text, "driver: model vtd (reporters fifo, drains woken one per pass), 1 IOMMU, "
+			       "PRQ depth 2048, 9-bit grpids, page_response busy 0ns, defer -\n")) TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "PRQ: overflows 3, dropped 41 (last 5, answered by the hardware), "
 			       "discards 2, max fill 2048 of 2048\n"));
 	EXPECT_NE(NULL, strstr(text, "group contents: checked 9995, incomplete 7 (short after PRQ drops, "
 			       "not a violation), violations 0\n"));
-	EXPECT_NE(NULL, strstr(text, "deferred: 11 groups, 13 late answers"));
+	EXPECT_NE(NULL, strstr(text, "deferred: 11 groups, 13 answers after the device's IOPF was torn down "
+			       "(late answers: remove_device had answered them; ignored by the device)\n"))
+		TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "reporters: 79959 reports by the reporter threads, 17 by others; "
 			       "window: 80000 requests, CPU 240ms, 3us per request\n"));
 	EXPECT_NE(NULL, strstr(text, "detach: 19 flushes, 23 PRQ entries drained; 29 groups sent on other streams during PASID unbinds\n"));
@@ -674,6 +831,49 @@ TEST(clean_text_summary)
 	EXPECT_NE(NULL, strstr(text, "2 packages, 4 cores, 8 PUs, 2 NUMA nodes"));
 	EXPECT_NE(NULL, strstr(text, "config: handler=wq group-size=1"));
 	EXPECT_EQ(0, report_exit_code(&D.r));
+	free(text);
+
+	/* A handler that keeps no group: nothing deferred, nothing late. */
+	setup(&D, "", 0);
+	D.res.deferred_groups = D.res.late_answers = 0;
+	f = open_memstream(&text, &len);
+	report_text(f, &D.r);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(text, "deferred: 0 groups\n")) TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "torn down"));
+	free(text);
+
+	/* iommufd with vtd-wake all: the handler, its defer time, the wake-ups said next to the model. */
+	setup(&D, "--handler iommufd --defer-ns 3000 --vtd-wake all", 0);
+	D.res.handler = IOPF_BENCH_HANDLER_IOMMUFD;
+	D.res.defer_ns = 3000;
+	text = NULL;
+	f = open_memstream(&text, &len);
+	report_text(f, &D.r);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(text, "config: handler=iommufd defer-ns=3000 ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, " model=vtd reporter-prio=fifo vtd-wake=all ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "driver: model vtd (reporters fifo, drains woken all per pass: vtd-wake all, "
+			       "not VT-d's code), 1 IOMMU")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "deferred: 11 groups, 13 answers after the device's IOPF was torn down"));
+	free(text);
+	/* ... and `results` alone, from the module's echo. */
+	D.r.opts = NULL;
+	text = NULL;
+	f = open_memstream(&text, &len);
+	report_text(f, &D.r);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(text, "config: handler=iommufd ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "model=vtd reporter-prio=fifo vtd-wake=all iommus=1")) TH_LOG("%s", text);
+	free(text);
+	/* Another model: no vtd-wake. */
+	setup(&D, "--model smmuv3-stall", 0);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	report_text(f, &D.r);
+	fclose(f);
+	EXPECT_EQ(NULL, strstr(text, "vtd-wake")) TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "drains woken")) TH_LOG("%s", text);
 	free(text);
 }
 
@@ -781,9 +981,12 @@ TEST(hist_document)
 	EXPECT_EQ(10000, u64(j, "histograms.response.count"));
 	EXPECT_EQ(0, json_object_array_length(get(j, "histograms.unbind.buckets")));
 	EXPECT_NE(NULL, get(j, "histograms.rebind"));
-	/* ABI 2: nine histograms, the new ones by their names. */
+	/* ABI 2: nine histograms, the new ones by their names; ABI 7 twelve. */
 	EXPECT_EQ(IOPF_BENCH_HIST_NR, json_object_object_length(get(j, "histograms")));
-	EXPECT_EQ(11, IOPF_BENCH_HIST_NR);
+	EXPECT_EQ(12, IOPF_BENCH_HIST_NR);
+	EXPECT_EQ(412, u64(j, "histograms.report_in_flush.count"));
+	EXPECT_EQ(33, u64(j, "histograms.queue_in_flush.count"));
+	EXPECT_EQ(D.res.lat_queue_in_flush.max_ns, u64(j, "histograms.queue_in_flush.max_ns"));
 	EXPECT_EQ(80000, u64(j, "histograms.queue.count"));
 	EXPECT_EQ(10000, u64(j, "histograms.report_last.count"));
 	EXPECT_EQ(70000, u64(j, "histograms.report_partial.count"));
@@ -791,12 +994,26 @@ TEST(hist_document)
 	EXPECT_EQ(D.res.lat_queue.max_ns, u64(j, "histograms.queue.max_ns"));
 	EXPECT_EQ(NULL, get(j, "histograms.send_lag.max_ns"));
 	json_object_put(j);
+
+	/* An ABI 6 module's results: its eleven, not a queue_in_flush of zeros. */
+	D.res.abi_version = 6;
+	o = report_hist_json(&D.r);
+	text = strdup(json_object_to_json_string(o));
+	json_object_put(o);
+	j = json_tokener_parse(text);
+	free(text);
+	ASSERT_NE(NULL, j);
+	EXPECT_EQ(IOPF_BENCH_HIST_QUEUE_IN_FLUSH, json_object_object_length(get(j, "histograms")));
+	EXPECT_EQ(NULL, get(j, "histograms.queue_in_flush"));
+	EXPECT_EQ(412, u64(j, "histograms.report_in_flush.count"));
+	json_object_put(j);
 }
 
 TEST(version_and_status_documents)
 {
 	struct iopf_bench_version v = { .abi_version = 2, .caps = IOPF_BENCH_CAP_IOPF,
-					.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_DEFER),
+					.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_DEFER) |
+						    (1u << IOPF_BENCH_HANDLER_IOMMUFD),
 					.max_group_size = 512, .hist_nr_buckets = NB, .nr_cpu_ids = 2,
 					.hist_nr = IOPF_BENCH_HIST_NR, .models = 1u << IOPF_BENCH_MODEL_DIRECT,
 					.max_iommus = 8, .max_prq_depth = 4096, .max_response_ns = 1000 };
@@ -814,12 +1031,14 @@ TEST(version_and_status_documents)
 	EXPECT_EQ(1, json_object_array_length(get(back, "module.caps")));
 	EXPECT_STREQ("wq", json_object_get_string(json_object_array_get_idx(get(back, "module.handlers"), 0)));
 	EXPECT_STREQ("defer", json_object_get_string(json_object_array_get_idx(get(back, "module.handlers"), 1)));
+	/* ABI 7's module sets bit 5: iommufd, by its name. */
+	EXPECT_STREQ("iommufd", json_object_get_string(json_object_array_get_idx(get(back, "module.handlers"), 2)));
 	EXPECT_EQ(1, json_object_array_length(get(back, "module.models")));
 	EXPECT_STREQ("direct", json_object_get_string(json_object_array_get_idx(get(back, "module.models"), 0)));
 	EXPECT_EQ(8, u64(back, "limits.iommus"));
 	EXPECT_EQ(4096, u64(back, "limits.prq_depth"));
 	EXPECT_EQ(1000, u64(back, "limits.response_ns"));
-	EXPECT_EQ(11, u64(back, "histograms.nr_histograms"));
+	EXPECT_EQ(12, u64(back, "histograms.nr_histograms"));
 	EXPECT_EQ(2, u64(back, "module.abi_version"));
 	json_object_put(back);
 	json_object_put(j);

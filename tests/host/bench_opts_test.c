@@ -3,8 +3,11 @@
  * Description: iopf-bench's option table: defaults, every value type (uint,
  * u64, duration with units, enum, cpulist, flag, string, percentile list),
  * the combination rules mirrored from iopf_bench.h (ABI 2: the driver
- * model, the defer handler), the run config START gets, the limits the
- * module reports (and what an ABI 1 module cannot do), --help generated from the table, and every kind of bad input
+ * model, the defer handler; ABI 7: the models named by their driver, prq
+ * refused as renamed vtd, amd and smmuv3-stall and what they refuse,
+ * --reporter-prio), the run config START gets, the limits the module
+ * reports (and what an ABI 1 or ABI 6 module cannot do, the models that need
+ * PASIDs on the running kernel), --help generated from the table, and every kind of bad input
  * refused with one sentence naming the option, exit status 2 and nothing
  * sent to the module (the device is never even opened).
  */
@@ -92,15 +95,18 @@ TEST(defaults)
 	EXPECT_EQ(1, o.injectors);
 	EXPECT_EQ(0, o.cpus.n);
 	EXPECT_EQ(1, o.nr_devices);
-	EXPECT_EQ(0, o.pasids);
+	/* 1: vtd (the default model) on 6.12 and amd everywhere reject PASID-less requests. */
+	EXPECT_EQ(1, o.pasids);
 	EXPECT_EQ(0, o.unbinders);
 	EXPECT_EQ(0, o.rate_per_s);
 	EXPECT_EQ(10000, o.duration_ms);
 	EXPECT_EQ(0, o.max_requests);
 	EXPECT_EQ(0, o.warmup_ms);
 	EXPECT_EQ(IOPF_BENCH_UNBIND_DEVICE, o.unbind_scope);
-	/* ABI 2: the PRQ model, one IOMMU, the module's PRQ depth and IRQ CPUs. */
-	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, o.model);
+	/* ABI 2: the VT-d model (ABI 7's name), one IOMMU, the module's PRQ depth and IRQ CPUs. */
+	EXPECT_EQ(IOPF_BENCH_MODEL_VTD, o.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO, o.reporter_prio);
+	EXPECT_EQ(BENCH_VTD_WAKE_ONE, o.vtd_wake);
 	EXPECT_EQ(1, o.nr_iommus);
 	EXPECT_EQ(0, o.prq_depth);
 	EXPECT_EQ(0, o.response_ns);
@@ -222,9 +228,9 @@ TEST(driver_model_options)
 	struct bench_opts o;
 	char err[512];
 
-	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model prq --iommus 3 --devices 3 --prq-depth 16 --irq-cpus 7,2-3 "
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model vtd --iommus 3 --devices 3 --prq-depth 16 --irq-cpus 7,2-3 "
 			   "--response-ns 1M", err, sizeof(err))) TH_LOG("%s", err);
-	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, o.model);
+	EXPECT_EQ(IOPF_BENCH_MODEL_VTD, o.model);
 	EXPECT_EQ(3, o.nr_iommus);
 	EXPECT_EQ(16, o.prq_depth);
 	EXPECT_EQ(1000000, o.response_ns);
@@ -238,9 +244,9 @@ TEST(driver_model_options)
 	EXPECT_EQ(0, o.cpus.n);
 
 	/* Last wins for the model too, and then the PRQ depth has no PRQ. */
-	ASSERT_EQ(-1, parse(&o, CMD_RUN, "--model prq --prq-depth=65536 --model=direct", err, sizeof(err)));
-	EXPECT_STREQ("--prq-depth is for --model prq; with --model direct the injectors report themselves "
-		     "and there is no PRQ or reporter thread.", err);
+	ASSERT_EQ(-1, parse(&o, CMD_RUN, "--model vtd --prq-depth=65536 --model=direct", err, sizeof(err)));
+	EXPECT_STREQ("--prq-depth is for the models with a queue (vtd, amd, smmuv3-stall); with --model direct "
+		     "the injectors report themselves and there is no PRQ or reporter thread.", err);
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct --iommus 16 --devices 16 --response-ns 0", err, sizeof(err)))
 		TH_LOG("%s", err);
 	EXPECT_EQ(IOPF_BENCH_MODEL_DIRECT, o.model);
@@ -266,6 +272,108 @@ TEST(driver_model_options)
 	EXPECT_EQ(2, o.irq_cpus.n);
 	EXPECT_EQ(-1, parse(&o, CMD_STATUS, "--model direct", err, sizeof(err)));
 	EXPECT_STREQ("--model is not an option of 'status' (see iopf-bench status --help).", err);
+}
+
+TEST(abi7_models)
+{
+	struct bench_opts o;
+	char err[512];
+
+	/* The models named by their driver; every one but direct has a queue and a reporter. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 1 --prq-depth 512 --irq-cpus 1", err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_MODEL_AMD, o.model);
+	EXPECT_EQ(512, o.prq_depth);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model smmuv3-stall --group-size 1 --reporter-prio fifo-low", err,
+			   sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_MODEL_SMMUV3_STALL, o.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO_LOW, o.reporter_prio);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--reporter-prio normal", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_MODEL_VTD, o.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_NORMAL, o.reporter_prio);
+	EXPECT_TRUE(model_has_reporter(IOPF_BENCH_MODEL_VTD));
+	EXPECT_TRUE(model_has_reporter(IOPF_BENCH_MODEL_AMD));
+	EXPECT_TRUE(model_has_reporter(IOPF_BENCH_MODEL_SMMUV3_STALL));
+	EXPECT_FALSE(model_has_reporter(IOPF_BENCH_MODEL_DIRECT));
+	/* The default scheduling is fine with direct, given or not; the RID order knob too (VT-d's order). */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct --reporter-prio fifo --rid-order remove-first", err,
+			   sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model vtd --rid-order kernel", err, sizeof(err))) TH_LOG("%s", err);
+	/* amd takes PASID and device unbinds; only a replace is refused. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 2 --unbinders 1 --unbind-scope pasid", err,
+			   sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model smmuv3-stall --pasids 2 --unbinders 1 --unbind-scope replace",
+			   err, sizeof(err))) TH_LOG("%s", err);
+	/* A spec's value is checked alone, by the same table: prq says it was renamed. */
+	EXPECT_EQ(0, opts_check_value("model", "smmuv3-stall", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_value("reporter-prio", "fifo-low", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_value("model", "prq", err, sizeof(err)));
+	EXPECT_STREQ("--model prq: the model was renamed vtd in ABI 7 (and made exact to VT-d's source); "
+		     "give --model vtd.", err);
+	EXPECT_EQ(-1, opts_check_value("reporter-prio", "rt", err, sizeof(err)));
+	EXPECT_STREQ("--reporter-prio: 'rt' is not valid; accepted: fifo, fifo-low, normal.", err);
+}
+
+TEST(abi7_iommufd_vtd_wake_pasids)
+{
+	struct bench_opts o;
+	struct iopf_bench_run_config c;
+	char err[512];
+
+	/* iommufd: the user-space delay like defer (1 ms by default), sent as defer_ns. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler iommufd", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_IOMMUFD, o.handler);
+	EXPECT_EQ(BENCH_DEFER_NS_DEFAULT, o.defer_ns);
+	EXPECT_TRUE(handler_defers(IOPF_BENCH_HANDLER_IOMMUFD));
+	EXPECT_TRUE(handler_defers(IOPF_BENCH_HANDLER_DEFER));
+	EXPECT_FALSE(handler_defers(IOPF_BENCH_HANDLER_WQ));
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_IOMMUFD, c.handler);
+	EXPECT_EQ(1000000, c.defer_ns);
+	/* Unlike defer, PASID unbinds go with it (iommufd answers the PASID's kept groups at its detach). */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler iommufd --defer-ns 20k --unbinders 2 --devices 2 --pasids 2 "
+			   "--unbind-scope pasid", err, sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(20000, c.defer_ns);
+	EXPECT_EQ(IOPF_BENCH_UNBIND_PASID, c.unbind_scope);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler iommufd --unbinders 1 --fail-every 5", err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(0, opts_check_value("handler", "iommufd", err, sizeof(err)));
+
+	/* --vtd-wake: one (VT-d's code) by default, no flag; all sets IOPF_BENCH_RUN_VTD_WAKE_ALL. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(0, c.flags & IOPF_BENCH_RUN_VTD_WAKE_ALL);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--vtd-wake all --no-timestamps", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(BENCH_VTD_WAKE_ALL, o.vtd_wake);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(IOPF_BENCH_RUN_VTD_WAKE_ALL | IOPF_BENCH_RUN_NO_TIMESTAMPS, c.flags);
+	EXPECT_EQ(1u << 8, IOPF_BENCH_RUN_VTD_WAKE_ALL);
+	EXPECT_NE(0, IOPF_BENCH_RUN_FLAGS_ALL & IOPF_BENCH_RUN_VTD_WAKE_ALL);
+	/* one is the default of every model: said or not, it changes nothing elsewhere. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --vtd-wake one", err, sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(0, c.flags);
+	EXPECT_EQ(0, opts_check_value("vtd-wake", "all", err, sizeof(err)));
+
+	/* --pasids defaults to 1, so that the default model runs where vtd is PASID-only (6.12). */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(1, c.pasids);
+	EXPECT_EQ(0, c.credit);	/* the module's default */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 0 --model direct", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, o.pasids);
+	/*
+	 * The credit covers the streams: --pasids of them where the driver rejects PASID-less
+	 * requests (amd; vtd on 6.12, the module decides), the RID too elsewhere.
+	 */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 4 --credit 4", err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 4 --credit 4", err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--credit 1", err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(-1, parse(&o, CMD_RUN, "--credit 1 --model direct", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--credit 1 is below the 2 streams of a device (the RID and --pasids 1)"))
+		TH_LOG("%s", err);
+	ASSERT_EQ(-1, parse(&o, CMD_RUN, "--credit 4 --pasids 4 --model smmuv3-stall", err, sizeof(err)));
 }
 
 TEST(placement_options)
@@ -409,7 +517,7 @@ BAD(group_size_word, "--group-size many", "--group-size: 'many' is not a number;
 BAD(group_size_negative, "--group-size -1", "--group-size: '-1' is not a number");
 BAD(group_size_fraction, "--group-size 1.5", "--group-size: '1.5' is not a number");
 BAD(group_size_missing, "--group-size", "--group-size needs a value; accepted: 1 to 512.");
-BAD(handler_unknown, "--handler fast", "--handler: 'fast' is not valid; accepted: wq, inline, null, defer.");
+BAD(handler_unknown, "--handler fast", "--handler: 'fast' is not valid; accepted: wq, inline, null, defer, iommufd.");
 BAD(pacing_unknown, "--pacing burst", "accepted: closed, constant, poisson.");
 BAD(scope_unknown, "--unbind-scope all --unbinders 1", "accepted: device, pasid, replace.");
 BAD(duration_unit, "--duration 10x", "--duration: '10x' is not a duration");
@@ -426,17 +534,24 @@ BAD(rate_zero, "--rate 0", "--rate 0 is out of range; accepted: 1 to 1000000000.
 BAD(rate_big, "--rate 2G", "--rate 2G is out of range");
 BAD(rate_closed, "--rate 5 --pacing closed", "--rate needs an open-loop --pacing (constant or poisson)");
 BAD(open_loop_no_rate, "--pacing constant", "--pacing constant is open loop and needs --rate N");
-BAD(pasid_scope_no_pasids, "--unbind-scope pasid --unbinders 1", "--unbind-scope pasid needs --pasids 1 or more");
-BAD(unbinders_null, "--unbinders 1 --handler null", "--unbinders needs --handler wq, inline or defer; "
+BAD(pasid_scope_no_pasids, "--unbind-scope pasid --unbinders 1 --pasids 0",
+    "--unbind-scope pasid needs --pasids 1 or more");
+BAD(unbinders_null, "--unbinders 1 --handler null", "--unbinders needs --handler wq, inline, defer or iommufd; "
     "--handler null has no framework to unbind from.");
-BAD(fail_every_null, "--fail-every 3 --handler null", "--fail-every needs --handler wq, inline or defer; "
-    "--handler null has no framework to fail into.");
+BAD(fail_every_null, "--fail-every 3 --handler null", "--fail-every needs --handler wq, inline, defer or "
+    "iommufd; --handler null has no framework to fail into.");
 BAD(abandon_no_unbinders, "--abandon-every 2", "--abandon-every needs --unbinders 1 or more");
 BAD(abandon_pasid_scope, "--abandon-every 2 --unbinders 1 --pasids 1 --unbind-scope pasid",
     "--abandon-every needs --unbind-scope device");
 BAD(unbind_rate_alone, "--unbind-rate 10", "--unbind-rate has no effect without --unbinders");
 BAD(unbind_scope_alone, "--unbind-scope device", "--unbind-scope has no effect without --unbinders");
-BAD(credit_below_streams, "--credit 3 --pasids 3", "--credit 3 is below the 4 streams of a device");
+BAD(credit_below_streams, "--credit 3 --pasids 3 --model direct", "--credit 3 is below the 4 streams of a device "
+    "(the RID and --pasids 3)");
+/* vtd may be PASID-only (6.12: the module's VERSION decides), amd always is: the PASIDs are the streams. */
+BAD(credit_below_pasids_amd, "--model amd --credit 3 --pasids 4", "--credit 3 is below the 4 streams of a device "
+    "(--pasids 4; --model amd rejects PASID-less requests): each needs a credit; accepted: 4 to 512");
+BAD(credit_below_pasids_vtd, "--credit 2 --pasids 3", "--credit 2 is below the 3 streams of a device (--pasids 3; "
+    "--model vtd rejects PASID-less requests)");
 BAD(open_groups_injectors, "--open-groups 2 --injectors 4 --devices 1",
     "--open-groups 2 is below the 4 injectors that share a device (--injectors 4, --devices 1)");
 BAD(open_groups_cpus, "--open-groups 1 --cpus 0-2 --devices 2", "--open-groups 1 is below the 2 injectors");
@@ -460,8 +575,8 @@ BAD(pct_zero, "--percentiles 0", "--percentiles: '0' is not a percentile above 0
 BAD(pct_decimals, "--percentiles 99.12345", "--percentiles: '99.12345' has more than 4 decimals.");
 BAD(seed_big, "--seed 18446744073709551616", "--seed: '18446744073709551616' is too large");
 /* ABI 2: the driver model and the defer handler. */
-BAD(model_unknown, "--model vtd", "--model: 'vtd' is not valid; accepted: prq, direct.");
-BAD(model_missing, "--model", "--model needs a value; accepted: prq, direct.");
+BAD(model_unknown, "--model vt-d", "--model: 'vt-d' is not valid; accepted: vtd, amd, smmuv3-stall, direct.");
+BAD(model_missing, "--model", "--model needs a value; accepted: vtd, amd, smmuv3-stall, direct.");
 BAD(iommus_zero, "--iommus 0", "--iommus 0 is out of range; accepted: 1 to 16.");
 BAD(iommus_big, "--iommus 17", "--iommus 17 is out of range; accepted: 1 to 16.");
 BAD(iommus_devices, "--iommus 3 --devices 2",
@@ -474,11 +589,11 @@ BAD(prq_depth_zero, "--prq-depth 0", "--prq-depth 0 is out of range; accepted: 1
 BAD(prq_depth_big, "--prq-depth 64Ki", "--prq-depth: '64Ki' is not a number; accepted: 16 to 65536.");
 BAD(prq_depth_above, "--prq-depth 65537", "--prq-depth 65537 is out of range; accepted: 16 to 65536.");
 BAD(prq_depth_direct, "--model direct --prq-depth 64",
-    "--prq-depth is for --model prq; with --model direct the injectors report themselves and there is "
-    "no PRQ or reporter thread.");
+    "--prq-depth is for the models with a queue (vtd, amd, smmuv3-stall); with --model direct the "
+    "injectors report themselves and there is no PRQ or reporter thread.");
 BAD(irq_cpus_direct, "--irq-cpus 1 --model direct",
-    "--irq-cpus is for --model prq; with --model direct the injectors report themselves and there is "
-    "no PRQ or reporter thread.");
+    "--irq-cpus is for the models with a queue (vtd, amd, smmuv3-stall); with --model direct the "
+    "injectors report themselves and there is no PRQ or reporter thread.");
 BAD(irq_cpus_fewer, "--iommus 2 --devices 2 --irq-cpus 1",
     "--irq-cpus names 1 CPU but --iommus is 2: give one CPU per IOMMU, or leave --irq-cpus out for the "
     "default placement.");
@@ -490,13 +605,52 @@ BAD(irq_cpus_syntax, "--irq-cpus 1-", "--irq-cpus: '1-' is not a CPU list");
 BAD(irq_cpus_missing, "--irq-cpus", "--irq-cpus needs a value (LIST).");
 BAD(response_big, "--response-ns 1000001", "--response-ns 1000001 is out of range; accepted: 0 to 1000000.");
 BAD(defer_ns_alone, "--defer-ns 1000",
-    "--defer-ns needs --handler defer; the other handlers keep no group to answer later.");
-BAD(defer_ns_wq, "--handler wq --defer-ns 5", "--defer-ns needs --handler defer");
+    "--defer-ns needs --handler defer or iommufd; the other handlers keep no group to answer later.");
+BAD(defer_ns_wq, "--handler wq --defer-ns 5", "--defer-ns needs --handler defer or iommufd");
+BAD(defer_ns_inline, "--defer-ns 5 --handler inline", "--defer-ns needs --handler defer or iommufd");
 BAD(defer_ns_zero, "--handler defer --defer-ns 0", "--defer-ns 0 is out of range; accepted: 1 to 1000000000.");
 BAD(defer_ns_big, "--handler defer --defer-ns 2G", "--defer-ns 2G is out of range; accepted: 1 to 1000000000.");
 BAD(defer_pasid_scope, "--handler defer --unbinders 1 --pasids 1 --unbind-scope pasid",
     "--handler defer does not go with --unbind-scope pasid: iommufd answers a PASID's held groups at its "
-    "detach, which this mode does not model; use --unbind-scope device.");
+    "detach, which this mode does not model (--handler iommufd does); use --unbind-scope device.");
+/* ABI 7: iommufd's fault object: a user-space delay like defer, the auto-response at detach but not at replace. */
+BAD(iommufd_replace, "--handler iommufd --unbinders 1 --pasids 2 --unbind-scope replace",
+    "--handler iommufd does not go with --unbind-scope replace: iommufd's replace auto-response is not "
+    "modelled; use --unbind-scope pasid or device.");
+BAD(iommufd_defer_ns_zero, "--handler iommufd --defer-ns 0", "--defer-ns 0 is out of range; accepted: 1 to "
+    "1000000000.");
+BAD(iommufd_wq_cpus, "--handler iommufd --wq-cpus 0", "--wq-cpus is for --handler wq: only it queues work on the "
+    "iopf workqueue (--handler iommufd does not).");
+/* ABI 7: how a vtd reporter wakes the drains, vtd only. */
+BAD(vtd_wake_unknown, "--vtd-wake some", "--vtd-wake: 'some' is not valid; accepted: one, all.");
+BAD(vtd_wake_amd, "--model amd --vtd-wake all",
+    "--vtd-wake all is for --model vtd (VT-d's prq_complete); --model amd has no such wait.");
+BAD(vtd_wake_direct, "--vtd-wake all --model direct", "--vtd-wake all is for --model vtd");
+BAD(vtd_wake_smmuv3, "--vtd-wake=all --model=smmuv3-stall", "--model smmuv3-stall has no such wait.");
+/* ABI 7: the models named by their driver, what each driver would never do, the reporters' scheduling. */
+BAD(model_prq_renamed, "--model prq",
+    "--model prq: the model was renamed vtd in ABI 7 (and made exact to VT-d's source); give --model vtd.");
+BAD(model_prq_renamed_eq, "--model=prq --group-size 4", "--model prq: the model was renamed vtd in ABI 7");
+BAD(reporter_prio_unknown, "--reporter-prio rt", "--reporter-prio: 'rt' is not valid; accepted: fifo, fifo-low, "
+    "normal.");
+BAD(reporter_prio_direct, "--model direct --reporter-prio normal",
+    "--reporter-prio normal is for the models with a reporter thread (vtd, amd, smmuv3-stall); with --model "
+    "direct the injectors report themselves.");
+BAD(reporter_prio_low_direct, "--reporter-prio fifo-low --model direct",
+    "--reporter-prio fifo-low is for the models with a reporter thread");
+BAD(smmuv3_group_size, "--model smmuv3-stall --group-size 4",
+    "--group-size 4 does not go with --model smmuv3-stall: SMMUv3 reports every stall as a one-request "
+    "group; accepted: 1.");
+BAD(amd_replace, "--model amd --pasids 2 --unbinders 1 --unbind-scope replace",
+    "--unbind-scope replace does not go with --model amd: AMD's iommu_sva_set_dev_pasid refuses a replace "
+    "(-EOPNOTSUPP); use --unbind-scope pasid or device.");
+BAD(amd_rid_order, "--model amd --pasids 1 --rid-order remove-first",
+    "--rid-order remove-first does not go with --model amd: the RID order knob is VT-d's (--model vtd or "
+    "direct); amd always flushes, then removes, inside the detach.");
+BAD(amd_rid_order_kernel, "--rid-order kernel --model amd", "--rid-order kernel does not go with --model amd");
+BAD(smmuv3_rid_order, "--model smmuv3-stall --rid-order kernel",
+    "--rid-order kernel does not go with --model smmuv3-stall: the RID order knob is VT-d's (--model vtd or "
+    "direct); smmuv3-stall never flushes.");
 /* Placements and the workqueue's CPUs. */
 BAD(placement_unknown, "--placement scatter", "--placement: 'scatter' is not valid; accepted: default, spread, "
     "compact, smt-siblings, same-core, same-l3, cross-package, cross-numa.");
@@ -628,15 +782,36 @@ TEST(help_comes_from_the_table)
 
 		opts_help(f, CMD_RUN);
 		fclose(f);
-		EXPECT_NE(NULL, strstr(buf, "--handler {wq,inline,null,defer}"));
-		EXPECT_NE(NULL, strstr(buf, "--model {prq,direct}"));
-		EXPECT_NE(NULL, strstr(buf, "[default prq]"));
+		EXPECT_NE(NULL, strstr(buf, "--handler {wq,inline,null,defer,iommufd}"));
+		EXPECT_NE(NULL, strstr(buf, "--model {vtd,amd,smmuv3-stall,direct}"));
+		EXPECT_NE(NULL, strstr(buf, "[default vtd]"));
+		EXPECT_NE(NULL, strstr(buf, "--reporter-prio {fifo,fifo-low,normal}"));
+		EXPECT_NE(NULL, strstr(buf, "[default fifo]"));
+		EXPECT_NE(NULL, strstr(buf, "SCHED_NORMAL, what ABI <= 6 did"));
+		EXPECT_NE(NULL, strstr(buf, "smmuv3-stall\n"));	/* too long for the name column */
 		EXPECT_NE(NULL, strstr(buf, "[16 to 65536; default 2048, VT-d's PRQ_DEPTH]"));
 		EXPECT_NE(NULL, strstr(buf, "[1 to 16; default 1]"));
 		EXPECT_NE(NULL, strstr(buf, "[0 to 1000000; default 0]"));
-		EXPECT_NE(NULL, strstr(buf, "[1 to 1000000000; default 1000000 (1 ms) with --handler defer]"));
+		/* A long default wraps like the help (at 100 columns). */
+		EXPECT_NE(NULL, strstr(buf, "[1 to 1000000000; default 1000000 (1 ms) with --handler defer or\n"
+				       "                            iommufd]")) TH_LOG("%s", buf);
+		EXPECT_NE(NULL, strstr(buf, "--handler {wq,inline,null,defer,iommufd}"));
+		EXPECT_NE(NULL, strstr(buf, "iommufd's fault object (ABI 7)"));
+		EXPECT_NE(NULL, strstr(buf, "--vtd-wake {one,all}"));
+		EXPECT_NE(NULL, strstr(buf, "[default one]"));
+		EXPECT_NE(NULL, strstr(buf, "a named departure\n"));
+		/* --pasids says why its default is 1; --credit which streams it covers. */
+		EXPECT_NE(NULL, strstr(buf, "[0 to 64; default 1: the default model vtd on Linux 6.12, and amd on"));
+		EXPECT_NE(NULL, strstr(buf, "default max(--open-groups, the streams, 64)"));
+		/* No line of the help is wider than 100 columns. */
+		for (const char *l = buf; *l; ) {
+			size_t w = strcspn(l, "\n");
+
+			EXPECT_GE(100, w) TH_LOG("%.*s", (int)w, l);
+			l += w + (l[w] == '\n');
+		}
 		EXPECT_NE(NULL, strstr(buf, "[default IOMMU i on the (i+1)-th online CPU from the last]"));
-		EXPECT_NE(NULL, strstr(buf, "one reporter thread per IOMMU reports"));
+		EXPECT_NE(NULL, strstr(buf, "Intel VT-d's prq.c"));
 		EXPECT_NE(NULL, strstr(buf, "no hardware does this"));
 		EXPECT_NE(NULL, strstr(buf, "like iommufd's fault fd"));
 		EXPECT_NE(NULL, strstr(buf, "fault_param->lock"));
@@ -698,7 +873,8 @@ TEST(run_config)
 	EXPECT_EQ(0, c.ts_interval_ns);
 	EXPECT_EQ(0, c.ts_ring_kib);
 	EXPECT_EQ(IOPF_BENCH_RID_ORDER_DRAIN_FIRST, c.rid_order);
-	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, c.model);
+	EXPECT_EQ(IOPF_BENCH_MODEL_VTD, c.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO, c.reporter_prio);
 	EXPECT_EQ(1, c.nr_iommus);
 	EXPECT_EQ(0, c.prq_depth);
 	EXPECT_EQ(0, c.response_ns);
@@ -707,7 +883,6 @@ TEST(run_config)
 	EXPECT_EQ(0, c.defer_ns);
 	EXPECT_EQ(0, c.violate_every);
 	EXPECT_EQ(0, c.__reserved3);
-	EXPECT_EQ(0, c.__reserved4);
 	EXPECT_EQ(0, c.__reserved5);
 }
 
@@ -724,7 +899,7 @@ TEST(run_config_abi2)
 	EXPECT_EQ(sizeof(c), c.size);
 	EXPECT_EQ(IOPF_BENCH_HANDLER_DEFER, c.handler);
 	EXPECT_EQ(2500, c.defer_ns);
-	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, c.model);
+	EXPECT_EQ(IOPF_BENCH_MODEL_VTD, c.model);
 	EXPECT_EQ(2, c.nr_iommus);
 	EXPECT_EQ(4096, c.prq_depth);
 	EXPECT_EQ(700, c.response_ns);
@@ -736,7 +911,7 @@ TEST(run_config_abi2)
 	/* Not the injectors' list. */
 	EXPECT_NE(c.cpus_uptr, c.irq_cpus_uptr);
 	EXPECT_EQ(1, c.nr_unbinders);
-	EXPECT_EQ(0, c.__reserved4);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO, c.reporter_prio);
 	EXPECT_EQ(0, c.__reserved5);
 
 	/* Default defer time; the direct model has no PRQ. */
@@ -758,7 +933,33 @@ TEST(run_config_abi2)
 	EXPECT_EQ(184, opts_run_config_size(IOPF_BENCH_ABI_VERSION));
 	EXPECT_EQ(184, opts_run_config_size(5));	/* ABI 5: rid_order took __reserved6 */
 	EXPECT_EQ(184, opts_run_config_size(6));	/* ABI 6: a flag and a module parameter */
-	EXPECT_EQ(6, IOPF_BENCH_ABI_VERSION);
+	EXPECT_EQ(184, opts_run_config_size(7));	/* ABI 7: reporter_prio took __reserved4 */
+	EXPECT_EQ(7, IOPF_BENCH_ABI_VERSION);
+	/*
+	 * ABI 7: pasid_only_models and a reserved word after ABI 3's 216 bytes.
+	 * (The header's "Since ABI 7 (232 bytes)" counts 16 bytes; there are 8.)
+	 */
+	EXPECT_EQ(216, offsetof(struct iopf_bench_version, pasid_only_models));
+	EXPECT_EQ(224, sizeof(struct iopf_bench_version));
+
+	/* ABI 7: the reporters' scheduling and the other models are sent as given. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 1 --reporter-prio normal --prq-depth 128", err,
+			   sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(IOPF_BENCH_MODEL_AMD, c.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_NORMAL, c.reporter_prio);
+	EXPECT_EQ(128, c.prq_depth);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model smmuv3-stall --reporter-prio fifo-low", err, sizeof(err)))
+		TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(IOPF_BENCH_MODEL_SMMUV3_STALL, c.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO_LOW, c.reporter_prio);
+	EXPECT_EQ(1, c.group_size);
+	/* direct has no reporter: 0, as the module wants. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct", err, sizeof(err))) TH_LOG("%s", err);
+	opts_to_run_config(&o, &c);
+	EXPECT_EQ(0, c.reporter_prio);
+	EXPECT_EQ(0, c.prq_depth);
 }
 
 TEST(module_limits)
@@ -770,13 +971,17 @@ TEST(module_limits)
 		.max_group_size = 16, .max_open_groups = 8, .max_credit = 32, .max_devices = 2,
 		.max_pasids = 4, .max_injectors = 2, .max_unbinders = 1, .max_service_ns = 1000,
 		.nr_cpu_ids = 2,
-		.models = 1u << IOPF_BENCH_MODEL_PRQ, .max_iommus = 2, .max_prq_depth = 2048,
+		.models = 1u << IOPF_BENCH_MODEL_VTD, .max_iommus = 2, .max_prq_depth = 2048,
 		.max_response_ns = 500,
 	};
 	struct bench_opts o;
 	char err[512];
 
+	/* This module has no PASID support: the default --pasids 1 is refused, 0 goes. */
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--group-size 16 --cpus 0-1", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--pasids 1 needs PASID support, which this module lacks; accepted: 0.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--group-size 16 --cpus 0-1 --pasids 0", err, sizeof(err)));
 	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--group-size 17", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
@@ -790,17 +995,17 @@ TEST(module_limits)
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 1", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "--pasids 1 needs PASID support"));
-	ASSERT_EQ(0, parse(&o, CMD_RUN, "--unbinders 1", err, sizeof(err)));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--unbinders 1 --pasids 0", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "--unbinders 1 needs unbind support"));
-	ASSERT_EQ(0, parse(&o, CMD_RUN, "--cpus 2", err, sizeof(err)));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--cpus 2 --pasids 0", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "--cpus: CPU 2 is beyond the kernel's CPUs (0 to 1)"));
 	v.caps &= ~IOPF_BENCH_CAP_TIMESTAMPS;
-	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err)));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 0", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "--no-timestamps"));
-	ASSERT_EQ(0, parse(&o, CMD_RUN, "--no-timestamps", err, sizeof(err)));
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--no-timestamps --pasids 0", err, sizeof(err)));
 	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
 }
 
@@ -808,12 +1013,13 @@ TEST(module_limits_abi2)
 {
 	struct iopf_bench_version v = {
 		.abi_version = 2,
-		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_TIMESTAMPS | IOPF_BENCH_CAP_UNBIND,
+		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_TIMESTAMPS | IOPF_BENCH_CAP_UNBIND |
+			IOPF_BENCH_CAP_PASID,
 		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_DEFER),
 		.max_group_size = 16, .max_open_groups = 8, .max_credit = 32, .max_devices = 4,
 		.max_pasids = 4, .max_injectors = 2, .max_unbinders = 1, .max_service_ns = 1000,
 		.nr_cpu_ids = 4,
-		.models = 1u << IOPF_BENCH_MODEL_PRQ, .max_iommus = 2, .max_prq_depth = 2048,
+		.models = 1u << IOPF_BENCH_MODEL_VTD, .max_iommus = 2, .max_prq_depth = 2048,
 		.max_response_ns = 500,
 	};
 	struct bench_opts o;
@@ -833,7 +1039,50 @@ TEST(module_limits_abi2)
 	EXPECT_STREQ("--response-ns 501 is above this module's limit; accepted: 0 to 500.", err);
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
-	EXPECT_STREQ("--model direct is not offered by this module; accepted: prq.", err);
+	EXPECT_STREQ("--model direct is not offered by this module; accepted: vtd.", err);
+	/* ABI 7's models and scheduling need an ABI 7 module (the default scheduling does not). */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 1", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--model amd needs a module of ABI 7 or later; this one speaks ABI 2.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model smmuv3-stall", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--model smmuv3-stall needs a module of ABI 7 or later; this one speaks ABI 2.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--reporter-prio fifo-low", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--reporter-prio fifo-low needs a module of ABI 7 or later; this one speaks ABI 2.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--reporter-prio normal", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--reporter-prio normal needs a module of ABI 7 or later; this one speaks ABI 2.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--reporter-prio fifo", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	v.abi_version = 6;
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 1 --reporter-prio normal", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--model amd needs a module of ABI 7 or later; this one speaks ABI 6.", err);
+	/* An ABI 6 module has no pasid_only_models: its RID faults are not refused here. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 0", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	/* ... and every model of it sees the RID: a credit per PASID is not enough. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 2 --credit 2", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--credit 2 is below the 3 streams of a device (the RID and --pasids 2: --model vtd sees the "
+		     "RID's requests on this kernel): each needs a credit; accepted: 3 to 512, or 0 for the default.",
+		     err);
+	/* ABI 7's handler and vtd flag: refused naming the ABI, not as "not offered". */
+	v.handlers |= 1u << IOPF_BENCH_HANDLER_IOMMUFD;	/* even if it said so */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler iommufd", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--handler iommufd needs a module of ABI 7 or later; this one speaks ABI 6.", err);
+	v.handlers &= ~(1u << IOPF_BENCH_HANDLER_IOMMUFD);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler iommufd --defer-ns 5000", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--handler iommufd needs a module of ABI 7 or later; this one speaks ABI 6.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--vtd-wake all", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--vtd-wake all needs a module of ABI 7 or later; this one speaks ABI 6.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--vtd-wake one", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	v.abi_version = 2;
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler inline", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
 	EXPECT_STREQ("--handler inline is not offered by this module; accepted: wq, defer.", err);
@@ -860,6 +1109,72 @@ TEST(module_limits_abi2)
 	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct --handler defer", err, sizeof(err)));
 	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
 	EXPECT_STREQ("--handler defer is not offered by this module; accepted: wq.", err);
+}
+
+TEST(module_limits_abi7)
+{
+	struct iopf_bench_version v = {
+		.abi_version = 7,
+		.caps = IOPF_BENCH_CAP_IOPF | IOPF_BENCH_CAP_TIMESTAMPS | IOPF_BENCH_CAP_UNBIND |
+			IOPF_BENCH_CAP_PASID,
+		.handlers = 1u << IOPF_BENCH_HANDLER_WQ,
+		.max_group_size = 16, .max_open_groups = 8, .max_credit = 32, .max_devices = 4,
+		.max_pasids = 4, .max_injectors = 2, .max_unbinders = 1, .max_service_ns = 1000,
+		.nr_cpu_ids = 4,
+		.models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_DIRECT) |
+			  (1u << IOPF_BENCH_MODEL_AMD) | (1u << IOPF_BENCH_MODEL_SMMUV3_STALL),
+		.max_iommus = 2, .max_prq_depth = 2048, .max_response_ns = 500,
+		/* 6.12: VT-d and AMD-Vi reject PASID-less page requests */
+		.pasid_only_models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_AMD),
+	};
+	struct bench_opts o;
+	char err[512];
+
+	/* The defaults run on it: --pasids 1 is the default for this (6.12's vtd). */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	/* A PASID-only model with no PASID: refused, naming the model and the driver's lines. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 0", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--model vtd on this kernel rejects PASID-less page requests (VT-d 6.12 intel/prq.c:217; "
+		     "AMD ppr.c:140): give --pasids >= 1.", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --reporter-prio normal --pasids 0", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--model amd on this kernel rejects PASID-less page requests (VT-d 6.12 intel/prq.c:217; "
+		     "AMD ppr.c:140): give --pasids >= 1.", err);
+	/* With PASIDs, and the models that take the RID, go. */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 1 --reporter-prio normal", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 4", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model smmuv3-stall --reporter-prio fifo-low", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model direct", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	/* A PASID-only model's credit covers its PASIDs (the module's rule: credit >= pasids). */
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 4 --credit 4", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	/* ABI 7's handler and vtd flag. */
+	v.handlers |= 1u << IOPF_BENCH_HANDLER_IOMMUFD;
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--handler iommufd --vtd-wake all", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	v.handlers &= ~(1u << IOPF_BENCH_HANDLER_IOMMUFD);
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--handler iommufd is not offered by this module; accepted: wq.", err);
+	/* 7.x's VT-d takes PASID-less requests again, and needs a credit for the RID too. */
+	v.pasid_only_models = 1u << IOPF_BENCH_MODEL_AMD;
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 0", err, sizeof(err)));
+	EXPECT_EQ(0, opts_check_module(&o, &v, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--pasids 4 --credit 4", err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--credit 4 is below the 5 streams of a device (the RID and --pasids 4: --model vtd sees the "
+		     "RID's requests on this kernel): each needs a credit; accepted: 5 to 512, or 0 for the default.",
+		     err);
+	/* A model the module does not offer lists ABI 7's names. */
+	v.models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_SMMUV3_STALL);
+	ASSERT_EQ(0, parse(&o, CMD_RUN, "--model amd --pasids 1", err, sizeof(err)));
+	EXPECT_EQ(-1, opts_check_module(&o, &v, err, sizeof(err)));
+	EXPECT_STREQ("--model amd is not offered by this module; accepted: vtd, smmuv3-stall.", err);
 }
 
 TEST_HARNESS_MAIN

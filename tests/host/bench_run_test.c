@@ -9,7 +9,14 @@
  * wait/reset/version and their errno cases; --hist writes its file. ABI 2+:
  * START gets the whole config (184 bytes at ABI 3) with the driver model and IRQ CPUs, the
  * nine histograms are read, dumped and cross-checked, and an ABI 1 module
- * gets its 128-byte config (direct model only) or a clear refusal.
+ * gets its 128-byte config (direct model only) or a clear refusal. ABI 7:
+ * the models by their driver's name and the reporters' scheduling are sent
+ * and echoed; a model that needs PASIDs on the running kernel is refused
+ * before START; an ABI 6 module's prq model is echoed as prq, not vtd; the
+ * iommufd handler and --vtd-wake are sent (or refused, before START, with
+ * a model or an ABI that has no such thing); the default --pasids 1 runs
+ * on a module whose vtd is PASID-only; an ABI 6 module's eleven raw
+ * histograms are still read, without ABI 7's queue wait in a flush.
  */
 #include <errno.h>
 #include <signal.h>
@@ -148,7 +155,9 @@ static int fake_ioctl(struct bench_dev *d, unsigned long req, void *arg)
 	case IOPF_BENCH_OP_RESULTS: {
 		struct iopf_bench_results *r = arg;
 		uint64_t uptr = r->hist_uptr;
-		uint32_t len = r->hist_len, need = sizeof(F.hist);
+		/* The module dumps its own hist_nr histograms (an older one: fewer). */
+		uint32_t len = r->hist_len, need = F.ver.hist_nr && F.ver.hist_nr < IOPF_BENCH_HIST_NR ?
+						    F.ver.hist_nr * NB * sizeof(uint64_t) : sizeof(F.hist);
 
 		memcpy(r, &F.res, sizeof(*r));
 		r->hist_uptr = uptr;
@@ -219,14 +228,16 @@ static void fake_reset(void)
 			IOPF_BENCH_CAP_UNBIND,
 		.mock_kind = IOPF_BENCH_MOCK_PLATFORM_FWSPEC,
 		.handlers = (1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
-			    (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER),
+			    (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER) |
+			    (1u << IOPF_BENCH_HANDLER_IOMMUFD),
 		.max_group_size = IOPF_BENCH_MAX_GROUP_SIZE, .max_open_groups = IOPF_BENCH_MAX_OPEN_GROUPS,
 		.max_credit = IOPF_BENCH_MAX_CREDIT, .max_devices = IOPF_BENCH_MAX_DEVICES,
 		.max_pasids = IOPF_BENCH_MAX_PASIDS, .max_injectors = IOPF_BENCH_MAX_INJECTORS,
 		.max_unbinders = IOPF_BENCH_MAX_UNBINDERS, .max_service_ns = IOPF_BENCH_MAX_SERVICE_NS,
 		.hist_sub_bits = IOPF_BENCH_HIST_SUB_BITS, .hist_max_bits = IOPF_BENCH_HIST_MAX_BITS,
 		.hist_nr_buckets = NB, .hist_nr = IOPF_BENCH_HIST_NR, .nr_cpu_ids = 8,
-		.models = (1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT),
+		.models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_DIRECT) |
+			  (1u << IOPF_BENCH_MODEL_AMD) | (1u << IOPF_BENCH_MODEL_SMMUV3_STALL),
 		.max_iommus = IOPF_BENCH_MAX_IOMMUS, .max_prq_depth = IOPF_BENCH_MAX_PRQ_DEPTH,
 		.max_response_ns = IOPF_BENCH_MAX_RESPONSE_NS,
 	};
@@ -257,7 +268,7 @@ static void fake_reset(void)
 	synth_hist(&l, F.hist + 1 * NB, &s->lat_handler, 1000, 2000, 10000);
 	synth_hist(&l, F.hist + 2 * NB, &s->lat_work, 1000, 2500, 20000);
 	/* ABI 2: the driver model's echo, counters and histograms. */
-	s->model = IOPF_BENCH_MODEL_PRQ;
+	s->model = IOPF_BENCH_MODEL_VTD;
 	s->nr_iommus = 1;
 	s->prq_depth = IOPF_BENCH_PRQ_DEPTH_DEFAULT;
 	s->grpid_bits = IOPF_BENCH_PRG_INDEX_BITS;
@@ -269,6 +280,9 @@ static void fake_reset(void)
 	synth_hist(&l, F.hist + IOPF_BENCH_HIST_QUEUE * NB, &s->lat_queue, 8000, 500, 5000);
 	synth_hist(&l, F.hist + IOPF_BENCH_HIST_REPORT_LAST * NB, &s->lat_report_last, 1000, 700, 3000);
 	synth_hist(&l, F.hist + IOPF_BENCH_HIST_REPORT_PARTIAL * NB, &s->lat_report_partial, 7000, 200, 900);
+	/* The in-flush figures: small samples (ABI 7 adds the queue wait). */
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_REPORT_IN_FLUSH * NB, &s->lat_report_in_flush, 57, 900, 9000);
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_QUEUE_IN_FLUSH * NB, &s->lat_queue_in_flush, 21, 4000, 60000);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -405,7 +419,8 @@ TEST_F(flow, run_json_success)
 	/* ABI 3: the whole config, the driver model at its defaults, no stream. */
 	EXPECT_EQ(184, F.start_size);
 	EXPECT_EQ(0, F.cfg.ts_interval_ns);
-	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, F.cfg.model);
+	EXPECT_EQ(IOPF_BENCH_MODEL_VTD, F.cfg.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO, F.cfg.reporter_prio);
 	EXPECT_EQ(1, F.cfg.nr_iommus);
 	EXPECT_EQ(0, F.cfg.prq_depth);
 	EXPECT_EQ(0, F.cfg.nr_irq_cpus);
@@ -427,7 +442,8 @@ TEST_F(flow, run_json_success)
 	EXPECT_STREQ("ok", jstr(j, "report_last_latency_ns", "histogram_check"));
 	EXPECT_STREQ("ok", jstr(j, "report_partial_latency_ns", "histogram_check"));
 	EXPECT_EQ(0, jnum(j, "send_lag_latency_ns", "count"));
-	EXPECT_STREQ("prq", jstr(j, "config", "model"));
+	EXPECT_STREQ("vtd", jstr(j, "config", "model"));
+	EXPECT_STREQ("fifo", jstr(j, "config", "reporter_prio"));
 	EXPECT_EQ(2048, jnum(j, "config", "prq_depth"));
 	EXPECT_EQ(9, jnum(j, "config", "grpid_bits"));
 	EXPECT_EQ(33, jnum(j, "prq", "max_fill"));
@@ -452,14 +468,14 @@ TEST_F(flow, run_driver_model)
 	EXPECT_EQ(184, F.start_size);
 	EXPECT_EQ(IOPF_BENCH_HANDLER_DEFER, F.cfg.handler);
 	EXPECT_EQ(5000, F.cfg.defer_ns);
-	EXPECT_EQ(IOPF_BENCH_MODEL_PRQ, F.cfg.model);
+	EXPECT_EQ(IOPF_BENCH_MODEL_VTD, F.cfg.model);
 	EXPECT_EQ(2, F.cfg.nr_iommus);
 	EXPECT_EQ(64, F.cfg.prq_depth);
 	EXPECT_EQ(300, F.cfg.response_ns);
 	ASSERT_EQ(2, F.cfg.nr_irq_cpus);
 	EXPECT_EQ(6, F.irq_cpus[0]);
 	EXPECT_EQ(7, F.irq_cpus[1]);
-	EXPECT_EQ(0, F.cfg.__reserved4);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO, F.cfg.reporter_prio);
 	EXPECT_EQ(0, F.cfg.__reserved5);
 	j = one_doc(self->o.out);
 	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
@@ -495,6 +511,302 @@ TEST_F(flow, run_driver_model)
 	EXPECT_EQ(0, F.nseq);
 }
 
+TEST_F(flow, abi7_models)
+{
+	struct json_object *j;
+
+	/* amd with its reporters at SCHED_NORMAL: sent as such, echoed next to the model. */
+	F.res.model = IOPF_BENCH_MODEL_AMD;
+	F.res.reporter_prio = IOPF_BENCH_REPORTER_NORMAL;
+	F.res.pasid_only = 1;
+	F.res.pasids = 2;
+	F.ver.pasid_only_models = 1u << IOPF_BENCH_MODEL_AMD;
+	run(&self->o, "run --json --model amd --pasids 2 --reporter-prio normal", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_FALSE(F.bad_struct);
+	EXPECT_EQ(184, F.start_size);
+	EXPECT_EQ(IOPF_BENCH_MODEL_AMD, F.cfg.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_NORMAL, F.cfg.reporter_prio);
+	EXPECT_EQ(2, F.cfg.pasids);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("amd", jstr(j, "config", "model"));
+	EXPECT_STREQ("normal", jstr(j, "config", "reporter_prio"));
+	EXPECT_TRUE(json_object_get_boolean(json_object_object_get(json_object_object_get(j, "config"),
+								   "pasid_only")));
+	EXPECT_STREQ("amd", json_object_get_string(json_object_array_get_idx(json_object_object_get(
+		json_object_object_get(j, "module"), "pasid_only_models"), 0)));
+	json_object_put(j);
+	run(&self->o, "run --model amd --pasids 2 --reporter-prio normal", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.out, " model=amd reporter-prio=normal pasid-only iommus=1 prq-depth=2048"))
+		TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "driver: model amd (reporters normal; PASIDs only: the driver rejects "
+			       "PASID-less requests), 1 IOMMU"));
+	/* `results` alone says the same from the module's echo. */
+	run(&self->o, "results", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.out, "model=amd reporter-prio=normal pasid-only iommus=1"))
+		TH_LOG("%s", self->o.out);
+	run(&self->o, "version", 0);
+	EXPECT_NE(NULL, strstr(self->o.out, "models: vtd amd (PASIDs only on this kernel) smmuv3-stall direct\n"))
+		TH_LOG("%s", self->o.out);
+
+	/* A model whose driver rejects PASID-less requests here, with no PASID: exit 2 before START. */
+	fake_reset();
+	F.ver.pasid_only_models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_AMD);
+	run(&self->o, "run --pasids 0", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "iopf-bench run: --model vtd on this kernel rejects PASID-less page "
+			       "requests (VT-d 6.12 intel/prq.c:217; AMD ppr.c:140): give --pasids >= 1.\n"))
+		TH_LOG("%s", self->o.err);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_VERSION]);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+	run(&self->o, "start --model amd --pasids 0", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--model amd on this kernel rejects PASID-less page requests"));
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+	run(&self->o, "run --pasids 1", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_START]);
+	/* A bare run works there: --pasids defaults to 1 (6.12's vtd is PASID-only). */
+	run(&self->o, "run", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(2, F.calls[IOPF_BENCH_OP_START]);
+	EXPECT_EQ(1, F.cfg.pasids);
+	EXPECT_EQ(0, F.cfg.credit);	/* the module's default */
+	/* A credit per PASID is enough for a PASID-only model; on 7.x's vtd the RID needs one too. */
+	run(&self->o, "run --pasids 4 --credit 4", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(3, F.calls[IOPF_BENCH_OP_START]);
+	F.ver.pasid_only_models = 1u << IOPF_BENCH_MODEL_AMD;
+	run(&self->o, "run --pasids 4 --credit 4", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "iopf-bench run: --credit 4 is below the 5 streams of a device (the RID "
+			       "and --pasids 4: --model vtd sees the RID's requests on this kernel)"))
+		TH_LOG("%s", self->o.err);
+	EXPECT_EQ(3, F.calls[IOPF_BENCH_OP_START]);
+
+	/* smmuv3-stall: 16-bit grpids (the stall tag); direct: no reporter, no scheduling. */
+	fake_reset();
+	F.res.model = IOPF_BENCH_MODEL_SMMUV3_STALL;
+	F.res.grpid_bits = 16;
+	F.res.group_size = 1;
+	F.res.reporter_prio = IOPF_BENCH_REPORTER_FIFO_LOW;
+	run(&self->o, "run --model smmuv3-stall --reporter-prio fifo-low", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(IOPF_BENCH_MODEL_SMMUV3_STALL, F.cfg.model);
+	EXPECT_EQ(IOPF_BENCH_REPORTER_FIFO_LOW, F.cfg.reporter_prio);
+	EXPECT_NE(NULL, strstr(self->o.out, " model=smmuv3-stall reporter-prio=fifo-low iommus=1")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "driver: model smmuv3-stall (reporters fifo-low), 1 IOMMU, PRQ depth 2048, "
+			       "16-bit grpids"));
+	fake_reset();
+	F.res.model = IOPF_BENCH_MODEL_DIRECT;
+	F.res.prq_depth = 0;
+	F.res.grpid_bits = 32;
+	run(&self->o, "run --json --model direct", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(0, F.cfg.reporter_prio);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("direct", jstr(j, "config", "model"));
+	EXPECT_TRUE(json_object_object_get_ex(json_object_object_get(j, "config"), "reporter_prio", NULL));
+	EXPECT_EQ(NULL, json_object_object_get(json_object_object_get(j, "config"), "reporter_prio"));
+	json_object_put(j);
+	run(&self->o, "run --model direct", 0);
+	EXPECT_EQ(NULL, strstr(self->o.out, "reporter-prio")) TH_LOG("%s", self->o.out);
+	EXPECT_EQ(NULL, strstr(self->o.out, "(reporters")) TH_LOG("%s", self->o.out);
+	/* Bad combinations never reach the device. */
+	fake_reset();
+	run(&self->o, "run --model direct --reporter-prio normal", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	run(&self->o, "run --model prq", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--model prq: the model was renamed vtd in ABI 7"));
+	EXPECT_EQ(0, F.nseq);
+}
+
+TEST_F(flow, abi6_module)
+{
+	struct json_object *j;
+
+	/* An ABI 6 module: no amd, no smmuv3-stall, reporters at SCHED_NORMAL, model 1 its prq. */
+	F.ver.abi_version = 6;
+	F.ver.models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_DIRECT);
+	F.ver.pasid_only_models = 0;
+	F.res.abi_version = 6;
+	F.res.reporter_prio = 0;
+	F.res.pasid_only = 0;
+	run(&self->o, "run --model amd --pasids 1", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--model amd needs a module of ABI 7 or later; this one speaks ABI 6."))
+		TH_LOG("%s", self->o.err);
+	run(&self->o, "run --model smmuv3-stall", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--model smmuv3-stall needs a module of ABI 7 or later"));
+	run(&self->o, "run --reporter-prio fifo-low", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--reporter-prio fifo-low needs a module of ABI 7 or later; this one "
+			       "speaks ABI 6."));
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+	/* The defaults run (reporter_prio was __reserved4: 0), and the echo says what the module did. */
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(1, F.calls[IOPF_BENCH_OP_START]);
+	EXPECT_EQ(184, F.start_size);
+	EXPECT_EQ(0, F.cfg.reporter_prio);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("prq", jstr(j, "config", "model"));
+	EXPECT_STREQ("normal", jstr(j, "config", "reporter_prio"));
+	EXPECT_FALSE(json_object_get_boolean(json_object_object_get(json_object_object_get(j, "config"),
+								    "pasid_only")));
+	EXPECT_EQ(NULL, json_object_object_get(json_object_object_get(j, "module"), "pasid_only_models"));
+	json_object_put(j);
+	run(&self->o, "run", 0);
+	EXPECT_NE(NULL, strstr(self->o.out, " model=prq reporter-prio=normal iommus=1")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "driver: model prq (reporters normal), 1 IOMMU")) TH_LOG("%s", self->o.out);
+	run(&self->o, "version", 0);
+	EXPECT_NE(NULL, strstr(self->o.out, "models: prq direct\n")) TH_LOG("%s", self->o.out);
+	/* ABI 7's handler and vtd knob: refused naming the ABI, before START. */
+	fake_reset();
+	F.ver.abi_version = 6;
+	F.ver.handlers &= ~(1u << IOPF_BENCH_HANDLER_IOMMUFD);
+	run(&self->o, "run --handler iommufd", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_STREQ("iopf-bench run: warning: the module speaks ABI 6, this tool ABI 7\n"
+		     "iopf-bench run: --handler iommufd needs a module of ABI 7 or later; this one speaks ABI 6.\n",
+		     self->o.err);
+	run(&self->o, "run --vtd-wake all", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "iopf-bench run: --vtd-wake all needs a module of ABI 7 or later; this one "
+			       "speaks ABI 6.\n")) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
+}
+
+TEST_F(flow, abi6_module_histograms)
+{
+	struct json_object *j, *h;
+	char path[] = "/tmp/bench_hist6_XXXXXX";
+	char line[128];
+	int fd = mkstemp(path);
+
+	/* An ABI 6 module dumps eleven histograms: read, dumped and checked, without queue_in_flush. */
+	ASSERT_LE(0, fd);
+	close(fd);
+	F.ver.abi_version = 6;
+	F.ver.hist_nr = IOPF_BENCH_HIST_QUEUE_IN_FLUSH;
+	F.res.abi_version = 6;
+	memset(&F.res.lat_queue_in_flush, 0, sizeof(F.res.lat_queue_in_flush));
+	memset(F.hist + IOPF_BENCH_HIST_QUEUE_IN_FLUSH * NB, 0, NB * sizeof(uint64_t));
+	F.res.lat_report_in_flush.p90_ns *= 5;	/* its histograms are still cross-checked */
+	snprintf(line, sizeof(line), "run --json --hist %s", path);
+	run(&self->o, line, 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(NULL, strstr(self->o.err, "no raw histograms")) TH_LOG("%s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: report_in_flush latency: p90")) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(NULL, strstr(self->o.err, "queue_in_flush")) TH_LOG("%s", self->o.err);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_EQ(57, jnum(j, "report_in_flush_latency_ns", "count"));
+	EXPECT_STREQ("ok", jstr(j, "queue_latency_ns", "histogram_check"));
+	EXPECT_EQ(NULL, json_object_object_get(j, "queue_in_flush_latency_ns"));
+	json_object_put(j);
+	h = json_object_from_file(path);
+	unlink(path);
+	ASSERT_NE(NULL, h);
+	EXPECT_EQ(IOPF_BENCH_HIST_QUEUE_IN_FLUSH, json_object_object_length(json_object_object_get(h, "histograms")));
+	EXPECT_EQ(NULL, json_object_object_get(json_object_object_get(h, "histograms"), "queue_in_flush"));
+	EXPECT_EQ(57, jnum(json_object_object_get(json_object_object_get(h, "histograms"), "report_in_flush"),
+			   "count", NULL));
+	json_object_put(h);
+	/* The text: the report in a flush of its device, no queue wait in a flush. */
+	run(&self->o, "run", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.out, "report in dev flush  = report during a flush of the same device, n=57\n"))
+		TH_LOG("%s", self->o.out);
+	EXPECT_EQ(NULL, strstr(self->o.out, "queue in IOMMU flush")) TH_LOG("%s", self->o.out);
+	/* An ABI 6 module with fewer than its eleven is not a layout this tool reads. */
+	F.ver.hist_nr = IOPF_BENCH_HIST_QUEUE_IN_FLUSH - 1;
+	run(&self->o, "run --json", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_NE(NULL, strstr(self->o.err, "no raw histograms")) TH_LOG("%s", self->o.err);
+}
+
+TEST_F(flow, abi7_iommufd_and_vtd_wake)
+{
+	struct json_object *j;
+
+	/* iommufd: sent with its defer time; its kept groups and late answers in the text. */
+	F.res.handler = IOPF_BENCH_HANDLER_IOMMUFD;
+	F.res.defer_ns = 4000;
+	F.res.deferred_groups = 900;
+	F.res.late_answers = 3;
+	run(&self->o, "run --handler iommufd --defer-ns 4000 --unbinders 1 --pasids 2 --unbind-scope pasid", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_FALSE(F.bad_struct);
+	EXPECT_EQ(IOPF_BENCH_HANDLER_IOMMUFD, F.cfg.handler);
+	EXPECT_EQ(4000, F.cfg.defer_ns);
+	EXPECT_EQ(IOPF_BENCH_UNBIND_PASID, F.cfg.unbind_scope);
+	EXPECT_EQ(0, F.cfg.flags & IOPF_BENCH_RUN_VTD_WAKE_ALL);
+	EXPECT_NE(NULL, strstr(self->o.out, "config: handler=iommufd defer-ns=4000 ")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "deferred: 900 groups, 3 answers after the device's IOPF was torn down"))
+		TH_LOG("%s", self->o.out);
+	/* The default defer time, like defer's. */
+	run(&self->o, "run --json --handler iommufd", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(1000000, F.cfg.defer_ns);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("iommufd", jstr(j, "config", "handler"));
+	EXPECT_EQ(3, jnum(j, "deferred", "late_answers"));
+	json_object_put(j);
+	/* version lists it (the module sets bit 5). */
+	run(&self->o, "version", 0);
+	EXPECT_NE(NULL, strstr(self->o.out, "handlers: wq inline null defer iommufd\n")) TH_LOG("%s", self->o.out);
+	/* A module without it (no bit 5) refuses it before START. */
+	F.ver.handlers &= ~(1u << IOPF_BENCH_HANDLER_IOMMUFD);
+	run(&self->o, "run --handler iommufd", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_NE(NULL, strstr(self->o.err, "--handler iommufd is not offered by this module; accepted: wq, inline, "
+			       "null, defer.")) TH_LOG("%s", self->o.err);
+	EXPECT_EQ(2, F.calls[IOPF_BENCH_OP_START]);
+
+	/* --vtd-wake all: the run flag, echoed next to the model. */
+	fake_reset();
+	F.res.run_flags = IOPF_BENCH_RUN_VTD_WAKE_ALL;
+	run(&self->o, "run --vtd-wake all", 0);
+	EXPECT_EQ(0, self->o.rc) TH_LOG("stderr: %s", self->o.err);
+	EXPECT_EQ(IOPF_BENCH_RUN_VTD_WAKE_ALL, F.cfg.flags);
+	EXPECT_NE(NULL, strstr(self->o.out, " model=vtd reporter-prio=fifo vtd-wake=all iommus=1")) TH_LOG("%s", self->o.out);
+	run(&self->o, "run --json --vtd-wake all", 0);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("all", jstr(j, "config", "vtd_wake"));
+	json_object_put(j);
+	run(&self->o, "results --json", 0);
+	j = one_doc(self->o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", self->o.out);
+	EXPECT_STREQ("all", jstr(j, "config", "vtd_wake"));
+	json_object_put(j);
+
+	/* Bad combinations: exit 2, one line, nothing sent to the module. */
+	fake_reset();
+	run(&self->o, "run --model amd --vtd-wake all", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_STREQ("iopf-bench run: --vtd-wake all is for --model vtd (VT-d's prq_complete); --model amd has no "
+		     "such wait.\n", self->o.err);
+	run(&self->o, "run --handler iommufd --unbinders 1 --pasids 2 --unbind-scope replace", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_STREQ("iopf-bench run: --handler iommufd does not go with --unbind-scope replace: iommufd's replace "
+		     "auto-response is not modelled; use --unbind-scope pasid or device.\n", self->o.err);
+	run(&self->o, "run --defer-ns 5000 --handler inline", 0);
+	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
+	EXPECT_STREQ("iopf-bench run: --defer-ns needs --handler defer or iommufd; the other handlers keep no group "
+		     "to answer later.\n", self->o.err);
+	EXPECT_EQ(0, F.nseq);
+}
+
 TEST_F(flow, abi1_module)
 {
 	struct json_object *j;
@@ -510,7 +822,7 @@ TEST_F(flow, abi1_module)
 	/* The default PRQ model is refused after VERSION, before START. */
 	run(&self->o, "run", 0);
 	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
-	EXPECT_NE(NULL, strstr(self->o.err, "warning: the module speaks ABI 1, this tool ABI 6"));
+	EXPECT_NE(NULL, strstr(self->o.err, "warning: the module speaks ABI 1, this tool ABI 7"));
 	EXPECT_NE(NULL, strstr(self->o.err, "this module speaks ABI 1, which has only the direct model"));
 	EXPECT_EQ(0, F.calls[IOPF_BENCH_OP_START]);
 	/* The direct model runs, with the 128-byte config ABI 1 knows. */
@@ -554,11 +866,20 @@ TEST_F(flow, run_text)
 	EXPECT_NE(NULL, strstr(self->o.out, "report() partial"));
 	EXPECT_NE(NULL, strstr(self->o.out, "send lag"));
 	EXPECT_NE(NULL, strstr(self->o.out, "config: handler=wq "));
-	EXPECT_NE(NULL, strstr(self->o.out, " model=prq iommus=1 prq-depth=2048 response-ns=0"))
+	EXPECT_NE(NULL, strstr(self->o.out, " model=vtd reporter-prio=fifo vtd-wake=one iommus=1 prq-depth=2048"))
 		TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, " pasids=1 ")) TH_LOG("%s", self->o.out);
+	/* The in-flush rows, then named in full with their sample counts. */
+	EXPECT_NE(NULL, strstr(self->o.out, "\n  report in dev flush          57 ")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "\n  queue in IOMMU flush         21 ")) TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "  report in dev flush  = report during a flush of the same device, n=57\n"
+			       "  queue in IOMMU flush = queue wait while any flush runs on the IOMMU, n=21\n"))
+		TH_LOG("%s", self->o.out);
+	EXPECT_NE(NULL, strstr(self->o.out, "deferred: 0 groups\n")) TH_LOG("%s", self->o.out);
 	EXPECT_EQ(NULL, strstr(self->o.out, "defer-ns="));
 	EXPECT_EQ(NULL, strstr(self->o.out, "irq-cpus="));
-	EXPECT_NE(NULL, strstr(self->o.out, "driver: model prq, 1 IOMMU, PRQ depth 2048, 9-bit grpids"));
+	EXPECT_NE(NULL, strstr(self->o.out, "driver: model vtd (reporters fifo, drains woken one per pass), 1 IOMMU, "
+			       "PRQ depth 2048, 9-bit grpids")) TH_LOG("%s", self->o.out);
 	EXPECT_NE(NULL, strstr(self->o.out, "PRQ: overflows 0, dropped 0 (last 0, answered by the hardware), "
 			       "discards 0, max fill 33 of 2048\n"));
 	EXPECT_NE(NULL, strstr(self->o.out, "reporters: 8000 reports by the reporter threads, 0 by others; "
@@ -752,7 +1073,7 @@ TEST_F(flow, results_subcommand)
 {
 	static const char *const names[] = { "response", "handler", "work", "unbind", "rebind",
 					     "queue", "report_last", "report_partial", "send_lag", "flush",
-					     "report_in_flush" };
+					     "report_in_flush", "queue_in_flush" };
 	struct json_object *j, *hs;
 	char path[] = "/tmp/bench_hist_XXXXXX";
 	int fd = mkstemp(path);
@@ -783,6 +1104,8 @@ TEST_F(flow, results_subcommand)
 	}
 	EXPECT_EQ(7000, jnum(json_object_object_get(hs, "report_partial"), "count", NULL));
 	EXPECT_EQ(8000, jnum(json_object_object_get(hs, "queue"), "count", NULL));
+	EXPECT_EQ(21, jnum(json_object_object_get(hs, "queue_in_flush"), "count", NULL));
+	EXPECT_EQ(57, jnum(json_object_object_get(hs, "report_in_flush"), "count", NULL));
 	json_object_put(h);
 
 	fake_reset();
@@ -838,16 +1161,19 @@ TEST_F(flow, control_subcommands)
 	EXPECT_EQ(16, jnum(j, "limits", "iommus"));
 	EXPECT_EQ(65536, jnum(j, "limits", "prq_depth"));
 	EXPECT_EQ(1000000, jnum(j, "limits", "response_ns"));
-	EXPECT_EQ(11, jnum(j, "histograms", "nr_histograms"));
-	EXPECT_EQ(2, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "models")));
-	EXPECT_EQ(4, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "handlers")));
+	EXPECT_EQ(12, jnum(j, "histograms", "nr_histograms"));
+	EXPECT_EQ(4, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "models")));
+	EXPECT_EQ(0, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"),
+								     "pasid_only_models")));
+	EXPECT_EQ(5, json_object_array_length(json_object_object_get(json_object_object_get(j, "module"), "handlers")));
 	json_object_put(j);
 	run(&self->o, "version", 0);
 	EXPECT_NE(NULL, strstr(self->o.out, "caps: iopf pasid timestamps unbind"));
-	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 6, JSON schema 3)"));
-	EXPECT_NE(NULL, strstr(self->o.out, "handlers: wq inline null defer\nmodels: prq direct\n"));
+	EXPECT_NE(NULL, strstr(self->o.out, "(ABI 7, JSON schema 3)"));
+	EXPECT_NE(NULL, strstr(self->o.out, "handlers: wq inline null defer iommufd\nmodels: vtd amd smmuv3-stall direct\n"))
+		TH_LOG("%s", self->o.out);
 	EXPECT_NE(NULL, strstr(self->o.out, ", IOMMUs 16, PRQ depth 65536, response 1000000 ns\n"));
-	EXPECT_NE(NULL, strstr(self->o.out, "histograms: 11 of"));
+	EXPECT_NE(NULL, strstr(self->o.out, "histograms: 12 of"));
 	EXPECT_FALSE(F.bad_struct);
 }
 

@@ -496,7 +496,7 @@ static int m_ioctl(struct bench_dev *d, unsigned long req, void *arg)
 		r->run_id = 7;
 		r->handler = IOPF_BENCH_HANDLER_WQ;
 		r->pacing = IOPF_BENCH_PACE_CLOSED;
-		r->model = IOPF_BENCH_MODEL_PRQ;
+		r->model = IOPF_BENCH_MODEL_VTD;
 		r->window_ns = 200000000;
 		r->clock = IOPF_BENCH_CLOCK_NONE;
 		r->run_flags = IOPF_BENCH_RUN_NO_TIMESTAMPS;
@@ -539,7 +539,7 @@ static void m_reset(uint32_t abi)
 		.max_pasids = 64, .max_injectors = 64, .max_unbinders = 16, .max_service_ns = 1000000,
 		.hist_sub_bits = IOPF_BENCH_HIST_SUB_BITS, .hist_max_bits = IOPF_BENCH_HIST_MAX_BITS,
 		.hist_nr_buckets = IOPF_BENCH_HIST_NR_BUCKETS, .hist_nr = IOPF_BENCH_HIST_NR,
-		.nr_cpu_ids = 8, .models = 1u << IOPF_BENCH_MODEL_PRQ, .max_iommus = 16,
+		.nr_cpu_ids = 8, .models = 1u << IOPF_BENCH_MODEL_VTD, .max_iommus = 16,
 		.max_prq_depth = 65536, .max_response_ns = 1000000,
 		.min_ts_interval_ns = abi >= 3 ? IOPF_BENCH_MIN_TS_INTERVAL_NS : 0,
 		.max_ts_interval_ns = abi >= 3 ? IOPF_BENCH_MAX_TS_INTERVAL_NS : 0,

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Description: scripts and bench/iopf-bench (ABI 2 options: --model, --iommus,
 # --prq-depth, --irq-cpus, --handler defer, --defer-ns; --placement, skipped
-# with exit 4 where the machine cannot have it) refuse bad input with one
-# clear error and a known exit code before doing any work, and the test runner
-# counts results the kselftest way.
+# with exit 4 where the machine cannot have it; ABI 7: the models by their
+# driver's name, prq refused as renamed vtd, --reporter-prio, and what amd and
+# smmuv3-stall refuse; --vtd-wake all with another model; the iommufd handler
+# with --unbind-scope replace) refuse bad input with one clear error and a known exit
+# code before doing any work, and the test runner counts results the
+# kselftest way.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 S=$TESTS_TOP/scripts
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -11,7 +14,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run() { out=$("$@" 2>&1); rc=$?; }
 
 ktap_print_header
-ktap_set_plan 38
+ktap_set_plan 50
 run "$S/kernel-build" --design nosuch --flavor perf
 check "kernel-build: unknown design exits 1" 1 "$rc"
 check_match "kernel-build: unknown design lists the valid ones" "unknown design 'nosuch' \(valid: rcu mutex mutex-busted" "$out"
@@ -56,18 +59,20 @@ nodev=(--device "$tmp/no-such-device")
 run "$B" run --model direct --prq-depth 64 "${nodev[@]}"
 check "iopf-bench: --prq-depth with --model direct exits 2" 2 "$rc"
 check_match "iopf-bench: --prq-depth with --model direct says why" \
-	"^iopf-bench run: --prq-depth is for --model prq; with --model direct the injectors report themselves" "$out"
+	"^iopf-bench run: --prq-depth is for the models with a queue \(vtd, amd, smmuv3-stall\); with --model direct the injectors report themselves" "$out"
 run "$B" run --iommus 2 --devices 2 --irq-cpus 0 "${nodev[@]}"
 check_match "iopf-bench: --irq-cpus must name one CPU per IOMMU" \
 	"--irq-cpus names 1 CPU but --iommus is 2: give one CPU per IOMMU" "$out"
 run "$B" start --defer-ns 5000 "${nodev[@]}"
-check "iopf-bench: --defer-ns without --handler defer exits 2" 2 "$rc"
-check_match "iopf-bench: --defer-ns without --handler defer says why" "--defer-ns needs --handler defer" "$out"
+check "iopf-bench: --defer-ns without --handler defer or iommufd exits 2" 2 "$rc"
+check_match "iopf-bench: --defer-ns without --handler defer or iommufd says why" \
+	"--defer-ns needs --handler defer or iommufd; the other handlers keep no group to answer later\.$" "$out"
 run "$B" run --handler defer --unbinders 1 --pasids 1 --unbind-scope pasid "${nodev[@]}"
 check_match "iopf-bench: --handler defer refuses --unbind-scope pasid" \
 	"--handler defer does not go with --unbind-scope pasid: iommufd answers a PASID's held groups at its detach" "$out"
 run "$B" run --help
-check_match "iopf-bench: --help lists the models" "--model \{prq,direct\}" "$out"
+check_match "iopf-bench: --help lists the models" "--model \{vtd,amd,smmuv3-stall,direct\}" "$out"
+check_match "iopf-bench: --help lists the handlers, iommufd too" "--handler \{wq,inline,null,defer,iommufd\}" "$out"
 # A placement this machine cannot have: exit 4 (skip) with the reason, before the
 # device (which does not exist) is opened; hwloc reads the machine from HWLOC_SYNTHETIC.
 run env HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$B" run --placement smt-siblings --json "${nodev[@]}"
@@ -78,6 +83,45 @@ check_match "iopf-bench: ... with the reason" \
 run "$B" run --placement scatter "${nodev[@]}"
 check_match "iopf-bench: unknown placement lists the names" \
 	"--placement: 'scatter' is not valid; accepted: default, spread, compact, smt-siblings" "$out"
+# ABI 7: exit 2 and one line naming the rule, before the device is opened.
+# bad2 NAME REGEX CMD ARGS...: "iopf-bench CMD: ..." matching REGEX, alone.
+bad2() {
+	local name=$1 re=$2 cmd=$3
+	shift 3
+	run "$B" "$cmd" "$@" "${nodev[@]}"
+	check_match "iopf-bench: $name: exit 2, one line" "^2 1 iopf-bench $cmd: $re" "$rc $(wc -l <<<"$out") $out"
+}
+bad2 "--model prq (renamed)" \
+	"--model prq: the model was renamed vtd in ABI 7 \(and made exact to VT-d's source\); give --model vtd\.$" \
+	run --model prq
+bad2 "--reporter-prio with --model direct" \
+	"--reporter-prio normal is for the models with a reporter thread \(vtd, amd, smmuv3-stall\); with --model direct the injectors report themselves\.$" \
+	start --model direct --reporter-prio normal
+bad2 "--reporter-prio unknown" "--reporter-prio: 'rt' is not valid; accepted: fifo, fifo-low, normal\.$" \
+	run --reporter-prio rt
+bad2 "smmuv3-stall with --group-size 4" \
+	"--group-size 4 does not go with --model smmuv3-stall: SMMUv3 reports every stall as a one-request group; accepted: 1\.$" \
+	run --model smmuv3-stall --group-size 4
+bad2 "amd with --unbind-scope replace" \
+	"--unbind-scope replace does not go with --model amd: AMD's iommu_sva_set_dev_pasid refuses a replace \(-EOPNOTSUPP\)" \
+	run --model amd --pasids 2 --unbinders 1 --unbind-scope replace
+bad2 "amd with --rid-order remove-first" \
+	"--rid-order remove-first does not go with --model amd: the RID order knob is VT-d's \(--model vtd or direct\); amd always flushes, then removes, inside the detach\.$" \
+	run --model amd --pasids 1 --rid-order remove-first
+bad2 "smmuv3-stall with --rid-order kernel" \
+	"--rid-order kernel does not go with --model smmuv3-stall: the RID order knob is VT-d's \(--model vtd or direct\); smmuv3-stall never flushes\.$" \
+	run --model smmuv3-stall --rid-order kernel
+bad2 "--vtd-wake all with --model amd" \
+	"--vtd-wake all is for --model vtd \(VT-d's prq_complete\); --model amd has no such wait\.$" \
+	run --model amd --vtd-wake all
+bad2 "--handler iommufd with --unbind-scope replace" \
+	"--handler iommufd does not go with --unbind-scope replace: iommufd's replace auto-response is not modelled; use --unbind-scope pasid or device\.$" \
+	start --handler iommufd --pasids 2 --unbinders 1 --unbind-scope replace
+run "$B" run --handler iommufd --unbinders 1 --pasids 2 --unbind-scope pasid --vtd-wake all "${nodev[@]}"
+check "iopf-bench: iommufd with PASID unbinds and --vtd-wake all reach the device" 3 "$rc"
+# Good ABI 7 settings get as far as the device (the PASID-only check needs the module's VERSION).
+run "$B" run --model smmuv3-stall --reporter-prio fifo-low --rid-order drain-first "${nodev[@]}"
+check "iopf-bench: good ABI 7 settings reach the device" 3 "$rc"
 # Good ABI 2 settings get as far as the device (exit 3: no module there).
 run "$B" run --handler defer --iommus 2 --devices 2 --response-ns 100 "${nodev[@]}"
 check "iopf-bench: good ABI 2 settings reach the device" 3 "$rc"

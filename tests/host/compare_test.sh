@@ -9,8 +9,12 @@
 # failed or violating repetition of NEW is a "runs" regression; per-metric
 # thresholds change a verdict; incomplete folders, a failed baseline,
 # different specs, params, points, kernel configs and machines exit 2 with
-# every difference listed, and --force compares anyway (missing cells); the
-# synthetic regression knob is a note; JUnit validates against the Jenkins
+# every difference listed, and --force compares anyway (missing cells); a
+# baseline measured with ABI 6's prq model against a new vtd run (ABI 7) is
+# refused in one line, even with --force, and so is the reverse; the
+# synthetic regression knob is a note; a small-sample metric (the in-flush
+# latencies) shows its per-run sample counts beside its values (samples/run
+# n=, in the table and the JSON); JUnit validates against the Jenkins
 # xunit junit-10.xsd with the right counts, KTAP parses with the kernel's
 # kunit.py; baselines are saved (only complete folders, good new names),
 # listed and compared against; bad options exit 2; the summary line keeps
@@ -34,7 +38,8 @@ export IOPF_BASELINES_DIR=$tmp/baselines	# never the repository's results/baseli
 #   values {"POINT/DESIGN/METRIC": [v...]}, params {POINT: {k: v}} (merged),
 #   fail {"POINT/DESIGN": rep}, status, marker (INCOMPLETE file), spec,
 #   kernels {DESIGN: {key, config_sha256}}, accel ("tcg" | null), cpu,
-#   no_prov, regress {response_ns, report_ns}, shift, ids_extra [ids]
+#   no_prov, regress {response_ns, report_ns}, shift, ids_extra [ids],
+#   samples {"POINT/DESIGN/METRIC": [n...]} (a run's sample count, per repetition)
 cat >"$tmp/mk.py" <<'EOF'
 import json, os, sys, zlib
 d, o = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
@@ -48,7 +53,7 @@ for pid, extra in o.get("params", {}).items():
     points[pid] = dict(points.get(pid, {}), **extra)
 names = ["throughput_rps", "offered_rps", "response_p50_ns", "response_p99_ns", "response_p999_ns",
          "report_p50_ns", "report_p99_ns", "report_p999_ns", "report_in_flush_p50_ns", "report_in_flush_p99_ns",
-         "queue_p50_ns", "queue_p99_ns", "flush_p50_ns", "flush_p99_ns", "unbind_p50_ns", "unbind_p99_ns", "overflows",
+         "queue_in_flush_p50_ns", "queue_in_flush_p99_ns", "queue_p50_ns", "queue_p99_ns", "flush_p50_ns", "flush_p99_ns", "unbind_p50_ns", "unbind_p99_ns", "overflows",
          "invariant_violations", "incomplete_groups"]
 units = {"throughput_rps": "requests/s", "offered_rps": "requests/s"}
 base = {"throughput_rps": 20000, "offered_rps": 20000, "response_p50_ns": 150000, "response_p99_ns": 400000,
@@ -94,9 +99,12 @@ for pid, params in list(points.items()) + [(i, {"group_size": 2}) for i in o.get
             drop = {m: 12 for m in names if o.get("drop", {}).get(f"{pid}/{de}/{m}") in (r + 1, "all")}
             for m in drop:
                 mv[m] = None
+            smp = {k.split("/")[2]: v[r % len(v)] for k, v in o.get("samples", {}).items()
+                   if k.startswith(f"{pid}/{de}/")}
             rl.append({"rep": r + 1, "status": st, "reason": why,
                        "files": {"json": f"raw/{pid}/{de}-r{r + 1}.json", "hist": None, "timeseries": None,
-                                 "stderr": None}, "metrics": mv, **({"dropped": drop} if drop else {})})
+                                 "stderr": None}, "metrics": mv, **({"dropped": drop} if drop else {}),
+                       **({"samples": smp} if smp else {})})
             runs.append({"point": pid, "design": de, "rep": r + 1, "boot": r + 1, "order": len(runs) + 1})
         summ = {}
         for m in names:
@@ -194,10 +202,15 @@ reps5=$(mk reps5 '{"reps": 5}')
 knob=$(mk knob '{"regress": {"response_ns": 20000, "report_ns": 5000}, "scale": {"gs.group_size=4/mutex/response_p50_ns": 1.3}}')
 weird=$(mk weird '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s": 20000, "unbinders": 0}}, "scale": {"w.a<b&\"c\"#1/mutex/report_p50_ns": 2}}')
 weirdb=$(mk weirdb '{"points": {"w.a<b&\"c\"#1": {"group_size": 1, "rate_per_s": 20000, "unbinders": 0}}}')
+# The same points measured before ABI 7 (model prq) and after (vtd, FIFO reporters).
+prqm='{"model": "prq"}'; vtdm='{"model": "vtd", "reporter_prio": "fifo"}'
+prqb=$(mk prqb "{\"params\": {\"gs.group_size=1\": $prqm, \"gs.group_size=4\": $prqm, \"unbind.unbinders=1\": $prqm}}")
+vtdn=$(mk vtdn "{\"params\": {\"gs.group_size=1\": $vtdm, \"gs.group_size=4\": $vtdm, \"unbind.unbinders=1\": $vtdm}}")
+vtdb=$(mk vtdb "{\"params\": {\"gs.group_size=1\": $vtdm, \"gs.group_size=4\": $vtdm, \"unbind.unbinders=1\": $vtdm}, \"shift\": 2}")
 touch "$tmp/stamp"; sleep 1
 
 ktap_print_header
-ktap_set_plan 104
+ktap_set_plan 112
 
 bad=
 for d in "$base" "$reg" "$failed" "$inc" "$weird"; do
@@ -289,6 +302,22 @@ check_match "runs: the repetition's reason" "1 of 10 repetitions not successful:
 
 run compare "$base" "$same" --metrics report_in_flush_p50_ns
 check_match "a gated set with no value in either folder: exit 2, nothing to judge" "^2 .*nothing to judge" "$rc $err"
+# The in-flush latencies are small samples: the runs' sample counts go beside their values.
+qif=unbind.unbinders=1
+qifb=$(mk qifb "{\"values\": {\"$qif/rcu/queue_in_flush_p50_ns\": [20000, 20100, 19900], \"$qif/mutex/queue_in_flush_p50_ns\": [20000, 20100, 19900]},
+	\"samples\": {\"$qif/rcu/queue_in_flush_p50_ns\": [60, 64], \"$qif/mutex/queue_in_flush_p50_ns\": [55]}}")
+qifn=$(mk qifn "{\"values\": {\"$qif/rcu/queue_in_flush_p50_ns\": [20000, 20100, 19900], \"$qif/mutex/queue_in_flush_p50_ns\": [60000, 60300, 59700]},
+	\"samples\": {\"$qif/rcu/queue_in_flush_p50_ns\": [61], \"$qif/mutex/queue_in_flush_p50_ns\": [40, 52]}}")
+run compare "$qifb" "$qifn" --metrics queue_in_flush_p50_ns
+check_match "in-flush: the table gives each side's samples per run beside its values" \
+	"$qif +mutex +queue_in_flush_p50_ns +20us \[19.9us..20.1us\] n=10 \(samples/run n=55\) .* 60us \[59.7us..60.3us\] n=10 \(samples/run n=40..52\) +regressed .* rc=1$" \
+	"$(tr '\n' ' ' <<<"$out") rc=$rc"
+cmpj "$qifb" "$qifn" --metrics queue_in_flush_p50_ns
+check "in-flush: the JSON cells' samples_base and samples_new ([min, max]), rcu then mutex" \
+	"[60,64] [61,61] [55,55] [40,52]" \
+	"$(jq_ '[.cells[] | select(.metric == "queue_in_flush_p50_ns") | (.samples_base, .samples_new) | tostring] | join(" ")')"
+cmpj "$base" "$reg" --metrics response_p50_ns
+check "not a small sample: no samples in its cells" "0" "$(jq_ '[.cells[] | select(has("samples_base"))] | length')"
 cmpj "$base" "$skipped"
 check "a repetition skipped in NEW: flagged as a noisy runs cell, exit 0" "0 gs.group_size=4/rcu/runs" "$rc $(cells noisy)"
 check_match "runs: names the skipped repetition and its reason" "1 of 10 repetitions skipped in new .*r2 skipped: this point cannot exist here" \
@@ -344,6 +373,20 @@ cmpj "$base" "$param" --force
 check "--force: compared, the point only in new missing (metric *)" "0 gs.group_size=16/mutex/* gs.group_size=16/rcu/*" "$rc $(cells missing)"
 check_match "--force: differences as warnings" "warning \(--force\): point gs.group_size=1: rate_per_s" "$err"
 check "--force: mismatches in --json" "2" "$(jq_ '.mismatches | length')"
+# ABI 7 renamed the prq model vtd and made it exact: another harness, not a difference.
+run compare "$prqb" "$vtdn"
+check_match "a prq baseline against a vtd run: exit 2, one line, save a new baseline" \
+	"^2 1 iopf-bench compare: baseline .*prqb was measured with the pre-ABI-7 prq model, new .*vtdn with vtd \(point gs.group_size=1\): two different harnesses; save a new baseline \(iopf-bench baseline save\)$" \
+	"$rc $(wc -l <<<"$err") $err"
+run compare "$prqb" "$vtdn" --force --json
+check "... even with --force, and nothing on stdout" "2 1 0" "$rc $(wc -l <<<"$err") ${#out}"
+run compare "$vtdb" "$prqb" -q
+check_match "a prq run against a vtd baseline: exit 2, measure it again" \
+	"^2 iopf-bench compare: new .*prqb was measured with the pre-ABI-7 prq model, baseline .*vtdb with vtd .*measure it again" "$rc $err"
+run compare "$vtdb" "$vtdn" -q
+check "vtd against vtd: compared" 0 "$rc"
+run compare "$prqb" "$prqb" -q
+check "prq against prq (two old folders): compared" 0 "$rc"
 run compare "$base" "$spec2"
 check_match "spec name differs: exit 2" "^2 .*spec name fixture \(baseline\) vs tiny \(new\)" "$rc $(tr '\n' ' ' <<<"$err")"
 run compare "$base" "$kcfg"

@@ -270,13 +270,40 @@ TEST(metric_table)
 {
 	static const char *const all[] = { "throughput_rps", "offered_rps", "response_p50_ns", "response_p99_ns",
 		"response_p999_ns", "report_p50_ns", "report_p99_ns", "report_p999_ns", "report_in_flush_p50_ns",
-		"report_in_flush_p99_ns", "queue_p50_ns", "queue_p99_ns", "flush_p50_ns", "flush_p99_ns", "unbind_p50_ns",
+		"report_in_flush_p99_ns", "queue_in_flush_p50_ns", "queue_in_flush_p99_ns", "queue_p50_ns", "queue_p99_ns", "flush_p50_ns", "flush_p99_ns", "unbind_p50_ns",
 		"unbind_p99_ns", "overflows", "invariant_violations", "incomplete_groups" };
 	unsigned int n = 0;
 
+	char buf[32];
+
+	EXPECT_EQ(GATE_NMETRICS, sizeof(all) / sizeof(all[0]));
 	for (unsigned int i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		EXPECT_NE(NULL, gate_metric_find(all[i])) TH_LOG("%s", all[i]);
 	}
+	/*
+	 * The in-flush latencies: named for what they are, small samples (shown with
+	 * their counts), lower is better, not gated by default; the others are not.
+	 */
+	EXPECT_STREQ("report during a flush of the same device p50", gate_metric_find("report_in_flush_p50_ns")->label);
+	EXPECT_STREQ("queue wait while any flush runs on the IOMMU p99", gate_metric_find("queue_in_flush_p99_ns")->label);
+	EXPECT_STREQ("queue_in_flush_latency_ns.p50", gate_metric_find("queue_in_flush_p50_ns")->path);
+	for (unsigned int i = 0; i < GATE_NMETRICS; i++) {
+		bool in_flush = strstr(gate_metrics[i].name, "in_flush") != NULL;
+
+		EXPECT_EQ(in_flush, gate_metrics[i].show_n) TH_LOG("%s", gate_metrics[i].name);
+		if (in_flush) {
+			EXPECT_EQ(-1, gate_metrics[i].better);
+			EXPECT_FALSE(gate_default_gated(&gate_metrics[i], true)) TH_LOG("%s", gate_metrics[i].name);
+		}
+	}
+	/* ... the table keeps the report-in-flush and queue-in-flush rows together. */
+	EXPECT_EQ(gate_metric_find("report_in_flush_p99_ns") + 1, gate_metric_find("queue_in_flush_p50_ns"));
+	gate_fmt_samples(412, 412, buf, sizeof(buf));
+	EXPECT_STREQ("n=412", buf);
+	gate_fmt_samples(20, 999, buf, sizeof(buf));
+	EXPECT_STREQ("n=20..999", buf);
+	gate_fmt_samples(NAN, NAN, buf, sizeof(buf));
+	EXPECT_STREQ("n=?", buf);
 	EXPECT_EQ(NULL, gate_metric_find("nosuch"));
 	EXPECT_EQ(NULL, gate_metric_find(NULL));
 	EXPECT_EQ(0, gate_metric_find("offered_rps")->better);

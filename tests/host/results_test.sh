@@ -10,7 +10,10 @@
 # vocabulary: rule 2, Holm over the gated cells), identical data is
 # "unchanged", two repetitions are "noisy (too few repetitions ... need 6)"; an INCOMPLETE
 # marker gives status incomplete; a gnuplot failure (GNUPLOT=false, a missing
-# or broken script) makes report exit non-zero, saying which figure.
+# or broken script) makes report exit non-zero, saying which figure; a
+# committed folder measured before ABI 7 (model prq) is still reported; the
+# two in-flush latencies (small samples) carry their per-run sample counts
+# (run.json's samples, report.html's and the text's n=) and their labels.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 B=$TESTS_TOP/bench/iopf-bench
 SCHEMA=$TESTS_TOP/results/run.schema.json
@@ -30,7 +33,7 @@ mk() {
 	local pt=$1 de=$2 r=$3 kv; shift 3
 	local status=success rate=10000 offered=10000 p50=100000 p99=400000 p999=800000 rp50=3000 rp99=10000
 	local rp999=20000 q99=50000 viol=0 ovf=0 unb=0 fp50=null fp99=null up50=null up99=null rif50=null rif99=null
-	local lcnt=20000
+	local lcnt=20000 rifn=0 qif50=null qif99=null qifn=0
 	local extra='' un=''
 	for kv in "$@"; do local "${kv?}"; done
 	j() { if [[ $1 == null ]]; then echo null; else echo $(($1 * (100 + r - (NR + 1) / 2) / 100)); fi; }
@@ -41,7 +44,8 @@ mk() {
 	 "rate_per_s": $(j "$rate"), "target_rate_per_s": $offered,
 	 "latency_ns": {"count": $lcnt, "p50": $(j "$p50"), "p99": $(j "$p99"), "p999": $(j "$p999")},
 	 "report_last_latency_ns": {"count": 20000, "p50": $(j "$rp50"), "p99": $(j "$rp99"), "p999": $(j "$rp999")},
-	 "report_in_flush_latency_ns": {"count": 0, "p50": $(j "$rif50"), "p99": $(j "$rif99")},
+	 "report_in_flush_latency_ns": {"count": $rifn, "p50": $(j "$rif50"), "p99": $(j "$rif99")},
+	 "queue_in_flush_latency_ns": {"count": $qifn, "p50": $(j "$qif50"), "p99": $(j "$qif99")},
 	 "queue_latency_ns": {"count": 2000, "p99": $(j "$q99")},
 	 "invariant_violations": $viol, "violations": {"unexpected": 0, "late": 0, "lost": $viol, "group": 0},
 	 "prq": {"overflows": $ovf}, "group_check": {"incomplete": 0},
@@ -137,8 +141,11 @@ for u in 0 2; do
 	id="unbind.unbinders=$u"; point "$id" unbind "{\"unbinders\": $u}"
 	for ((r = 1; r <= NR; r++)); do
 		if ((u)); then
-			mk "$id" rcu $r unb=$u fp50=3000 fp99=100000 up50=9000 up99=200000 rif50=5000 rif99=50000
-			mk "$id" mutex $r unb=$u fp50=3000 fp99=300000 up50=9000 up99=600000 rif50=50000 rif99=3000000
+			# the in-flush figures: a few hundred samples per run (too few for a p99)
+			mk "$id" rcu $r unb=$u fp50=3000 fp99=100000 up50=9000 up99=200000 rif50=5000 rif99=50000 \
+				rifn=$((400 + r)) qif50=20000 qif99=90000 qifn=60
+			mk "$id" mutex $r unb=$u fp50=3000 fp99=300000 up50=9000 up99=600000 rif50=50000 rif99=3000000 \
+				rifn=300 qif50=200000 qif99=900000 qifn=55
 			ts "$id" rcu $r 1; ts "$id" mutex $r 3
 		else
 			mk "$id" rcu $r; mk "$id" mutex $r
@@ -207,7 +214,7 @@ q() { jq -r "$1" "$full/run.json"; }
 cmpq() { q ".sweeps[] | select(.name == \"$1\") | .points[] | select(.id == \"$2\") | .comparisons.mutex.$3 | $4"; }
 
 ktap_print_header
-ktap_set_plan 51
+ktap_set_plan 58
 
 # --- A --------------------------------------------------------------------------
 run "$full"
@@ -256,7 +263,8 @@ check "unbind and flush latency compared" "regressed regressed" \
 
 hdr="group_size,design,n_ok,n_failed"
 for m in throughput_rps offered_rps response_p50_ns response_p99_ns response_p999_ns report_p50_ns report_p99_ns \
-	report_p999_ns report_in_flush_p50_ns report_in_flush_p99_ns queue_p50_ns queue_p99_ns flush_p50_ns flush_p99_ns \
+	report_p999_ns report_in_flush_p50_ns report_in_flush_p99_ns queue_in_flush_p50_ns queue_in_flush_p99_ns \
+	queue_p50_ns queue_p99_ns flush_p50_ns flush_p99_ns \
 	unbind_p50_ns unbind_p99_ns overflows invariant_violations incomplete_groups; do
 	hdr+=",${m}_median,${m}_min,${m}_max"
 done
@@ -288,6 +296,22 @@ check "report.html: offline (no external URL)" "0" "$(grep -cE '(src|href)="(htt
 check_match "report.html: provenance (git, QEMU, emulated topology)" "0123abc.*dirty.*qemu.version.*9.2.0.*emulated" "$(tr -d '\n' <"$h")"
 check_match "report.html: links the raw files and CSVs" 'href="raw/group-size.group_size=16/mutex-r2.json".*href="csv/group-size.csv"' "$(tr -d '\n' <"$h")"
 check_match "text summary: the comparison in words" "mutex: report p99 3x higher \(99.8 % CI 2.85x..3.15x\): regressed  \[rcu 10us, mutex 30us\]" "$out"
+# The in-flush latencies: small samples, their counts beside them everywhere.
+u2='.sweeps[] | select(.name == "unbind") | .points[] | select(.id == "unbind.unbinders=2")'
+check "in-flush: per repetition, the run's sample count (samples)" "401 60 null" \
+	"$(q "$u2 | .designs.rcu.repetitions[0] | \"\(.samples.report_in_flush_p50_ns) \(.samples.queue_in_flush_p50_ns) \(.metrics.report_in_flush_p99_ns)\"")"
+check "in-flush: per design, the runs' sample counts (summary ... samples)" "$NR 401 $((400 + NR)) 55 55" \
+	"$(q "$u2 | \"\(.designs.rcu.summary.report_in_flush_p50_ns.samples.n) \(.designs.rcu.summary.report_in_flush_p50_ns.samples.min) \(.designs.rcu.summary.report_in_flush_p50_ns.samples.max) \(.designs.mutex.summary.queue_in_flush_p50_ns.samples.min) \(.designs.mutex.summary.queue_in_flush_p50_ns.samples.max)\"")"
+check "in-flush: named for what they are, small samples, not gated" \
+	"report during a flush of the same device p50|queue wait while any flush runs on the IOMMU p50|4|regressed false" \
+	"$(q '[(.metrics[] | select(.name == "report_in_flush_p50_ns") | .label), (.metrics[] | select(.name == "queue_in_flush_p50_ns") | .label), ([.metrics[] | select(.small_sample)] | length)] | map(tostring) | join("|")')|$(cmpq unbind unbind.unbinders=2 queue_in_flush_p50_ns '"\(.verdict) \(.gated)"')"
+check_match "in-flush: the text summary gives the samples per run beside each median" \
+	"mutex: queue wait while any flush runs on the IOMMU p50 10x higher .*: regressed  \[rcu 20us \(n=60\), mutex 200us \(n=55\)\]" "$out"
+check_match "in-flush: the text summary, a range when the runs differ" \
+	"mutex: report during a flush of the same device p50 10x higher .*\[rcu 5us \(n=401\.\.$((400 + NR))\), mutex 50us \(n=300\)\]" "$out"
+check_match "in-flush: report.html, the label and the samples per run beside the median" \
+	"<td>report during a flush of the same device p50</td><td class=\"num\">5us<br><span class=\"small\">[^<]*<br>samples/run n=401\.\.$((400 + NR))</span>" \
+	"$(tr -d '\n' <"$h")"
 check_match "stderr: the status and why" "status failed: 1 of 310 repetitions missing" "$err"
 run "$full" --alpha 20% --quiet
 check "--alpha 0.2: the row's level follows, quiet" "0.99 2" \
@@ -337,5 +361,17 @@ done
 run "$tmp/few" --quiet
 check "too few samples: report p50 kept, report p99 left out, with the reason" "false true missing too few samples" \
 	"$(jq -r '[.sweeps[0].points[0] | (.designs.rcu.summary.report_p50_ns.median == null), (.designs.rcu.summary.report_p99_ns.median == null), .comparisons.mutex.report_p99_ns.verdict, (.comparisons.mutex.report_p99_ns.reason | test("too few samples") | if . then "too few samples" else "?" end)] | join(" ")' "$tmp/few/run.json")"
+
+# A folder measured before ABI 7 (its points' model is prq, renamed vtd since) is still read and reported.
+old=$TESTS_TOP/results/runs/20261206-000757-default
+if [[ -d $old/raw ]]; then
+	cp -r "$old" "$tmp/pre-abi7"
+	run "$tmp/pre-abi7" --quiet
+	check "a pre-ABI-7 folder (model prq): reported, run.json valid, its points still say prq" "0 13 13" \
+		"$rc $(jq '[.sweeps[].points[] | select(.params.model == "prq")] | length' "$tmp/pre-abi7/run.json") \
+$(validate "$tmp/pre-abi7" >/dev/null && jq '[.points[] | select(.params.model == "prq")] | length' "$tmp/pre-abi7/plan.json")"
+else
+	ktap_test_skip "a pre-ABI-7 folder (model prq) is reported (no $old/raw)"
+fi
 
 ktap_finished

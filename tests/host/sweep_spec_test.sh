@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Description: `iopf-bench sweep --dry-run` lists every ready spec's points
-# with an estimated time, and a bad spec (unknown key, bad value, a list
-# where one value goes, a design whose role forbids perf or that does not
-# exist, a point the option rules refuse, a placement the spec's own VM
-# cannot have, a syntax error, a key outside any section) exits 2 with one
-# error naming the file and the line, before anything runs or is written.
+# with an estimated time (the default spec's [response-cost]: response-ns as
+# an axis), and a bad spec (unknown key, bad value, a list where one value
+# goes, a design whose role forbids perf or that does not exist, a point the
+# option rules refuse, a placement the spec's own VM cannot have, a syntax
+# error, a key outside any section, ABI 6's model prq, a model combination
+# its driver refuses, --vtd-wake all with another model, the iommufd handler
+# with PASID replaces) exits 2 with one error naming the file and the line,
+# before anything runs or is written.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -24,7 +27,7 @@ bad() {
 }
 
 ktap_print_header
-ktap_set_plan $((${#specs[@]} + 26))
+ktap_set_plan $((${#specs[@]} + 34))
 for s in "${specs[@]}"; do
 	run "$B" sweep "$s" --dry-run --target vm
 	if [[ $rc == 0 ]] && grep -qE '^[0-9]+ runs in [0-9]+ boots; estimated time [0-9hms]+$' <<<"$out" &&
@@ -37,9 +40,13 @@ for s in "${specs[@]}"; do
 done
 
 run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --target vm
-n=$(grep -cE '^  default\.|^  (group-size|unbind|rate|stream-cost)' <<<"$out")
-check "default spec: 13 points listed" 13 "$n"
-check_match "default spec: 13 points x 10 repetitions x 2 designs = 260 runs in 20 boots" "^260 runs in 20 boots" "$out"
+n=$(grep -cE '^  default\.|^  (group-size|unbind|rate|stream-cost|response-cost)\.' <<<"$out")
+check "default spec: 16 points listed" 16 "$n"
+check_match "default spec: 16 points x 10 repetitions x 2 designs = 320 runs in 20 boots" "^320 runs in 20 boots" "$out"
+check "default spec: [response-cost] has response-ns as its axis: 0, 2 us and 8 us" "1 0 2000 8000" \
+	"$(grep -c '^\[response-cost\] 3 points, axes \[ "response_ns" \]' <<<"$out") $(grep -oE '^  response-cost\.response-ns=[0-9]+' <<<"$out" | sed 's/.*=//' | paste -sd' ')"
+check_match "default spec: every point runs the vtd model with FIFO reporters" \
+	"^0 16$" "$(grep -c -- '--model prq' <<<"$out") $(grep -c -- '--model vtd --reporter-prio fifo ' <<<"$out")"
 
 g='[global]
 designs = rcu mutex
@@ -105,11 +112,38 @@ group-size = 1"
 bad vm-topology 5 "vm-topology: '2x2' is not sockets:cores:threads" "$g
 [s]
 vm-topology = 2x2"
+bad model-prq 4 "model prq: the model was renamed vtd in ABI 7 \(and made exact to VT-d's source\); give --model vtd\.$" "$g
+model = prq
+[s]
+group-size = 1"
+bad smmuv3-group 4 "\[s\] point \(group-size=4\): --group-size 4 does not go with --model smmuv3-stall: SMMUv3 reports every stall as a one-request group" "$g
+[s]
+model = smmuv3-stall
+group-size = 1 4"
+bad reporter-prio-direct 4 "--reporter-prio fifo-low is for the models with a reporter thread" "$g
+[s]
+model = direct
+reporter-prio = fifo-low"
+bad vtd-wake-amd 4 "\[s\] point \(model=amd\): --vtd-wake all is for --model vtd \(VT-d's prq_complete\); --model amd has no such wait\.$" "$g
+[s]
+model = vtd amd
+vtd-wake = all"
+bad iommufd-replace 4 "--handler iommufd does not go with --unbind-scope replace: iommufd's replace auto-response is not modelled" "$g
+[s]
+handler = iommufd
+pasids = 2
+unbinders = 1
+unbind-scope = pasid replace"
+# ABI 7's knobs as axes: vtd's wake-ups, and iommufd beside defer with PASID unbinds.
+printf '%s\n' "$g" "[s]" "vtd-wake = one all" "handler = defer iommufd" "unbinders = 1" "pasids = 2" >"$tmp/abi7.ini"
+run "$B" sweep "$tmp/abi7.ini" --dry-run --target vm
+check_match "vtd-wake and the iommufd handler are spec keys and axes" \
+	"^0 4 .*--vtd-wake all --handler iommufd" "$rc $(grep -c '^  s\.' <<<"$out") $(tr '\n' ' ' <<<"$out")"
 
 run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "rcu mutex-busted"
 check_match "--designs is checked like the spec's designs" "^2:iopf-bench sweep: --designs: 'mutex-busted' has role 'broken'" "$rc:$out"
 run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "rcu slow-report"
-check_match "a test design (role test) runs in a sweep, beside a baseline" "^0:.*260 runs in 20 boots" "$rc:$(tr '\n' ' ' <<<"$out")"
+check_match "a test design (role test) runs in a sweep, beside a baseline" "^0:.*320 runs in 20 boots" "$rc:$(tr '\n' ' ' <<<"$out")"
 run "$B" sweep "$TESTS_TOP/bench/specs/default.ini" --dry-run --designs "slow-report rcu"
 check_match "--designs with a test design first: exit 2, never the baseline" "^2:iopf-bench sweep: --designs: the baseline .*'slow-report' has role 'test'" "$rc:$out"
 run "$B" sweep "$TESTS_TOP/tests/specs/gate.ini" --dry-run --design kn=rcu --regress-design kn

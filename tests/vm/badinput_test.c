@@ -71,9 +71,10 @@ BAD(null_abandon_every, EINVAL,
 BAD(unbinders_too_many, EINVAL,
     c->nr_devices = 64; c->nr_unbinders = IOPF_BENCH_MAX_UNBINDERS + 1);
 BAD(null_unbinders, EINVAL, c->handler = IOPF_BENCH_HANDLER_NULL; c->nr_unbinders = 1);
-BAD(unbind_scope_unknown, EINVAL, c->nr_unbinders = 1; c->unbind_scope = 3);
+BAD(unbind_scope_unknown, EINVAL, c->nr_unbinders = 1; c->unbind_scope = 4);
 BAD(pasid_scope_without_pasids, EINVAL,
-    c->nr_unbinders = 1; c->unbind_scope = IOPF_BENCH_UNBIND_PASID);
+    c->model = IOPF_BENCH_MODEL_DIRECT; c->pasids = 0; c->nr_unbinders = 1;
+    c->unbind_scope = IOPF_BENCH_UNBIND_PASID);
 BAD(unbind_rate_without_unbinders, EINVAL, c->unbind_rate_per_s = 10);
 BAD(unbinders_above_devices, EINVAL, c->nr_devices = 2; c->nr_unbinders = 3);
 BAD(unbinders_above_pasids, EINVAL,
@@ -85,7 +86,7 @@ BAD(violate_without_flag, EINVAL, c->violate_every = 3);
 BAD(violate_flag_without_every, EINVAL, c->flags = IOPF_BENCH_RUN_VIOLATE_LOSE);
 BAD(violate_both_flags, EINVAL,
     c->flags = IOPF_BENCH_RUN_VIOLATE_LOSE | IOPF_BENCH_RUN_VIOLATE_DOUBLE; c->violate_every = 3);
-/* ABI 6: the test-only wedge blocks the reporter: PRQ model and inline handler only */
+/* ABI 6: the test-only wedge blocks the reporter: a model with reporters, inline handler only */
 BAD(wedge_with_wq, EINVAL,
     c->flags = IOPF_BENCH_RUN_VIOLATE_WEDGE; c->violate_every = 10; c->handler = IOPF_BENCH_HANDLER_WQ);
 BAD(wedge_with_direct, EINVAL,
@@ -96,9 +97,22 @@ BAD(abandon_with_pasid_scope, EINVAL,
     c->abandon_every = 3);
 /* The driver model (ABI 2) */
 static uint32_t bad_irq_cpus[2];
-BAD(reserved4, EOPNOTSUPP, c->__reserved4 = 1);
+/* ABI 7: the reporters' class, and what the models' drivers would never produce */
+BAD(reporter_prio_unknown, EINVAL, c->reporter_prio = 3);
+BAD(reporter_prio_with_direct, EINVAL,
+    c->model = IOPF_BENCH_MODEL_DIRECT; c->reporter_prio = IOPF_BENCH_REPORTER_FIFO_LOW);
+BAD(smmuv3_group_size_4, EINVAL, c->model = IOPF_BENCH_MODEL_SMMUV3_STALL; c->group_size = 4);
+BAD(amd_without_pasids, EINVAL, c->model = IOPF_BENCH_MODEL_AMD; c->pasids = 0);
+BAD(amd_rid_order, EINVAL, c->model = IOPF_BENCH_MODEL_AMD; c->rid_order = 1);
+BAD(smmuv3_rid_order, EINVAL, c->model = IOPF_BENCH_MODEL_SMMUV3_STALL; c->rid_order = 2);
+BAD(vtd_wake_all_with_amd, EINVAL,
+    c->model = IOPF_BENCH_MODEL_AMD; c->flags = IOPF_BENCH_RUN_VTD_WAKE_ALL);
+BAD(amd_abandon, EINVAL,
+    c->model = IOPF_BENCH_MODEL_AMD; c->nr_unbinders = 1; c->abandon_every = 3);
+BAD(amd_replace, EINVAL,
+    c->model = IOPF_BENCH_MODEL_AMD; c->nr_unbinders = 1; c->unbind_scope = IOPF_BENCH_UNBIND_REPLACE);
 BAD(reserved5, EOPNOTSUPP, c->__reserved5 = 1);
-BAD(model_unknown, EINVAL, c->model = 3);
+BAD(model_unknown, EINVAL, c->model = 5);
 BAD(iommus_too_many, EINVAL,
     c->nr_devices = IOPF_BENCH_MAX_DEVICES; c->nr_iommus = IOPF_BENCH_MAX_IOMMUS + 1);
 BAD(iommus_above_devices, EINVAL, c->nr_devices = 2; c->nr_iommus = 3);
@@ -148,7 +162,9 @@ static const struct bad_case *const bad_cases[] = {
 	&case_unbinders_above_devices, &case_unbinders_above_pasids,
 	&case_abandon_without_unbinders, &case_abandon_with_pasid_scope, &case_reserved3,
 	&case_violate_without_flag, &case_violate_flag_without_every, &case_violate_both_flags,
-	&case_reserved4, &case_reserved5, &case_model_unknown, &case_iommus_too_many,
+	&case_reporter_prio_unknown, &case_reporter_prio_with_direct, &case_smmuv3_group_size_4,
+	&case_amd_without_pasids, &case_amd_rid_order, &case_smmuv3_rid_order, &case_amd_replace, &case_amd_abandon, &case_vtd_wake_all_with_amd,
+	&case_reserved5, &case_model_unknown, &case_iommus_too_many,
 	&case_iommus_above_devices, &case_prq_depth_not_pow2, &case_prq_depth_too_small,
 	&case_prq_depth_too_big, &case_prq_depth_with_direct, &case_irq_cpus_with_direct,
 	&case_irq_cpus_vs_iommus, &case_irq_cpus_uptr_without_nr, &case_irq_cpu_offline,

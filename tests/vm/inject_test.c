@@ -25,7 +25,7 @@ FIXTURE_VARIANT(flow)
 	{                                                \
 		.handler = IOPF_BENCH_HANDLER_##h,       \
 		.group_size = gs,                        \
-		.model = IOPF_BENCH_MODEL_PRQ,           \
+		.model = IOPF_BENCH_MODEL_VTD,           \
 	}
 #define FLOW_DIRECT(h, hname, gs)                        \
 	FIXTURE_VARIANT_ADD(flow, direct_##hname##_g##gs) \
@@ -101,7 +101,7 @@ TEST_F_TIMEOUT(flow, requests_flow, 120)
 	ASSERT_EQ(r.requests, r.lat_queue.count);
 	ASSERT_EQ(0, r.lat_send_lag.count);	/* closed loop */
 	ASSERT_EQ(variant->model, r.model);
-	if (variant->model == IOPF_BENCH_MODEL_PRQ) {
+	if (variant->model == IOPF_BENCH_MODEL_VTD) {
 		/* Only the IOMMU's reporter thread reported, and it got everything. */
 		ASSERT_EQ(0, r.reports_by_others);
 		ASSERT_EQ(r.total_requests, r.reports_by_reporters);

@@ -204,7 +204,11 @@ static inline int _iopf_reset(int fd)
 	return _iopf_ioctl(fd, IOPF_BENCH_RESET, &cmd);
 }
 
-/* A valid small config: closed loop, 2 devices, 2 injectors, 200 ms. */
+/*
+ * A valid small config: closed loop, 2 devices with one PASID each (the
+ * default vtd model on 6.12 rejects PASID-less requests: the devices then
+ * fault on the PASID only), 2 injectors, 200 ms.
+ */
 static inline void iopf_cfg_init(struct iopf_bench_run_config *c, uint32_t handler)
 {
 	memset(c, 0, sizeof(*c));
@@ -212,6 +216,7 @@ static inline void iopf_cfg_init(struct iopf_bench_run_config *c, uint32_t handl
 	c->handler = handler;
 	c->pacing = IOPF_BENCH_PACE_CLOSED;
 	c->nr_devices = 2;
+	c->pasids = 1;
 	c->group_size = 1;
 	c->open_groups = 1;
 	c->nr_injectors = 2;
@@ -425,7 +430,7 @@ static inline int iopf_ctl_set(struct iopf_bench_run_config *c, const char *kv)
 	IOPF_KEY(unbind_scope) IOPF_KEY(unbind_rate_per_s) IOPF_KEY(fail_every)
 	IOPF_KEY(abandon_every) IOPF_KEY(flags) IOPF_KEY(seed) IOPF_KEY(violate_every)
 	IOPF_KEY(model) IOPF_KEY(nr_iommus) IOPF_KEY(prq_depth) IOPF_KEY(response_ns)
-	IOPF_KEY(defer_ns) IOPF_KEY(rid_order)
+	IOPF_KEY(defer_ns) IOPF_KEY(rid_order) IOPF_KEY(reporter_prio)
 #undef IOPF_KEY
 	return -1;
 }

@@ -7,8 +7,14 @@
  * discard partials) and still every group is answered exactly once; the
  * response cost is paid inside page_response; open-loop latencies start at
  * the scheduled arrival; 9-bit group indexes are reused only after their
- * response.
+ * response; the reporters run SCHED_FIFO as IRQ threads do, and a caller
+ * without CAP_SYS_NICE gets EPERM for it.
  */
+#include <dirent.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+
 #include "iopf_test_utils.h"
 
 IOPF_FIXTURE(model);
@@ -139,12 +145,16 @@ TEST_F_TIMEOUT(model, response_cost, 90)
  */
 TEST_F_TIMEOUT(model, scheduled_arrival, 90)
 {
+	struct iopf_bench_version v;
 	struct iopf_bench_run_config cfg;
 	struct iopf_bench_results r;
 
 	iopf_cfg_init(&cfg, IOPF_BENCH_HANDLER_INLINE);
 	cfg.nr_devices = 1;
 	cfg.nr_injectors = 1;
+	/* One stream, one slot: the PASID where vtd takes nothing else (6.12), else the RID. */
+	test_iopf_version(&v);
+	cfg.pasids = v.pasid_only_models & (1u << IOPF_BENCH_MODEL_VTD) ? 1 : 0;
 	cfg.credit = 1;
 	cfg.open_groups = 1;
 	cfg.service_ns = 2000000;
@@ -188,6 +198,106 @@ TEST_F_TIMEOUT(model, prg_index_reuse, 90)
 	ASSERT_EQ(r.total_groups, r.checked_groups);
 	ASSERT_EQ(0, r.viol_group);
 	ASSERT_EQ(r.total_groups, r.total_responses);
+}
+
+/*
+ * The reporter thread's scheduling class (ABI 7): SCHED_FIFO at
+ * MAX_RT_PRIO / 2 by default, as threaded IRQs run; fifo-low at 1; normal
+ * SCHED_OTHER. Read from /proc/PID/stat (fields 40 rt_priority, 41
+ * policy) of the thread named iopf_prq0/CPU while the run goes on.
+ */
+static int reporter_sched(unsigned int *prio, unsigned int *policy)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int found = -1;
+
+	if (!d)
+		return -1;
+	while (found < 0 && (de = readdir(d))) {
+		char path[300], buf[512], *p;
+		unsigned int field;
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && strstr(buf, "(iopf_prq0/")) {
+			/* fields after the comm's closing parenthesis, from field 3 */
+			p = strrchr(buf, ')');
+			for (field = 2; p && field < 40; field++)
+				p = strchr(p + 1, ' ');
+			if (p && sscanf(p + 1, "%u %u", prio, policy) == 2)
+				found = 0;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+TEST_F_TIMEOUT(model, reporter_prio, 60)
+{
+	static const struct { uint32_t prio_cfg; unsigned int policy, prio; } want[] = {
+		{ IOPF_BENCH_REPORTER_FIFO, 1 /* SCHED_FIFO */, 50 },
+		{ IOPF_BENCH_REPORTER_FIFO_LOW, 1, 1 },
+		{ IOPF_BENCH_REPORTER_NORMAL, 0 /* SCHED_OTHER */, 0 },
+	};
+	struct iopf_bench_run_config cfg;
+	struct iopf_bench_results r;
+	unsigned int i, prio, policy;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		iopf_cfg_init(&cfg, IOPF_BENCH_HANDLER_WQ);
+		cfg.reporter_prio = want[i].prio_cfg;
+		cfg.duration_ms = 2000;
+		test_iopf_start(&cfg);
+		usleep(200000);
+		ASSERT_EQ(0, reporter_sched(&prio, &policy)) TH_LOG("no iopf_prq0 thread");
+		EXPECT_EQ(want[i].policy, policy) TH_LOG("reporter_prio %u", want[i].prio_cfg);
+		EXPECT_EQ(want[i].prio, prio) TH_LOG("reporter_prio %u", want[i].prio_cfg);
+		test_iopf_stop();
+		test_iopf_results(&r);
+		ASSERT_EQ(want[i].prio_cfg, r.reporter_prio);
+		test_iopf_reset();
+	}
+}
+
+/*
+ * A FIFO class needs CAP_SYS_NICE: a caller without it gets EPERM, never
+ * a silent fallback to SCHED_OTHER; normal still starts.
+ */
+TEST_F_TIMEOUT(model, reporter_prio_needs_cap_sys_nice, 60)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct data[2];
+		struct iopf_bench_run_config cfg;
+		int fd = iopf_open();
+
+		if (fd < 0 || syscall(SYS_capget, &hdr, data))
+			_exit(10);
+		data[CAP_SYS_NICE / 32].effective &= ~(1u << (CAP_SYS_NICE % 32));
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(11);
+		iopf_cfg_init(&cfg, IOPF_BENCH_HANDLER_WQ);
+		if (_iopf_start(fd, &cfg) != -EPERM)
+			_exit(12);
+		cfg.reporter_prio = IOPF_BENCH_REPORTER_NORMAL;
+		if (_iopf_start(fd, &cfg) || _iopf_stop(fd) || _iopf_reset(fd))
+			_exit(13);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("10 open/capget, 11 capset, 12 FIFO not refused with EPERM, 13 normal failed");
 }
 
 IOPF_TEST_MAIN

@@ -37,9 +37,18 @@ TEST_F(uapi, version)
 	ASSERT_TRUE(v.mock_kind == IOPF_BENCH_MOCK_PLATFORM_FWSPEC ||
 		    v.mock_kind == IOPF_BENCH_MOCK_PLATFORM_FWSPEC_LOCKDEP);
 	ASSERT_EQ((1u << IOPF_BENCH_HANDLER_WQ) | (1u << IOPF_BENCH_HANDLER_INLINE) |
-			  (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER),
+			  (1u << IOPF_BENCH_HANDLER_NULL) | (1u << IOPF_BENCH_HANDLER_DEFER) |
+			  (1u << IOPF_BENCH_HANDLER_IOMMUFD),
 		  v.handlers);
-	ASSERT_EQ((1u << IOPF_BENCH_MODEL_PRQ) | (1u << IOPF_BENCH_MODEL_DIRECT), v.models);
+	ASSERT_EQ((1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_DIRECT) |
+		  (1u << IOPF_BENCH_MODEL_AMD) | (1u << IOPF_BENCH_MODEL_SMMUV3_STALL), v.models);
+	/* AMD-Vi rejects PASID-less requests on both lines, VT-d on 6.12 only. */
+	if (!strncmp(v.kernel_release, "6.12.", 5)) {
+		ASSERT_EQ((1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_AMD),
+			  v.pasid_only_models);
+	} else {
+		ASSERT_EQ(1u << IOPF_BENCH_MODEL_AMD, v.pasid_only_models);
+	}
 	ASSERT_EQ(IOPF_BENCH_MAX_IOMMUS, v.max_iommus);
 	ASSERT_EQ(IOPF_BENCH_MAX_PRQ_DEPTH, v.max_prq_depth);
 	ASSERT_EQ(IOPF_BENCH_MAX_RESPONSE_NS, v.max_response_ns);
@@ -234,10 +243,11 @@ TEST_F(uapi, abi1_caller)
 	ASSERT_EQ(0xa5a5a5a5u, r.model);	/* not written: beyond the caller's size */
 	/* A full-size read says the defaults were used: the PRQ model, one IOMMU. */
 	test_iopf_results(&r);
-	ASSERT_EQ(IOPF_BENCH_MODEL_PRQ, r.model);
+	ASSERT_EQ(IOPF_BENCH_MODEL_VTD, r.model);
 	ASSERT_EQ(1, r.nr_iommus);
 	ASSERT_EQ(IOPF_BENCH_PRQ_DEPTH_DEFAULT, r.prq_depth);
 	ASSERT_EQ(IOPF_BENCH_PRG_INDEX_BITS, r.grpid_bits);
+	ASSERT_EQ(IOPF_BENCH_REPORTER_FIFO, r.reporter_prio);
 }
 
 /* A second open works; the module is not tied to one fd. */
