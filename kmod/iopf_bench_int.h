@@ -246,6 +246,12 @@ struct iopf_mdev {
 	struct iommu_domain *domain;	/* the IOPF domain, and the REPLACE scope's other */
 	struct iommu_domain *domain2;
 	bool iopf_enabled;	/* between the framework's add and remove */
+	/*
+	 * The thread inside one of the mock's ops that the core calls under
+	 * group->mutex (a detach or attach, release_device), for the order
+	 * trace: it must not look the handle up there (order.c).
+	 */
+	struct task_struct *op_task;
 	u32 iopf_refs;		/* 7.x: IOPF domains attached (group->mutex) */
 	bool removed;		/* remove_device returned, not re-enabled yet */
 	bool dead;		/* a rebind failed: no more injection */

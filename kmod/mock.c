@@ -200,6 +200,24 @@ static void __maybe_unused iopf_mock_iopf_put(struct iopf_mdev *mdev, struct iom
 /* ------------------------------------------------------------------------ */
 /* The mock IOMMU's ops */
 
+/* Mark the thread inside an op the core calls under group->mutex (order.c). */
+static struct task_struct *iopf_op_enter(struct iopf_mdev *mdev)
+{
+	struct task_struct *prev;
+
+	if (!mdev)
+		return NULL;
+	prev = mdev->op_task;
+	WRITE_ONCE(mdev->op_task, current);
+	return prev;
+}
+
+static void iopf_op_exit(struct iopf_mdev *mdev, struct task_struct *prev)
+{
+	if (mdev)
+		WRITE_ONCE(mdev->op_task, prev);
+}
+
 static struct iopf_mdev *iopf_mock_probing;	/* the device being added, if any */
 
 /*
@@ -240,7 +258,7 @@ static bool iopf_mock_rid_remove_first(const struct iopf_run *run)
  * teardown, whose drain finds the count at 0 and returns. Nothing to do at
  * probe time, before IOPF is on.
  */
-static int iopf_mock_blocked_attach(struct iommu_domain *domain, struct device *dev,
+static int __iopf_mock_blocked_attach(struct iommu_domain *domain, struct device *dev,
 				    struct iommu_domain *old)
 {
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
@@ -277,6 +295,17 @@ static int iopf_mock_blocked_attach(struct iommu_domain *domain, struct device *
 	}
 	return 0;
 }
+
+static int iopf_mock_blocked_attach(struct iommu_domain *domain, struct device *dev,
+				    struct iommu_domain *old)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	struct task_struct *prev = iopf_op_enter(mdev);
+	int rc = __iopf_mock_blocked_attach(domain, dev, old);
+
+	iopf_op_exit(mdev, prev);
+	return rc;
+}
 IOPF_ATTACH_DEV_FN(iopf_mock_blocked_attach_dev, iopf_mock_blocked_attach)
 
 /*
@@ -285,7 +314,7 @@ IOPF_ATTACH_DEV_FN(iopf_mock_blocked_attach_dev, iopf_mock_blocked_attach)
  * IOPF still counted), then iopf_for_domain_replace(new, old). On 6.12 the
  * IOPF side is the feature op's.
  */
-static int iopf_mock_attach(struct iommu_domain *domain, struct device *dev,
+static int __iopf_mock_attach(struct iommu_domain *domain, struct device *dev,
 			    struct iommu_domain *old)
 {
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
@@ -306,6 +335,17 @@ static int iopf_mock_attach(struct iommu_domain *domain, struct device *dev,
 #endif
 	return 0;
 }
+
+static int iopf_mock_attach(struct iommu_domain *domain, struct device *dev,
+			    struct iommu_domain *old)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	struct task_struct *prev = iopf_op_enter(mdev);
+	int rc = __iopf_mock_attach(domain, dev, old);
+
+	iopf_op_exit(mdev, prev);
+	return rc;
+}
 IOPF_ATTACH_DEV_FN(iopf_mock_attach_dev, iopf_mock_attach)
 
 /*
@@ -314,7 +354,7 @@ IOPF_ATTACH_DEV_FN(iopf_mock_attach_dev, iopf_mock_attach)
  * hands the IOPF count from old to new (iopf_for_domain_replace()) with no
  * drain: a request in flight is reported to whichever handle the core finds.
  */
-static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
+static int __iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
 				   ioasid_t pasid, struct iommu_domain *old)
 {
 #if IOPF_PER_DOMAIN
@@ -331,6 +371,17 @@ static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *d
 	return 0;
 }
 
+static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
+				   ioasid_t pasid, struct iommu_domain *old)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	struct task_struct *prev = iopf_op_enter(mdev);
+	int rc = __iopf_mock_set_dev_pasid(domain, dev, pasid, old);
+
+	iopf_op_exit(mdev, prev);
+	return rc;
+}
+
 #if IOPF_PER_DOMAIN
 /*
  * A PASID detach on 7.x: the blocked domain's set_dev_pasid (iommu.c:3546
@@ -338,7 +389,7 @@ static int iopf_mock_set_dev_pasid(struct iommu_domain *domain, struct device *d
  * PASID's page requests and flushes the iopf workqueue (IOPF still
  * counted), then iopf_for_domain_remove(old): the framework's order.
  */
-static int iopf_mock_blocked_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
+static int __iopf_mock_blocked_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
 					   ioasid_t pasid, struct iommu_domain *old)
 {
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
@@ -348,6 +399,17 @@ static int iopf_mock_blocked_set_dev_pasid(struct iommu_domain *domain, struct d
 	if (mdev && !iopf_model_is(mdev->run, IOPF_BENCH_MODEL_AMD))
 		iopf_mock_iopf_put(mdev, old);
 	return 0;
+}
+
+static int iopf_mock_blocked_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
+					   ioasid_t pasid, struct iommu_domain *old)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	struct task_struct *prev = iopf_op_enter(mdev);
+	int rc = __iopf_mock_blocked_set_dev_pasid(domain, dev, pasid, old);
+
+	iopf_op_exit(mdev, prev);
+	return rc;
 }
 #endif
 
@@ -405,13 +467,23 @@ static struct iommu_device *iopf_mock_probe_device(struct device *dev)
  * flush the iopf workqueue; the core calls this from
  * iommu_detach_device_pasid() with the group's mutex held.
  */
-static void iopf_mock_remove_dev_pasid(struct device *dev, ioasid_t pasid,
+static void __iopf_mock_remove_dev_pasid(struct device *dev, ioasid_t pasid,
 				       struct iommu_domain *domain)
 {
 	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
 
 	if (mdev && pasid > 0 && pasid < mdev->nstreams)
 		iopf_mock_pasid_detach(mdev, pasid);
+}
+
+static void iopf_mock_remove_dev_pasid(struct device *dev, ioasid_t pasid,
+				       struct iommu_domain *domain)
+{
+	struct iopf_mdev *mdev = dev_iommu_priv_get(dev);
+	struct task_struct *prev = iopf_op_enter(mdev);
+
+	__iopf_mock_remove_dev_pasid(dev, pasid, domain);
+	iopf_op_exit(mdev, prev);
 }
 
 /*

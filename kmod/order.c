@@ -79,7 +79,16 @@ void iopf_order_step(struct iopf_mdev *mdev, const char *step, int stream)
 
 	if (!o)
 		return;
-	on = !IS_ERR_OR_NULL(iommu_attach_handle_get(mdev->group, pasid, 0));
+	/*
+	 * Inside the mock's op the core holds group->mutex and erases the
+	 * stream's handle only after the op returns (iommu.c:3573, 3457 in
+	 * 6.12; :3955, :3822 in 7.3): it is published. The lookup is not made
+	 * there, because a design may make it take group->mutex (the
+	 * lookup-busted design does), and the trace would deadlock its own
+	 * detach. Everywhere else the handle's state is looked up.
+	 */
+	on = READ_ONCE(mdev->op_task) == current ? true :
+	     !IS_ERR_OR_NULL(iommu_attach_handle_get(mdev->group, pasid, 0));
 	if (stream > 0)
 		snprintf(tok, sizeof(tok), "%s(P%u%c)", step, pasid, on ? '+' : '-');
 	else

@@ -60,8 +60,8 @@ const struct opt_enum model_names[] = {
  * prq_complete (ABI 7, --model vtd; IOPF_BENCH_RUN_VTD_WAKE_ALL).
  */
 const struct opt_enum vtd_wake_names[] = {
-	{ "one", BENCH_VTD_WAKE_ONE, "complete(): one waiter per pass, what VT-d's code does (prq_event_thread); of two drains at once on one IOMMU the second waits for the next page request" },
-	{ "all", BENCH_VTD_WAKE_ALL, "complete_all(): every waiter, as the driver's comment says (\"wake up all threads that are waiting\"): a named departure from VT-d's code" },
+	{ "one", BENCH_VTD_WAKE_ONE, "VT-d's code: each drain reinits prq_complete and waits on it, each pass complete()s it once; of two drains at once on one IOMMU one can lose its wake-up and wait for the next page request" },
+	{ "all", BENCH_VTD_WAKE_ALL, "every drain waits on a wait queue for the head to move, woken by every pass: none misses one, as the driver's comment intends (\"wake up all threads that are waiting\"); a named departure from VT-d's code" },
 	{ NULL, 0, NULL },
 };
 

@@ -182,7 +182,7 @@ static inline bool model_has_reporter(uint32_t model)
 /*
  * --vtd-wake: how a vtd reporter's pass wakes the drains waiting on the
  * IOMMU's prq_complete. ONE is VT-d's code (complete()), ALL the run flag
- * IOPF_BENCH_RUN_VTD_WAKE_ALL (complete_all(), as its comment intends).
+ * IOPF_BENCH_RUN_VTD_WAKE_ALL (every drain woken by every pass, as its comment intends).
  */
 enum bench_vtd_wake { BENCH_VTD_WAKE_ONE = 0, BENCH_VTD_WAKE_ALL = 1 };
 

@@ -172,7 +172,7 @@ TEST_F_TIMEOUT(unbind, exactly_once, 120)
 	 * Several device unbinders on one vtd IOMMU: its drains wait on one
 	 * completion that each reporter pass completes once (VT-d's code), so
 	 * with every device stopped a second drain can wait for ever (the
-	 * stress suite's vtd-drain-wakeup). This test is about the framework:
+	 * kmod/notes/vtd.md, section 8). This test is about the framework:
 	 * the named mode that wakes every drain.
 	 */
 	if ((!cfg.model || cfg.model == IOPF_BENCH_MODEL_VTD) && variant->unbinders > 1 &&
