@@ -32,20 +32,6 @@ enum { IOPF_STEP_BLOCKED = 1, IOPF_STEP_DOWN };
 /* Closed loop: requests sent per lane under one hold of the device rwsem. */
 #define IOPF_BATCH 16
 
-/*
- * How a device stops a PASID (or itself) before the unbind. vtd and direct:
- * at once, open groups cut (PCIe's stop with a stop marker: the driver's
- * drain catches what is queued). amd and smmuv3-stall have no drain, so
- * their devices stop as PCIe's Stop PASID without a marker: the open
- * groups complete and every response has come back before the detach
- * (iopf_wait_answered); kmod/README.md, "Driver models".
- */
-bool iopf_graceful_stop(const struct iopf_run *run)
-{
-	return iopf_model_is(run, IOPF_BENCH_MODEL_AMD) ||
-	       iopf_model_is(run, IOPF_BENCH_MODEL_SMMUV3_STALL);
-}
-
 /* Streams count their open groups and can be stopped (stream->stopping). */
 static bool iopf_pasid_gate(struct iopf_run *run)
 {

@@ -631,9 +631,32 @@ static inline bool iopf_model_pasid_only(u32 model)
 	return model == IOPF_BENCH_MODEL_AMD || (model == IOPF_BENCH_MODEL_VTD && !IOPF_K7);
 }
 
+/*
+ * Drivers whose detach drains the request queue: vtd
+ * (intel_iommu_drain_pasid_prq) and direct (no queue: VT-d's order, the
+ * flush alone). amd and smmuv3-stall have no drain: their RID order is
+ * fixed, and their devices stop gracefully (iopf_graceful_stop).
+ */
+static inline bool iopf_model_drains(u32 model)
+{
+	return model == IOPF_BENCH_MODEL_VTD || model == IOPF_BENCH_MODEL_DIRECT;
+}
+
+/*
+ * How a device stops a PASID (or itself) before the unbind. With a drain:
+ * at once, open groups cut (PCIe's stop with a stop marker: the driver's
+ * drain catches what is queued). Without one, as PCIe's Stop PASID
+ * without a marker: the open groups complete and every response has come
+ * back before the detach (iopf_wait_answered); kmod/README.md, "Driver
+ * models".
+ */
+static inline bool iopf_graceful_stop(const struct iopf_run *run)
+{
+	return !iopf_model_drains(run->cfg.model);
+}
+
 const char *iopf_model_name(u32 model);
 void iopf_iommufd_auto_response(struct iopf_mdev *mdev, u32 stream);
-bool iopf_graceful_stop(const struct iopf_run *run);
 int iopf_wait_answered(struct iopf_mdev *mdev, int stream);
 void iopf_mock_cmd(struct iopf_mock *mock, u32 ns);
 void iopf_detach_flush(struct iopf_mdev *mdev, int stream, u64 drained);

@@ -137,8 +137,7 @@ static void iopf_mock_iopf_remove(struct iopf_mdev *mdev)
  */
 static void iopf_mock_pasid_detach(struct iopf_mdev *mdev, u32 pasid)
 {
-	if (iopf_model_is(mdev->run, IOPF_BENCH_MODEL_VTD) ||
-	    iopf_model_is(mdev->run, IOPF_BENCH_MODEL_DIRECT))
+	if (iopf_model_drains(mdev->run->cfg.model))
 		iopf_prq_drain(mdev, pasid);
 	WRITE_ONCE(mdev->streams[pasid].gone, true);
 }

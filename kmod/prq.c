@@ -494,8 +494,6 @@ static bool iopf_vtd_drain_match(const struct iopf_mdev *mdev, int stream,
 	const struct iopf_mdev *dm = READ_ONCE(d->mdev);
 	u32 ds = READ_ONCE(d->stream);
 
-	if (stream < 0)
-		return dm == mdev;
 	if (IOPF_K7)
 		return dm == mdev && ds == stream;
 	return stream && ds == stream;
@@ -506,9 +504,7 @@ static void iopf_drain_stuck(struct iopf_mdev *mdev, int stream, u32 n)
 	struct iopf_mock *mock = mdev->mock;
 	char what[24];
 
-	if (stream < 0)
-		strscpy(what, "every stream", sizeof(what));
-	else if (!stream)
+	if (!stream)
 		strscpy(what, "the RID", sizeof(what));
 	else
 		snprintf(what, sizeof(what), "PASID %u", mdev->streams[stream].pasid);

@@ -138,8 +138,7 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if (iopf_model_pasid_only(c->model) && !c->pasids)
 		return REFUSE(-EINVAL, "pasids 0 with model %s: its driver on Linux %s rejects PASID-less page requests",
 			      iopf_model_name(c->model), IOPF_KERNEL_LINE);
-	if ((c->model == IOPF_BENCH_MODEL_AMD || c->model == IOPF_BENCH_MODEL_SMMUV3_STALL) &&
-	    c->rid_order)
+	if (!iopf_model_drains(c->model) && c->rid_order)
 		return REFUSE(-EINVAL, "rid_order with model %s: the RID detach order is VT-d's (amd flushes then removes; smmuv3 never flushes)",
 			      iopf_model_name(c->model));
 	if (c->model == IOPF_BENCH_MODEL_AMD && c->unbind_scope == IOPF_BENCH_UNBIND_REPLACE)
@@ -283,8 +282,7 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 	if (c->abandon_every &&
 	    (!c->nr_unbinders || c->unbind_scope != IOPF_BENCH_UNBIND_DEVICE))
 		return REFUSE(-EINVAL, "abandon_every needs nr_unbinders > 0 with unbind_scope device");
-	if (c->abandon_every &&
-	    (c->model == IOPF_BENCH_MODEL_AMD || c->model == IOPF_BENCH_MODEL_SMMUV3_STALL))
+	if (c->abandon_every && !iopf_model_drains(c->model))
 		return REFUSE(-EINVAL, "abandon_every with model %s: without a drain its devices wait for every response before they stop, and a group nobody answers would hold the stop",
 			      iopf_model_name(c->model));
 
