@@ -109,6 +109,14 @@ void iopf_mock_cmd(struct iopf_mock *mock, u32 ns)
 	raw_spin_unlock_irqrestore(&mock->cmd_lock, flags);
 }
 
+/* The interrupt: pairs with the reporter's set_current_state(). */
+static void iopf_prq_kick(struct iopf_mock *mock)
+{
+	smp_mb();
+	if (READ_ONCE(mock->reporter_sleeping))
+		wake_up_process(mock->reporter);
+}
+
 /*
  * The hardware writes one page request into the PRQ. Returns false if it
  * was dropped (queue full or overflow bit set).
@@ -131,10 +139,21 @@ bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d)
 		if (d->flags & IOPF_DESC_LAST)
 			mock->dropped_last++;
 		raw_spin_unlock(&mock->prq_lock);
-		if (began)
+		if (began) {
 			iopf_ts_event(mock->run, IOPF_BENCH_TS_EV_OVERFLOW_START, ktime_get_ns(),
 				      mock->index, d->mdev->index,
 				      d->mdev->streams[d->stream].pasid, fill);
+			/*
+			 * Setting the bit is an event too. The fill above may
+			 * be stale: the reporter can have written the head, and
+			 * found the bit clear, after this push read it (the
+			 * hardware, which orders the two through its register,
+			 * cannot). Without the wake-up the reporter sleeps on an
+			 * empty queue with the bit set: every request is dropped
+			 * and the detach's QI drain waits for ever.
+			 */
+			iopf_prq_kick(mock);
+		}
 		return false;
 	}
 	mock->prq[mock->tail & (mock->depth - 1)] = *d;
@@ -142,10 +161,7 @@ bool iopf_prq_push(struct iopf_mock *mock, const struct iopf_prq_desc *d)
 	if (fill + 1 > mock->max_fill)
 		mock->max_fill = fill + 1;
 	raw_spin_unlock(&mock->prq_lock);
-	/* The interrupt: pairs with the reporter's set_current_state(). */
-	smp_mb();
-	if (READ_ONCE(mock->reporter_sleeping))
-		wake_up_process(mock->reporter);
+	iopf_prq_kick(mock);
 	return true;
 }
 
