@@ -1481,8 +1481,10 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 		if (stop_sig)
 			goto stopped;
 	}
-	if (w->top[0] && !strcmp(w->target, "vm"))
-		provenance(w, dir, plan, logs);
+	/* Again, with what the boots used (QEMU's accelerator): never silently the first one. */
+	if (w->top[0] && !strcmp(w->target, "vm") && provenance(w, dir, plan, logs))
+		say(w, "warning: scripts/provenance --vm-logs %s failed: provenance.json lacks the "
+		    "boots' QEMU accelerator and command line", logs);
 	results_opts_init(&ro);
 	ro.out = w->env->out;
 	say(w, "all %zu runs done in %s; aggregating and reporting", json_object_array_length(

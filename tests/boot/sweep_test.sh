@@ -34,7 +34,9 @@ hdr=$(head -n1 "$d/csv/gs.csv")
 check_match "gs.csv starts with the axes and the design" "^group_size,placement,design,n_ok,n_failed," "$hdr"
 check_match "gs.csv has throughput and latency columns with units" "throughput_rps_median.*response_p99_ns_median.*report_p99_ns_median" "$hdr"
 check "gs.csv: 2 group sizes x 2 placements x 2 designs rows" 8 "$(($(wc -l <"$d/csv/gs.csv") - 1))"
-check "provenance: QEMU and both kernels" "true 2" "$(jq -r '(.qemu.version != null) and (.qemu.accel != null)' "$d/provenance.json") $(jq '.kernels | length' "$d/provenance.json")"
+pv="$(jq -r '(.qemu.version != null) and (.qemu.accel != null)' "$d/provenance.json") $(jq '.kernels | length' "$d/provenance.json")"
+[[ $pv == "true 2" ]] || ktap_print_msg "qemu: $(jq -c .qemu "$d/provenance.json"); $(grep -i provenance "$runs/tiny.err" | tail -n 5)"
+check "provenance: QEMU and both kernels" "true 2" "$pv"
 bad=0 n=0
 for f in "$d"/fig/*.png; do
 	n=$((n + 1))
