@@ -566,7 +566,7 @@ static uint64_t now_ms(void)
 /*
  * The kernel log over a run on a host (not in a scripts/vm-run guest, whose
  * console vm-run reads; not under a host sweep, which watches its runs
- * itself): from just before the module is opened to the command's end.
+ * itself): from the module's opening, before START, to the command's end.
  */
 static void kmsg_start(struct ctx *c)
 {
@@ -615,10 +615,10 @@ static int cmd_run(struct ctx *c)
 	rc = pick_cpus(c);
 	if (rc)
 		return rc;
-	kmsg_start(c);
 	rc = open_module(c);
 	if (rc)
 		return rc;
+	kmsg_start(c);
 	if (!(c->ver.caps & IOPF_BENCH_CAP_IOPF))
 		return fail(c, BENCH_EXIT_NOMODULE, EOPNOTSUPP,
 			    "this kernel has no IOPF framework (mock kind %s): the module cannot run "

@@ -37,6 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The last lines of a file as KTAP diagnostics (ktap_print_msg would glob "***").
+show() { tail -n "$2" "$1" | sed 's/^/# /'; }
+
 ktap_print_header
 ktap_set_plan 11
 
@@ -62,7 +65,7 @@ ktap_print_msg "1: ${cmds[0]}"
 vendor "${cmds[0]}" >"$tmp/1.out" 2>"$tmp/1.err"
 rc=$?
 check "1 ($(cut -d' ' -f1-2 <<<"${cmds[0]}")) exits 0" 0 "$rc"
-((rc == 0)) || ktap_print_msg "$(tail -n 15 "$tmp/1.err")"
+((rc == 0)) || show "$tmp/1.err" 15
 check "it writes the module to build/kmod/host-\$(uname -r)/" "$ko" "$(tail -n 1 "$tmp/1.out")"
 check "for this kernel" "$rel" "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)"
 
@@ -70,7 +73,7 @@ ktap_print_msg "2: ${cmds[1]}"
 vendor "${cmds[1]}" >"$tmp/2.out" 2>&1
 rc=$?
 check "2 (insmod) exits 0" 0 "$rc"
-((rc == 0)) || ktap_print_msg "$(tail -n 5 "$tmp/2.out")"
+((rc == 0)) || show "$tmp/2.out" 5
 # "iopf-bench V (ABI N, ...)" then "module: iopf_bench V, ABI N, kernel R".
 v=$("$T/bench/iopf-bench" --version 2>&1)
 check "--version: the loaded module has the tool's ABI and this kernel" \
@@ -89,7 +92,7 @@ ktap_print_msg "3: ${cmds[2]}"
 vendor "${cmds[2]}" >"$tmp/3.out" 2>"$tmp/3.err"
 rc=$?
 check "3 (the host sweep) exits 0" 0 "$rc"
-((rc == 0)) || ktap_print_msg "$(tail -n 15 "$tmp/3.err")"
+((rc == 0)) || show "$tmp/3.err" 15
 d=$(new_runs | head -n 1)
 check "a complete results folder on the host target, with its report" "complete host yes" \
 	"$(jq -r '.status + " " + .target' "$d/run.json" 2>&1) $([[ -s $d/report.html ]] && echo yes || echo no)"
