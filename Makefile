@@ -27,8 +27,12 @@
 #                   the kernel tree's run_kselftest.sh; KSFT_KERNEL="--distro amd64"
 #                   builds the module for Debian's kernel instead of rcu/perf
 #   make stress     the stress suite on the debug kernels (DESIGNS=, DURATION=)
+#   make host       a real host, any distribution: the tool and the module for
+#                   the running kernel (KDIR=... for another) into
+#                   build/kmod/host-<release>/; checks first and names every
+#                   missing package (exit 2); nothing of the VM stack
 #
-# Each target installs what it needs first (scripts/install-deps, as root).
+# Each target but host installs what it needs first (scripts/install-deps, as root).
 SHELL := /bin/bash
 export CC ?= gcc
 export CFLAGS ?= -O2 -g -Wall -Wextra
@@ -81,9 +85,14 @@ kselftest-install: deps
 stress: deps
 	@scripts/stress $(if $(DESIGNS),--designs "$(DESIGNS)") $(if $(DURATION),--duration $(DURATION))
 
+# No deps: scripts/host-build names what is missing for Debian/Ubuntu and
+# Fedora/RHEL instead of installing Debian's packages.
+host:
+	@scripts/host-build $(if $(KDIR),--kdir "$(KDIR)")
+
 clean:
 	@$(MAKE) --no-print-directory -C bench clean
 	@$(MAKE) --no-print-directory -C tests clean
 	rm -rf build
 
-.PHONY: all deps tools kmod test-progs check check-full bench bench-versions gate calibrate kselftest-install stress clean
+.PHONY: all deps tools kmod test-progs check check-full bench bench-versions gate calibrate kselftest-install stress host clean

@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "cmd.h"
+/* BENCH_GIT_REV: "rev" or "" (bench/Makefile writes it when git knows). */
+#include "gitrev.h"
 
 int main(int argc, char **argv)
 {
@@ -14,6 +16,8 @@ int main(int argc, char **argv)
 		.err = stderr,
 		.open_dev = dev_open,
 		.handle_signals = 1,
+		.kmsg = "/dev/kmsg",
+		.git_rev = BENCH_GIT_REV[0] ? BENCH_GIT_REV : NULL,
 	};
 
 	return bench_main(argc, argv, &env);

@@ -21,6 +21,7 @@
 #include "baseline.h"
 #include "gate.h"
 #include "hist.h"
+#include "kmsg.h"
 #include "opts.h"
 #include "report.h"
 #include "calibrate.h"
@@ -64,6 +65,7 @@ struct ctx {
 	char wq_before[512];		/* the same as a cpulist */
 	char wq_now[512];		/* in force for the run (cpulist) */
 	bool wq_read, wq_written, wq_restored;
+	struct kmsg_watch *kmsg;	/* the kernel log over a host run (kmsg_watch_path) */
 };
 
 static const char *cname(const struct ctx *c)
@@ -561,6 +563,40 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The kernel log over a run on a host (not in a scripts/vm-run guest, whose
+ * console vm-run reads; not under a host sweep, which watches its runs
+ * itself): from the module's opening, before START, to the command's end.
+ */
+static void kmsg_start(struct ctx *c)
+{
+	const char *path = kmsg_watch_path(c->env->kmsg);
+	int err;
+
+	if (!path)
+		return;
+	c->kmsg = kmsg_watch_open(path, &err);
+	if (!c->kmsg)
+		msg(c, "warning: cannot read the kernel log (%s: %s): a BUG, WARNING or lockdep report "
+		    "during this run would go unnoticed", path, strerror(-err));
+}
+
+/* A report logged so far fails the run with its line, as vm-run fails a guest's. */
+static void kmsg_verdict(struct ctx *c, struct report *r)
+{
+	char line[KMSG_LINE_MAX + 32];
+	size_t n;
+
+	if (!c->kmsg || !kmsg_watch_poll(c->kmsg) || !kmsg_watch_take(c->kmsg, line, sizeof(line)))
+		return;
+	if (!r->error) {
+		report_error(r, 0, "kernel log: %s", line);
+		return;
+	}
+	n = strlen(r->error_msg);
+	snprintf(r->error_msg + n, sizeof(r->error_msg) - n, "; kernel log: %s", line);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static int cmd_run(struct ctx *c)
@@ -582,6 +618,7 @@ static int cmd_run(struct ctx *c)
 	rc = open_module(c);
 	if (rc)
 		return rc;
+	kmsg_start(c);
 	if (!(c->ver.caps & IOPF_BENCH_CAP_IOPF))
 		return fail(c, BENCH_EXIT_NOMODULE, EOPNOTSUPP,
 			    "this kernel has no IOPF framework (mock kind %s): the module cannot run "
@@ -695,6 +732,9 @@ static int cmd_run(struct ctx *c)
 				slice = deadline - now;
 		}
 		rc = dev_wait(c->dev, (uint32_t)slice, NULL);
+		/* Read the log as it comes: a long run must not let it wrap over a report. */
+		if (c->kmsg)
+			kmsg_watch_poll(c->kmsg);
 		if (!rc)
 			break;
 		if (rc == -ETIMEDOUT || rc == -EINTR)
@@ -722,6 +762,7 @@ static int cmd_run(struct ctx *c)
 		report_error(&r, rc, "RESULTS failed: %s (%s); the run is left in the module "
 			     "(iopf-bench status, results, reset)",
 			     errno_name(rc), strerror(-rc));
+		kmsg_verdict(c, &r);
 		code = emit_report(c, &r);
 		free(h.v);
 		ts_session_close(&ts);
@@ -734,6 +775,7 @@ static int cmd_run(struct ctx *c)
 	if (rc)
 		msg(c, "warning: RESET failed: %s (%s)", errno_name(rc), strerror(-rc));
 	wq_restore(c);
+	kmsg_verdict(c, &r);
 	code = emit_report(c, &r);
 	free(h.v);
 	if (o->ts_file) {
@@ -892,6 +934,66 @@ static int cmd_reset(struct ctx *c)
 	return BENCH_EXIT_OK;
 }
 
+/*
+ * The end of a watched command: a report not yet told (logged while
+ * starting, or on a way out before the report) is told here and fails the
+ * command, unless it failed already.
+ */
+static int kmsg_end(struct ctx *c, int code)
+{
+	char line[KMSG_LINE_MAX + 32];
+
+	if (!c->kmsg)
+		return code;
+	if (kmsg_watch_poll(c->kmsg) && kmsg_watch_take(c->kmsg, line, sizeof(line))) {
+		msg(c, "kernel log: %s%s", line, c->cmd == CMD_START && code == BENCH_EXIT_OK ?
+		    " (logged while the run started; it goes on: iopf-bench stop)" : "");
+		if (code == BENCH_EXIT_OK)
+			code = BENCH_EXIT_FAIL;
+	}
+	if (c->kmsg->lost)
+		msg(c, "warning: the kernel log wrapped during the run (%llu time%s): a report among "
+		    "the lost records would not be seen", U(c->kmsg->lost), c->kmsg->lost == 1 ? "" : "s");
+	kmsg_watch_close(c->kmsg);
+	c->kmsg = NULL;
+	return code;
+}
+
+/*
+ * `iopf-bench --version`: this program's version, ABI and git revision,
+ * which need no module; and the loaded module's, when there is one (a
+ * module that cannot be asked is said, not an error: the question was the
+ * tool's version).
+ */
+static int tool_version(const struct bench_env *env)
+{
+	struct iopf_bench_version v;
+	struct bench_dev *d = NULL;
+	int rc;
+
+	fprintf(env->out, "iopf-bench %s (ABI %u, JSON schema %d, git %s)\n", BENCH_TOOL_VERSION,
+		IOPF_BENCH_ABI_VERSION, BENCH_JSON_SCHEMA, env->git_rev ? env->git_rev : "revision unknown");
+	if (access(IOPF_BENCH_DEVICE, F_OK)) {
+		fprintf(env->out, "module: not loaded (no %s)\n", IOPF_BENCH_DEVICE);
+		return BENCH_EXIT_OK;
+	}
+	rc = env->open_dev(IOPF_BENCH_DEVICE, &d);
+	if (!rc)
+		rc = dev_version(d, &v);
+	if (rc) {
+		fprintf(env->out, "module: %s exists but cannot be asked: %s%s\n", IOPF_BENCH_DEVICE,
+			strerror(-rc), rc == -EACCES || rc == -EPERM ? " (run as root)" : "");
+	} else {
+		v.module_version[sizeof(v.module_version) - 1] = 0;
+		v.kernel_release[sizeof(v.kernel_release) - 1] = 0;
+		fprintf(env->out, "module: iopf_bench %s, ABI %u, kernel %s%s\n", v.module_version,
+			v.abi_version, v.kernel_release, v.abi_version == IOPF_BENCH_ABI_VERSION ? "" :
+			" (not this tool's ABI: rmmod it and load the module built with this tool)");
+	}
+	dev_close(d);
+	return BENCH_EXIT_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 
 int bench_main(int argc, char **argv, const struct bench_env *env)
@@ -907,6 +1009,13 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		opts_help(env->out, CMD_NR);
 		return BENCH_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		if (argc > 2) {
+			fprintf(env->err, "iopf-bench --version: takes no arguments, not '%s'\n", argv[2]);
+			return BENCH_EXIT_USAGE;
+		}
+		return tool_version(env);
 	}
 	/* sweep and report take a file or folder and options of their own. */
 	if (!strcmp(argv[1], "sweep"))
@@ -961,6 +1070,7 @@ int bench_main(int argc, char **argv, const struct bench_env *env)
 	/* A run's workqueue cpumask goes back on every way out; a started run keeps it. */
 	if (c->cmd == CMD_RUN || code != BENCH_EXIT_OK)
 		wq_restore(c);
+	code = kmsg_end(c, code);
 	dev_close(c->dev);
 	topo_close(c->topo);
 	free(c);

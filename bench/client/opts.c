@@ -1188,6 +1188,8 @@ void opts_help(FILE *f, enum bench_cmd cmd)
 			"(results/baselines/NAME), or list them");
 		fprintf(f, "  %-10s%s\n", "calibrate", "measure the gate's false-alarm and detection rates "
 			"on this machine (VMs)");
+		fprintf(f, "  %-10s%s\n", "--version", "this tool's version, ABI and git revision, without the "
+			"module; the loaded module's too");
 		fprintf(f, "\n'iopf-bench COMMAND --help' lists the options of one command.\n"
 			"\nrun and start options (the run config):\n");
 	} else {
@@ -1210,6 +1212,10 @@ void opts_help(FILE *f, enum bench_cmd cmd)
 		}
 		help_option(f, op);
 	}
+	if (cmd == CMD_RUN || cmd == CMD_START)
+		fprintf(f, "\nOn a host (not in a scripts/vm-run guest, whose console vm-run reads), a BUG,\n"
+			"WARNING, Oops, lockdep, KASAN or hung-task line in the kernel log from START to\n"
+			"the command's end fails it (exit 1) with that line.\n");
 	fprintf(f, "\nNumbers take k, M, G (10^3, 10^6, 10^9) or 0x; durations take ns, us, ms,\n"
 		"s, m, h (a bare number is seconds).\n");
 	if (cmd == CMD_RUN || cmd == CMD_NR)

@@ -35,6 +35,13 @@ struct bench_env {
 	const char *wq_cpumask;
 	/* Install SIGINT/SIGTERM handlers that stop the run (the real program). */
 	int handle_signals;
+	/*
+	 * The kernel log a host run watches (/dev/kmsg in the real program; a
+	 * file in tests); NULL: none (the fake modules of the tests).
+	 */
+	const char *kmsg;
+	/* The git revision the program was built from (--version); NULL: unknown. */
+	const char *git_rev;
 };
 
 /* a is --NAME or --NAME=V: *val = V, the next argument (*i advanced), or NULL (missing). */

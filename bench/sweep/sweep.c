@@ -35,7 +35,9 @@
 
 #include <json-c/json.h>
 
+#include "dev.h"
 #include "jsonutil.h"
+#include "kmsg.h"
 #include "opts.h"
 #include "report.h"
 #include "results.h"
@@ -88,6 +90,7 @@ struct sw {
 	const char *cal_path;		/* "response", "report" or "both" */
 	char top[PATH_MAX];		/* the checkout, "" if not found */
 	char self[PATH_MAX];		/* this program */
+	char *kmsg_was;			/* exec: IOPF_BENCH_KMSG before the runs got "off" */
 	int argc;
 	char **argv;
 };
@@ -1058,14 +1061,124 @@ static int exec_run(struct sw *w, const char *dir, struct json_object *pt, const
 	return st;
 }
 
+/*
+ * Turn one run of the plan into an error saying WHY: a run without a result
+ * gets an error result; a run that has one keeps its figures for the record,
+ * and its status under BEFORE.
+ */
+static void mark_run_failed(const char *dir, struct json_object *r, const char *why, const char *before)
+{
+	const char *point = json_object_get_string(json_object_object_get(r, "point"));
+	struct json_object *e, *o = NULL;
+	char p[PATH_MAX], d[PATH_MAX];
+	struct stat sb;
+
+	fmt(d, sizeof(d), "%s/raw/%s", dir, point);
+	mkdirs(d);
+	raw_path(p, sizeof(p), dir, point, json_object_get_string(json_object_object_get(r, "design")),
+		 json_object_get_int(json_object_object_get(r, "rep")), ".json");
+	if (!stat(p, &sb) && sb.st_size > 0)
+		o = json_object_from_file(p);
+	if (!o || json_object_get_type(o) != json_type_object) {
+		json_object_put(o);
+		o = json_object_new_object();
+		JADD(o, "command", JSTR("run"));
+	}
+	if (json_object_object_get(o, "status"))
+		JADD(o, before, json_object_get(json_object_object_get(o, "status")));
+	JADD(o, "status", JSTR("error"));
+	e = json_object_new_object();
+	JADD(e, "source", JSTR("sweep"));
+	JADD(e, "message", JSTR(why));
+	JADD(o, "error", e);
+	json_object_to_file_ext(p, o, JSON_C_TO_STRING_PRETTY);
+	json_object_put(o);
+}
+
+/*
+ * A boot that failed (the guest kernel reported a BUG, WARNING, lockdep,
+ * KASAN or a hang, or it timed out): none of its runs may enter a median.
+ */
+static void mark_boot_failed(const char *dir, struct json_object *plan, int boot, const char *why)
+{
+	struct json_object *runs = json_object_object_get(plan, "runs");
+
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		struct json_object *r = json_object_array_get_idx(runs, i);
+
+		if (json_object_get_int(json_object_object_get(r, "boot")) == boot)
+			mark_run_failed(dir, r, why, "status_before_boot_failed");
+	}
+}
+
+/*
+ * The kernel log over the runs of a host sweep, as scripts/vm-run watches a
+ * guest's console for the VM target. The sweep watches, not its runs (they
+ * get IOPF_BENCH_KMSG=off): one reader from the first run's start to the
+ * last's end, each report failing the one run it was logged during (or
+ * since the run before it ended, the boot's warm-up included). In a vm-run
+ * guest (IOPF_IN_VM=1) nobody here watches: vm-run fails the boot.
+ */
+static struct kmsg_watch *exec_kmsg_start(struct sw *w)
+{
+	const char *path = kmsg_watch_path(w->env->kmsg);
+	struct kmsg_watch *kw;
+	const char *was;
+	int err;
+
+	if (!path)
+		return NULL;
+	kw = kmsg_watch_open(path, &err);
+	if (!kw) {
+		say(w, "warning: cannot read the kernel log (%s: %s): a kernel report during the runs "
+		    "would go unnoticed", path, strerror(-err));
+		return NULL;
+	}
+	was = getenv("IOPF_BENCH_KMSG");
+	w->kmsg_was = was ? strdup(was) : NULL;
+	setenv("IOPF_BENCH_KMSG", "off", 1);
+	return kw;
+}
+
+/* A report since the last verdict fails run R: true, and LINE says it. */
+static bool exec_kmsg_verdict(struct sw *w, struct kmsg_watch *kw, struct json_object *r, char *line,
+			      size_t len)
+{
+	char k[KMSG_LINE_MAX + 32], why[KMSG_LINE_MAX + 64];
+
+	if (!kw || !kmsg_watch_poll(kw) || !kmsg_watch_take(kw, k, sizeof(k)))
+		return false;
+	fmt(why, sizeof(why), "kernel log: %s", k);
+	mark_run_failed(w->exec_dir, r, why, "status_before_kernel_report");
+	fmt(line, len, "%s", why);
+	return true;
+}
+
+static void exec_kmsg_end(struct sw *w, struct kmsg_watch *kw)
+{
+	if (!kw)
+		return;
+	if (kw->lost)
+		say(w, "warning: the kernel log wrapped during the runs (%llu time%s): a report among the "
+		    "lost records would not be seen", kw->lost, kw->lost == 1 ? "" : "s");
+	kmsg_watch_close(kw);
+	if (w->kmsg_was)
+		setenv("IOPF_BENCH_KMSG", w->kmsg_was, 1);
+	else
+		unsetenv("IOPF_BENCH_KMSG");
+	free(w->kmsg_was);
+	w->kmsg_was = NULL;
+}
+
 /* `sweep --exec DIR --boot K`: the runs of boot K (0 = all: target host), here. */
 static int cmd_exec(struct sw *w)
 {
 	char path[PATH_MAX], line[512];
-	struct json_object *plan, *runs;
+	struct json_object *plan, *runs, *last = NULL;
 	int nruns = 0, done = 0, bad = 0, first_of_boot = -1;
 	int warm = 0;
 	double t0 = now_s();
+	struct kmsg_watch *kw;
 
 	fmt(path, sizeof(path), "%s/plan.json", w->exec_dir);
 	plan = json_object_from_file(path);
@@ -1073,6 +1186,7 @@ static int cmd_exec(struct sw *w)
 		say(w, "--exec: cannot read %s: %s", path, json_util_get_last_err());
 		return BENCH_EXIT_USAGE;
 	}
+	kw = exec_kmsg_start(w);
 	runs = json_object_object_get(plan, "runs");
 	warm = json_object_get_int(json_object_object_get(plan, "boot_warmup_ms"));
 	for (size_t i = 0; i < json_object_array_length(runs); i++)
@@ -1104,6 +1218,9 @@ static int cmd_exec(struct sw *w)
 		first_of_boot = boot;
 		exec_run(w, w->exec_dir, pt, design, rep, 0, boot, &ok, line, sizeof(line), kr, kp);
 		done++;
+		last = r;
+		if (exec_kmsg_verdict(w, kw, r, line, sizeof(line)))
+			ok = 0;
 		if (!ok)
 			bad = 1;
 		{
@@ -1117,8 +1234,14 @@ static int cmd_exec(struct sw *w)
 			fflush(w->env->err);
 		}
 	}
-	json_object_put(plan);
 	knob_off(w);
+	/* What the log holds after the last run's verdict is the last run's. */
+	if (last && exec_kmsg_verdict(w, kw, last, line, sizeof(line))) {
+		say(w, "after the last run: %s", line);
+		bad = 1;
+	}
+	exec_kmsg_end(w, kw);
+	json_object_put(plan);
 	if (stop_sig) {
 		fprintf(w->env->err, "iopf-bench sweep: stopped by signal %d after %d of %d runs\n",
 			(int)stop_sig, done, nruns);
@@ -1127,48 +1250,6 @@ static int cmd_exec(struct sw *w)
 		return 128 + stop_sig;
 	}
 	return bad ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
-}
-
-/*
- * A boot that failed (the guest kernel reported a BUG, WARNING, lockdep,
- * KASAN or a hang, or it timed out): none of its runs may enter a median.
- * A run without a result gets an error result saying why; a run that has
- * one is turned into an error with the same reason, its figures kept for
- * the record.
- */
-static void mark_boot_failed(const char *dir, struct json_object *plan, int boot, const char *why)
-{
-	struct json_object *runs = json_object_object_get(plan, "runs");
-
-	for (size_t i = 0; i < json_object_array_length(runs); i++) {
-		struct json_object *r = json_object_array_get_idx(runs, i), *e, *o = NULL;
-		char p[PATH_MAX], d[PATH_MAX];
-		struct stat sb;
-
-		if (json_object_get_int(json_object_object_get(r, "boot")) != boot)
-			continue;
-		fmt(d, sizeof(d), "%s/raw/%s", dir, json_object_get_string(json_object_object_get(r, "point")));
-		mkdirs(d);
-		raw_path(p, sizeof(p), dir, json_object_get_string(json_object_object_get(r, "point")),
-			 json_object_get_string(json_object_object_get(r, "design")),
-			 json_object_get_int(json_object_object_get(r, "rep")), ".json");
-		if (!stat(p, &sb) && sb.st_size > 0)
-			o = json_object_from_file(p);
-		if (!o || json_object_get_type(o) != json_type_object) {
-			json_object_put(o);
-			o = json_object_new_object();
-			JADD(o, "command", JSTR("run"));
-		}
-		if (json_object_object_get(o, "status"))
-			JADD(o, "status_before_boot_failed", json_object_get(json_object_object_get(o, "status")));
-		JADD(o, "status", JSTR("error"));
-		e = json_object_new_object();
-		JADD(e, "source", JSTR("sweep"));
-		JADD(e, "message", JSTR(why));
-		JADD(o, "error", e);
-		json_object_to_file_ext(p, o, JSON_C_TO_STRING_PRETTY);
-		json_object_put(o);
-	}
 }
 
 static int make_outdir(struct sw *w, const struct spec *s, char *dir, size_t len)
@@ -1516,6 +1597,58 @@ stopped:
 	return 128 + stop_sig;
 }
 
+/*
+ * --target host, before anything is written or printed: the module loaded
+ * (else exit 3), this user allowed to drive it and to read the kernel log
+ * (root), and the module of this tool's ABI (a run of another ABI's module
+ * would be judged with this tool's rules). Each refusal is one line; the
+ * last two are bad input (exit 2).
+ */
+static int host_ready(struct sw *w)
+{
+	struct iopf_bench_version v;
+	struct bench_dev *d = NULL;
+	struct kmsg_watch *kw;
+	const char *kp;
+	int rc;
+
+	if (access(IOPF_BENCH_DEVICE, F_OK)) {
+		say(w, "--target host: the module is not loaded (%s is missing): build it with make host, "
+		    "then insmod build/kmod/host-$(uname -r)/iopf_bench.ko", IOPF_BENCH_DEVICE);
+		return BENCH_EXIT_NOMODULE;
+	}
+	rc = w->env->open_dev(IOPF_BENCH_DEVICE, &d);
+	if (rc == -EACCES || rc == -EPERM) {
+		say(w, "--target host needs root (%s: %s): run it with sudo", IOPF_BENCH_DEVICE, strerror(-rc));
+		return BENCH_EXIT_USAGE;
+	}
+	if (!rc)
+		rc = dev_version(d, &v);
+	dev_close(d);
+	if (rc) {
+		say(w, "--target host: %s does not answer VERSION (%s): is it the iopf_bench module?",
+		    IOPF_BENCH_DEVICE, strerror(-rc));
+		return BENCH_EXIT_NOMODULE;
+	}
+	if (v.abi_version != IOPF_BENCH_ABI_VERSION) {
+		say(w, "--target host: the loaded module speaks ABI %u, this tool ABI %u: rmmod iopf_bench, "
+		    "then insmod the module built with this tool (make host)", v.abi_version,
+		    IOPF_BENCH_ABI_VERSION);
+		return BENCH_EXIT_USAGE;
+	}
+	kp = kmsg_watch_path(w->env->kmsg);
+	if (kp) {
+		kw = kmsg_watch_open(kp, &rc);
+		if (!kw) {
+			say(w, "--target host cannot read the kernel log (%s: %s), which judges every run: run "
+			    "it as root", kp, strerror(-rc));
+			return BENCH_EXIT_USAGE;
+		}
+		kmsg_watch_close(kw);
+	}
+	return 0;
+}
+
 static const char usage[] =
 	"usage: iopf-bench sweep SPEC [--dry-run] [--out DIR] [--target vm|host] [--reps N]\n"
 	"                             [--designs \"A B\"] [--design REF]... [--regress-report-ns N]\n"
@@ -1527,10 +1660,13 @@ static const char usage[] =
 	"\n"
 	"  --dry-run        list the points, the boots and the estimated time; run nothing\n"
 	"  --out DIR        the results folder (must not exist; inside the checkout for vm)\n"
-	"  --target vm      boot each design's kernel under QEMU (scripts/vm-run): the default\n"
-	"                   when the module is not loaded here\n"
-	"  --target host    run here against the loaded module (/dev/iopf_bench): a real\n"
-	"                   host or a distro kernel; the one design is \"host\"\n"
+	"  --target vm      boot each design's kernel under QEMU (scripts/vm-run): the default,\n"
+	"                   whether or not the module is loaded here\n"
+	"  --target host    run here against the loaded module (/dev/iopf_bench), as root:\n"
+	"                   a real host or a distro kernel; the one design is \"host\". A\n"
+	"                   BUG, WARNING, Oops, lockdep, KASAN or hung-task line in the\n"
+	"                   kernel log (scripts/vm-run's list) fails the run it was logged\n"
+	"                   during, with that line\n"
 	"  --reps N         repetitions per point and design (overrides the spec)\n"
 	"  --designs \"A B\"  the designs (overrides the spec; first = baseline)\n"
 	"  --design REF     one more design (repeatable), after the spec's or --designs':\n"
@@ -1552,8 +1688,9 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 every run succeeded and the report was made; 1 a run failed or\n"
 	"violated an invariant, or the report could not be made; 2 a bad spec or option\n"
-	"(the message names the file and line); 128+N stopped by signal N (the folder\n"
-	"keeps its INCOMPLETE marker).\n";
+	"(the message names the file and line), or for --target host: not root, or a\n"
+	"module of another ABI loaded; 3 --target host without the module; 128+N stopped\n"
+	"by signal N (the folder keeps its INCOMPLETE marker).\n";
 
 int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 {
@@ -1687,8 +1824,13 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		return BENCH_EXIT_USAGE;
 	}
 	w.spec_path = argv[optind];
+	/*
+	 * The VM is the default whatever is loaded here: a host run is asked
+	 * for by name, so that `make bench` or `make gate` on a machine with
+	 * the module loaded never runs natively by surprise.
+	 */
 	if (!w.target)
-		w.target = access("/dev/iopf_bench", F_OK) ? "vm" : "host";
+		w.target = "vm";
 	if (!strcmp(w.target, "vm") && !w.top[0]) {
 		fprintf(env->err, "iopf-bench sweep: --target vm needs the checkout this program was built in "
 			"(scripts/vm-run, kernel/designs.tsv); not found next to %s\n", w.self);
@@ -1724,19 +1866,11 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 		free(s);
 		return BENCH_EXIT_USAGE;
 	}
-	if (w.dry_run || !w.quiet)
+	rc = !w.dry_run && !strcmp(w.target, "host") ? host_ready(&w) : 0;
+	if (!rc && (w.dry_run || !w.quiet))
 		print_plan(&w, plan, est);
-	if (w.dry_run) {
-		rc = BENCH_EXIT_OK;
-	} else {
-		if (!strcmp(w.target, "host") && access("/dev/iopf_bench", F_OK)) {
-			fprintf(env->err, "iopf-bench sweep: --target host: the module is not loaded "
-				"(/dev/iopf_bench is missing): insmod kmod/iopf_bench.ko first\n");
-			rc = BENCH_EXIT_NOMODULE;
-		} else {
-			rc = run_sweep(&w, s, plan, est);
-		}
-	}
+	if (!rc && !w.dry_run)
+		rc = run_sweep(&w, s, plan, est);
 	json_object_put(plan);
 	spec_free(s);
 	free(s);

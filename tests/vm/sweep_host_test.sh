@@ -5,7 +5,8 @@
 # results folder and report, the one design "host", and a point whose
 # placement this machine cannot have (cross-numa on one node) skipped with
 # the reason in run.json, not faked and not a failure. Without the module,
-# --target host is refused with exit 3.
+# --target host is refused with exit 3; with it loaded, a sweep without
+# --target still plans the VMs (the host is asked for by name).
 here=$(dirname "$(readlink -f "$0")")
 lib=$here/ktap.sh; [[ -f $lib ]] || lib=$here/../lib/ktap.sh
 . "$lib"
@@ -19,13 +20,15 @@ d=$top/out
 trap 'rm -rf "$top"; rmmod iopf_bench 2>/dev/null' EXIT
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 9
 rmmod iopf_bench 2>/dev/null
 out=$("$B" sweep "$IOPF_SPECS/host.ini" --target host --out "$d.none" -q 2>&1)
 check "--target host without the module exits 3" 3 "$?"
 check "and writes no folder" no "$([[ -e $d.none ]] && echo yes || echo no)"
 insmod "$IOPF_KMOD" || { ktap_print_msg "insmod $IOPF_KMOD failed"; ktap_exit_fail_msg "no module"; }
-"$B" sweep "$IOPF_SPECS/host.ini" --out "$d" -q >"$d.out" 2>"$d.err"
+check_match "the module loaded, no --target: the VMs all the same" "^spec tiny .*: target vm," \
+	"$("$B" sweep "$IOPF_SPECS/tiny.ini" --dry-run 2>&1 | head -n 1)"
+"$B" sweep "$IOPF_SPECS/host.ini" --target host --out "$d" -q >"$d.out" 2>"$d.err"
 rc=$?
 check "host sweep exits 0 (a skip is not a failure)" 0 "$rc"
 ((rc == 0)) || ktap_print_msg "$(tail -n 15 "$d.err")"
