@@ -31,7 +31,7 @@ check "8 repetitions x 2 = 16 raw results" 16 "$(find "$d/raw" -path '*/warmup' 
 check "16 raw histograms" 16 "$(find "$d/raw" -name '*.hist.json' -size +0 | wc -l)"
 check "every repetition succeeded" 16 "$(jq '[.sweeps[].points[].designs[].repetitions[] | select(.status == "success")] | length' "$d/run.json")"
 hdr=$(head -n1 "$d/csv/gs.csv")
-check_match "gs.csv starts with the axes and the design" "^group_size,placement,design,n_ok,n_failed," "$hdr"
+check_match "gs.csv (layout 2): point, design, status and counts, then the axes" "^point,design,point_status,n_ok,n_failed,n_skipped,n_missing,group_size,placement," "$hdr"
 check_match "gs.csv has throughput and latency columns with units" "throughput_rps_median.*response_p99_ns_median.*report_p99_ns_median" "$hdr"
 check "gs.csv: 2 group sizes x 2 placements x 2 designs rows" 8 "$(($(wc -l <"$d/csv/gs.csv") - 1))"
 check "provenance: QEMU and both kernels" "true 2" "$(jq -r '(.qemu.version != null) and (.qemu.accel != null)' "$d/provenance.json") $(jq '.kernels | length' "$d/provenance.json")"
