@@ -257,7 +257,7 @@ cd "$tmp/work"
 run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design mine=debian-7.3+rel.patch --designs rcu
 cd "$T"
 check_match "--design REF adds a design; its patch made absolute" "^design mine = mine=debian-7.3\+$tmp/work/rel.patch" "$out"
-check_match "--design after --designs: the baseline stays first" '^spec tiny .*designs \[ "rcu", "mine" \] \(baseline rcu\)' "$out"
+check_match "--design after --designs: the baseline stays first" '^spec smoke .*designs \[ "rcu", "mine" \] \(baseline rcu\)' "$out"
 run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design mine=debian-7.3 --design mine=debian-6.12
 check_match "--design: two designs with one label are refused" "^2:iopf-bench sweep: --design: 'mine=debian-7.3' and 'mine=debian-6.12' have the same label 'mine'" "$rc:$out"
 run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design Mine=debian-7.3
