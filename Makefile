@@ -6,6 +6,10 @@
 #                   default sweep (bench/specs/default.ini; SPEC=... for another),
 #                   write a results folder with run.json, CSVs, figures and
 #                   report.html under results/runs/
+#   make smoke      the quickest end-to-end check that the whole path works on
+#                   this machine: the smallest real sweep (bench/specs/smoke.ini:
+#                   rcu vs mutex, 16 short runs in 4 VM boots) into a results
+#                   folder, as make bench does (BENCH_ARGS=... the same)
 #   make check      the tests (host, then inside the VMs of both kernel lines,
 #                   6.12 and 7.3); ends with one line "N passed, N failed, N skipped"
 #   make check-full make check plus Debian's own kernels of both lines (amd64,
@@ -70,6 +74,9 @@ check-full: deps
 bench: deps
 	@scripts/bench $(if $(SPEC),--spec "$(SPEC)") $(BENCH_ARGS)
 
+smoke: deps
+	@scripts/bench --spec bench/specs/smoke.ini $(BENCH_ARGS)
+
 bench-versions: deps
 	@scripts/bench --spec bench/specs/versions.ini $(BENCH_ARGS)
 
@@ -95,4 +102,4 @@ clean:
 	@$(MAKE) --no-print-directory -C tests clean
 	rm -rf build
 
-.PHONY: all deps tools kmod test-progs check check-full bench bench-versions gate calibrate kselftest-install stress host clean
+.PHONY: all deps tools kmod test-progs check check-full bench smoke bench-versions gate calibrate kselftest-install stress host clean

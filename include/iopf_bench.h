@@ -213,6 +213,18 @@ struct iopf_bench_version {
 	__u32 __reserved2;		/* out: 0 */
 };
 
+/*
+ * Every command's sizes: _SIZE_VER1 is the minimum (ABI 1's struct: a
+ * smaller size -> EINVAL), _SIZE_VER<N> the size the struct grew to in ABI N
+ * (the "Since ABI N" markers). tests/host/uapi_sizes_test.c checks each
+ * against offsetofend() of that ABI's last field, and the module's minimum
+ * sizes are these constants (kmod/main.c).
+ */
+#define IOPF_BENCH_VERSION_SIZE_VER1	176	/* __reserved */
+#define IOPF_BENCH_VERSION_SIZE_VER2	192	/* max_response_ns */
+#define IOPF_BENCH_VERSION_SIZE_VER3	216	/* ts_max_record_size */
+#define IOPF_BENCH_VERSION_SIZE_VER7	224	/* __reserved2 */
+
 /* ------------------------------------------------------------------------ */
 /* IOPF_BENCH_OP_START: validate a run config, set the run up, start it. */
 
@@ -448,7 +460,8 @@ struct iopf_bench_run_config {
 	__aligned_u64 seed;	/* PRNG seed (Poisson arrivals, unbind targets); 0 = fixed default */
 	__u32 __reserved;	/* must be 0 */
 	__u32 __reserved2;	/* must be 0 */
-	/* Since 120 bytes (older callers stop above; min size stays 120): */
+	/* Since 120 bytes (older callers stop above; the minimum stays
+	 * IOPF_BENCH_START_SIZE_VER1, 120): */
 	__u32 violate_every;	/* with a VIOLATE flag: break every Nth group (DOUBLE,
 				 * LOSE) or partial request (PARTIAL_*); else 0 */
 	__u32 __reserved3;	/* must be 0 */
@@ -488,6 +501,11 @@ struct iopf_bench_run_config {
 				 * 0 = drain-first */
 };
 
+/* IOPF_BENCH_OP_START's sizes (see IOPF_BENCH_VERSION_SIZE_VER1). */
+#define IOPF_BENCH_START_SIZE_VER1	120	/* __reserved2: the minimum */
+#define IOPF_BENCH_START_SIZE_VER2	168	/* __reserved5 */
+#define IOPF_BENCH_START_SIZE_VER3	184	/* ts_ring_kib and __reserved6, rid_order since ABI 5 */
+
 /* ------------------------------------------------------------------------ */
 /* IOPF_BENCH_OP_STATUS */
 
@@ -522,12 +540,16 @@ struct iopf_bench_status {
 	__u32 __reserved;	/* must be 0 */
 };
 
+#define IOPF_BENCH_STATUS_SIZE_VER1	80	/* __reserved: the minimum (unchanged since) */
+
 /* ------------------------------------------------------------------------ */
 /* IOPF_BENCH_OP_STOP: end the run early; returns when it is DONE/ERROR. */
 struct iopf_bench_stop {
 	__u32 size;
 	__u32 flags;		/* must be 0 */
 };
+
+#define IOPF_BENCH_STOP_SIZE_VER1	8	/* flags: the minimum */
 
 /* IOPF_BENCH_OP_WAIT: block (interruptibly: EINTR) until the run is finished. */
 struct iopf_bench_wait {
@@ -537,11 +559,15 @@ struct iopf_bench_wait {
 	__u32 state;		/* out: enum iopf_bench_state at return */
 };
 
+#define IOPF_BENCH_WAIT_SIZE_VER1	16	/* state: the minimum */
+
 /* IOPF_BENCH_OP_RESET: free a finished run (IDLE afterwards). */
 struct iopf_bench_reset {
 	__u32 size;
 	__u32 flags;		/* must be 0 */
 };
+
+#define IOPF_BENCH_RESET_SIZE_VER1	8	/* flags: the minimum */
 
 /* ------------------------------------------------------------------------ */
 /* IOPF_BENCH_OP_RESULTS: read a finished run's results. */
@@ -729,6 +755,12 @@ struct iopf_bench_results {
 	 */
 	__aligned_u64 late_collisions;
 };
+
+/* IOPF_BENCH_OP_RESULTS's sizes (see IOPF_BENCH_VERSION_SIZE_VER1). */
+#define IOPF_BENCH_RESULTS_SIZE_VER1	672	/* __reserved: the minimum */
+#define IOPF_BENCH_RESULTS_SIZE_VER2	1224	/* lat_report_in_flush */
+#define IOPF_BENCH_RESULTS_SIZE_VER4	1232	/* regress_response_ns */
+#define IOPF_BENCH_RESULTS_SIZE_VER7	1312	/* late_collisions */
 
 /* ------------------------------------------------------------------------ */
 /*

@@ -170,23 +170,32 @@ struct iopf_ioctl_op {
 	int (*execute)(struct iopf_ucmd *ucmd);
 };
 
-#define IOPF_OP(_op, _fn, _struct, _last)                                   \
+/* _min: the uapi's IOPF_BENCH_<CMD>_SIZE_VER1, which must end at _last. */
+#define IOPF_OP(_op, _fn, _struct, _min, _last)                             \
 	[_op - IOPF_BENCH_CMD_BASE] = {                                     \
 		.size = sizeof(_struct) +                                   \
 			BUILD_BUG_ON_ZERO(sizeof(union iopf_ucmd_buffer) <  \
 					  sizeof(_struct)),                 \
-		.min_size = offsetofend(_struct, _last),                    \
+		.min_size = _min +                                          \
+			BUILD_BUG_ON_ZERO(_min != offsetofend(_struct, _last)), \
 		.execute = _fn,                                             \
 	}
 
 static const struct iopf_ioctl_op iopf_ops[] = {
-	IOPF_OP(IOPF_BENCH_OP_VERSION, iopf_op_version, struct iopf_bench_version, __reserved),
-	IOPF_OP(IOPF_BENCH_OP_START, iopf_op_start, struct iopf_bench_run_config, __reserved2),
-	IOPF_OP(IOPF_BENCH_OP_STATUS, iopf_op_status, struct iopf_bench_status, __reserved),
-	IOPF_OP(IOPF_BENCH_OP_STOP, iopf_op_stop, struct iopf_bench_stop, flags),
-	IOPF_OP(IOPF_BENCH_OP_WAIT, iopf_op_wait, struct iopf_bench_wait, state),
-	IOPF_OP(IOPF_BENCH_OP_RESULTS, iopf_op_results, struct iopf_bench_results, __reserved),
-	IOPF_OP(IOPF_BENCH_OP_RESET, iopf_op_reset, struct iopf_bench_reset, flags),
+	IOPF_OP(IOPF_BENCH_OP_VERSION, iopf_op_version, struct iopf_bench_version,
+		IOPF_BENCH_VERSION_SIZE_VER1, __reserved),
+	IOPF_OP(IOPF_BENCH_OP_START, iopf_op_start, struct iopf_bench_run_config,
+		IOPF_BENCH_START_SIZE_VER1, __reserved2),
+	IOPF_OP(IOPF_BENCH_OP_STATUS, iopf_op_status, struct iopf_bench_status,
+		IOPF_BENCH_STATUS_SIZE_VER1, __reserved),
+	IOPF_OP(IOPF_BENCH_OP_STOP, iopf_op_stop, struct iopf_bench_stop,
+		IOPF_BENCH_STOP_SIZE_VER1, flags),
+	IOPF_OP(IOPF_BENCH_OP_WAIT, iopf_op_wait, struct iopf_bench_wait,
+		IOPF_BENCH_WAIT_SIZE_VER1, state),
+	IOPF_OP(IOPF_BENCH_OP_RESULTS, iopf_op_results, struct iopf_bench_results,
+		IOPF_BENCH_RESULTS_SIZE_VER1, __reserved),
+	IOPF_OP(IOPF_BENCH_OP_RESET, iopf_op_reset, struct iopf_bench_reset,
+		IOPF_BENCH_RESET_SIZE_VER1, flags),
 };
 
 static const char *const iopf_op_names[] = {
@@ -279,14 +288,14 @@ static struct miscdevice iopf_misc = {
 };
 
 /* Checks that the ABI layout is what the header comments promise. */
-static_assert(offsetofend(struct iopf_bench_version, __reserved) == 176);
-static_assert(offsetofend(struct iopf_bench_version, max_response_ns) == 192);
-static_assert(offsetofend(struct iopf_bench_version, ts_max_record_size) == 216);
-static_assert(sizeof(struct iopf_bench_version) == 224);
-static_assert(offsetofend(struct iopf_bench_run_config, __reserved2) == 120);
+static_assert(offsetofend(struct iopf_bench_version, __reserved) == IOPF_BENCH_VERSION_SIZE_VER1);
+static_assert(offsetofend(struct iopf_bench_version, max_response_ns) == IOPF_BENCH_VERSION_SIZE_VER2);
+static_assert(offsetofend(struct iopf_bench_version, ts_max_record_size) == IOPF_BENCH_VERSION_SIZE_VER3);
+static_assert(sizeof(struct iopf_bench_version) == IOPF_BENCH_VERSION_SIZE_VER7);
+static_assert(offsetofend(struct iopf_bench_run_config, __reserved2) == IOPF_BENCH_START_SIZE_VER1);
 static_assert(offsetofend(struct iopf_bench_run_config, __reserved3) == 128);
-static_assert(offsetofend(struct iopf_bench_run_config, __reserved5) == 168);
-static_assert(sizeof(struct iopf_bench_run_config) == 184);
+static_assert(offsetofend(struct iopf_bench_run_config, __reserved5) == IOPF_BENCH_START_SIZE_VER2);
+static_assert(sizeof(struct iopf_bench_run_config) == IOPF_BENCH_START_SIZE_VER3);
 static_assert(offsetof(struct iopf_bench_run_config, cpus_uptr) == 48);
 static_assert(offsetof(struct iopf_bench_run_config, seed) == 104);
 static_assert(sizeof(struct iopf_bench_status) == 80);

@@ -130,6 +130,77 @@ struct cal {
 	size_t tcap_n;			/* n the value buffers hold per test */
 };
 
+/*
+ * The calibration goals, defined here only: the A/A (level 0 against level
+ * 0) raises a false alarm in at most 5 % of trials; a slowdown of 3 % (and
+ * more) is detected in at least 80 % of trials, 5 % (and more) in 95 %. The
+ * analysis marks each level against them ("n for the goal", calibration.json's
+ * goal), --help prints them (goals_text(); the README quotes that line) and
+ * the figure draws them (calibration.gp gets them as goals='0,0.05 ...').
+ */
+static const struct cal_goal {
+	double slowdown;	/* from this slowdown up; 0: the A/A */
+	double rate;		/* the A/A's alarm rate at most, a slowdown's at least */
+} cal_goals[] = {
+	{ 0, 0.05 },
+	{ 0.03, 0.80 },
+	{ 0.05, 0.95 },
+};
+
+/* The goal of a level: the A/A's (ab false), else the largest slowdown's it reaches; NAN: none. */
+static double goal_of(bool ab, double level)
+{
+	double goal = NAN;
+
+	if (!ab)
+		return cal_goals[0].rate;
+	for (size_t i = 1; i < sizeof(cal_goals) / sizeof(cal_goals[0]); i++)
+		if (level >= cal_goals[i].slowdown - 1e-9)
+			goal = cal_goals[i].rate;
+	return goal;
+}
+
+/* The goals in words, one paragraph wrapped at 80 columns: what --help prints. */
+static void goals_text(FILE *f)
+{
+	size_t n = sizeof(cal_goals) / sizeof(cal_goals[0]);
+	char text[512];
+	size_t len = 0;
+	int col = 0;
+
+	len += snprintf(text + len, sizeof(text) - len, "Goals: the A/A raises a false alarm in at most "
+			"%g %% of trials;", 100 * cal_goals[0].rate);
+	for (size_t i = 1; i < n && len < sizeof(text); i++)
+		len += snprintf(text + len, sizeof(text) - len, "%s %g %% (and more) %s%g %% of trials%s",
+				i == 1 ? " a slowdown of" : ",", 100 * cal_goals[i].slowdown,
+				i == 1 ? "is detected in at least " : "in ", 100 * cal_goals[i].rate,
+				i == n - 1 ? "." : "");
+	for (char *w = strtok(text, " "); w; w = strtok(NULL, " ")) {
+		int wl = (int)strlen(w);
+
+		if (col && col + 1 + wl > 79) {
+			fputc('\n', f);
+			col = 0;
+		} else if (col) {
+			fputc(' ', f);
+			col++;
+		}
+		col += fprintf(f, "%s", w);
+	}
+	fputc('\n', f);
+}
+
+/* The goals as gnuplot reads them: "SLOWDOWN_PCT,RATE ..." (calibration.gp). */
+static void goals_gnuplot(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(cal_goals) / sizeof(cal_goals[0]) && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%g,%g", i ? " " : "", 100 * cal_goals[i].slowdown,
+			      cal_goals[i].rate);
+}
+
 static volatile sig_atomic_t cal_sig;
 static pid_t cal_child;
 
@@ -925,7 +996,7 @@ static int analyse(struct cal *c)
 	FILE *csv = NULL;
 	FILE *out = c->env->out;
 	int rc = 0;
-	const double goal5 = 0.95, goal3 = 0.80, goal_aa = 0.05;
+	const double goal_aa = goal_of(false, 0);
 
 	if (load_pool(c, c->dir, false, err, sizeof(err)) || load_test(c, c->dir, err, sizeof(err)) ||
 	    (c->holdout && load_pool(c, c->holdout, true, err, sizeof(err)))) {
@@ -1059,12 +1130,11 @@ static int analyse(struct cal *c)
 		/* kind: aa | ab; method: split (disjoint sets of boots), paired (the same boots, the gate's unpaired rule), signrank (the same boots, Wilcoxon signed-rank on the pairs), bootstrap */
 	}
 	for (unsigned int l = 1; l < c->nlevels; l++) {
-		/* The goals: A/A at most 5 %; 5 % (and more) in 95 % of trials, 3 % in 80 %; none below. */
+		/* The goals (cal_goals): the A/A's, else the slowdown's; none below the smallest. */
 		bool ab = l > 1;
 		double prate = prates[l].trials ? (double)prates[l].alarms / prates[l].trials : NAN;
 		double srate = srates[l].trials ? (double)srates[l].alarms / srates[l].trials : NAN;
-		double goal = !ab ? goal_aa : c->levels[l] >= 0.05 - 1e-9 ? goal5 :
-			      c->levels[l] >= 0.03 - 1e-9 ? goal3 : NAN;
+		double goal = goal_of(ab, c->levels[l]);
 		double rate = rates[l].trials ? (double)rates[l].alarms / rates[l].trials : NAN, lo, hi;
 		double wsep = rates[l].trials ? (double)rates[l].sep / rates[l].trials : NAN, brate = NAN;
 		struct json_object *row = json_object_new_object(), *bym = json_object_new_object();
@@ -1271,8 +1341,11 @@ static int plot(struct cal *c)
 			cfmt(ns, sizeof(ns), "20 40");
 		else
 			cfmt(ns, sizeof(ns), "%u 20 40", c->n);
-		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'", c->top,
-		     outp, data, c->n, ns);
+		char goals[128];
+
+		goals_gnuplot(goals, sizeof(goals));
+		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'; goals='%s'",
+		     c->top, outp, data, c->n, ns, goals);
 	}
 	if (gp)
 		argv[0] = (char *)gp;
@@ -1342,9 +1415,20 @@ static const char usage[] =
 	"                    the settings chosen on DIR, reported on DIR2's boots (held out),\n"
 	"                    and DIR's A against DIR2's slowdowns (a stored baseline against\n"
 	"                    a later session); the same points and levels as DIR\n"
-	"\n"
+	"\n";
+
+static const char usage_exit[] =
 	"Exit status: 0 done; 1 a run of the pool failed or a file or figure could not\n"
 	"be made; 2 bad options; 128+N stopped by signal N (the folder keeps INCOMPLETE).\n";
+
+/* The usage, the goals the rates are judged against, the exit status. */
+static void put_usage(FILE *f)
+{
+	fputs(usage, f);
+	goals_text(f);
+	fputc('\n', f);
+	fputs(usage_exit, f);
+}
 
 int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 {
@@ -1401,8 +1485,9 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 			v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < 1 || v > (opt == 'e' ? LONG_MAX :
 									   opt == 'b' ? CAL_MAX_BOOTS : 100000)) {
-				fprintf(env->err, "iopf-bench calibrate: bad value '%s' for --%s\n%s", optarg,
-					argv[optind - 1] + 2, usage);
+				fprintf(env->err, "iopf-bench calibrate: bad value '%s' for --%s\n", optarg,
+					argv[optind - 1] + 2);
+				put_usage(env->err);
 				free(c);
 				return BENCH_EXIT_USAGE;
 			}
@@ -1488,18 +1573,20 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 			break;
 		case 'q': c->quiet = 1; break;
 		case 'h':
-			fputs(usage, env->out);
+			put_usage(env->out);
 			free(c);
 			return BENCH_EXIT_OK;
 		default:
-			fprintf(env->err, "iopf-bench calibrate: unknown or incomplete option '%s'\n%s",
-				argv[optind - 1], usage);
+			fprintf(env->err, "iopf-bench calibrate: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			put_usage(env->err);
 			free(c);
 			return BENCH_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
-		fprintf(env->err, "iopf-bench calibrate: unexpected argument '%s'\n%s", argv[optind], usage);
+		fprintf(env->err, "iopf-bench calibrate: unexpected argument '%s'\n", argv[optind]);
+		put_usage(env->err);
 		free(c);
 		return BENCH_EXIT_USAGE;
 	}

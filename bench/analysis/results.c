@@ -1471,6 +1471,53 @@ static void csv_num(FILE *f, double v)
 		fputc(',', f);
 }
 
+/*
+ * CSV layout 2 (results/SCHEMA.md, "CSV files"): the columns every sweep has
+ * first, then the sweep's axes, then median, min and max per metric in
+ * gate_metrics[] order. A column is never moved or removed: a new metric is
+ * appended to gate_metrics[] and so lands at the end of the row (layout 1 had
+ * the axes first and n_skipped, n_missing, point_status and point after the
+ * metrics, where each new metric moved them).
+ */
+#define RESULTS_CSV_HEAD	"point,design,point_status,n_ok,n_failed,n_skipped,n_missing"
+
+static void write_csv_header(FILE *f, const struct sweep *s)
+{
+	fputs(RESULTS_CSV_HEAD, f);
+	for (unsigned int i = 0; i < s->naxes; i++) {
+		fputc(',', f);
+		csv_field(f, s->axes[i]);
+	}
+	for (unsigned int k = 0; k < NM; k++)
+		fprintf(f, ",%s_median,%s_min,%s_max", gate_metrics[k].name, gate_metrics[k].name, gate_metrics[k].name);
+	fputc('\n', f);
+}
+
+static void write_csv_row(FILE *f, const struct res *R, const struct sweep *s, const struct point *p,
+			  unsigned int d)
+{
+	const struct pdes *pd = &p->d[d];
+
+	csv_field(f, p->id);
+	fputc(',', f);
+	csv_field(f, R->designs[d]);
+	fprintf(f, ",%s,%u,%u,%u,%u", p->status, pd->cnt[ST_SUCCESS], pd->cnt[ST_FAILURE] + pd->cnt[ST_ERROR],
+		pd->cnt[ST_SKIPPED], pd->cnt[ST_MISSING]);
+	for (unsigned int a = 0; a < s->naxes; a++) {
+		char *t = jvalue_text(jget(p->axis_values, s->axes[a]));
+
+		fputc(',', f);
+		csv_field(f, strcmp(t, "null") ? t : "");
+		free(t);
+	}
+	for (unsigned int k = 0; k < NM; k++) {
+		csv_num(f, pd->s[k].n ? pd->s[k].med : NAN);
+		csv_num(f, pd->s[k].n ? pd->s[k].min : NAN);
+		csv_num(f, pd->s[k].n ? pd->s[k].max : NAN);
+	}
+	fputc('\n', f);
+}
+
 static void write_csv(struct res *R, struct sweep *s)
 {
 	char *rel = xasprintf("csv/%s.csv", s->slug), *path = rpath(R, rel), *tmp, *dir = rpath(R, "csv");
@@ -1483,39 +1530,10 @@ static void write_csv(struct res *R, struct sweep *s)
 	f = open_tmp(R, path, &tmp);
 	if (!f)
 		goto out;
-	for (unsigned int i = 0; i < s->naxes; i++) {
-		csv_field(f, s->axes[i]);
-		fputc(',', f);
-	}
-	fprintf(f, "design,n_ok,n_failed");
-	for (unsigned int k = 0; k < NM; k++)
-		fprintf(f, ",%s_median,%s_min,%s_max", gate_metrics[k].name, gate_metrics[k].name, gate_metrics[k].name);
-	fprintf(f, ",n_skipped,n_missing,point_status,point\n");
-	for (unsigned int i = 0; i < s->npts; i++) {
-		const struct point *p = s->pts[i];
-
-		for (unsigned int d = 0; d < R->nd; d++) {
-			const struct pdes *pd = &p->d[d];
-
-			for (unsigned int a = 0; a < s->naxes; a++) {
-				char *t = jvalue_text(jget(p->axis_values, s->axes[a]));
-
-				csv_field(f, strcmp(t, "null") ? t : "");
-				fputc(',', f);
-				free(t);
-			}
-			csv_field(f, R->designs[d]);
-			fprintf(f, ",%u,%u", pd->cnt[ST_SUCCESS], pd->cnt[ST_FAILURE] + pd->cnt[ST_ERROR]);
-			for (unsigned int k = 0; k < NM; k++) {
-				csv_num(f, pd->s[k].n ? pd->s[k].med : NAN);
-				csv_num(f, pd->s[k].n ? pd->s[k].min : NAN);
-				csv_num(f, pd->s[k].n ? pd->s[k].max : NAN);
-			}
-			fprintf(f, ",%u,%u,%s,", pd->cnt[ST_SKIPPED], pd->cnt[ST_MISSING], p->status);
-			csv_field(f, p->id);
-			fputc('\n', f);
-		}
-	}
+	write_csv_header(f, s);
+	for (unsigned int i = 0; i < s->npts; i++)
+		for (unsigned int d = 0; d < R->nd; d++)
+			write_csv_row(f, R, s, s->pts[i], d);
 	if (!close_tmp(R, f, path, tmp))
 		s->csv = xstrdup(rel);
 out:

@@ -13,6 +13,7 @@
 #include "hist.h"
 #include "opts.h"
 #include "topo.h"
+#include "xalloc.h"
 
 const struct bench_cmd_info bench_cmds[CMD_NR] = {
 	[CMD_VERSION] = { "version", "what the module is: ABI, capabilities, mock kind, limits" },
@@ -1061,34 +1062,31 @@ int opts_parse(struct bench_opts *o, enum bench_cmd cmd, int argc, char **argv, 
 
 /* ------------------------------------------------------------------------ */
 
-static void default_str(const struct bench_option *op, char *buf, size_t len)
+/*
+ * What --help shows as the default, allocated: a def_help explains a default
+ * in words and may be as long as it needs (a fixed buffer once cut the
+ * --credit help at "fit the queu]"). "" when there is none.
+ */
+static char *default_str(const struct bench_option *op)
 {
 	char tmp[32];
 
-	buf[0] = 0;
-	if (op->def_help) {
-		snprintf(buf, len, "%s", op->def_help);
-		return;
-	}
+	if (op->def_help)
+		return xstrdup(op->def_help);
 	switch (op->type) {
 	case OPT_UINT:
 	case OPT_U64:
-		snprintf(buf, len, "%" PRIu64, op->def);
-		break;
+		return xasprintf("%" PRIu64, op->def);
 	case OPT_DURATION:
 		fmt_duration_ms(op->def, tmp, sizeof(tmp));
-		snprintf(buf, len, "%s", tmp);
-		break;
+		return xstrdup(tmp);
 	case OPT_ENUM:
-		snprintf(buf, len, "%s", enum_name(op->enums, (uint32_t)op->def));
-		break;
+		return xstrdup(enum_name(op->enums, (uint32_t)op->def));
 	case OPT_STRING:
 	case OPT_PCTLIST:
-		if (op->def_str)
-			snprintf(buf, len, "%s", op->def_str);
-		break;
+		return xstrdup(op->def_str);	/* NULL -> "" */
 	default:
-		break;
+		return xstrdup("");
 	}
 }
 
@@ -1114,46 +1112,55 @@ static void wrap(FILE *f, const char *text, int indent, int width)
 	}
 }
 
+/*
+ * One option's entry: "  --NAME METAVAR" (or its enum's names), the help
+ * wrapped at 100 columns from column 28, then "[RANGE; default D]". Written
+ * straight to f or into allocated strings, never into a fixed buffer, so that
+ * no help text or default can be cut short (bench_opts_test checks every one
+ * against this table).
+ */
 static void help_option(FILE *f, const struct bench_option *op)
 {
-	char lhs[96], def[256], range[96], line[400];
-	size_t n;
+	char range[96], *def, *line = NULL;
+	int n;
 
-	n = snprintf(lhs, sizeof(lhs), "  --%s", op->name);
+	n = fprintf(f, "  --%s", op->name);
 	if (op->type == OPT_ENUM) {
-		n += snprintf(lhs + n, sizeof(lhs) - n, " {");
+		n += fprintf(f, " {");
 		for (const struct opt_enum *e = op->enums; e->name; e++)
-			n += snprintf(lhs + n, sizeof(lhs) - n, "%s%s", e == op->enums ? "" : ",", e->name);
-		snprintf(lhs + n, sizeof(lhs) - n, "}");
+			n += fprintf(f, "%s%s", e == op->enums ? "" : ",", e->name);
+		n += fprintf(f, "}");
 	} else if (op->type != OPT_FLAG) {
-		snprintf(lhs + n, sizeof(lhs) - n, " %s", op->metavar);
+		n += fprintf(f, " %s", op->metavar);
 	}
-	if (strlen(lhs) > 27)
-		fprintf(f, "%s\n%-28s", lhs, "");
+	if (n > 27)
+		fprintf(f, "\n%-28s", "");
 	else
-		fprintf(f, "%-28s", lhs);
+		fprintf(f, "%*s", 28 - n, "");
 	wrap(f, op->help, 28, 100);
-	default_str(op, def, sizeof(def));
+	def = default_str(op);
 	switch (op->type) {
 	case OPT_UINT:
 	case OPT_U64:
 	case OPT_DURATION:
+		/* Numbers only: its 96 bytes hold two 20-digit bounds. */
 		range_str(op, range, sizeof(range));
 		/* A long default (the reason for it) wraps like the help. */
-		snprintf(line, sizeof(line), "[%s; default %s]", range, def);
-		fprintf(f, "\n%-28s", "");
-		wrap(f, line, 28, 100);
+		line = xasprintf("[%s; default %s]", range, def);
 		break;
 	case OPT_FLAG:
 		break;
 	default:
-		if (def[0]) {
-			snprintf(line, sizeof(line), "[default %s]", def);
-			fprintf(f, "\n%-28s", "");
-			wrap(f, line, 28, 100);
-		}
+		if (def[0])
+			line = xasprintf("[default %s]", def);
 		break;
 	}
+	if (line) {
+		fprintf(f, "\n%-28s", "");
+		wrap(f, line, 28, 100);
+	}
+	free(line);
+	free(def);
 	fputc('\n', f);
 	if (op->type == OPT_ENUM)
 		for (const struct opt_enum *e = op->enums; e->name; e++)
@@ -1220,7 +1227,9 @@ void opts_help(FILE *f, enum bench_cmd cmd)
 		"s, m, h (a bare number is seconds).\n");
 	if (cmd == CMD_RUN || cmd == CMD_NR)
 		fprintf(f, "\nExit status of run: 0 success, 1 invariant violations or an error (the\n"
-			"results are still printed), 2 bad usage, 3 module missing or unusable.\n");
+			"results are still printed), 2 bad usage, 3 module missing or unusable, 4 skipped:\n"
+			"the point cannot exist here (a placement this machine cannot have, a workqueue\n"
+			"cpumask that cannot be set; the reason on stderr, and in the JSON's skip_reason).\n");
 }
 
 /* ------------------------------------------------------------------------ */

@@ -3,13 +3,13 @@
 # spec's repetitions per side (nmain), unpaired (disjoint sets of boots, as
 # a baseline and a new run are) with its 95 % interval over the independent
 # trials, paired (the same boots: baseline and new interleaved within a
-# boot), the bootstrap at more repetitions (ns), and the goals (A/A at most
-# 5 %, 3 % detected in 80 % of trials, 5 % in 95 %). The A/A is at x = 0.
+# boot), the bootstrap at more repetitions (ns), and the goals (goals: as
+# calibrate.c's cal_goals define them). The A/A is at x = 0.
 #
 # Variables (gnuplot -e): plotdir, out, data (calibration.csv:
 #   slowdown_pct, kind, method, n, trials, alarms, rate, ci_low, ci_high,
 #   independent_trials, rate_without_separation), nmain, ns (bootstrap n
-#   to draw, words)
+#   to draw, words), goals (words "SLOWDOWN_PCT,RATE": the A/A's at 0)
 load plotdir.'/common.gp'
 set datafile separator ','
 set key top left box opaque
@@ -19,11 +19,9 @@ set ylabel 'alarm rate: share of trials the gate called regressed'
 set yrange [-0.02:1.05]
 set xrange [-0.5:*]
 set offsets 0, 0.5, 0, 0
-$goals << EOD
-0,0.05
-3,0.80
-5,0.95
-EOD
+set print $goals
+do for [g in goals] { print g }
+unset print
 is(m, n) = (strcol(3) eq m && column(4) == n) ? column(1) : NaN
 do for [t in "png svg"] {
 	if (t eq "png") { @png_term } else { @svg_term }

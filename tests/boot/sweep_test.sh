@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Description: a tiny real sweep (tests/specs/tiny.ini: 2 group sizes x 2
+# Description: a tiny real sweep (bench/specs/smoke.ini, make smoke: 2 group sizes x 2
 # placements x 2 designs, short runs, in VMs) makes a complete results folder:
 # run.json valid against results/run.schema.json, one CSV per sweep with the
 # expected columns and rows, raw JSON and histograms for every repetition,
@@ -19,7 +19,7 @@ ktap_print_header
 ktap_set_plan 22
 
 d=$runs/tiny
-"$B" sweep "$TESTS_TOP/tests/specs/tiny.ini" --out "$d" -q >"$runs/tiny.out" 2>"$runs/tiny.err"
+"$B" sweep "$TESTS_TOP/bench/specs/smoke.ini" --out "$d" -q >"$runs/tiny.out" 2>"$runs/tiny.err"
 rc=$?
 check "tiny sweep exits 0" 0 "$rc"
 ((rc == 0)) || ktap_print_msg "$(tail -n 20 "$runs/tiny.err")"
@@ -31,7 +31,7 @@ check "8 repetitions x 2 = 16 raw results" 16 "$(find "$d/raw" -path '*/warmup' 
 check "16 raw histograms" 16 "$(find "$d/raw" -name '*.hist.json' -size +0 | wc -l)"
 check "every repetition succeeded" 16 "$(jq '[.sweeps[].points[].designs[].repetitions[] | select(.status == "success")] | length' "$d/run.json")"
 hdr=$(head -n1 "$d/csv/gs.csv")
-check_match "gs.csv starts with the axes and the design" "^group_size,placement,design,n_ok,n_failed," "$hdr"
+check_match "gs.csv (layout 2): point, design, status and counts, then the axes" "^point,design,point_status,n_ok,n_failed,n_skipped,n_missing,group_size,placement," "$hdr"
 check_match "gs.csv has throughput and latency columns with units" "throughput_rps_median.*response_p99_ns_median.*report_p99_ns_median" "$hdr"
 check "gs.csv: 2 group sizes x 2 placements x 2 designs rows" 8 "$(($(wc -l <"$d/csv/gs.csv") - 1))"
 pv="$(jq -r '(.qemu.version != null) and (.qemu.accel != null)' "$d/provenance.json") $(jq '.kernels | length' "$d/provenance.json")"
@@ -77,7 +77,7 @@ exit 242
 EOS
 chmod +x "$runs/vm-run"
 d=$runs/failboot
-IOPF_BENCH_VMRUN=$runs/vm-run "$B" sweep "$TESTS_TOP/tests/specs/tiny.ini" --out "$d" -q --reps 1 >"$runs/fb.out" 2>"$runs/fb.err"
+IOPF_BENCH_VMRUN=$runs/vm-run "$B" sweep "$TESTS_TOP/bench/specs/smoke.ini" --out "$d" -q --reps 1 >"$runs/fb.out" 2>"$runs/fb.err"
 check "a failed boot makes the sweep exit 1" 1 "$?"
 check "run.json: failed" failed "$(jq -r .status "$d/run.json")"
 check "every repetition is an error" "8 8" "$(jq '[.sweeps[].points[].designs[].repetitions[]] | length' "$d/run.json") $(jq '[.sweeps[].points[].designs[].repetitions[] | select(.status == "error")] | length' "$d/run.json")"

@@ -827,6 +827,77 @@ TEST(help_comes_from_the_table)
 	}
 }
 
+/* s with every run of white space made one space, allocated. */
+static char *squeeze(const char *s)
+{
+	char *out = malloc(strlen(s) + 1), *o = out;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t') {
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		*o++ = *s;
+	}
+	*o = 0;
+	return out;
+}
+
+static void expect_whole(struct __test_metadata *_metadata, const char *help, const char *cmd,
+			 const char *opt, const char *text)
+{
+	char *want = squeeze(text);
+
+	EXPECT_NE(NULL, strstr(help, want)) TH_LOG("%s --help: --%s's text is not there whole: \"%s\"",
+						   cmd, opt, want);
+	free(want);
+}
+
+/*
+ * Every option's help, default and enum values appear whole in every
+ * command's --help that lists the option: compared with this table's own
+ * strings once the wrapping is undone, so that no fixed-size buffer can cut
+ * one short again (the --credit default once ended "fit the queu]").
+ */
+TEST(help_texts_are_whole)
+{
+	char *buf = NULL, *help, want[1024];
+	size_t len = 0;
+
+	for (int c = 0; c <= CMD_NR; c++) {
+		FILE *f = open_memstream(&buf, &len);
+		const char *cn = c == CMD_NR ? "iopf-bench" : bench_cmds[c].name;
+
+		opts_help(f, c);
+		fclose(f);
+		help = squeeze(buf);
+		ASSERT_TRUE(len > 0 && buf[len - 1] == '\n');
+		for (unsigned int i = 0; i < bench_nr_options; i++) {
+			const struct bench_option *op = &bench_options[i];
+
+			if (c != CMD_NR && !(op->cmds & CMDF(c)))
+				continue;
+			expect_whole(_metadata, help, cn, op->name, op->help);
+			if (op->def_help) {
+				snprintf(want, sizeof(want), "default %s]", op->def_help);
+				expect_whole(_metadata, help, cn, op->name, want);
+			}
+			if (op->type == OPT_ENUM)
+				for (const struct opt_enum *e = op->enums; e->name; e++) {
+					snprintf(want, sizeof(want), "%s %s", e->name, e->help);
+					expect_whole(_metadata, help, cn, op->name, want);
+				}
+		}
+		if (c == CMD_RUN || c == CMD_NR)
+			expect_whole(_metadata, help, cn, "exit status",
+				     "2 bad usage, 3 module missing or unusable, 4 skipped:");
+		free(help);
+		free(buf);
+		buf = NULL;
+	}
+}
+
 TEST(run_config)
 {
 	struct bench_opts o;

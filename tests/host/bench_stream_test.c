@@ -5,7 +5,8 @@
  * t_ms from the WINDOW_START event (warm-up rows, written once it is known,
  * negative), throughput, empty percentile cells without samples, LOST
  * counts on the next row, group rows; records split across reads are put
- * together; malformed streams (no START, a short record, a seq gap, no
+ * together; both headers start with the committed column lists
+ * (tests/data/columns/, the stable-output contract); malformed streams (no START, a short record, a seq gap, no
  * END, no WINDOW_START) are errors that say what. The reader thread drains
  * a pipe with io_uring and with read()+poll(), and gives up when the
  * stream never ends. `iopf-bench run --timeseries` against a fake module:
@@ -256,6 +257,74 @@ TEST(writer_columns)
 }
 
 /* Each broken stream is an error that says what is wrong. */
+/*
+ * The committed column list tests/data/columns/NAME (one column a line, '#'
+ * comments) as one comma-separated line, or NULL when this program does not
+ * run from a checkout's build/tests/host/.
+ */
+static char *committed_columns(const char *name)
+{
+	char exe[4096], path[4200], line[256], *out;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t len = 0;
+	FILE *f;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = 0;
+	for (int i = 0; i < 4; i++) {	/* TOP/build/tests/host/PROGRAM -> TOP */
+		char *slash = strrchr(exe, '/');
+
+		if (!slash)
+			return NULL;
+		*slash = 0;
+	}
+	snprintf(path, sizeof(path), "%s/tests/data/columns/%s", exe, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	out = calloc(1, 4096);
+	while (out && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		len += snprintf(out + len, 4096 - len, "%s%s", len ? "," : "", line);
+	}
+	fclose(f);
+	return out;
+}
+
+/*
+ * The stable-output contract (kmod/README.md, results/SCHEMA.md "CSV
+ * files"): the headers the writer puts out start with the committed lists,
+ * so that a column removed, renamed or moved fails here; new ones may follow.
+ */
+TEST(columns_are_committed)
+{
+	char *ts = committed_columns("timeseries.columns"), *grp = committed_columns("group-records.columns");
+	FILE *csv = tmpfile(), *g = tmpfile();
+	struct ts_writer w;
+	char *t, *gt, l[1024];
+
+	if (!ts || !grp)
+		SKIP(return, "no tests/data/columns above this program (not run from a checkout)");
+	ts_writer_init(&w, csv, g);
+	t = slurp(csv);
+	gt = slurp(g);
+	line_of(t, 0, l, sizeof(l));
+	EXPECT_EQ(0, strncmp(ts, l, strlen(ts))) TH_LOG("time series: committed %s, written %s", ts, l);
+	EXPECT_TRUE(l[strlen(ts)] == 0 || l[strlen(ts)] == ',');
+	line_of(gt, 0, l, sizeof(l));
+	EXPECT_EQ(0, strncmp(grp, l, strlen(grp))) TH_LOG("group records: committed %s, written %s", grp, l);
+	EXPECT_TRUE(l[strlen(grp)] == 0 || l[strlen(grp)] == ',');
+	free(t);
+	free(gt);
+	free(ts);
+	free(grp);
+	fclose(csv);
+	fclose(g);
+}
+
 TEST(writer_errors)
 {
 	struct syn s;

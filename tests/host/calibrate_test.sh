@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 32
+ktap_set_plan 33
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -76,8 +76,12 @@ check "the interval brackets the rate" yes \
 	"$(jq -r '.rows[2] | if .ci_low <= .rate and .rate <= .ci_high then "yes" else "no" end' "$j")"
 check "settings: family 5, alpha 0.05, n 6" "5 0.05 6" \
 	"$(jq -r '.settings | "\(.family) \(.alpha) \(.repetitions_per_side)"' "$j")"
-check_match "calibration.csv has the header and a row per level" "^slowdown_pct,kind,method,n,trials,alarms,rate" \
-	"$(head -n1 "$d/calibration.csv")"
+cols=$(grep -v '^#' "$TESTS_TOP/tests/data/columns/calibration.columns" | paste -sd,)
+check "calibration.csv's header starts with the committed columns (tests/data/columns)" "$cols" \
+	"$(head -n1 "$d/calibration.csv" | cut -c1-${#cols})"
+check "the goals (cal_goals): A/A at most 0.05, 2 % none, 20 % at least 0.95; drawn in the figure" \
+	"0.05 null 0.95 yes" "$(jq -r '[.rows[0].goal, .rows[1].goal, .rows[2].goal] | map(tostring) | join(" ")' "$j") \
+$(grep -q '>goals<' "$d/fig/detection.svg" && echo yes || echo no)"
 check "the figure exists as PNG and SVG" yes \
 	"$([[ -s $d/fig/detection.png && -s $d/fig/detection.svg ]] && echo yes || echo no)"
 cp "$j" "$tmp/first.json"

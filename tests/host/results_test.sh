@@ -261,18 +261,19 @@ check "stream cost: on/off throughput per design" "rcu:unchanged:1 mutex:regress
 check "unbind and flush latency compared" "regressed regressed" \
 	"$(cmpq unbind unbind.unbinders=2 flush_p99_ns .verdict) $(cmpq unbind unbind.unbinders=2 unbind_p99_ns .verdict)"
 
-hdr="group_size,design,n_ok,n_failed"
+hdr="point,design,point_status,n_ok,n_failed,n_skipped,n_missing,group_size"
 for m in throughput_rps offered_rps response_p50_ns response_p99_ns response_p999_ns report_p50_ns report_p99_ns \
 	report_p999_ns report_in_flush_p50_ns report_in_flush_p99_ns queue_in_flush_p50_ns queue_in_flush_p99_ns \
 	queue_p50_ns queue_p99_ns flush_p50_ns flush_p99_ns \
 	unbind_p50_ns unbind_p99_ns overflows invariant_violations incomplete_groups; do
 	hdr+=",${m}_median,${m}_min,${m}_max"
 done
-hdr+=",n_skipped,n_missing,point_status,point"
-check "CSV columns: axes, design, counts, median/min/max per metric" "$hdr" "$(head -1 "$full/csv/group-size.csv")"
-check "CSV rows: one per point and design" "4 mutex,8,1,10050,9600,10400" \
-	"$(($(wc -l <"$full/csv/group-size.csv") - 1)) $(grep '^16,mutex' "$full/csv/group-size.csv" | cut -d, -f2-7)"
-check "CSV: several axes come first" "injectors,placement,design" "$(head -1 "$full/csv/placement.csv" | cut -d, -f1-3)"
+check "CSV columns (layout 2): point, design, status and counts, the axes, median/min/max per metric" "$hdr" \
+	"$(head -1 "$full/csv/group-size.csv")"
+check "CSV rows: one per point and design" "4 failed,8,1,0,0,16,10050,9600,10400" \
+	"$(($(wc -l <"$full/csv/group-size.csv") - 1)) $(grep '^group-size.group_size=16,mutex' "$full/csv/group-size.csv" | cut -d, -f3-11)"
+check "CSV: several axes after the counts, in the sweep's order" "n_missing,injectors,placement,throughput_rps_median" \
+	"$(head -1 "$full/csv/placement.csv" | cut -d, -f7-10)"
 check "CSV per sweep" "few.csv group-size.csv handler.csv placement.csv rate.csv ts-cost.csv unbind.csv" \
 	"$(cd "$full/csv" && echo *.csv)"
 

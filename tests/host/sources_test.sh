@@ -126,7 +126,7 @@ for r in rcu rcu@debian-7.3 'mutex@debian-7.3:7.3.5-1~bpo13+1' "mine=mutex@debia
 	"mutex@tree:$tmp/repo510@HEAD~0" "rcu@tree:$tmp/a@b/repo@main" 'rcu@tarball:~/linux-x.tar.xz' distro@debian-7.3; do
 	l=$(KB --design "$r" --resolve 2>/dev/null | sed -n 's/^label=//p')
 	[[ $r == distro@* ]] && l=$r
-	c=$("$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --designs "$r" 2>&1 | sed -n '1s/.*designs \[ "\([^"]*\)" \].*/\1/p')
+	c=$("$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --designs "$r" 2>&1 | sed -n '1s/.*designs \[ "\([^"]*\)" \].*/\1/p')
 	[[ -n $l && $l == "$c" ]] || { same=0; ktap_print_msg "$r: shell '$l', C '$c'"; }
 done
 check "bench/sweep/spec.c and design_resolve: the same labels" 1 "$same"
@@ -254,18 +254,18 @@ printf '[global]\ndesigns = rcu mutex-busted@debian-7.3\n[s]\ngroup-size = 1\n' 
 run "$B" sweep "$sp" --dry-run --target vm
 check_match "spec: a broken design on another source is refused" "^2:.*:2: design 'mutex-busted@debian-7.3' has role 'broken'" "$rc:$out"
 cd "$tmp/work"
-run "$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --design mine=debian-7.3+rel.patch --designs rcu
+run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design mine=debian-7.3+rel.patch --designs rcu
 cd "$T"
 check_match "--design REF adds a design; its patch made absolute" "^design mine = mine=debian-7.3\+$tmp/work/rel.patch" "$out"
-check_match "--design after --designs: the baseline stays first" '^spec tiny .*designs \[ "rcu", "mine" \] \(baseline rcu\)' "$out"
-run "$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --design mine=debian-7.3 --design mine=debian-6.12
+check_match "--design after --designs: the baseline stays first" '^spec smoke .*designs \[ "rcu", "mine" \] \(baseline rcu\)' "$out"
+run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design mine=debian-7.3 --design mine=debian-6.12
 check_match "--design: two designs with one label are refused" "^2:iopf-bench sweep: --design: 'mine=debian-7.3' and 'mine=debian-6.12' have the same label 'mine'" "$rc:$out"
-run "$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --design Mine=debian-7.3
+run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design Mine=debian-7.3
 check_match "--design: a bad label" "^2:.*the label 'Mine' must be lower-case" "$rc:$out"
-run "$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --design x=debian-7.3+nope.patch
+run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design x=debian-7.3+nope.patch
 check_match "--design: a missing patch" "^2:.*patch 'nope.patch' is not a readable file" "$rc:$out"
-run "$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --design "x=tree:$tmp/nosuch@v1" --design "y=tarball:$tmp/none.tar"
+run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --design "x=tree:$tmp/nosuch@v1" --design "y=tarball:$tmp/none.tar"
 check_match "--design: tree: and tarball: are checked when built, not here" "^0:" "$rc:$out"
-run "$B" sweep "$T/tests/specs/tiny.ini" --dry-run --target vm --designs rcu --design distro@debian-7.3
+run "$B" sweep "$T/bench/specs/smoke.ini" --dry-run --target vm --designs rcu --design distro@debian-7.3
 check_match "--design distro@SOURCE: Debian's kernel, flavor amd64" "^design distro@debian-7.3 = distro@debian-7.3 \(flavor amd64\)" "$out"
 ktap_finished
