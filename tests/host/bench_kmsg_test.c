@@ -445,7 +445,7 @@ TEST_F(runs, sweep_target_host_refusals)
 
 	if (rc)
 		SKIP(return, "no private /dev (unshare/mount: %s; needs root)", strerror(-rc));
-	snprintf(spec, sizeof(spec), "%s/tests/specs/tiny.ini", top());
+	snprintf(spec, sizeof(spec), "%s/bench/specs/smoke.ini", top());
 	snprintf(out, sizeof(out), "/tmp/bench_kmsg_test.%d.out", getpid());
 
 	/* Not allowed to open the device: root is needed. */
