@@ -142,6 +142,16 @@ static const char *const css =
 	"nav a{margin-right:1em}details{margin:.4em 0}summary{cursor:pointer}"
 	"ul.files{columns:2;font-size:.85em}";
 
+const char *html_style(void)
+{
+	return css;
+}
+
+void html_href(FILE *f, const char *path)
+{
+	href(f, path);
+}
+
 /* The repetitions of a point that are not in any median. */
 static void bad_reps(struct json_object *point, void (*fn)(void *, const char *design, struct json_object *rep),
 		     void *arg)
