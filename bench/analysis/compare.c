@@ -276,8 +276,8 @@ static int side_load(struct cmpctx *C, struct side *s)
 		p = xasprintf("%s/raw", s->dir);
 		cerr(C, "%s %s: run.json is from another rule version (schema_version %lld, rule 1; this "
 		     "iopf-bench judges by rule %d): %s", s->what, s->dir, (long long)json_object_get_int64(sv),
-		     GATE_RULE_VERSION, folder_is_dir(p) ? "run `iopf-bench report DIR` on it to rewrite run.json from "
-		     "its raw runs" : "a saved baseline has no raw runs: save a new one (iopf-bench baseline save)");
+		     GATE_RULE_VERSION, folder_is_dir(p) ? "run `iopf-bench report --force DIR` on it to rewrite run.json "
+		     "from its raw runs" : "a saved baseline has no raw runs: save a new one (iopf-bench baseline save)");
 		free(p);
 		return GX_INVALID;
 	}
@@ -290,7 +290,7 @@ static int side_load(struct cmpctx *C, struct side *s)
 	sv = jget(s->run, "rule_version");
 	if (!sv || !json_object_is_type(sv, json_type_int) || json_object_get_int64(sv) != GATE_RULE_VERSION) {
 		cerr(C, "%s %s: run.json is from another rule version (rule %s; this iopf-bench judges by rule %d): "
-		     "run `iopf-bench report DIR` on it to rewrite run.json", s->what, s->dir,
+		     "run `iopf-bench report --force DIR` on it to rewrite run.json", s->what, s->dir,
 		     sv ? json_object_get_string(sv) : "none", GATE_RULE_VERSION);
 		return GX_INVALID;
 	}

@@ -2722,13 +2722,34 @@ int results_report(const char *dir, const struct results_opts *o, FILE *log)
 	return results_run(dir, o, log, true);
 }
 
-#define REPORT_USAGE "usage: iopf-bench report RESULTS_DIR [--alpha A] [--threshold T] [--min-reps N] [--quiet]\n"
+#define REPORT_USAGE "usage: iopf-bench report RESULTS_DIR [--alpha A] [--threshold T] [--min-reps N] [--quiet] [--force]\n"
+
+/*
+ * What an earlier report left in DIR (run.json, report.html, fig/), or NULL:
+ * report rewrites them only when asked (--force), so that a folder someone
+ * looked at, linked or compared does not change under them.
+ */
+static const char *reported(const char *dir)
+{
+	static const char *const what[] = { "run.json", "report.html", "fig" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+		char *p = xasprintf("%s/%s", dir, what[i]);
+		bool there = !access(p, F_OK);
+
+		free(p);
+		if (there)
+			return what[i];
+	}
+	return NULL;
+}
 
 int cmd_report(int argc, char **argv, const struct bench_env *env)
 {
 	struct results_opts o;
-	const char *dir = NULL;
+	const char *dir = NULL, *old;
 	struct stat st;
+	bool force = false;
 
 	results_opts_init(&o);
 	o.out = env->out;
@@ -2750,14 +2771,23 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 				"                  (default %g %%; 0.05 also works)\n"
 				"  --min-reps N    values per side below which a cell is noisy (default %d)\n"
 				"  --quiet         print only the status\n"
+				"  --force         report a folder that was reported before (run.json,\n"
+				"                  report.html or fig/ there): they are rewritten in place;\n"
+				"                  without it that is refused (exit 2, nothing changed).\n"
+				"                  sweep reports its new folder itself.\n"
 				"  Environment: GNUPLOT (the gnuplot program), IOPF_PLOTS_DIR (the scripts).\n"
 				"  Exit: 0 complete and every figure made; 1 incomplete, a repetition failed,\n"
-				"  or something could not be read, drawn or written (said on stderr); 2 usage.\n",
+				"  or something could not be read, drawn or written (said on stderr); 2 usage,\n"
+				"  or a folder reported before without --force.\n",
 				GATE_RULE_VERSION, GATE_DEFAULT_ALPHA, GATE_DEFAULT_THRESHOLD * 100, GATE_DEFAULT_MIN_REPS);
 			return BENCH_EXIT_OK;
 		}
 		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
+			continue;
+		}
+		if (!strcmp(a, "--force")) {
+			force = true;
 			continue;
 		}
 		if (cli_opt_arg(a, "--confidence", argc, argv, &i, &val)) {
@@ -2809,6 +2839,12 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 	}
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(env->err, "iopf-bench report: %s: not a folder\n", dir);
+		return BENCH_EXIT_USAGE;
+	}
+	old = force ? NULL : reported(dir);
+	if (old) {
+		fprintf(env->err, "iopf-bench report: %s was reported before (its %s is there): --force rewrites "
+			"run.json, csv/, fig/ and report.html in place\n", dir, old);
 		return BENCH_EXIT_USAGE;
 	}
 	return results_report(dir, &o, env->err);

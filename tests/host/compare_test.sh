@@ -227,7 +227,7 @@ check_match "schema_version 3: exit 2" "^2 .*not a run.json of schema_version 2"
 cp -r "$base" "$tmp/r1"; jq '.schema_version = 1 | del(.rule_version)' "$base/run.json" >"$tmp/r1/run.json"
 run compare "$tmp/r1" "$base"
 check_match "a folder from rule 1: exit 2, one line, how to rewrite it" \
-	"^2 1 iopf-bench compare: baseline .*r1: run.json is from another rule version \(schema_version 1, rule 1; this iopf-bench judges by rule 2\): run .iopf-bench report DIR. on it" \
+	"^2 1 iopf-bench compare: baseline .*r1: run.json is from another rule version \(schema_version 1, rule 1; this iopf-bench judges by rule 2\): run .iopf-bench report --force DIR. on it" \
 	"$rc $(wc -l <<<"$err") $err"
 rm -r "$tmp/r1/raw"
 run compare "$base" "$tmp/r1"
