@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * compare.c - the CI regression gate: `iopf-bench compare BASELINE_DIR
- * NEW_DIR` (results/SCHEMA.md, "Comparing runs"): the two folders, like
- * with like, the cells, and the table, JSON, JUnit and KTAP. The rule is
+ * NEW_DIR [NEW_DIR...]` (results/SCHEMA.md, "Comparing runs"): the folders,
+ * like with like, the cells, and the table, JSON, JUnit, KTAP and
+ * compare.html (its figures drawn by plot.c as report's are). The rule is
  * gate.c's, the statistics stats.c's, the baselines baseline.c's.
  *
  * Rules:
@@ -18,7 +19,9 @@
  *   (gate_family(): one one-sided test per cell, Holm over the family).
  * - A repetition of NEW that failed, ended in an error or saw invariant
  *   violations is a regression whatever the figures.
- * - Nothing is ever written into either folder.
+ * - Several NEW_DIRs are columns (lkp compare's): each is judged against
+ *   BASELINE_DIR exactly as the two-folder compare would.
+ * - Nothing is ever written into the compared folders.
  */
 #include <dirent.h>
 #include <errno.h>
