@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * compare.c - the CI regression gate: `iopf-bench compare BASELINE_DIR
- * NEW_DIR` (results/SCHEMA.md, "Comparing runs"): the two folders, like
- * with like, the cells, and the table, JSON, JUnit and KTAP. The rule is
+ * NEW_DIR [NEW_DIR...]` (results/SCHEMA.md, "Comparing runs"): the folders,
+ * like with like, the cells, and the table, JSON, JUnit, KTAP and
+ * compare.html (its figures drawn by plot.c as report's are). The rule is
  * gate.c's, the statistics stats.c's, the baselines baseline.c's.
  *
  * Rules:
@@ -18,7 +19,9 @@
  *   (gate_family(): one one-sided test per cell, Holm over the family).
  * - A repetition of NEW that failed, ended in an error or saw invariant
  *   violations is a regression whatever the figures.
- * - Nothing is ever written into either folder.
+ * - Several NEW_DIRs are columns (lkp compare's): each is judged against
+ *   BASELINE_DIR exactly as the two-folder compare would.
+ * - Nothing is ever written into the compared folders.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +46,9 @@
 #include "baseline.h"
 #include "folder.h"
 #include "gate.h"
+#include "html.h"
 #include "jsonutil.h"
+#include "plot.h"
 #include "xalloc.h"
 #include "report.h"
 #include "results.h"
@@ -176,6 +181,8 @@ struct cell {
 struct cmpctx {
 	const struct bench_env *env;
 	struct side s[2];		/* 0 = baseline, 1 = new */
+	unsigned int folder;		/* s[1]'s place among the folders compared (1..N-1; 0 is the base) */
+	bool borrowed;			/* the option strings (pair_*) belong to the first column */
 	/* options */
 	double threshold;		/* default, a fraction */
 	double thr[GATE_NMETRICS];		/* per metric; NAN = the default */
@@ -272,8 +279,8 @@ static int side_load(struct cmpctx *C, struct side *s)
 		p = xasprintf("%s/raw", s->dir);
 		cerr(C, "%s %s: run.json is from another rule version (schema_version %lld, rule 1; this "
 		     "iopf-bench judges by rule %d): %s", s->what, s->dir, (long long)json_object_get_int64(sv),
-		     GATE_RULE_VERSION, folder_is_dir(p) ? "run `iopf-bench report DIR` on it to rewrite run.json from "
-		     "its raw runs" : "a saved baseline has no raw runs: save a new one (iopf-bench baseline save)");
+		     GATE_RULE_VERSION, folder_is_dir(p) ? "run `iopf-bench report --force DIR` on it to rewrite run.json "
+		     "from its raw runs" : "a saved baseline has no raw runs: save a new one (iopf-bench baseline save)");
 		free(p);
 		return GX_INVALID;
 	}
@@ -286,7 +293,7 @@ static int side_load(struct cmpctx *C, struct side *s)
 	sv = jget(s->run, "rule_version");
 	if (!sv || !json_object_is_type(sv, json_type_int) || json_object_get_int64(sv) != GATE_RULE_VERSION) {
 		cerr(C, "%s %s: run.json is from another rule version (rule %s; this iopf-bench judges by rule %d): "
-		     "run `iopf-bench report DIR` on it to rewrite run.json", s->what, s->dir,
+		     "run `iopf-bench report --force DIR` on it to rewrite run.json", s->what, s->dir,
 		     sv ? json_object_get_string(sv) : "none", GATE_RULE_VERSION);
 		return GX_INVALID;
 	}
@@ -1025,11 +1032,25 @@ static void git_text(const struct side *s, char *buf, size_t len)
 	folder_git_text(s->prov, buf, len);
 }
 
+/* The summary line over the columns (every later folder against the first): their cells added up. */
+static void summary_line_all(const struct cmpctx *const *cols, size_t n, char *buf, size_t len)
+{
+	unsigned int cnt[GATE_NVERDICTS] = { 0 };
+	size_t cells = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		cells += cols[k]->ncells;
+		for (size_t v = 0; v < GATE_NVERDICTS; v++)
+			cnt[v] += cols[k]->counts[v];
+	}
+	snprintf(buf, len, "compare: %zu cells: %u regressed, %u improved, %u unchanged, %u noisy, %u missing -> %s",
+		 cells, cnt[GATE_REGRESSED], cnt[GATE_IMPROVED], cnt[GATE_UNCHANGED], cnt[GATE_NOISY],
+		 cnt[GATE_MISSING], cnt[GATE_REGRESSED] ? "REGRESSION" : "OK");
+}
+
 static void summary_line(const struct cmpctx *C, char *buf, size_t len)
 {
-	snprintf(buf, len, "compare: %zu cells: %u regressed, %u improved, %u unchanged, %u noisy, %u missing -> %s",
-		 C->ncells, C->counts[GATE_REGRESSED], C->counts[GATE_IMPROVED], C->counts[GATE_UNCHANGED],
-		 C->counts[GATE_NOISY], C->counts[GATE_MISSING], C->counts[GATE_REGRESSED] ? "REGRESSION" : "OK");
+	summary_line_all(&C, 1, buf, len);
 }
 
 /* "170us [148us..220us] n=10", or "-" */
@@ -1164,6 +1185,162 @@ static void print_table(struct cmpctx *C, FILE *f)
 	free(rows);
 }
 
+/* The cell (point, design, metric) of a column, or NULL. */
+static const struct cell *col_cell(const struct cmpctx *C, const struct cell *key)
+{
+	for (size_t i = 0; i < C->ncells; i++) {
+		const struct cell *c = &C->cells[i];
+
+		if (!strcmp(c->point, key->point) && !strcmp(c->design, key->design) && !strcmp(c->metric, key->metric))
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * The rows of several columns: every (point, design, metric) of any column,
+ * the first column's order first. Each entry is that column's cell.
+ */
+static const struct cell **row_keys(struct cmpctx *const *cols, size_t n, size_t *nrows)
+{
+	const struct cell **v = NULL;
+	size_t cap = 0;
+
+	*nrows = 0;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < cols[k]->ncells; i++) {
+			const struct cell *c = &cols[k]->cells[i];
+			bool seen = false;
+
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = col_cell(cols[j], c) != NULL;
+			if (seen)
+				continue;
+			if (*nrows == cap) {
+				cap = cap ? 2 * cap : 64;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[(*nrows)++] = c;
+		}
+	return v;
+}
+
+/* "195us +30.0 % regressed" (a later folder's column), or "-". */
+static void col_cell_text(const struct cell *c, char *buf, size_t len)
+{
+	char med[32], ch[24];
+
+	if (!c) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!c->m || !c->nn) {
+		snprintf(buf, len, "%s", gate_verdict_name(c->g.verdict));
+		return;
+	}
+	fmt_value(c->metric, c->g.new_median, med, sizeof(med));
+	fmt_pct(c->g.change, ch, sizeof(ch));
+	snprintf(buf, len, "%s %s %s", med, ch, gate_verdict_name(c->g.verdict));
+}
+
+/*
+ * The table of several folders, in the style of lkp compare: one row per
+ * cell, the base folder's values, then per later folder its median, change
+ * and verdict; the reasons of the regressed cells below it.
+ */
+static void print_table_cols(struct cmpctx *const *cols, size_t n, FILE *f)
+{
+	const struct cmpctx *C = cols[0];
+	size_t nk, ncol = 4 + n, nrows = 0, *w = xcalloc(ncol, sizeof(size_t));
+	const struct cell **keys = row_keys(cols, n, &nk);
+	char (*rows)[240] = xcalloc((nk + 1) * ncol, 240), line[400], thr[400];
+
+	for (size_t k = 0; k <= n; k++) {
+		const struct side *s = k ? &cols[k - 1]->s[1] : &C->s[0];
+		const char *gen = jstr(s->run, "generated");
+		char git[64];
+
+		git_text(s, git, sizeof(git));
+		fprintf(f, "  %-4s [%zu] %s  spec %s, git %s, reported %s", k ? "new" : "base", k + 1, s->dir,
+			spec_name(s), git, gen ? gen : "?");
+		if (s->saved)
+			fprintf(f, ", saved baseline \"%s\" %s", jstr(s->saved, "name") ?: "?", jstr(s->saved, "saved") ?: "?");
+		if (k) {
+			summary_line(cols[k - 1], line, sizeof(line));
+			fprintf(f, "\n             %s", line + strlen("compare: "));
+		}
+		fputc('\n', f);
+	}
+	thresholds_text(C, thr, sizeof(thr));
+	fprintf(f, "  gate rule %d: each later folder against [1] as `compare [1] FOLDER` would: alpha %g over its "
+		"gated cells (", GATE_RULE_VERSION, C->alpha);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s%u", k ? ", " : "", cols[k]->family);
+	fprintf(f, "), one-sided tests, Holm%s; threshold %s (for equivalence only); at least %u repetitions\n\n",
+		C->separation ? ", LKP separation" : "", thr, C->min_reps);
+
+#define CELL(r, j) rows[(r) * ncol + (j)]
+	snprintf(CELL(0, 0), 240, "point");
+	snprintf(CELL(0, 1), 240, "design");
+	snprintf(CELL(0, 2), 240, "metric");
+	snprintf(CELL(0, 3), 240, "[1] base");
+	for (size_t k = 0; k < n; k++)
+		snprintf(CELL(0, 4 + k), 240, "[%zu]", k + 2);
+	for (size_t i = 0; i < nk; i++) {
+		const struct cell *base = NULL;
+		bool show = C->verbose;
+		size_t r;
+
+		for (size_t k = 0; k < n; k++) {
+			const struct cell *c = col_cell(cols[k], keys[i]);
+
+			show |= !c || c->g.verdict != GATE_UNCHANGED;
+			if (c && c->m && c->nb && !base)
+				base = c;
+		}
+		if (!show)
+			continue;
+		r = ++nrows;
+		snprintf(CELL(r, 0), 240, "%s", keys[i]->point);
+		snprintf(CELL(r, 1), 240, "%s", keys[i]->design);
+		snprintf(CELL(r, 2), 240, "%s", keys[i]->metric);
+		if (base)
+			side_cell_text(base, true, CELL(r, 3), 240);
+		else
+			snprintf(CELL(r, 3), 240, "-");
+		for (size_t k = 0; k < n; k++)
+			col_cell_text(col_cell(cols[k], keys[i]), CELL(r, 4 + k), 240);
+	}
+	for (size_t r = 0; r <= nrows; r++)
+		for (size_t j = 0; j < ncol; j++)
+			if (strlen(CELL(r, j)) > w[j])
+				w[j] = strlen(CELL(r, j));
+	if (!nrows) {
+		fprintf(f, "every cell unchanged in every folder (-v lists them)\n\n");
+	} else {
+		for (size_t r = 0; r <= nrows; r++) {
+			for (size_t j = 0; j + 1 < ncol; j++)
+				fprintf(f, "%-*s  ", (int)w[j], CELL(r, j));
+			fprintf(f, "%s\n", CELL(r, ncol - 1));
+		}
+		fputc('\n', f);
+	}
+#undef CELL
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < cols[k]->ncells; i++) {
+			const struct cell *c = &cols[k]->cells[i];
+
+			if (c->g.verdict == GATE_REGRESSED)
+				fprintf(f, "  [%zu] %s %s %s regressed: %s\n", k + 2, c->point, c->design, c->metric,
+					c->g.reason);
+		}
+	summary_line_all((const struct cmpctx *const *)cols, n, line, sizeof(line));
+	fprintf(f, "%s\n", line);
+	free(rows);
+	free(keys);
+	free(w);
+}
+
 static struct json_object *strv_json(const struct strv *l)
 {
 	struct json_object *a = json_object_new_array();
@@ -1286,6 +1463,93 @@ static struct json_object *compare_json(const struct cmpctx *C, int code, bool c
 	return o;
 }
 
+/* l's lines as "PREFIX: line", added to the array a. */
+static void strv_json_prefixed(struct json_object *a, const struct strv *l, const char *prefix)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *t = xasprintf("%s: %s", prefix, l->v[i]);
+
+		json_object_array_add(a, JSTR(t));
+		free(t);
+	}
+}
+
+/* A column's own part of the JSON: its new folder, family, notes, mismatches and summary. */
+static struct json_object *column_json(const struct cmpctx *C, bool compared)
+{
+	struct json_object *o = json_object_new_object(), *sum = json_object_new_object();
+	char line[300];
+
+	JADD(o, "folder", json_object_new_int(C->folder));
+	JADD(o, "new", side_json(&C->s[1]));
+	JADD(o, "family", json_object_new_int64(C->family));
+	JADD(o, "confidence", compared ? jnum(C->confidence) : NULL);
+	JADD(o, "notes", strv_json(&C->notes));
+	JADD(o, "mismatches", strv_json(&C->mismatches));
+	JADD(sum, "cells", json_object_new_int64((int64_t)C->ncells));
+	for (size_t v = 0; v < GATE_NVERDICTS; v++)
+		JADD(sum, gate_verdict_name((enum gate_verdict)v), json_object_new_int64(C->counts[v]));
+	JADD(sum, "regression", json_object_new_boolean(C->counts[GATE_REGRESSED] > 0));
+	summary_line(C, line, sizeof(line));
+	JADD(sum, "line", compared ? JSTR(line) : NULL);
+	JADD(o, "summary", sum);
+	return o;
+}
+
+/*
+ * The document of every column. Two folders: the first column's document
+ * as it always was, plus "folders", "columns" and each cell's "folder".
+ * More: "new", "family" and "confidence" stay the first column's, while
+ * "cells" holds every column's cells (each with its "folder"), "notes" and
+ * "mismatches" every column's (prefixed with its folder), and "summary"
+ * adds them up, so that a reader of two-folder documents still sees every
+ * regression.
+ */
+static struct json_object *compare_json_all(struct cmpctx *const *cols, size_t n, int code, bool compared)
+{
+	struct json_object *o = compare_json(cols[0], code, compared), *fs = json_object_new_array();
+	struct json_object *cs = json_object_new_array(), *cells = json_object_new_array();
+	char line[300];
+
+	json_object_array_add(fs, JSTR(cols[0]->s[0].dir));
+	for (size_t k = 0; k < n; k++) {
+		json_object_array_add(fs, JSTR(cols[k]->s[1].dir));
+		json_object_array_add(cs, column_json(cols[k], compared));
+		for (size_t i = 0; i < cols[k]->ncells; i++) {
+			struct json_object *c = cell_json(&cols[k]->cells[i]);
+
+			JADD(c, "folder", json_object_new_int(cols[k]->folder));
+			json_object_array_add(cells, c);
+		}
+	}
+	JADD(o, "folders", fs);
+	JADD(o, "columns", cs);
+	JADD(o, "cells", cells);
+	if (n > 1) {
+		struct json_object *notes = json_object_new_array(), *mis = json_object_new_array();
+		struct json_object *sum = jget(o, "summary");
+		unsigned int cnt[GATE_NVERDICTS] = { 0 };
+		size_t ncells = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			strv_json_prefixed(notes, &cols[k]->notes, cols[k]->s[1].dir);
+			strv_json_prefixed(mis, &cols[k]->mismatches, cols[k]->s[1].dir);
+			ncells += cols[k]->ncells;
+			for (size_t v = 0; v < GATE_NVERDICTS; v++)
+				cnt[v] += cols[k]->counts[v];
+		}
+		JADD(o, "notes", notes);
+		JADD(o, "mismatches", mis);
+		JADD(sum, "cells", json_object_new_int64((int64_t)ncells));
+		for (size_t v = 0; v < GATE_NVERDICTS; v++)
+			JADD(sum, gate_verdict_name((enum gate_verdict)v), json_object_new_int64(cnt[v]));
+		JADD(sum, "regression", json_object_new_boolean(cnt[GATE_REGRESSED] > 0));
+		summary_line_all((const struct cmpctx *const *)cols, n, line, sizeof(line));
+		JADD(sum, "line", compared ? JSTR(line) : NULL);
+	}
+	return o;
+}
+
 /* One line of words about a cell, for JUnit messages and KTAP diagnostics. */
 static void cell_words(const struct cell *c, char *buf, size_t len)
 {
@@ -1346,29 +1610,26 @@ static size_t point_end(const struct cmpctx *C, size_t i)
 }
 
 /*
- * JUnit XML (Jenkins xunit's junit-10.xsd, tests/data/): a testsuite per
- * point, a testcase per design and metric; regressed = failure, noisy and
- * missing = skipped.
+ * A point's name in JUnit and KTAP: the point id with two folders; with
+ * more, "NEW_DIR:point" (the same point is judged once per later folder).
  */
-static int write_junit(struct cmpctx *C, const char *path)
+static char *point_name(const struct cmpctx *C, size_t i, bool multi)
 {
-	FILE *f = fopen(path, "w");
-	char git0[64], git1[64], conf[32], thr[400], words[600];
-	int rc;
+	return multi ? xasprintf("%s:%s", C->s[1].dir, C->cells[i].point) : xstrdup(C->cells[i].point);
+}
 
-	if (!f) {
-		cerr(C, "--junit %s: %s", path, strerror(errno));
-		return -1;
-	}
+/* One column's testsuites. */
+static void junit_column(const struct cmpctx *C, FILE *f, bool multi)
+{
+	char git0[64], git1[64], conf[32], thr[400], words[600];
+
 	git_text(&C->s[0], git0, sizeof(git0));
 	git_text(&C->s[1], git1, sizeof(git1));
 	snprintf(conf, sizeof(conf), "%.6g", C->confidence);
 	thresholds_text(C, thr, sizeof(thr));
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"iopf-bench compare\" tests=\"%zu\" failures=\"%u\" errors=\"0\">\n",
-		C->ncells, C->counts[GATE_REGRESSED]);
 	for (size_t i = 0, end; i < C->ncells; i = end) {
 		unsigned int fails = 0, skips = 0;
+		char *pname = point_name(C, i, multi);
 
 		end = point_end(C, i);
 		for (size_t j = i; j < end; j++) {
@@ -1376,7 +1637,7 @@ static int write_junit(struct cmpctx *C, const char *path)
 			skips += C->cells[j].g.verdict == GATE_NOISY || C->cells[j].g.verdict == GATE_MISSING;
 		}
 		fprintf(f, "  <testsuite name=\"");
-		xml_esc(f, C->cells[i].point);
+		xml_esc(f, pname);
 		fprintf(f, "\" tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\">\n", end - i, fails, skips);
 		fprintf(f, "    <properties>\n");
 		xml_prop(f, "baseline", C->s[0].dir);
@@ -1392,7 +1653,7 @@ static int write_junit(struct cmpctx *C, const char *path)
 
 			cell_words(c, words, sizeof(words));
 			fprintf(f, "    <testcase classname=\"iopf-bench.");
-			xml_esc(f, c->point);
+			xml_esc(f, pname);
 			fprintf(f, "\" name=\"");
 			xml_esc(f, c->design);
 			fputc('.', f);
@@ -1421,11 +1682,39 @@ static int write_junit(struct cmpctx *C, const char *path)
 			}
 		}
 		fprintf(f, "  </testsuite>\n");
+		free(pname);
 	}
+}
+
+/*
+ * JUnit XML (Jenkins xunit's junit-10.xsd, tests/data/): a testsuite per
+ * point (and later folder, when there are several), a testcase per design
+ * and metric; regressed = failure, noisy and missing = skipped.
+ */
+static int write_junit(struct cmpctx *const *cols, size_t n, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	size_t cells = 0;
+	unsigned int fails = 0;
+	int rc;
+
+	if (!f) {
+		cerr(cols[0], "--junit %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (size_t k = 0; k < n; k++) {
+		cells += cols[k]->ncells;
+		fails += cols[k]->counts[GATE_REGRESSED];
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"iopf-bench compare\" tests=\"%zu\" failures=\"%u\" errors=\"0\">\n", cells,
+		fails);
+	for (size_t k = 0; k < n; k++)
+		junit_column(cols[k], f, n > 1);
 	fprintf(f, "</testsuites>\n");
 	rc = ferror(f);
 	if (fclose(f) || rc) {
-		cerr(C, "--junit %s: write failed", path);
+		cerr(cols[0], "--junit %s: write failed", path);
 		return -1;
 	}
 	return 0;
@@ -1438,28 +1727,14 @@ static void ktap_name(FILE *f, const char *s)
 		fputc(*s == '#' ? '_' : *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
-/*
- * KTAP (Documentation/dev-tools/ktap.rst): one subtest per point, indented
- * four spaces as KUnit's own output, a result line per design and metric.
- */
-static void print_ktap(struct cmpctx *C, FILE *f)
+/* One column's points, as KTAP subtests numbered from *k. */
+static void ktap_column(const struct cmpctx *C, FILE *f, bool multi, size_t *k)
 {
-	size_t npoints = 0, k = 0;
-	char git0[64], git1[64], words[600], line[300];
+	char words[600];
 
-	for (size_t i = 0; i < C->ncells; i = point_end(C, i))
-		npoints++;
-	git_text(&C->s[0], git0, sizeof(git0));
-	git_text(&C->s[1], git1, sizeof(git1));
-	fprintf(f, "KTAP version 1\n1..%zu\n", npoints);
-	fprintf(f, "# iopf-bench compare: baseline %s (git %s) vs new %s (git %s); %.4g %% intervals, alpha %g "
-		"over %u cells\n", C->s[0].dir, git0, C->s[1].dir, git1, C->confidence * 100, C->alpha, C->family);
-	for (size_t i = 0; i < C->notes.n; i++)
-		fprintf(f, "# note: %s\n", C->notes.v[i]);
-	for (size_t i = 0; i < C->mismatches.n; i++)
-		fprintf(f, "# warning: %s\n", C->mismatches.v[i]);
 	for (size_t i = 0, end; i < C->ncells; i = end) {
 		bool fail = false, all_skip = true;
+		char *pname = point_name(C, i, multi);
 
 		end = point_end(C, i);
 		fprintf(f, "    KTAP version 1\n    1..%zu\n", end - i);
@@ -1481,22 +1756,805 @@ static void print_ktap(struct cmpctx *C, FILE *f)
 			fail |= v == GATE_REGRESSED;
 			all_skip &= v == GATE_NOISY || v == GATE_MISSING;
 		}
-		fprintf(f, "%s %zu ", fail ? "not ok" : "ok", ++k);
-		ktap_name(f, C->cells[i].point);
+		fprintf(f, "%s %zu ", fail ? "not ok" : "ok", ++*k);
+		ktap_name(f, pname);
 		fprintf(f, "%s\n", !fail && all_skip ? " # SKIP every cell noisy or missing" : "");
+		free(pname);
 	}
-	summary_line(C, line, sizeof(line));
+}
+
+/*
+ * KTAP (Documentation/dev-tools/ktap.rst): one subtest per point (and later
+ * folder, named NEW_DIR:point, when there are several), indented four
+ * spaces as KUnit's own output, a result line per design and metric.
+ */
+static void print_ktap(struct cmpctx *const *cols, size_t n, FILE *f)
+{
+	size_t npoints = 0, k = 0;
+	char git0[64], git1[64], line[300];
+
+	for (size_t c = 0; c < n; c++)
+		for (size_t i = 0; i < cols[c]->ncells; i = point_end(cols[c], i))
+			npoints++;
+	fprintf(f, "KTAP version 1\n1..%zu\n", npoints);
+	for (size_t c = 0; c < n; c++) {
+		const struct cmpctx *C = cols[c];
+
+		git_text(&C->s[0], git0, sizeof(git0));
+		git_text(&C->s[1], git1, sizeof(git1));
+		fprintf(f, "# iopf-bench compare: baseline %s (git %s) vs new %s (git %s); %.4g %% intervals, alpha %g "
+			"over %u cells\n", C->s[0].dir, git0, C->s[1].dir, git1, C->confidence * 100, C->alpha, C->family);
+		for (size_t i = 0; i < C->notes.n; i++)
+			fprintf(f, "# note: %s\n", C->notes.v[i]);
+		for (size_t i = 0; i < C->mismatches.n; i++)
+			fprintf(f, "# warning: %s\n", C->mismatches.v[i]);
+	}
+	for (size_t c = 0; c < n; c++)
+		ktap_column(cols[c], f, n > 1, &k);
+	summary_line_all((const struct cmpctx *const *)cols, n, line, sizeof(line));
 	fprintf(f, "# %s\n", line);
+}
+
+/* ------------------------------------------------------------------------ */
+/* compare.html: the page, its figures (scripts/plots/compare.gp) and compare.json */
+
+struct html_out {
+	bool want;		/* --html or --out */
+	bool force;		/* replace an earlier compare's output */
+	const char *dir;	/* --out DIR; NULL: a new folder under results/compare/ */
+	char *final;		/* the folder written (absolute with --out) */
+};
+
+/* PATH made absolute by its parent's realpath (the folder itself need not exist); NULL if the parent does not. */
+static char *abs_out(const char *path)
+{
+	char *d = xstrdup(path), *slash, rp[PATH_MAX], *r = NULL;
+
+	while (strlen(d) > 1 && d[strlen(d) - 1] == '/')
+		d[strlen(d) - 1] = 0;
+	slash = strrchr(d, '/');
+	if (!slash) {
+		if (realpath(".", rp))
+			r = xasprintf("%s/%s", rp, d);
+	} else {
+		*slash = 0;
+		if (realpath(slash == d ? "/" : d, rp))
+			r = xasprintf("%s/%s", strcmp(rp, "/") ? rp : "", slash + 1);
+	}
+	free(d);
+	return r;
+}
+
+/* Whether path is dir or inside it (both absolute). */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t l = strlen(dir);
+
+	return !strncmp(path, dir, l) && (path[l] == 0 || path[l] == '/' || !strcmp(dir, "/"));
+}
+
+/* Only what compare writes is in DIR: compare.html (there), compare.json, fig/. */
+static bool compare_output_only(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	bool html = false, other = false;
+
+	if (!dp)
+		return false;
+	while ((e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, "compare.html"))
+			html = true;
+		else if (strcmp(e->d_name, "compare.json") && strcmp(e->d_name, "fig"))
+			other = true;
+	}
+	closedir(dp);
+	return html && !other;
+}
+
+/*
+ * --out DIR, before anything is read or written: never inside a compared
+ * folder (compare writes nothing into the folders it reads), and an
+ * existing DIR only with --force and only when it holds nothing but an
+ * earlier compare's output.
+ */
+static int html_check_out(struct cmpctx *const *cols, size_t n, struct html_out *ho)
+{
+	struct cmpctx *C = cols[0];
+	char rp[PATH_MAX], *abs;
+
+	if (!ho->dir)
+		return GX_OK;
+	abs = abs_out(ho->dir);
+	if (!abs) {
+		cerr(C, "--out %s: its parent folder does not exist", ho->dir);
+		return GX_INVALID;
+	}
+	for (size_t k = 0; k <= n; k++) {
+		const char *d = k ? cols[k - 1]->s[1].dir : C->s[0].dir;
+
+		if (realpath(d, rp) && path_within(abs, rp)) {
+			cerr(C, "--out %s is inside the compared folder %s: compare never writes into the folders it "
+			     "reads", ho->dir, d);
+			free(abs);
+			return GX_INVALID;
+		}
+	}
+	if (!access(abs, F_OK)) {
+		const char *why = !ho->force ? "exists (--force replaces an earlier compare's output there)" :
+				  !compare_output_only(abs) ? "is not an earlier compare's output (only compare.html, "
+				  "compare.json and fig/ may be there): nothing replaced" : NULL;
+
+		if (why) {
+			cerr(C, "--out %s %s", ho->dir, why);
+			free(abs);
+			return GX_INVALID;
+		}
+	}
+	ho->final = abs;
+	return GX_OK;
+}
+
+/* [A-Za-z0-9._-] of the folder's last name, the rest '_'. */
+static char *name_slug(const char *dir)
+{
+	char *d = xstrdup(dir), *b;
+
+	while (strlen(d) > 1 && d[strlen(d) - 1] == '/')
+		d[strlen(d) - 1] = 0;
+	b = strrchr(d, '/') ? strrchr(d, '/') + 1 : d;
+	b = xstrdup(*b ? b : "compare");
+	for (char *p = b; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '-' || *p == '_'))
+			*p = '_';
+	free(d);
+	return b;
+}
+
+/* The default place: results/compare/<YYYYmmdd-HHMMSS>-<last folder's name>[-N] of the checkout (or here). */
+static char *default_out(struct cmpctx *const *cols, size_t n)
+{
+	char *root = folder_repo_path("results/run.schema.json", "results/compare"), stamp[32], *name, *r = NULL;
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!root)
+		root = xstrdup("results/compare");
+	if (folder_mkdirs(root)) {
+		cerr(cols[0], "--html: cannot make %s: %s", root, strerror(errno));
+		free(root);
+		return NULL;
+	}
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	name = name_slug(cols[n - 1]->s[1].dir);
+	for (int k = 1; k < 100 && !r; k++) {
+		char *c = k == 1 ? xasprintf("%s/%s-%s", root, stamp, name) : xasprintf("%s/%s-%s-%d", root, stamp, name, k);
+
+		if (access(c, F_OK))
+			r = c;
+		else
+			free(c);
+	}
+	if (!r)
+		cerr(cols[0], "--html: no free folder name under %s", root);
+	free(name);
+	free(root);
+	return r;
+}
+
+static const char *verdict_color(enum gate_verdict v)
+{
+	static const char *const c[GATE_NVERDICTS] = { [GATE_UNCHANGED] = "0x1565c0", [GATE_IMPROVED] = "0x2e7d32",
+		[GATE_REGRESSED] = "0xc62828", [GATE_NOISY] = "0x8d8d8d", [GATE_MISSING] = "0xbdbdbd" };
+
+	return c[v];
+}
+
+/* The base folder's values of a row: from the first column that has them. */
+static const struct cell *row_base(struct cmpctx *const *cols, size_t n, const struct cell *key)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct cell *c = col_cell(cols[k], key);
+
+		if (c && c->m && c->nb)
+			return c;
+	}
+	return NULL;
+}
+
+static double median_of(const double *v, size_t n)
+{
+	double *s = xcalloc(n + 1, sizeof(double)), m;
+
+	memcpy(s, v, n * sizeof(double));
+	qsort(s, n, sizeof(double), stats_cmp_double);
+	m = n ? gsl_stats_median_from_sorted_data(s, 1, n) : NAN;
+	free(s);
+	return m;
+}
+
+struct mfig {
+	const struct gate_metric *m;
+	const struct cell **keys;	/* the metric's rows */
+	size_t nk;
+	bool drawn;
+	char *name;			/* compare-METRIC */
+};
+
+/* A folder's name in the figures and the page: "[k] last part of its path". */
+static char *folder_label(struct cmpctx *const *cols, size_t f)
+{
+	const char *d = f ? cols[f - 1]->s[1].dir : cols[0]->s[0].dir;
+	char *s = name_slug(d), *r = xasprintf("[%zu] %s", f + 1, s);
+
+	free(s);
+	return r;
+}
+
+static FILE *fig_file(const char *stage, const char *name, const char *suffix, struct sb *vars, const char *var,
+		      struct cmpctx *C)
+{
+	char *p = xasprintf("%s/fig/%s%s.dat", stage, name, suffix);
+	FILE *f = fopen(p, "w");
+
+	if (!f)
+		cerr(C, "--html: cannot write %s: %s", p, strerror(errno));
+	else
+		sb_var(vars, var, p);
+	free(p);
+	return f;
+}
+
+static int fig_done(FILE *f, struct cmpctx *C)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) || bad) {
+		cerr(C, "--html: cannot write a figure's data: %s", strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+/* The figure of one gated metric (compare.gp): its data files and gnuplot. */
+static int html_figure(struct cmpctx *const *cols, size_t n, struct mfig *mf, const char *stage, const char *plots)
+{
+	struct cmpctx *C = cols[0];
+	const struct gate_metric *m = mf->m;
+	double thr = isnan(C->thr[m - gate_metrics]) ? C->threshold : C->thr[m - gate_metrics];
+	double *norm = xcalloc(mf->nk + 1, sizeof(double)), halfw = 0.4 / (double)(n + 1);
+	struct range y1 = { 0 }, y2 = { 0 };
+	struct sb vars = { 0 };
+	bool ratio = m->kind != GATE_COUNT;
+	FILE *fv = NULL, *fm = NULL, *fc = NULL, *fl = NULL;
+	char *base = NULL, *t;
+	int rc = -1;
+
+	for (size_t i = 0; i < mf->nk; i++) {
+		const struct cell *b = row_base(cols, n, mf->keys[i]);
+
+		norm[i] = b ? median_of(b->base, b->nb) : NAN;
+		ratio &= !b || norm[i] > 0;
+	}
+	fv = fig_file(stage, mf->name, "", &vars, "values", C);
+	fm = fv ? fig_file(stage, mf->name, ".med", &vars, "medians", C) : NULL;
+	fc = fm ? fig_file(stage, mf->name, ".ci", &vars, "cis", C) : NULL;
+	fl = fc ? fig_file(stage, mf->name, ".labels", &vars, "labels", C) : NULL;
+	if (!fl)
+		goto out;
+	for (size_t f = 0; f <= n; f++) {
+		/* the folders of a cell side by side, the base leftmost */
+		double off = ((double)f - n / 2.0) * 2 * halfw;
+
+		fprintf(fv, "%sNaN NaN\n", f ? "\n\n" : "");
+		fprintf(fm, "%sNaN NaN\n", f ? "\n\n" : "");
+		if (f)
+			fprintf(fc, "%sNaN NaN NaN NaN 0\n", f > 1 ? "\n\n" : "");
+		for (size_t i = 0; i < mf->nk; i++) {
+			const struct cell *c = f ? col_cell(cols[f - 1], mf->keys[i]) : row_base(cols, n, mf->keys[i]);
+			const double *v = !c || !c->m ? NULL : f ? c->cand : c->base;
+			size_t nv = !v ? 0 : f ? c->nn : c->nb;
+			double x = (double)i + off, sc = ratio ? norm[i] : 1;
+
+			for (size_t r = 0; r < nv; r++) {
+				fprintf(fv, "%.6g", x);
+				dat_num(fv, v[r] / sc);
+				fputc('\n', fv);
+				range_add(&y1, v[r] / sc);
+			}
+			if (nv) {
+				fprintf(fm, "%.6g", x);
+				dat_num(fm, median_of(v, nv) / sc);
+				fputc('\n', fm);
+			}
+			if (f && c && isfinite(c->g.ratio)) {
+				double lo = isfinite(c->g.ci_lo) ? c->g.ci_lo : c->g.ratio;
+				double hi = isfinite(c->g.ci_hi) ? c->g.ci_hi : c->g.ratio;
+
+				fprintf(fc, "%.6g", x);
+				dat_num(fc, c->g.ratio);
+				dat_num(fc, lo);
+				dat_num(fc, hi);
+				fprintf(fc, " %s\n", verdict_color(c->g.verdict));
+				range_add(&y2, lo);
+				range_add(&y2, hi);
+			}
+		}
+	}
+	for (size_t i = 0; i < mf->nk; i++) {
+		char *l = xasprintf("%s %s", mf->keys[i]->point, mf->keys[i]->design);
+
+		fprintf(fl, "%zu ", i);
+		dat_title(fl, l);
+		free(l);
+	}
+	range_add(&y2, 1 - thr);
+	range_add(&y2, 1 + thr);
+	if (fig_done(fv, C) | fig_done(fm, C) | fig_done(fc, C) | fig_done(fl, C)) {
+		fv = fm = fc = fl = NULL;
+		goto out;
+	}
+	fv = fm = fc = fl = NULL;
+	{
+		int l1 = range_log(&y1, 20), l2 = range_log(&y2, 10);
+		double a1 = y1.n ? y1.min : 0, b1 = y1.n ? y1.max : 1, a2 = y2.min, b2 = y2.max;
+
+		/* a margin around the values, on the axis's own scale */
+		if (l1) {
+			a1 /= 1.3;
+			b1 *= 1.3;
+		} else {
+			double p = (b1 - a1) * 0.08 + (b1 == a1 ? fabs(b1) * 0.05 + 0.5 : 0);
+
+			a1 = a1 - p < 0 && a1 >= 0 ? 0 : a1 - p;
+			b1 += p;
+		}
+		if (l2) {
+			a2 /= 1.2;
+			b2 *= 1.2;
+		} else {
+			double p = (b2 - a2) * 0.08;
+
+			a2 -= p;
+			b2 += p;
+		}
+		sb_printf(&vars, "nf=%zu; ncells=%zu; halfw=%.6g; thr=%.6g; logy1=%d; logy2=%d; y1min=%.10g; y1max=%.10g; "
+			  "y2min=%.10g; y2max=%.10g; ", n + 1, mf->nk, halfw * 0.6, thr, l1, l2, a1, b1, a2, b2);
+	}
+	for (size_t f = 0; f <= n; f++) {
+		char v[16], *l = folder_label(cols, f);
+
+		snprintf(v, sizeof(v), "f%zu", f + 1);
+		sb_var(&vars, v, l);
+		free(l);
+	}
+	t = xasprintf("%s (%s): %zu cells", m->name, m->label, mf->nk);
+	sb_var(&vars, "title", t);
+	free(t);
+	if (ratio) {
+		sb_var(&vars, "ylabel1", "value / median of [1]");
+	} else {
+		t = xasprintf("value (%s)", gate_kind_unit(m->kind));
+		sb_var(&vars, "ylabel1", t);
+		free(t);
+	}
+	sb_var(&vars, "ylabel2", "Hodges-Lehmann ratio to [1]");
+	base = xasprintf("%s/fig/%s", stage, mf->name);
+	if (plot_draw(NULL, plots, "compare.gp", vars.s, base, mf->name, "iopf-bench compare: --html: ", C->env->err))
+		goto out;
+	mf->drawn = true;
+	rc = 0;
+out:
+	if (fv)
+		fclose(fv);
+	if (fm)
+		fclose(fm);
+	if (fc)
+		fclose(fc);
+	if (fl)
+		fclose(fl);
+	free(base);
+	free(vars.s);
+	free(norm);
+	return rc;
+}
+
+#define HE(s) html_escape(f, (s))
+
+static void html_link(FILE *f, const char *path, const char *text)
+{
+	fputs("<a href=\"", f);
+	html_href(f, path);
+	fputs("\">", f);
+	HE(text);
+	fputs("</a>", f);
+}
+
+static void html_verdict(FILE *f, const struct cell *c)
+{
+	const char *v = gate_verdict_name(c->g.verdict);
+
+	fprintf(f, "<td class=\"v-%s\" title=\"", v);
+	HE(c->g.reason);
+	fprintf(f, "\">%s</td>", v);
+}
+
+/* A later folder's cell: median [min..max] n, change, interval, verdict. */
+static void html_col_cells(FILE *f, const struct cell *c)
+{
+	char b[240], ch[24], ci[64];
+
+	if (!c) {
+		fputs("<td class=\"na\">-</td><td class=\"na\">-</td><td class=\"na\">-</td><td class=\"v-missing\">-</td>", f);
+		return;
+	}
+	side_cell_text(c, false, b, sizeof(b));
+	fmt_pct(c->g.change, ch, sizeof(ch));
+	ci_text(c, ci, sizeof(ci));
+	fputs("<td class=\"num\">", f);
+	HE(b);
+	fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", ch, ci);
+	html_verdict(f, c);
+}
+
+static void html_folders(FILE *f, struct cmpctx *const *cols, size_t n)
+{
+	fputs("<table><tr><th>#</th><th>role</th><th>folder</th><th>spec</th><th>git</th><th>reported</th>"
+	      "<th>cells: regressed, improved, unchanged, noisy, missing</th><th>family (rows' interval)</th></tr>\n", f);
+	for (size_t k = 0; k <= n; k++) {
+		const struct side *s = k ? &cols[k - 1]->s[1] : &cols[0]->s[0];
+		char git[64];
+
+		git_text(s, git, sizeof(git));
+		fprintf(f, "<tr><td>[%zu]</td><td>%s</td><td><code>", k + 1, k ? "new" : "base");
+		HE(s->dir);
+		fputs("</code></td><td>", f);
+		HE(spec_name(s));
+		fputs("</td><td>", f);
+		HE(git);
+		fputs("</td><td>", f);
+		HE(jstr(s->run, "generated") ?: "?");
+		fputs("</td>", f);
+		if (k) {
+			const struct cmpctx *C = cols[k - 1];
+
+			fprintf(f, "<td>%zu: <span class=\"badge %s\">%u regressed</span> %u improved, %u unchanged, "
+				"%u noisy, %u missing</td><td class=\"num\">%u (%.4g %%)</td>", C->ncells,
+				C->counts[GATE_REGRESSED] ? "st-failed" : "st-complete", C->counts[GATE_REGRESSED],
+				C->counts[GATE_IMPROVED], C->counts[GATE_UNCHANGED], C->counts[GATE_NOISY],
+				C->counts[GATE_MISSING], C->family, C->confidence * 100);
+		} else {
+			fputs("<td class=\"na\">the base: every later folder is judged against it</td><td></td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* Regressed first, then improved, over every later folder. */
+static void html_decided(FILE *f, struct cmpctx *const *cols, size_t n)
+{
+	static const enum gate_verdict order[] = { GATE_REGRESSED, GATE_IMPROVED };
+	unsigned int rows = 0;
+	char b[240];
+
+	fputs("<h2 id=\"decided\">Decided cells</h2>\n<p>The cells with a verdict either way, regressed first: "
+	      "each later folder against [1]. The rest (unchanged, noisy, missing) are in the tables per "
+	      "metric below.</p>\n<table><tr><th>folder</th><th>point</th><th>design</th><th>metric</th>"
+	      "<th>[1] base</th><th>this folder</th><th>change</th><th>CI</th><th>verdict</th><th>reason</th></tr>\n", f);
+	for (size_t o = 0; o < ARRAY_SIZE(order); o++)
+		for (size_t k = 0; k < n; k++)
+			for (size_t i = 0; i < cols[k]->ncells; i++) {
+				const struct cell *c = &cols[k]->cells[i];
+
+				if (c->g.verdict != order[o])
+					continue;
+				rows++;
+				fprintf(f, "<tr><td>[%zu]</td><td>", k + 2);
+				HE(c->point);
+				fputs("</td><td>", f);
+				HE(c->design);
+				fputs("</td><td>", f);
+				HE(c->metric);
+				side_cell_text(c, true, b, sizeof(b));
+				fputs("</td><td class=\"num\">", f);
+				HE(b);
+				fputs("</td>", f);
+				html_col_cells(f, c);
+				fputs("<td>", f);
+				HE(c->g.reason);
+				fputs("</td></tr>\n", f);
+			}
+	if (!rows)
+		fputs("<tr><td colspan=\"10\" class=\"na\">none: no cell regressed or improved</td></tr>\n", f);
+	fputs("</table>\n", f);
+}
+
+static void html_metric(FILE *f, struct cmpctx *const *cols, size_t n, const struct mfig *mf)
+{
+	char b[240];
+
+	fputs("<h2 id=\"m-", f);
+	html_href(f, mf->m->name);
+	fputs("\">", f);
+	HE(mf->m->name);
+	fputs(" <span class=\"small\">", f);
+	HE(mf->m->label);
+	fputs("</span></h2>\n", f);
+	if (mf->drawn) {
+		char *svg = xasprintf("fig/%s.svg", mf->name), *png = xasprintf("fig/%s.png", mf->name);
+		char *dat = xasprintf("fig/%s.dat", mf->name), *ci = xasprintf("fig/%s.ci.dat", mf->name);
+
+		fputs("<figure><a href=\"", f);
+		html_href(f, png);
+		fputs("\"><img src=\"", f);
+		html_href(f, svg);
+		fputs("\" alt=\"", f);
+		HE(mf->m->name);
+		fputs(": every folder's repetitions per cell, and each later folder's ratio and interval\"></a>\n"
+		      "<figcaption>Top: per cell (point and design), every successful repetition of each folder "
+		      "(one colour per folder, [1] leftmost; a bar at its median), divided by [1]'s median (or as "
+		      "measured, for counts). Bottom: each later folder's Hodges-Lehmann ratio to [1] with the "
+		      "row's interval, coloured by its verdict; the band is 1 &plusmn; the threshold. "
+		      "<span class=\"small\">[", f);
+		html_link(f, png, "PNG");
+		fputs(", ", f);
+		html_link(f, svg, "SVG");
+		fputs(", ", f);
+		html_link(f, dat, "data");
+		fputs(", ", f);
+		html_link(f, ci, "intervals");
+		fputs(", script scripts/plots/compare.gp]</span></figcaption></figure>\n", f);
+		free(svg);
+		free(png);
+		free(dat);
+		free(ci);
+	}
+	fputs("<table><tr><th>point</th><th>design</th><th>[1] base<br>median [min..max] n</th>", f);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "<th>[%zu]<br>median [min..max] n</th><th>change</th><th>CI</th><th>verdict</th>", k + 2);
+	fputs("</tr>\n", f);
+	for (size_t i = 0; i < mf->nk; i++) {
+		const struct cell *bc = row_base(cols, n, mf->keys[i]);
+
+		fputs("<tr><td>", f);
+		HE(mf->keys[i]->point);
+		fputs("</td><td>", f);
+		HE(mf->keys[i]->design);
+		fputs("</td><td class=\"num\">", f);
+		if (bc)
+			side_cell_text(bc, true, b, sizeof(b));
+		HE(bc ? b : "-");
+		fputs("</td>", f);
+		for (size_t k = 0; k < n; k++)
+			html_col_cells(f, col_cell(cols[k], mf->keys[i]));
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* The cells that are no metric's: failed runs ("runs") and one-sided points or designs ("*"). */
+static void html_other(FILE *f, struct cmpctx *const *cols, size_t n)
+{
+	unsigned int rows = 0;
+
+	fputs("<h2 id=\"other\">Runs and missing cells</h2>\n<table><tr><th>folder</th><th>point</th><th>design</th>"
+	      "<th>cell</th><th>verdict</th><th>reason</th></tr>\n", f);
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < cols[k]->ncells; i++) {
+			const struct cell *c = &cols[k]->cells[i];
+
+			if (c->m || gate_metric_find(c->metric))
+				continue;
+			rows++;
+			fprintf(f, "<tr><td>[%zu]</td><td>", k + 2);
+			HE(c->point);
+			fputs("</td><td>", f);
+			HE(c->design);
+			fputs("</td><td>", f);
+			HE(c->metric);
+			fputs("</td>", f);
+			html_verdict(f, c);
+			fputs("<td>", f);
+			HE(c->g.reason);
+			fputs("</td></tr>\n", f);
+		}
+	if (!rows)
+		fputs("<tr><td colspan=\"6\" class=\"na\">none: every repetition of every later folder succeeded, and "
+		      "every point and design is in every folder</td></tr>\n", f);
+	fputs("</table>\n", f);
+}
+
+static int html_page(const char *path, struct cmpctx *const *cols, size_t n, int code, struct mfig *mf, size_t nmf)
+{
+	struct cmpctx *C = cols[0];
+	FILE *f = fopen(path, "w");
+	char line[300], thr[400];
+	int bad;
+
+	if (!f) {
+		cerr(C, "--html: cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	summary_line_all((const struct cmpctx *const *)cols, n, line, sizeof(line));
+	thresholds_text(C, thr, sizeof(thr));
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<title>iopf-bench compare: %zu folders (%s)</title>\n<style>%s</style>\n</head><body>\n", n + 1,
+		code ? "REGRESSION" : "OK", html_style());
+	fprintf(f, "<h1>iopf-bench compare: %zu folders <span class=\"badge %s\">%s</span></h1>\n", n + 1,
+		code ? "st-failed" : "st-complete", code ? "REGRESSION" : "OK");
+	fputs("<p id=\"summary\"><code>", f);
+	HE(line);
+	fputs("</code></p>\n", f);
+	html_folders(f, cols, n);
+	fprintf(f, "<p>Each later folder is judged against [1] exactly as <code>iopf-bench compare [1] FOLDER</code> "
+		"would (results/SCHEMA.md, \"Comparing runs\"): rule %d, one one-sided test per cell, Holm's step-down "
+		"over that folder's gated cells at a family-wise %g, each row's interval at 1 - 2 alpha / family; "
+		"threshold ", GATE_RULE_VERSION, C->alpha);
+	HE(thr);
+	fprintf(f, " (for equivalence only); at least %u repetitions per side%s.</p>\n", C->min_reps,
+		C->separation ? "; LKP separation required" : "");
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0; i < cols[k]->notes.n; i++) {
+			fputs("<p class=\"small\">note: ", f);
+			HE(cols[k]->notes.v[i]);
+			fputs("</p>\n", f);
+		}
+		for (size_t i = 0; i < cols[k]->mismatches.n; i++) {
+			fputs("<p class=\"banner warn\">warning (--force): ", f);
+			HE(cols[k]->s[1].dir);
+			fputs(": ", f);
+			HE(cols[k]->mismatches.v[i]);
+			fputs("</p>\n", f);
+		}
+	}
+	fputs("<nav><a href=\"#decided\">Decided cells</a>", f);
+	for (size_t i = 0; i < nmf; i++) {
+		fputs("<a href=\"#m-", f);
+		html_href(f, mf[i].m->name);
+		fputs("\">", f);
+		HE(mf[i].m->name);
+		fputs("</a>", f);
+	}
+	fputs("<a href=\"#other\">Runs and missing</a><a href=\"compare.json\">compare.json</a></nav>\n", f);
+	html_decided(f, cols, n);
+	for (size_t i = 0; i < nmf; i++)
+		html_metric(f, cols, n, &mf[i]);
+	html_other(f, cols, n);
+	fprintf(f, "<p class=\"small\">Made by iopf-bench %s; the same document as <code>--json</code>: ", BENCH_TOOL_VERSION);
+	html_link(f, "compare.json", "compare.json");
+	fputs(".</p>\n</body></html>\n", f);
+	bad = ferror(f);
+	if (fclose(f) || bad) {
+		cerr(C, "--html: cannot write %s: %s", path, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * compare.html, compare.json and fig/ in a new folder next to the final
+ * one, moved into place when all of it is made (an earlier output, with
+ * --force, swapped out and removed): never half a page.
+ */
+static int html_write_compare(struct cmpctx *const *cols, size_t n, int code, struct html_out *ho)
+{
+	struct cmpctx *C = cols[0];
+	struct mfig *mf = xcalloc(C->nmetrics + 1, sizeof(*mf));
+	size_t nmf = 0, nk;
+	const struct cell **keys;
+	char *stage = NULL, *p = NULL, *plots = NULL, *slash;
+	int rc = -1;
+
+	if (!ho->final && !(ho->final = default_out(cols, n)))
+		goto out_free;
+	slash = strrchr(ho->final, '/');
+	stage = slash ? xasprintf("%.*s/.%s.tmp-XXXXXX", (int)(slash - ho->final), ho->final, slash + 1) :
+			xasprintf(".%s.tmp-XXXXXX", ho->final);
+	if (!mkdtemp(stage)) {
+		cerr(C, "--html: cannot make %s: %s", stage, strerror(errno));
+		free(stage);
+		stage = NULL;
+		goto out_free;
+	}
+	{
+		/* mkdtemp's 0700, as a folder made by mkdir would be */
+		mode_t um = umask(0);
+
+		umask(um);
+		chmod(stage, 0777 & ~um);
+	}
+	p = xasprintf("%s/fig", stage);
+	if (mkdir(p, 0777)) {
+		cerr(C, "--html: cannot make %s: %s", p, strerror(errno));
+		goto out;
+	}
+	/* One figure per gated metric with a cell. */
+	keys = row_keys(cols, n, &nk);
+	for (unsigned int k = 0; k < C->nmetrics; k++) {
+		struct mfig *m = &mf[nmf];
+
+		m->m = C->metrics[k];
+		m->keys = xcalloc(nk + 1, sizeof(*m->keys));
+		for (size_t i = 0; i < nk; i++)
+			if (!strcmp(keys[i]->metric, m->m->name))
+				m->keys[m->nk++] = keys[i];
+		if (!m->nk) {
+			free(m->keys);
+			continue;
+		}
+		m->name = xasprintf("compare-%s", m->m->name);
+		nmf++;
+	}
+	free(keys);
+	plots = plot_scripts_dir(NULL);
+	for (size_t i = 0; i < nmf; i++)
+		if (html_figure(cols, n, &mf[i], stage, plots))
+			goto out;
+	{
+		struct json_object *j = compare_json_all(cols, n, code, true);
+		FILE *f;
+
+		free(p);
+		p = xasprintf("%s/compare.json", stage);
+		f = fopen(p, "w");
+		if (f) {
+			json_write(f, j);
+			if (fclose(f))
+				f = NULL;
+		}
+		json_object_put(j);
+		if (!f) {
+			cerr(C, "--html: cannot write %s: %s", p, strerror(errno));
+			goto out;
+		}
+	}
+	free(p);
+	p = xasprintf("%s/compare.html", stage);
+	if (html_page(p, cols, n, code, mf, nmf))
+		goto out;
+	if (!access(ho->final, F_OK)) {
+		/* --force (checked before): the earlier output swapped out, then removed */
+		if (renameat2(AT_FDCWD, stage, AT_FDCWD, ho->final, RENAME_EXCHANGE)) {
+			cerr(C, "--html: cannot replace %s: %s", ho->final, strerror(errno));
+			goto out;
+		}
+	} else if (rename(stage, ho->final)) {
+		cerr(C, "--html: cannot make %s: %s", ho->final, strerror(errno));
+		goto out;
+	}
+	cerr(C, "wrote %s/compare.html", ho->final);
+	rc = 0;
+out:
+	/* the stage: a failed attempt, or the earlier output swapped out */
+	if (stage && access(stage, F_OK) == 0 && folder_remove_tree(stage))
+		cerr(C, "--html: cannot remove %s: %s", stage, strerror(errno));
+out_free:
+	for (size_t i = 0; i < nmf; i++) {
+		free(mf[i].keys);
+		free(mf[i].name);
+	}
+	free(mf);
+	free(stage);
+	free(p);
+	free(plots);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
 /* compare */
 
 static const char compare_usage[] =
-	"usage: iopf-bench compare BASELINE_DIR NEW_DIR [--threshold T] [--threshold METRIC=T]...\n"
-	"       iopf-bench compare --pair BASE:NEW DIR [NEW_DIR] [options]\n"
+	"usage: iopf-bench compare BASELINE_DIR NEW_DIR [NEW_DIR...] [--threshold T] [--threshold METRIC=T]...\n"
+	"       iopf-bench compare --pair BASE:NEW DIR [NEW_DIR...] [options]\n"
 	"         [--alpha A] [--family M] [--min-reps N] [--metrics M1,M2,...] [--force]\n"
-	"         [--json | --ktap] [--junit FILE] [-q | -v] [--baselines-dir DIR]\n";
+	"         [--json | --ktap] [--junit FILE] [-q | -v] [--baselines-dir DIR]\n"
+	"         [--html] [--out DIR]\n";
 
 static const char compare_help[] =
 	"  Judge every point, design and metric of the results folder NEW_DIR against\n"
@@ -1505,6 +2563,9 @@ static const char compare_help[] =
 	"  (`iopf-bench report DIR`), plan.json and provenance.json; nothing is written\n"
 	"  into them. Verdicts: regressed, improved, unchanged, noisy, missing\n"
 	"  (results/SCHEMA.md, \"Comparing runs\").\n"
+	"  More NEW_DIRs: one column each, every one judged against BASELINE_DIR exactly\n"
+	"  as `compare BASELINE_DIR THAT_DIR` would (lkp compare's columns); the summary\n"
+	"  line and the exit status are over all of them.\n"
 	"  --pair BASE:NEW      judge design NEW against design BASE instead, each cell\n"
 	"                       named BASE->NEW: two designs of ONE folder (one sweep,\n"
 	"                       boots interleaved: the session's drift cancels), or\n"
@@ -1524,13 +2585,23 @@ static const char compare_help[] =
 	"  --force              compare folders of different specs, machines or kernel\n"
 	"                       configs (the differences become warnings); never a\n"
 	"                       point of ABI <= 6's prq model against vtd (ABI 7)\n"
+	"  --html               also write compare.html (figures per gated metric: every\n"
+	"                       folder's repetitions per cell, each verdict and interval;\n"
+	"                       gnuplot, scripts/plots/compare.gp), compare.json and fig/\n"
+	"                       into a new folder results/compare/<time>-<last NEW_DIR's\n"
+	"                       name>/ of the checkout; its path goes to stderr\n"
+	"  --out DIR            --html into DIR instead; never inside a compared folder;\n"
+	"                       an existing DIR only with --force, and only when it holds\n"
+	"                       an earlier compare's output (compare.html, compare.json,\n"
+	"                       fig/), which is then replaced\n"
 	"  --json | --ktap      JSON or KTAP on stdout instead of the table\n"
 	"  --junit FILE         also write JUnit XML to FILE\n"
 	"  -q                   only the summary line;  -v  every cell, unchanged too\n"
 	"  --baselines-dir DIR  where baseline names are looked up ($IOPF_BASELINES_DIR)\n"
+	"  Environment: GNUPLOT, IOPF_PLOTS_DIR (as report's).\n"
 	"  Exit: 0 no regression, 1 regression, 2 invalid, incomplete or mismatched\n"
-	"  input, usage, an output file that could not be written, or an internal\n"
-	"  error (out of memory).\n";
+	"  input, usage, an output (--junit, --html) that could not be written, or an\n"
+	"  internal error (out of memory). Several NEW_DIRs: 1 when any regressed.\n";
 
 
 static int usage_err(const struct bench_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1609,17 +2680,19 @@ static void cmp_free(struct cmpctx *C)
 		free(C->cells[i].cand);
 	}
 	free(C->cells);
-	free(C->pair_base);
-	free(C->pair_new);
-	free(C->pair_label);
+	if (!C->borrowed) {
+		free(C->pair_base);
+		free(C->pair_new);
+		free(C->pair_label);
+	}
 	strv_free(&C->notes);
 	strv_free(&C->mismatches);
 	free(C);
 }
 
-static int compare_run(struct cmpctx *C, const char *metrics_opt)
+/* Load and check one column's two folders; the differences go to its mismatches. */
+static int col_prepare(struct cmpctx *C, const char *metrics_opt)
 {
-	FILE *out = C->env->out;
 	int code;
 
 	for (int i = 0; i < 2; i++) {
@@ -1651,60 +2724,109 @@ static int compare_run(struct cmpctx *C, const char *metrics_opt)
 		if (C->s[i].regress_response > 0 || C->s[i].regress_report > 0)
 			strv_addf(&C->notes, "%s has the synthetic regression knob on: response +%g ns, report +%g ns",
 				  i ? "NEW" : "BASELINE", C->s[i].regress_response, C->s[i].regress_report);
-	for (size_t i = 0; i < C->notes.n; i++)
-		cerr(C, "note: %s", C->notes.v[i]);
-	if (C->mismatches.n && !C->force) {
-		cerr(C, "%s and %s are not the same experiment on the same kind of machine (--force compares "
-		     "them anyway):", C->s[0].dir, C->s[1].dir);
-		for (size_t i = 0; i < C->mismatches.n; i++)
-			fprintf(C->env->err, "  %s\n", C->mismatches.v[i]);
+	return GX_OK;
+}
+
+/* One column's cells; exit 2 when there is nothing to judge (no verdict, and "OK" would be a lie). */
+static int col_judge(struct cmpctx *C)
+{
+	bool any = false;
+
+	build_cells(C);
+	for (size_t i = 0; i < C->ncells && !any; i++)
+		any = C->cells[i].m && (C->cells[i].nb || C->cells[i].nn);
+	if (!any && C->ncells && !C->counts[GATE_REGRESSED]) {
+		cerr(C, "nothing to judge: no gated metric (%s%s) has a value in %s or %s; choose others "
+		     "with --metrics", C->metrics[0]->name, C->nmetrics > 1 ? ", ..." : "", C->s[0].dir,
+		     C->s[1].dir);
+		return GX_INVALID;
+	}
+	if (!C->ncells) {
+		cerr(C, "nothing to judge: %s and %s have no point and design in common with a gated metric",
+		     C->s[0].dir, C->s[1].dir);
+		return GX_INVALID;
+	}
+	return GX_OK;
+}
+
+/* A line of a column's own (notes, warnings): with several later folders, which one it is about. */
+static void col_say(const struct cmpctx *C, size_t n, const char *what, const char *text)
+{
+	if (n > 1)
+		cerr(C, "%s (%s): %s", what, C->s[1].dir, text);
+	else
+		cerr(C, "%s%s%s", what, *what ? ": " : "", text);
+}
+
+/*
+ * Every later folder judged against the first (lkp compare's columns), each
+ * exactly as `compare BASE THAT_FOLDER` would: its own family and Holm.
+ */
+static int compare_run(struct cmpctx **cols, size_t n, const char *metrics_opt, struct html_out *ho)
+{
+	struct cmpctx *C = cols[0];
+	FILE *out = C->env->out;
+	size_t nmis = 0;
+	bool regressed = false;
+	int code;
+
+	for (size_t k = 0; k < n; k++) {
+		code = col_prepare(cols[k], metrics_opt);
+		if (code)
+			return code;
+	}
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0; i < cols[k]->notes.n; i++)
+			col_say(cols[k], n, "note", cols[k]->notes.v[i]);
+		nmis += cols[k]->mismatches.n;
+	}
+	if (nmis && !C->force) {
+		for (size_t k = 0; k < n; k++) {
+			if (!cols[k]->mismatches.n)
+				continue;
+			cerr(C, "%s and %s are not the same experiment on the same kind of machine (--force compares "
+			     "them anyway):", cols[k]->s[0].dir, cols[k]->s[1].dir);
+			for (size_t i = 0; i < cols[k]->mismatches.n; i++)
+				fprintf(C->env->err, "  %s\n", cols[k]->mismatches.v[i]);
+		}
 		if (C->json) {
-			struct json_object *j = compare_json(C, GX_INVALID, false);
+			struct json_object *j = compare_json_all(cols, n, GX_INVALID, false);
 
 			json_write(out, j);
 			json_object_put(j);
 		}
 		return GX_INVALID;
 	}
-	for (size_t i = 0; i < C->mismatches.n; i++)
-		cerr(C, "warning (--force): %s", C->mismatches.v[i]);
-
-	build_cells(C);
-	{
-		/* Nothing gated has a value: no verdict can be made, and "OK" would be a lie. */
-		bool any = false;
-
-		for (size_t i = 0; i < C->ncells && !any; i++)
-			any = C->cells[i].m && (C->cells[i].nb || C->cells[i].nn);
-		if (!any && C->ncells && !C->counts[GATE_REGRESSED]) {
-			cerr(C, "nothing to judge: no gated metric (%s%s) has a value in %s or %s; choose others "
-			     "with --metrics", C->metrics[0]->name, C->nmetrics > 1 ? ", ..." : "", C->s[0].dir,
-			     C->s[1].dir);
-			return GX_INVALID;
-		}
-		if (!C->ncells) {
-			cerr(C, "nothing to judge: %s and %s have no point and design in common with a gated metric",
-			     C->s[0].dir, C->s[1].dir);
-			return GX_INVALID;
-		}
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < cols[k]->mismatches.n; i++)
+			col_say(cols[k], n, "warning (--force)", cols[k]->mismatches.v[i]);
+	for (size_t k = 0; k < n; k++) {
+		code = col_judge(cols[k]);
+		if (code)
+			return code;
+		regressed |= cols[k]->counts[GATE_REGRESSED] > 0;
 	}
-	code = C->counts[GATE_REGRESSED] ? GX_REGRESSION : GX_OK;
-	if (C->junit && write_junit(C, C->junit))
+	code = regressed ? GX_REGRESSION : GX_OK;
+	if (ho->want && html_write_compare(cols, n, code, ho))
+		code = GX_INVALID;
+	if (C->junit && write_junit(cols, n, C->junit))
 		code = GX_INVALID;
 	if (C->json) {
-		struct json_object *j = compare_json(C, code, true);
+		struct json_object *j = compare_json_all(cols, n, code, true);
 
 		json_write(out, j);
 		json_object_put(j);
 	} else if (C->ktap) {
-		print_ktap(C, out);
+		print_ktap(cols, n, out);
 	} else if (C->quiet) {
 		char line[300];
 
-		summary_line(C, line, sizeof(line));
+		summary_line_all((const struct cmpctx *const *)cols, n, line, sizeof(line));
 		fprintf(out, "%s\n", line);
-	} else {
+	} else if (n == 1) {
 		print_table(C, out);
+	} else {
+		print_table_cols(cols, n, out);
 	}
 	fflush(out);
 	return code;
@@ -1717,8 +2839,10 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 	/* Out of memory is an internal error (2), never "regression" (1). */
 	xalloc_exit_code(GX_INVALID);
 	C = xcalloc(1, sizeof(*C));
-	const char *pos[2] = { NULL, NULL }, *metrics_opt = NULL, *bdir_opt = NULL, *val;
-	int npos = 0, code;
+	const char **pos = xcalloc((size_t)argc + 1, sizeof(*pos)), *metrics_opt = NULL, *bdir_opt = NULL, *val;
+	struct cmpctx **cols = NULL;
+	struct html_out ho = { 0 };
+	int npos = 0, ncols = 0, code;
 
 	C->env = env;
 	C->threshold = GATE_DEFAULT_THRESHOLD;
@@ -1732,10 +2856,20 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fprintf(env->out, "%s%s", compare_usage, compare_help);
 			cmp_free(C);
+			free(pos);
 			return GX_OK;
 		}
 		if (!strcmp(a, "--force")) {
 			C->force = true;
+		} else if (!strcmp(a, "--html")) {
+			ho.want = true;
+		} else if (cli_opt_arg(a, "--out", argc, argv, &i, &val)) {
+			if (!val || !*val) {
+				code = usage_err(env, "--out needs a folder (for compare.html)");
+				goto out;
+			}
+			ho.want = true;
+			ho.dir = val;
 		} else if (!strcmp(a, "--lkp-separation")) {
 			C->separation = true;
 		} else if (!strcmp(a, "--json")) {
@@ -1822,23 +2956,20 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 		} else if (a[0] == '-' && a[1]) {
 			code = usage_err(env, "unknown option '%s'", a);
 			goto out;
-		} else if (npos < 2) {
-			pos[npos++] = a;
 		} else {
-			code = usage_err(env, "two folders only (baseline, new): '%s'?", a);
-			goto out;
+			pos[npos++] = a;
 		}
 	}
 	if (npos == 1 && C->pair_base) {
 		pos[1] = pos[0];	/* --pair in one folder */
 		npos = 2;
 	}
-	if (npos != 2) {
-		code = usage_err(env, C->pair_base ? "want DIR, or BASELINE_DIR and NEW_DIR" :
-				 "want BASELINE_DIR and NEW_DIR");
+	if (npos < 2) {
+		code = usage_err(env, C->pair_base ? "want DIR, or BASELINE_DIR and NEW_DIR..." :
+				 "want BASELINE_DIR and NEW_DIR (and more NEW_DIRs)");
 		goto out;
 	}
-	if (C->pair_base && !strcmp(C->pair_base, C->pair_new) && !strcmp(pos[0], pos[1])) {
+	if (C->pair_base && !strcmp(C->pair_base, C->pair_new) && npos == 2 && !strcmp(pos[0], pos[1])) {
 		code = usage_err(env, "--pair %s:%s in one folder compares a design with itself", C->pair_base,
 				 C->pair_new);
 		goto out;
@@ -1864,6 +2995,7 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 	C->s[1].dir = xstrdup(pos[1]);
 	C->s[0].design = C->pair_base;
 	C->s[1].design = C->pair_new;
+	C->folder = 1;
 	/* A saved baseline's bare name */
 	if (!folder_is_dir(pos[0]) && baseline_valid_name(pos[0])) {
 		char *bd = baseline_dir(bdir_opt), *cand = xasprintf("%s/%s", bd, pos[0]);
@@ -1876,9 +3008,31 @@ int cmd_compare(int argc, char **argv, const struct bench_env *env)
 			free(cand);
 		}
 	}
-	code = compare_run(C, metrics_opt);
+	/* One column per later folder, each with the options: the first is C. */
+	ncols = npos - 1;
+	cols = xcalloc((size_t)ncols, sizeof(*cols));
+	cols[0] = C;
+	for (int k = 1; k < ncols; k++) {
+		struct cmpctx *c = xcalloc(1, sizeof(*c));
+
+		*c = *C;
+		c->borrowed = true;
+		c->s[0].dir = xstrdup(C->s[0].dir);
+		c->s[1].dir = xstrdup(pos[k + 1]);
+		c->folder = (unsigned int)k + 1;
+		cols[k] = c;
+	}
+	ho.force = C->force;
+	code = ho.want ? html_check_out(cols, (size_t)ncols, &ho) : GX_OK;
+	if (!code)
+		code = compare_run(cols, (size_t)ncols, metrics_opt, &ho);
 out:
+	for (int k = ncols - 1; k >= 1; k--)
+		cmp_free(cols[k]);
 	cmp_free(C);
+	free(cols);
+	free(pos);
+	free(ho.final);
 	return code;
 }
 

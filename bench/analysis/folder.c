@@ -4,6 +4,8 @@
  * read it: files, JSON documents, the problems run.json lists, provenance's
  * git revision (folder.h).
  */
+#include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,4 +119,101 @@ char *folder_repo_path(const char *marker, const char *want)
 			return xasprintf("%s/%s", exe, want);
 	}
 	return NULL;
+}
+
+int folder_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *q = p + 1; ; q++) {
+		if (*q == '/' || !*q) {
+			char c = *q;
+
+			*q = 0;
+			if (mkdir(p, 0777) && errno != EEXIST) {
+				rc = -1;
+				break;
+			}
+			*q = c;
+			if (!c)
+				break;
+		}
+	}
+	if (!rc && !folder_is_dir(p)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) && errno != ENOENT ? -1 : 0;
+}
+
+int folder_remove_tree(const char *path)
+{
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int folder_link_latest(const char *dir, const char **why)
+{
+	char *d = xstrdup(dir), *slash, *marker, *link = NULL, *tmp = NULL, *err = NULL;
+	struct json_object *run = NULL;
+	const char *parent, *base, *st;
+	struct stat lst;
+	int rc = 1;
+
+	while (strlen(d) > 1 && d[strlen(d) - 1] == '/')
+		d[strlen(d) - 1] = 0;
+	slash = strrchr(d, '/');
+	parent = slash ? (slash == d ? "/" : d) : ".";
+	base = slash ? slash + 1 : d;
+	if (slash)
+		*slash = 0;
+	marker = xasprintf("%s/%s/INCOMPLETE", parent, base);
+	if (folder_is_file(marker)) {
+		*why = "the folder is incomplete (INCOMPLETE marker)";
+		goto out;
+	}
+	{
+		char *full = xasprintf("%s/%s", parent, base);
+
+		run = folder_read_json(full, "run.json", &err);
+		free(full);
+	}
+	st = run ? jstr(run, "status") : NULL;
+	if (!st || !strcmp(st, "incomplete")) {
+		*why = st ? "its run.json says incomplete" : "it has no readable run.json";
+		goto out;
+	}
+	link = xasprintf("%s/latest", parent);
+	if (!lstat(link, &lst) && !S_ISLNK(lst.st_mode)) {
+		*why = "a \"latest\" that is not a symlink is in the way";
+		goto out;
+	}
+	/* A new link beside it, renamed over the old one: never a moment without a link. */
+	tmp = xasprintf("%s/.latest.tmp-%ld", parent, (long)getpid());
+	unlink(tmp);
+	if (symlink(base, tmp) || rename(tmp, link)) {
+		int e = errno;
+
+		unlink(tmp);
+		errno = e;
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	json_object_put(run);
+	free(err);
+	free(marker);
+	free(link);
+	free(tmp);
+	free(d);
+	return rc;
 }

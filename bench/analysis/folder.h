@@ -17,6 +17,19 @@ struct json_object *folder_read_json(const char *dir, const char *name, char **e
 /* provenance.json's git revision as "0123456789ab (clean)", or "unknown". */
 void folder_git_text(struct json_object *prov, char *buf, size_t len);
 
+/* mkdir -p PATH (mode 0777 before the umask); 0, or -1 with errno. */
+int folder_mkdirs(const char *path);
+/* rm -rf PATH (not following symlinks); 0, or -1 with errno. */
+int folder_remove_tree(const char *path);
+/*
+ * The "latest" link beside a results folder: PARENT/latest -> basename(DIR),
+ * a relative symlink, replaced atomically, made only when DIR is complete
+ * (no INCOMPLETE marker; a run.json whose status is not "incomplete"); a
+ * "latest" that is not a symlink is left alone. 0 made; 1 not made (why in
+ * *why, static text); -1 with errno.
+ */
+int folder_link_latest(const char *dir, const char **why);
+
 /* The checkout above this executable that has file MARKER: its WANT (free it), or NULL. */
 char *folder_repo_path(const char *marker, const char *want);
 

@@ -142,6 +142,16 @@ static const char *const css =
 	"nav a{margin-right:1em}details{margin:.4em 0}summary{cursor:pointer}"
 	"ul.files{columns:2;font-size:.85em}";
 
+const char *html_style(void)
+{
+	return css;
+}
+
+void html_href(FILE *f, const char *path)
+{
+	href(f, path);
+}
+
 /* The repetitions of a point that are not in any median. */
 static void bad_reps(struct json_object *point, void (*fn)(void *, const char *design, struct json_object *rep),
 		     void *arg)
@@ -657,6 +667,102 @@ static void extra_tables(FILE *f, struct json_object *run, struct json_object *s
 	(void)run;
 }
 
+/* Calls fn on every comparison cell of the run (point, design, metric). */
+static void each_cmp(struct json_object *run, void (*fn)(void *, struct json_object *sw, struct json_object *p,
+							 const char *design, const char *metric, struct json_object *c),
+		     void *arg)
+{
+	struct json_object *sweeps = jget(run, "sweeps");
+
+	for (size_t s = 0; s < jlen(sweeps); s++) {
+		struct json_object *pts = jget(jidx(sweeps, s), "points");
+
+		for (size_t i = 0; i < jlen(pts); i++) {
+			struct json_object *p = jidx(pts, i);
+
+			json_object_object_foreach(jget(p, "comparisons"), dn, dc) {
+				json_object_object_foreach(dc, mn, c)
+					fn(arg, jidx(sweeps, s), p, dn, mn, c);
+			}
+		}
+	}
+}
+
+struct decided_ctx {
+	FILE *f;
+	struct json_object *run;
+	const char *want;	/* the verdict of this pass */
+	unsigned int rows, counts[5];
+};
+
+static const char *const decided_names[5] = { "regressed", "improved", "unchanged", "noisy", "missing" };
+
+static void decided_row(void *arg, struct json_object *sw, struct json_object *p, const char *dn, const char *mn,
+			struct json_object *c)
+{
+	struct decided_ctx *d = arg;
+	FILE *f = d->f;
+	const char *v = jstr(c, "verdict"), *base = jstr(d->run, "baseline_design"), *unit = NULL;
+	struct json_object *ms = jget(d->run, "metrics");
+
+	if (jstr(c, "reason") && !strncmp(jstr(c, "reason"), "not measured", 12))
+		return;		/* not a row of the summary either */
+	if (!d->want) {
+		for (size_t i = 0; v && i < 5; i++)
+			d->counts[i] += !strcmp(v, decided_names[i]);
+		return;
+	}
+	if (!v || strcmp(v, d->want))
+		return;
+	for (size_t m = 0; m < jlen(ms); m++)
+		if (jstr(jidx(ms, m), "name") && !strcmp(jstr(jidx(ms, m), "name"), mn))
+			unit = jstr(jidx(ms, m), "unit");
+	d->rows++;
+	fputs("<tr><td>", f);
+	E(jstr(sw, "name"));
+	fputs("</td><td>", f);
+	E(jstr(p, "label"));
+	fputs("</td><td>", f);
+	E(metric_label(d->run, mn));
+	fputs("</td>", f);
+	stat_cell(f, jget(jget(jget(jget(p, "designs"), base), "summary"), mn), unit);
+	fputs("<td>", f);
+	E(dn);
+	fputs("</td>", f);
+	stat_cell(f, jget(jget(jget(jget(p, "designs"), dn), "summary"), mn), unit);
+	verdict_cells(f, c);
+	fputs("</tr>\n", f);
+}
+
+/*
+ * The decided cells first: every comparison that regressed, then every one
+ * that improved, before the rest of the page (the summary below has every
+ * cell, sweep by sweep).
+ */
+static void section_decided(FILE *f, struct json_object *run)
+{
+	struct decided_ctx d = { .f = f, .run = run };
+	const char *base = jlen(jget(run, "designs")) > 1 ? jstr(run, "baseline_design") : NULL;
+
+	if (!base)
+		return;
+	each_cmp(run, decided_row, &d);
+	fprintf(f, "<h2 id=\"decided\">Decided cells</h2>\n<p>%u regressed and %u improved, first; %u unchanged, %u "
+		"noisy and %u missing are in the <a href=\"#summary\">summary</a>, sweep by sweep.</p>\n",
+		d.counts[0], d.counts[1], d.counts[2], d.counts[3], d.counts[4]);
+	fputs("<table class=\"decided\">\n<tr><th>sweep</th><th>point</th><th>metric</th><th>", f);
+	E(base);
+	fputs(" (baseline)<br>median</th><th>design</th><th>design<br>median</th><th>ratio</th><th>CI</th>"
+	      "<th>verdict</th></tr>\n", f);
+	for (size_t i = 0; i < 2; i++) {
+		d.want = decided_names[i];
+		each_cmp(run, decided_row, &d);
+	}
+	if (!d.rows)
+		fputs("<tr><td colspan=\"9\" class=\"na\">none: no cell regressed or improved</td></tr>\n", f);
+	fputs("</table>\n", f);
+}
+
 static void section_summary(FILE *f, struct json_object *run)
 {
 	struct json_object *sweeps = jget(run, "sweeps");
@@ -989,9 +1095,11 @@ int html_write(const char *path, struct json_object *run, FILE *log)
 	E(jstr(run, "generated"));
 	fputs(" by ", f);
 	E(jstr(run, "tool"));
-	fputs(".</p>\n<nav><a href=\"#provenance\">Provenance</a><a href=\"#summary\">Summary</a>"
+	fputs(".</p>\n<nav><a href=\"#decided\">Decided cells</a><a href=\"#provenance\">Provenance</a>"
+	      "<a href=\"#summary\">Summary</a>"
 	      "<a href=\"#figures\">Figures</a><a href=\"#repetitions\">Failed/skipped repetitions</a>"
 	      "<a href=\"#files\">Files</a></nav>\n", f);
+	section_decided(f, run);
 	section_provenance(f, run);
 	section_summary(f, run);
 	section_figures(f, run);

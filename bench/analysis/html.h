@@ -17,6 +17,12 @@
  */
 int html_write(const char *path, struct json_object *run, FILE *log);
 
+/* report.html's style sheet (inline CSS), for compare.html too. */
+const char *html_style(void);
+
+/* A relative link target: percent-encoded and attribute-safe, to f. */
+void html_href(FILE *f, const char *path);
+
 /* s with & < > " ' escaped, to f. */
 void html_escape(FILE *f, const char *s);
 

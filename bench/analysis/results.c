@@ -22,14 +22,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,12 +39,11 @@
 #include "gate.h"
 #include "html.h"
 #include "jsonutil.h"
+#include "plot.h"
 #include "report.h"
 #include "results.h"
 #include "stats.h"
 #include "xalloc.h"
-
-extern char **environ;
 
 #define JADD(o, k, v) json_object_object_add((o), (k), (v))
 #define JSTR(s) json_object_new_string(s)
@@ -54,13 +51,6 @@ extern char **environ;
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers */
-
-static bool file_nonempty(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode) && st.st_size > 0;
-}
 
 static bool file_exists(const char *path)
 {
@@ -1545,94 +1535,6 @@ out:
 /* ------------------------------------------------------------------------ */
 /* Figures: data files under fig/, drawn by scripts/plots/NAME.gp */
 
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static void __attribute__((format(printf, 2, 3))) sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && b->s && b->len + n < b->cap)
-			break;
-		b->cap = (b->cap + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		if (!b->s) {
-			perror("iopf-bench report");
-			exit(BENCH_EXIT_FAIL);
-		}
-	}
-	b->len += n;
-}
-
-/* name='value' for gnuplot -e: a single-quoted string ('' is a quote). */
-static void sb_var(struct sb *b, const char *name, const char *value)
-{
-	sb_printf(b, "%s='", name);
-	for (const char *p = value; *p; p++)
-		sb_printf(b, *p == '\'' ? "''" : "%c", *p);
-	sb_printf(b, "'; ");
-}
-
-/* Text for gnuplot's data files: in double quotes, without quotes or newlines inside. */
-static void dat_title(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++)
-		fputc(*s == '"' || *s == '\n' || *s == '\\' ? '\'' : *s, f);
-	fputs("\"\n", f);
-}
-
-static void dat_num(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, " %.10g", v);
-	else
-		fputs(" NaN", f);
-}
-
-struct range {
-	unsigned int n;
-	bool nonpos;
-	double min, max;
-};
-
-static void range_add(struct range *r, double v)
-{
-	if (!isfinite(v))
-		return;
-	if (v <= 0)
-		r->nonpos = true;
-	if (!r->n || v < r->min)
-		r->min = v;
-	if (!r->n || v > r->max)
-		r->max = v;
-	r->n++;
-}
-
-/* Log scale when every value is positive and they span at least a factor `span`. */
-static int range_log(const struct range *r, double span)
-{
-	return r->n && !r->nonpos && r->max / r->min >= span;
-}
-
-static char *find_plots(const struct results_opts *o)
-{
-	const char *e = o->plots_dir ? o->plots_dir : getenv("IOPF_PLOTS_DIR");
-	char *d;
-
-	if (e && *e)
-		return xstrdup(e);
-	d = folder_repo_path("scripts/plots/common.gp", "scripts/plots");
-	return d ? d : xstrdup("scripts/plots");
-}
-
 /* The gnuplot output base of a figure: DIR/fig/NAME (the scripts add .png and .svg). */
 struct fig {
 	char *name;		/* file name without extension */
@@ -1685,92 +1587,22 @@ static int fig_close(struct res *R, struct fig *g, FILE *f)
 	return 0;
 }
 
-/* Print the last lines of gnuplot's stderr. */
-static void log_tail(struct res *R, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char lines[12][256];
-	unsigned int n = 0;
-
-	if (!f || !R->log) {
-		if (f)
-			fclose(f);
-		return;
-	}
-	while (fgets(lines[n % 12], sizeof(lines[0]), f))
-		n++;
-	fclose(f);
-	for (unsigned int i = n > 12 ? n - 12 : 0; i < n; i++)
-		fprintf(R->log, "  gnuplot: %s%s", lines[i % 12],
-			strchr(lines[i % 12], '\n') ? "" : "\n");
-}
-
 /*
- * Run gnuplot on scripts/plots/SCRIPT with the figure's variables (as -e,
- * no shell); then check that it exited 0 and that both outputs exist and are
- * not empty. On success the figure goes into the sweep's list. Every failure
- * is printed and counted.
+ * Draw the figure with scripts/plots/SCRIPT (plot_draw(): gnuplot, no shell,
+ * both outputs checked). On success the figure goes into the sweep's list;
+ * every failure is printed and counted.
  */
 static int fig_draw(struct res *R, struct sweep *s, struct fig *g, const char *script, const char *kind,
 		    const char *caption, const struct point *p)
 {
-	const char *gp = R->o->gnuplot ? R->o->gnuplot : getenv("GNUPLOT");
-	char *sp = xasprintf("%s/%s", R->plots, script), *png = xasprintf("%s.png", g->base);
-	char *svg = xasprintf("%s.svg", g->base), *logp = xasprintf("%s.log", g->base);
-	struct sb e = { 0 };
-	posix_spawn_file_actions_t fa;
-	char *argv[5];
-	pid_t pid;
-	int rc = -1, st, err;
+	char *png = xasprintf("%s.png", g->base), *svg = xasprintf("%s.svg", g->base);
+	int rc = -1;
 
-	if (!gp || !*gp)
-		gp = "gnuplot";
-	if (!file_exists(sp)) {
-		rerr(R, "figure %s: no gnuplot script %s (set IOPF_PLOTS_DIR to scripts/plots)", g->name, sp);
+	if (plot_draw(R->o->gnuplot, R->plots, script, g->vars.s, g->base, g->name, "iopf-bench report: error: ",
+		      R->log)) {
+		R->errors++;
 		goto out;
 	}
-	unlink(png);
-	unlink(svg);
-	sb_var(&e, "plotdir", R->plots);
-	sb_var(&e, "out", g->base);
-	sb_printf(&e, "%s", g->vars.s ? g->vars.s : "");
-	argv[0] = (char *)gp;
-	argv[1] = "-e";
-	argv[2] = e.s;
-	argv[3] = sp;
-	argv[4] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	err = posix_spawnp(&pid, gp, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err) {
-		rerr(R, "figure %s: cannot run %s: %s", g->name, gp, strerror(err));
-		goto out;
-	}
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			rerr(R, "figure %s: waitpid: %s", g->name, strerror(errno));
-			goto out;
-		}
-	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		if (WIFEXITED(st))
-			rerr(R, "figure %s: %s %s exited with status %d", g->name, gp, sp, WEXITSTATUS(st));
-		else
-			rerr(R, "figure %s: %s %s was killed by signal %d", g->name, gp, sp,
-			     WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-		log_tail(R, logp);
-		goto out;
-	}
-	if (!file_nonempty(png) || !file_nonempty(svg)) {
-		rerr(R, "figure %s: %s %s exited 0 but %s is missing or empty", g->name, gp, sp,
-		     !file_nonempty(png) ? png : svg);
-		log_tail(R, logp);
-		goto out;
-	}
-	unlink(logp);
 	{
 		struct json_object *o = json_object_new_object();
 
@@ -1786,11 +1618,8 @@ static int fig_draw(struct res *R, struct sweep *s, struct fig *g, const char *s
 	}
 	rc = 0;
 out:
-	free(e.s);
-	free(sp);
 	free(png);
 	free(svg);
-	free(logp);
 	return rc;
 }
 
@@ -2591,7 +2420,7 @@ static void figures(struct res *R)
 	}
 	fig_clean(R, dir);
 	free(dir);
-	R->plots = find_plots(R->o);
+	R->plots = plot_scripts_dir(R->o->plots_dir);
 	{
 		char *c = xasprintf("%s/common.gp", R->plots);
 
@@ -2911,13 +2740,34 @@ int results_report(const char *dir, const struct results_opts *o, FILE *log)
 	return results_run(dir, o, log, true);
 }
 
-#define REPORT_USAGE "usage: iopf-bench report RESULTS_DIR [--alpha A] [--threshold T] [--min-reps N] [--quiet]\n"
+#define REPORT_USAGE "usage: iopf-bench report RESULTS_DIR [--alpha A] [--threshold T] [--min-reps N] [--quiet] [--force]\n"
+
+/*
+ * What an earlier report left in DIR (run.json, report.html, fig/), or NULL:
+ * report rewrites them only when asked (--force), so that a folder someone
+ * looked at, linked or compared does not change under them.
+ */
+static const char *reported(const char *dir)
+{
+	static const char *const what[] = { "run.json", "report.html", "fig" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+		char *p = xasprintf("%s/%s", dir, what[i]);
+		bool there = !access(p, F_OK);
+
+		free(p);
+		if (there)
+			return what[i];
+	}
+	return NULL;
+}
 
 int cmd_report(int argc, char **argv, const struct bench_env *env)
 {
 	struct results_opts o;
-	const char *dir = NULL;
+	const char *dir = NULL, *old;
 	struct stat st;
+	bool force = false;
 
 	results_opts_init(&o);
 	o.out = env->out;
@@ -2939,14 +2789,23 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 				"                  (default %g %%; 0.05 also works)\n"
 				"  --min-reps N    values per side below which a cell is noisy (default %d)\n"
 				"  --quiet         print only the status\n"
+				"  --force         report a folder that was reported before (run.json,\n"
+				"                  report.html or fig/ there): they are rewritten in place;\n"
+				"                  without it that is refused (exit 2, nothing changed).\n"
+				"                  sweep reports its new folder itself.\n"
 				"  Environment: GNUPLOT (the gnuplot program), IOPF_PLOTS_DIR (the scripts).\n"
 				"  Exit: 0 complete and every figure made; 1 incomplete, a repetition failed,\n"
-				"  or something could not be read, drawn or written (said on stderr); 2 usage.\n",
+				"  or something could not be read, drawn or written (said on stderr); 2 usage,\n"
+				"  or a folder reported before without --force.\n",
 				GATE_RULE_VERSION, GATE_DEFAULT_ALPHA, GATE_DEFAULT_THRESHOLD * 100, GATE_DEFAULT_MIN_REPS);
 			return BENCH_EXIT_OK;
 		}
 		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
+			continue;
+		}
+		if (!strcmp(a, "--force")) {
+			force = true;
 			continue;
 		}
 		if (cli_opt_arg(a, "--confidence", argc, argv, &i, &val)) {
@@ -2998,6 +2857,12 @@ int cmd_report(int argc, char **argv, const struct bench_env *env)
 	}
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(env->err, "iopf-bench report: %s: not a folder\n", dir);
+		return BENCH_EXIT_USAGE;
+	}
+	old = force ? NULL : reported(dir);
+	if (old) {
+		fprintf(env->err, "iopf-bench report: %s was reported before (its %s is there): --force rewrites "
+			"run.json, csv/, fig/ and report.html in place\n", dir, old);
 		return BENCH_EXIT_USAGE;
 	}
 	return results_report(dir, &o, env->err);

@@ -36,6 +36,7 @@
 #include <json-c/json.h>
 
 #include "dev.h"
+#include "folder.h"
 #include "jsonutil.h"
 #include "kmsg.h"
 #include "opts.h"
@@ -1425,6 +1426,22 @@ static const char *vmrun_reason(int code)
 	}
 }
 
+/*
+ * results/runs/latest -> the folder just finished (relative), only once it
+ * is complete: never an INCOMPLETE one (folder_link_latest() checks). A
+ * folder of --out elsewhere is not linked.
+ */
+static void link_latest(struct sw *w, const char *dir)
+{
+	const char *why = NULL;
+	int rc = folder_link_latest(dir, &why);
+
+	if (rc < 0)
+		say(w, "warning: cannot point results/runs/latest at %s: %s", dir, strerror(errno));
+	else if (rc > 0)
+		say(w, "results/runs/latest left as it was: %s", why);
+}
+
 static int run_sweep(struct sw *w, const struct spec *s, struct json_object *plan, double est)
 {
 	char dir[PATH_MAX], p[PATH_MAX], e[32], logs[PATH_MAX];
@@ -1583,6 +1600,8 @@ static int run_sweep(struct sw *w, const struct spec *s, struct json_object *pla
 		say(w, "the report could not be made (see above)");
 		bad = 1;
 	}
+	if (!w->out)
+		link_latest(w, dir);
 	say(w, "results: %s (%s)", dir, (fmt_secs(now_s() - t0, e, sizeof(e)), e));
 	if (bad)
 		say(w, "some runs failed, violated an invariant, or the report could not be made: see %s/run.json", dir);

@@ -214,7 +214,7 @@ q() { jq -r "$1" "$full/run.json"; }
 cmpq() { q ".sweeps[] | select(.name == \"$1\") | .points[] | select(.id == \"$2\") | .comparisons.mutex.$3 | $4"; }
 
 ktap_print_header
-ktap_set_plan 58
+ktap_set_plan 60
 
 # --- A --------------------------------------------------------------------------
 run "$full"
@@ -313,8 +313,17 @@ check_match "in-flush: the text summary, a range when the runs differ" \
 check_match "in-flush: report.html, the label and the samples per run beside the median" \
 	"<td>report during a flush of the same device p50</td><td class=\"num\">5us<br><span class=\"small\">[^<]*<br>samples/run n=401\.\.$((400 + NR))</span>" \
 	"$(tr -d '\n' <"$h")"
+check "report.html opens with the decided cells: every regressed cell, then every improved, before the provenance" \
+	"$(q '[.sweeps[].points[].comparisons[][] | select(.verdict == "regressed")] | length') regressed, then $(q '[.sweeps[].points[].comparisons[][] | select(.verdict == "improved")] | length') improved" \
+	"$(perl -0ne 'print $1 if /<h2 id="decided">(.*?)<h2 id="provenance">/s' "$h" | grep -o 'class="v-[a-z]*"' | uniq -c |
+		awk '{sub(/class="v-/, "", $2); sub(/"/, "", $2); printf "%s%s %s", (NR > 1 ? ", then " : ""), $1, $2}')"
 check_match "stderr: the status and why" "status failed: 1 of 310 repetitions missing" "$err"
+sum=$(md5sum "$full/run.json")
 run "$full" --alpha 20% --quiet
+check_match "a folder reported before: exit 2 without --force, run.json unchanged" \
+	"^2 iopf-bench report: $full was reported before \(its run.json is there\): --force rewrites run.json, csv/, fig/ and report.html in place same$" \
+	"$rc $err $([[ $(md5sum "$full/run.json") == "$sum" ]] && echo same || echo changed)"
+run "$full" --alpha 20% --quiet --force
 check "--alpha 0.2: the row's level follows, quiet" "0.99 2" \
 	"$(cmpq group-size group-size.group_size=1 report_p99_ns '.confidence * 100 | floor / 100') $(wc -l <<<"$out")"
 check "the schema rejects a wrong run.json" "1" \
@@ -336,12 +345,12 @@ check_match "one design: medians in the text and in report.html" "host: throughp
 
 # --- failures are never swallowed ---------------------------------------------------
 cp -r "$clean" "$tmp/gp"
-GNUPLOT=false run "$tmp/gp"
+GNUPLOT=false run "$tmp/gp" --force
 check_match "GNUPLOT=false: exit 1, says which figure" "^1 .*figure gs-latency-vs-group: false .* exited with status 1" "$rc $(tr '\n' ' ' <<<"$err")"
-IOPF_PLOTS_DIR=$tmp/nowhere run "$tmp/gp"
+IOPF_PLOTS_DIR=$tmp/nowhere run "$tmp/gp" --force
 check_match "no scripts: exit 1" "^1 .*no gnuplot script $tmp/nowhere/latency_vs.gp" "$rc $(tr '\n' ' ' <<<"$err")"
 cp -r "$TESTS_TOP/scripts/plots" "$tmp/plots"; echo 'plot nosuchfunction(x)' >>"$tmp/plots/cdf.gp"
-IOPF_PLOTS_DIR=$tmp/plots run "$full"
+IOPF_PLOTS_DIR=$tmp/plots run "$full" --force
 check_match "a broken script: exit 1, gnuplot's message" "figure group-size-cdf: .*cdf.gp exited with status 1.*gnuplot: " "$(tr '\n' ' ' <<<"$err")"
 mkdir "$tmp/empty"
 run "$tmp/empty"
@@ -359,7 +368,7 @@ for f in "$tmp"/few/raw/*/*-r*.json; do
 	case $f in *.hist.json) continue ;; esac
 	jq '.report_last_latency_ns.count = 500' "$f" >"$f.t" && mv "$f.t" "$f"
 done
-run "$tmp/few" --quiet
+run "$tmp/few" --quiet --force
 check "too few samples: report p50 kept, report p99 left out, with the reason" "false true missing too few samples" \
 	"$(jq -r '[.sweeps[0].points[0] | (.designs.rcu.summary.report_p50_ns.median == null), (.designs.rcu.summary.report_p99_ns.median == null), .comparisons.mutex.report_p99_ns.verdict, (.comparisons.mutex.report_p99_ns.reason | test("too few samples") | if . then "too few samples" else "?" end)] | join(" ")' "$tmp/few/run.json")"
 
@@ -367,7 +376,7 @@ check "too few samples: report p50 kept, report p99 left out, with the reason" "
 old=$TESTS_TOP/results/runs/20261206-000757-default
 if [[ -d $old/raw ]]; then
 	cp -r "$old" "$tmp/pre-abi7"
-	run "$tmp/pre-abi7" --quiet
+	run "$tmp/pre-abi7" --quiet --force
 	check "a pre-ABI-7 folder (model prq): reported, run.json valid, its points still say prq" "0 13 13" \
 		"$rc $(jq '[.sweeps[].points[] | select(.params.model == "prq")] | length' "$tmp/pre-abi7/run.json") \
 $(validate "$tmp/pre-abi7" >/dev/null && jq '[.points[] | select(.params.model == "prq")] | length' "$tmp/pre-abi7/plan.json")"
