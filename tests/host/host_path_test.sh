@@ -84,7 +84,7 @@ if ! priv_dev true 2>/dev/null; then
 	ktap_test_skip "and no folder: no private /dev here"
 else
 	run priv_dev "$B" sweep "$T/bench/specs/smoke.ini" --dry-run
-	check_match "a sweep with /dev/iopf_bench present and no --target plans the VMs" "^spec tiny .*: target vm," "$out"
+	check_match "a sweep with /dev/iopf_bench present and no --target plans the VMs" "^spec smoke .*: target vm," "$out"
 	run priv_dev setpriv --reuid=65534 --regid=65534 --clear-groups "$B" sweep "$T/bench/specs/smoke.ini" \
 		--target host --out "$tmp/out" -q
 	check "--target host as a user who is not root: exit 2, one line" "2 1" "$rc $(wc -l <<<"$out")"
