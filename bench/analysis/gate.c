@@ -61,6 +61,13 @@ const struct gate_metric gate_metrics[] = {
 	{ "overflows", "PRQ overflows", "prq.overflows", GATE_COUNT, -1, false },
 	{ "invariant_violations", "invariant violations", "invariant_violations", GATE_COUNT, -1, false },
 	{ "incomplete_groups", "incomplete groups", "group_check.incomplete", GATE_COUNT, -1, false },
+	/*
+	 * The reporter threads' CPU time in the window over the requests they
+	 * reported: the whole report path's cost per request, partial requests
+	 * included (a mean, not a percentile: no sample floor).
+	 */
+	{ "reporter_cpu_per_request_ns", "reporter CPU per request", "reporters.cpu_ns_per_request",
+	  GATE_NS, -1, false },
 };
 _Static_assert(sizeof(gate_metrics) / sizeof(gate_metrics[0]) == GATE_NMETRICS, "GATE_NMETRICS is the table's size");
 

@@ -48,7 +48,7 @@ struct gate_metric {
  * Every run.json metric, with its direction: the one table that report,
  * compare and calibrate read (results/SCHEMA.md, "Metrics").
  */
-#define GATE_NMETRICS	21
+#define GATE_NMETRICS	22
 extern const struct gate_metric gate_metrics[GATE_NMETRICS];
 
 /*

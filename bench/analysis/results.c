@@ -159,9 +159,9 @@ enum {
 	M_THROUGHPUT = 0, M_OFFERED, M_RESP_P50, M_RESP_P99, M_RESP_P999, M_REP_P50, M_REP_P99,
 	M_REP_P999, M_RIF_P50, M_RIF_P99, M_QIF_P50, M_QIF_P99, M_QUEUE_P50, M_QUEUE_P99, M_FLUSH_P50,
 	M_FLUSH_P99, M_UNBIND_P50,
-	M_UNBIND_P99, M_OVERFLOWS, M_VIOLATIONS, M_INCOMPLETE,
+	M_UNBIND_P99, M_OVERFLOWS, M_VIOLATIONS, M_INCOMPLETE, M_REPORTER_CPU,
 };
-_Static_assert(M_INCOMPLETE + 1 == NM, "metric indexes follow the table");
+_Static_assert(M_REPORTER_CPU + 1 == NM, "metric indexes follow the table");
 
 
 struct rep {
@@ -1641,6 +1641,7 @@ static const char *axis_label(const char *axis)
 	static const struct { const char *axis, *label; } t[] = {
 		{ "rate_per_s", "offered rate (k requests/s)" },
 		{ "group_size", "group size (requests per page request group)" },
+		{ "open_groups", "open groups per device (in their partial phase at once)" },
 		{ "unbinders", "unbinder threads" },
 		{ "injectors", "injector threads" },
 		{ "iommus", "IOMMUs (PRQs)" },
@@ -2445,6 +2446,22 @@ static void figures(struct res *R)
 			unbinds |= s->pts[k]->unbinders > 0;
 		if (axis_numeric(s, "rate_per_s")) {
 			per_variant_throughput(R, s, x = "rate_per_s");
+		} else if (axis_numeric(s, "open_groups")) {
+			/*
+			 * Before group_size: the partial requests a last request
+			 * finds grow with the open groups, the x that shows how the
+			 * report path scales (bench/specs/partials.ini); one figure
+			 * per group size.
+			 */
+			static const unsigned int mk[] = { M_REP_P50, M_REP_P99, M_RESP_P50, M_RESP_P99 };
+
+			per_variant_latency(R, s, x = "open_groups", "report-vs-open-groups", mk, 2,
+				       "report latency (report path of last requests)",
+				       "response latency (arrival -> page response)", "p50 p99",
+				       "Report latency (the report path of last requests, left) and response "
+				       "latency (arrival to page response, right) p50 / p99 against the open "
+				       "groups per device, one color per design: medians over the successful "
+				       "repetitions, error bars min..max.");
 		} else if (axis_numeric(s, "group_size")) {
 			static const unsigned int mk[] = { M_RESP_P50, M_RESP_P99, M_RESP_P999,
 							   M_REP_P50, M_REP_P99, M_REP_P999 };

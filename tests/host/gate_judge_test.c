@@ -271,7 +271,8 @@ TEST(metric_table)
 	static const char *const all[] = { "throughput_rps", "offered_rps", "response_p50_ns", "response_p99_ns",
 		"response_p999_ns", "report_p50_ns", "report_p99_ns", "report_p999_ns", "report_in_flush_p50_ns",
 		"report_in_flush_p99_ns", "queue_in_flush_p50_ns", "queue_in_flush_p99_ns", "queue_p50_ns", "queue_p99_ns", "flush_p50_ns", "flush_p99_ns", "unbind_p50_ns",
-		"unbind_p99_ns", "overflows", "invariant_violations", "incomplete_groups" };
+		"unbind_p99_ns", "overflows", "invariant_violations", "incomplete_groups",
+		"reporter_cpu_per_request_ns" };
 	unsigned int n = 0;
 
 	char buf[32];

@@ -33,7 +33,7 @@ mk() {
 	local pt=$1 de=$2 r=$3 kv; shift 3
 	local status=success rate=10000 offered=10000 p50=100000 p99=400000 p999=800000 rp50=3000 rp99=10000
 	local rp999=20000 q99=50000 viol=0 ovf=0 unb=0 fp50=null fp99=null up50=null up99=null rif50=null rif99=null
-	local lcnt=20000 rifn=0 qif50=null qif99=null qifn=0
+	local lcnt=20000 rifn=0 qif50=null qif99=null qifn=0 rcpu=null
 	local extra='' un=''
 	for kv in "$@"; do local "${kv?}"; done
 	j() { if [[ $1 == null ]]; then echo null; else echo $(($1 * (100 + r - (NR + 1) / 2) / 100)); fi; }
@@ -48,7 +48,7 @@ mk() {
 	 "queue_in_flush_latency_ns": {"count": $qifn, "p50": $(j "$qif50"), "p99": $(j "$qif99")},
 	 "queue_latency_ns": {"count": 2000, "p99": $(j "$q99")},
 	 "invariant_violations": $viol, "violations": {"unexpected": 0, "late": 0, "lost": $viol, "group": 0},
-	 "prq": {"overflows": $ovf}, "group_check": {"incomplete": 0},
+	 "prq": {"overflows": $ovf}, "group_check": {"incomplete": 0}, "reporters": {"cpu_ns_per_request": $(j "$rcpu")},
 	 "detach": {"flushes": 2000, "flush_latency_ns": {"count": 2000, "p50": $(j "$fp50"), "p99": $(j "$fp99")}},
 	 $un
 	 "config": {"unbinders": $unb}}
@@ -125,11 +125,11 @@ for rate in 10000 30000 100000; do	# rcu saturates at 50k/s, mutex at 20k/s
 	done
 done
 sweep rate '["rate_per_s"]' rate.rate_per_s={10000,30000,100000}
-for g in 1 16; do	# mutex: report p99 3x rcu's; g=16: mutex-r2 violates, rcu-r3 times out
+for g in 1 16; do	# mutex: report p99 and reporter CPU 3x rcu's; g=16: mutex-r2 violates, rcu-r3 times out
 	id="group-size.group_size=$g"; point "$id" group-size "{\"group_size\": $g}"
 	for ((r = 1; r <= NR; r++)); do
-		mk "$id" rcu $r rp99=$((10000 * g)); hist "$id" rcu $r 1
-		mk "$id" mutex $r rp99=$((30000 * g)); hist "$id" mutex $r 3
+		mk "$id" rcu $r rp99=$((10000 * g)) rcpu=$((2000 * g)); hist "$id" rcu $r 1
+		mk "$id" mutex $r rp99=$((30000 * g)) rcpu=$((6000 * g)); hist "$id" mutex $r 3
 	done
 done
 mk group-size.group_size=16 mutex 2 status=failure viol=7 rate=1
@@ -206,6 +206,22 @@ for ((r = 1; r <= NR; r++)); do mk r.rate_per_s=1000 host $r rate=1000 offered=1
 sweep r '["rate_per_s"]' r.rate_per_s=1000
 plan host	# as sweep --target host writes it: the one design is the baseline
 host=$d
+# F: an open-groups axis (bench/specs/partials.ini's shape): the report path of
+# "rcu" grows with open groups x (group size - 1), "rcu-indexed"'s stays flat
+new og
+designs="rcu rcu-indexed"
+ids=()
+for og in 1 64 512; do for g in 1 16; do
+	id="og.open_groups=$og.group_size=$g"; ids+=("$id")
+	point "$id" og "{\"open_groups\": $og, \"group_size\": $g}"
+	for ((r = 1; r <= NR; r++)); do
+		mk "$id" rcu $r rp50=$((3000 + 10 * og * (g - 1))) rp99=$((10000 + 20 * og * (g - 1))) rcpu=$((2000 + og * (g - 1)))
+		mk "$id" rcu-indexed $r rcpu=2000
+	done
+done; done
+sweep og '["open_groups", "group_size"]' "${ids[@]}"
+plan rcu
+og=$d
 
 # run DIR [ARGS...]: report, out = stdout, err = stderr, rc
 run() { out=$("$B" report "$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
@@ -214,7 +230,7 @@ q() { jq -r "$1" "$full/run.json"; }
 cmpq() { q ".sweeps[] | select(.name == \"$1\") | .points[] | select(.id == \"$2\") | .comparisons.mutex.$3 | $4"; }
 
 ktap_print_header
-ktap_set_plan 60
+ktap_set_plan 64
 
 # --- A --------------------------------------------------------------------------
 run "$full"
@@ -224,6 +240,7 @@ check "status failed, with the reasons" "failed 3" "$(q '"\(.status) \(.problems
 check "counts of every status" "success=271 failure=1 error=1 skipped=36 missing=1" \
 	"$(q '.counts | "success=\(.success) failure=\(.failure) error=\(.error) skipped=\(.skipped) missing=\(.missing)"')"
 g16='.sweeps[] | select(.name == "group-size") | .points[] | select(.id == "group-size.group_size=16")'
+g1='.sweeps[] | select(.name == "group-size") | .points[] | select(.id == "group-size.group_size=1")'
 check "a violating repetition is a failure, with the counts" "failure: 7 invariant violations (unexpected 0, late 0, lost 7, group 0)" \
 	"$(q "$g16 | .designs.mutex.repetitions[1] | \"\(.status): \(.reason)\"")"
 check "an error repetition: message, errno and stderr" "error: timeout: the run did not finish (ETIMEDOUT); stderr: iopf-bench: timeout" \
@@ -236,6 +253,11 @@ check "3x report p99 (not gated): regressed, the interval excludes 1" "regressed
 	"$(cmpq group-size group-size.group_size=1 report_p99_ns '"\(.verdict) \(.ci_low > 1) \(.ratio * 1000 | round / 1000) \(.gated)"')"
 check "3x closed-loop throughput (gated): improved, the interval excludes 1" "improved true 3 true" \
 	"$(cmpq handler handler.handler=wq throughput_rps '"\(.verdict) \(.ci_low > 1) \(.ratio * 1000 | round / 1000) \(.gated)"')"
+# rcu reps 1..9: 2000 * 0.96..1.04 -> median 2000; the reporters' mean CPU per request, no sample floor
+check "reporter CPU per request: reporters.cpu_ns_per_request, its median and its label" "9 2000 1920 2080 reporter CPU per request ns" \
+	"$(q "$g1 | .designs.rcu.summary.reporter_cpu_per_request_ns | \"\(.n) \(.median) \(.min) \(.max)\"") $(q '.metrics[] | select(.name == "reporter_cpu_per_request_ns") | "\(.label) \(.unit)"')"
+check "3x reporter CPU per request (not gated): regressed, the interval excludes 1" "regressed true 3 false" \
+	"$(cmpq group-size group-size.group_size=1 reporter_cpu_per_request_ns '"\(.verdict) \(.ci_low > 1) \(.ratio * 1000 | round / 1000) \(.gated)"')"
 check "plain words, the row's interval at alpha / family" "mutex: report p99 3x higher (99.8 % CI 2.85x..3.15x): regressed" \
 	"$(cmpq group-size group-size.group_size=1 report_p99_ns .words)"
 check "the rule is the gate's: rule 2, alpha 0.05, Holm over the gated cells" "2 0.05 42 0.997" \
@@ -265,7 +287,7 @@ hdr="point,design,point_status,n_ok,n_failed,n_skipped,n_missing,group_size"
 for m in throughput_rps offered_rps response_p50_ns response_p99_ns response_p999_ns report_p50_ns report_p99_ns \
 	report_p999_ns report_in_flush_p50_ns report_in_flush_p99_ns queue_in_flush_p50_ns queue_in_flush_p99_ns \
 	queue_p50_ns queue_p99_ns flush_p50_ns flush_p99_ns \
-	unbind_p50_ns unbind_p99_ns overflows invariant_violations incomplete_groups; do
+	unbind_p50_ns unbind_p99_ns overflows invariant_violations incomplete_groups reporter_cpu_per_request_ns; do
 	hdr+=",${m}_median,${m}_min,${m}_max"
 done
 check "CSV columns (layout 2): point, design, status and counts, the axes, median/min/max per metric" "$hdr" \
@@ -342,6 +364,12 @@ check "one design: exit 0, no comparisons, validates" "0 {} " \
 	"$rc $(jq -c '.sweeps[0].points[0].comparisons' "$host/run.json") $(validate "$host")"
 check_match "one design: medians in the text and in report.html" "host: throughput 1k/s.*<th>host median</th>.*1 k/s" \
 	"$(tr -d '\n' <<<"$out") $(tr -d '\n' <"$host/report.html")"
+run "$og"
+check "an open-groups axis: report and response latency against it, one figure per group size" \
+	"0 report-vs-open-groups report-vs-open-groups og-report-vs-open-groups-group_size_16.png" \
+	"$rc $(jq -r '[.sweeps[].figures[].kind] | sort | join(" ")' "$og/run.json") $(cd "$og/fig" && ls -- *open-groups*16.png)"
+check "open groups: rcu-indexed's reporter CPU per request against rcu's: the same without partials, improved with them" \
+	"1 improved" "$(jq -r '[.sweeps[].points[] | select(.id == "og.open_groups=1.group_size=1") | .comparisons["rcu-indexed"].reporter_cpu_per_request_ns.ratio] + [.sweeps[].points[] | select(.id == "og.open_groups=512.group_size=16") | .comparisons["rcu-indexed"].reporter_cpu_per_request_ns.verdict] | join(" ")' "$og/run.json")"
 
 # --- failures are never swallowed ---------------------------------------------------
 cp -r "$clean" "$tmp/gp"

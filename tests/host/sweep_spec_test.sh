@@ -6,8 +6,9 @@
 # option rules refuse, a placement the spec's own VM cannot have, a syntax
 # error, a key outside any section, ABI 6's model prq, a model combination
 # its driver refuses, --vtd-wake all with another model, the iommufd handler
-# with PASID replaces) exits 2 with one error naming the file and the line,
-# before anything runs or is written.
+# with PASID replaces, open groups above 512 or above the credit) exits 2
+# with one error naming the file and the line, before anything runs or is
+# written. The partials spec covers its 20 points on the 7.3 designs.
 . "$(dirname "$(readlink -f "$0")")/../lib/ktap.sh"
 B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -27,7 +28,7 @@ bad() {
 }
 
 ktap_print_header
-ktap_set_plan $((${#specs[@]} + 34))
+ktap_set_plan $((${#specs[@]} + 38))
 for s in "${specs[@]}"; do
 	run "$B" sweep "$s" --dry-run --target vm
 	if [[ $rc == 0 ]] && grep -qE '^[0-9]+ runs in [0-9]+ boots; estimated time [0-9hms]+$' <<<"$out" &&
@@ -134,6 +135,21 @@ handler = iommufd
 pasids = 2
 unbinders = 1
 unbind-scope = pasid replace"
+# Open groups: the 9-bit PRG index's limit (512) and the credit (a device
+# cannot keep more groups open than it may have in flight), as the module's
+# START refuses them: one line, exit 2, before anything runs.
+bad open-groups-limit 5 "open-groups 513 is out of range; accepted: 1 to 512\.$" "$g
+[s]
+open-groups = 64 513"
+bad open-groups-credit 4 "\[s\] point \(open-groups=64\): --credit 8 is below --open-groups \(64\)" "$g
+[s]
+credit = 8
+open-groups = 1 64"
+check "a refused --open-groups is one line" 1 "$(wc -l <<<"$out")"
+run "$B" sweep "$TESTS_TOP/bench/specs/partials.ini" --dry-run --target vm
+check "partials spec: 5 open-group counts x 4 group sizes, 7.3 designs, every point on a 65536-entry PRQ, closed loop" \
+	"20 20 20 200 runs in 10 boots rcu@debian-7.3 rcu-indexed@debian-7.3" \
+	"$(grep -cE '^  partials\.open-groups=(1|8|64|256|512),group-size=(1|4|16|64) ' <<<"$out") $(grep -c -- '--prq-depth 65536 ' <<<"$out") $(grep -c -- '--pacing closed' <<<"$out") $(grep -oE '^[0-9]+ runs in [0-9]+ boots' <<<"$out") $(grep -oE '"rcu(-indexed)?@debian-7\.3"' <<<"$out" | tr -d '"' | paste -sd' ')"
 # ABI 7's knobs as axes: vtd's wake-ups, and iommufd beside defer with PASID unbinds.
 printf '%s\n' "$g" "[s]" "vtd-wake = one all" "handler = defer iommufd" "unbinders = 1" "pasids = 2" >"$tmp/abi7.ini"
 run "$B" sweep "$tmp/abi7.ini" --dry-run --target vm
