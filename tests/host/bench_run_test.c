@@ -38,6 +38,8 @@
 
 #include "cmd.h"
 #include "hist.h"
+#include "json_docs.h"
+#include "report.h"
 
 #define NB IOPF_BENCH_HIST_NR_BUCKETS
 #define NOPS 8
@@ -1470,6 +1472,262 @@ TEST_F(flow, workqueue_restored_on_every_way_out)
 	EXPECT_EQ(BENCH_EXIT_USAGE, self->o.rc);
 	EXPECT_NE(NULL, strstr(self->o.err, "--placement spread sets the reporters' (IRQ) CPUs itself; "
 			       "--irq-cpus is the explicit alternative: give one or the other."));
+}
+
+/* ------------------------------------------------------------------------ */
+/*
+ * The per-run JSON of every kind of run (results/run-result.schema.json):
+ * each model and handler, both clocks and none, open and closed loop, with
+ * unbinders, a failed run, the errors (the module's, the tool's with and
+ * without results, no module), a skipped run, `results`, `start`, and the
+ * older modules (ABI 6, ABI 1). Each prints one JSON document with the
+ * status its exit code says; IOPF_BENCH_JSON_DOCS=DIR keeps them
+ * (json_docs.h) for tests/host/run_schema_test.sh to validate.
+ */
+
+static struct hist_layout doc_layout(void)
+{
+	struct hist_layout l;
+
+	hist_layout_init(&l, IOPF_BENCH_HIST_SUB_BITS, IOPF_BENCH_HIST_MAX_BITS);
+	return l;
+}
+
+static void doc_handler_inline(void) { F.res.handler = IOPF_BENCH_HANDLER_INLINE; }
+static void doc_handler_null(void) { F.res.handler = IOPF_BENCH_HANDLER_NULL; }
+
+static void doc_handler_defer(void)
+{
+	F.res.handler = IOPF_BENCH_HANDLER_DEFER;
+	F.res.defer_ns = 5000;
+	F.res.deferred_groups = 1000;
+}
+
+static void doc_handler_iommufd(void)
+{
+	F.res.handler = IOPF_BENCH_HANDLER_IOMMUFD;
+	F.res.defer_ns = 1000000;
+	F.res.deferred_groups = 900;
+	F.res.late_answers = 3;
+}
+
+static void doc_vtd_wake_all(void)
+{
+	F.res.run_flags = IOPF_BENCH_RUN_VTD_WAKE_ALL;
+	F.res.reporter_prio = IOPF_BENCH_REPORTER_FIFO_LOW;
+	F.res.pasid_only = 1;
+	F.ver.pasid_only_models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_AMD);
+}
+
+static void doc_model_amd(void)
+{
+	F.res.model = IOPF_BENCH_MODEL_AMD;
+	F.res.reporter_prio = IOPF_BENCH_REPORTER_NORMAL;
+	F.res.pasid_only = 1;
+	F.res.pasids = 2;
+	F.ver.pasid_only_models = 1u << IOPF_BENCH_MODEL_AMD;
+}
+
+static void doc_model_smmuv3(void)
+{
+	F.res.model = IOPF_BENCH_MODEL_SMMUV3_STALL;
+	F.res.grpid_bits = 16;
+	F.res.group_size = 1;
+	F.res.reporter_prio = IOPF_BENCH_REPORTER_FIFO;
+}
+
+/* No reporter threads: no CPU per request (null), the injectors reported. */
+static void doc_model_direct(void)
+{
+	F.res.model = IOPF_BENCH_MODEL_DIRECT;
+	F.res.prq_depth = 0;
+	F.res.grpid_bits = 32;
+	F.res.nr_iommus = 2;
+	F.res.nr_devices = 2;
+	F.res.reports_by_others = F.res.reports_by_reporters;
+	F.res.reports_by_reporters = F.res.reporter_requests = F.res.reporter_cpu_ns = 0;
+	F.res.prq_max_fill = 0;
+}
+
+static void doc_irq_cpus(void)
+{
+	F.res.nr_iommus = 2;
+	F.res.nr_devices = 2;
+	F.res.prq_depth = 64;
+	F.res.response_ns = 300;
+	F.res.regress_report_ns = 200;	/* the synthetic regression knob on */
+}
+
+static void doc_poisson_ktime(void)
+{
+	struct hist_layout l = doc_layout();
+
+	F.res.clock = IOPF_BENCH_CLOCK_KTIME;
+	F.res.pacing = IOPF_BENCH_PACE_POISSON;
+	F.res.target_rate_per_s = 5000;
+	F.res.rate_per_s = 4990;
+	F.res.nr_injectors = 3;
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_SEND_LAG * NB, &F.res.lat_send_lag, 8000, 100, 20000);
+}
+
+/* Unbinders ran: the unbind object, rebind and flush latencies, teardown counts. */
+static void doc_unbinders(void)
+{
+	struct hist_layout l = doc_layout();
+
+	F.res.nr_unbinders = 2;
+	F.res.nr_devices = 2;
+	F.res.unbind_cycles = 40;
+	F.res.unbind_errors = 1;
+	F.res.abandoned_groups = 20;
+	F.res.from_remove = 25;
+	F.res.discarded_partials = 7;
+	F.res.restarted_groups = 7;
+	F.res.detach_flushes = 40;
+	F.res.detach_drained = 12;
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_UNBIND * NB, &F.res.lat_unbind, 40, 20000, 100000);
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_REBIND * NB, &F.res.lat_rebind, 39, 10000, 50000);
+	synth_hist(&l, F.hist + IOPF_BENCH_HIST_FLUSH * NB, &F.res.lat_flush, 40, 3000, 30000);
+}
+
+/* --no-timestamps: counts only, no histograms, no latency (nulls). */
+static void doc_no_timestamps(void)
+{
+	for (unsigned int h = 0; h < IOPF_BENCH_HIST_NR; h++)
+		memset((void *)report_latency(&F.res, h), 0, sizeof(struct iopf_bench_latency));
+	memset(F.hist, 0, sizeof(F.hist));
+	F.res.clock = IOPF_BENCH_CLOCK_NONE;
+	F.res.run_flags = IOPF_BENCH_RUN_NO_TIMESTAMPS;
+}
+
+static void doc_violations(void)
+{
+	F.res.status = IOPF_BENCH_RESULT_FAILURE;
+	F.res.violations = 3;
+	F.res.viol_unexpected = 1;
+	F.res.viol_group = 2;
+}
+
+static void doc_module_error(void)
+{
+	F.res.status = IOPF_BENCH_RESULT_ERROR;
+	F.res.error = -EIO;
+}
+
+static void doc_timeout(void) { F.waits_left = -1; }
+static void doc_start_refused(void)
+{
+	F.rc[IOPF_BENCH_OP_START] = -EINVAL;
+	F.reason = "iopf_bench: start: open_groups 1 < 1 + pasids";
+}
+static void doc_results_failed(void) { F.rc[IOPF_BENCH_OP_RESULTS] = -EIO; }
+static void doc_results_nodata(void) { F.rc[IOPF_BENCH_OP_RESULTS] = -ENODATA; }
+static void doc_no_module(void) { F.open_rc = -ENOENT; }
+static void doc_no_smt(void) { T_topo = "pack:1 core:2 pu:1"; }
+static void doc_design(void)
+{
+	setenv("IOPF_DESIGN", "rcu", 1);
+	setenv("IOPF_FLAVOR", "perf", 1);
+}
+
+static void doc_wq_file(void);
+
+static void doc_abi6(void)
+{
+	F.ver.abi_version = 6;
+	F.ver.models = (1u << IOPF_BENCH_MODEL_VTD) | (1u << IOPF_BENCH_MODEL_DIRECT);
+	F.ver.pasid_only_models = 0;
+	F.res.abi_version = 6;
+	F.res.reporter_prio = 0;
+	F.res.pasid_only = 0;
+}
+
+static void doc_abi1(void)
+{
+	F.ver.abi_version = 1;
+	memset(&F.ver.models, 0, sizeof(F.ver) - offsetof(struct iopf_bench_version, models));
+	F.ver.hist_nr = 5;
+	F.ver.handlers &= ~((1u << IOPF_BENCH_HANDLER_DEFER) | (1u << IOPF_BENCH_HANDLER_IOMMUFD));
+	memset(&F.res.model, 0, sizeof(F.res) - offsetof(struct iopf_bench_results, model));
+	F.res.abi_version = 1;
+}
+
+static const struct {
+	const char *name;	/* the document's file name */
+	void (*setup)(void);	/* after fake_reset() */
+	const char *line;
+	int rc;
+	const char *status;
+} json_docs[] = {
+	{ "run-success", NULL, "run --json --duration 1 --rate 9k --seed 5", 0, "success" },
+	{ "run-closed-loop", NULL, "run --json --group-size 8 --injectors 2", 0, "success" },
+	{ "run-poisson-ktime", doc_poisson_ktime, "run --json --rate 5k --pacing poisson --injectors 3 "
+	  "--percentiles 50,75,99.999", 0, "success" },
+	{ "handler-inline", doc_handler_inline, "run --json --handler inline --service-ns 500", 0, "success" },
+	{ "handler-null", doc_handler_null, "run --json --handler null", 0, "success" },
+	{ "handler-defer", doc_handler_defer, "run --json --handler defer --defer-ns 5000", 0, "success" },
+	{ "handler-iommufd", doc_handler_iommufd, "run --json --handler iommufd --unbinders 1 --pasids 2 "
+	  "--unbind-scope pasid", 0, "success" },
+	{ "model-vtd-wake-all", doc_vtd_wake_all, "run --json --vtd-wake all --reporter-prio fifo-low", 0, "success" },
+	{ "model-amd", doc_model_amd, "run --json --model amd --pasids 2 --reporter-prio normal", 0, "success" },
+	{ "model-smmuv3-stall", doc_model_smmuv3, "run --json --model smmuv3-stall --group-size 1", 0, "success" },
+	{ "model-direct", doc_model_direct, "run --json --model direct --iommus 2 --devices 2", 0, "success" },
+	{ "irq-cpus-regress", doc_irq_cpus, "run --json --iommus 2 --devices 2 --prq-depth 64 --irq-cpus 7,6 "
+	  "--response-ns 300", 0, "success" },
+	{ "unbinders", doc_unbinders, "run --json --unbinders 2 --devices 2 --unbind-rate 100 --abandon-every 50", 0, "success" },
+	{ "no-timestamps", doc_no_timestamps, "run --json --no-timestamps", 0, "success" },
+	{ "placement-wq", doc_wq_file, "run --json --placement cross-package --injectors 2", 0, "success" },
+	{ "design-env", doc_design, "run --json --warmup 100ms", 0, "success" },
+	{ "failure-violations", doc_violations, "run --json", BENCH_EXIT_FAIL, "failure" },
+	{ "error-module", doc_module_error, "run --json", BENCH_EXIT_FAIL, "error" },
+	{ "error-timeout", doc_timeout, "run --json --duration 1 --timeout 30ms", BENCH_EXIT_FAIL, "error" },
+	{ "error-results-failed", doc_results_failed, "run --json", BENCH_EXIT_FAIL, "error" },
+	{ "error-start-refused", doc_start_refused, "run --json --group-size 3", BENCH_EXIT_USAGE, "error" },
+	{ "error-no-module", doc_no_module, "run --json", BENCH_EXIT_NOMODULE, "error" },
+	{ "skipped-placement", doc_no_smt, "run --json --placement smt-siblings", BENCH_EXIT_SKIP, "skipped" },
+	{ "results", doc_unbinders, "results --json", 0, "success" },
+	{ "results-no-timestamps", doc_no_timestamps, "results --json", 0, "success" },
+	{ "results-error", doc_results_nodata, "results --json", BENCH_EXIT_FAIL, "error" },
+	{ "start", NULL, "start --json --duration 1h", 0, "started" },
+	{ "start-error", doc_start_refused, "start --json", BENCH_EXIT_USAGE, "error" },
+	{ "abi6-run", doc_abi6, "run --json", 0, "success" },
+	{ "abi6-results", doc_abi6, "results --json", 0, "success" },
+	{ "abi1-run", doc_abi1, "run --json --model direct", 0, "success" },
+};
+
+static void doc_wq_file(void)
+{
+	/* wq_file() is defined above: the workqueue cpumask file of this run. */
+	wq_file("ff");
+}
+
+TEST_F(flow, json_documents)
+{
+	for (unsigned int i = 0; i < sizeof(json_docs) / sizeof(json_docs[0]); i++) {
+		struct json_object *j;
+		char cmd[16];
+
+		fake_reset();
+		T_topo = T_wq = NULL;
+		if (json_docs[i].setup)
+			json_docs[i].setup();
+		run(&self->o, json_docs[i].line, 0);
+		unsetenv("IOPF_DESIGN");
+		unsetenv("IOPF_FLAVOR");
+		if (T_wq)
+			unlink(wq_file_path);
+		EXPECT_EQ(json_docs[i].rc, self->o.rc) TH_LOG("%s: %s", json_docs[i].name, self->o.err);
+		j = one_doc(self->o.out);
+		EXPECT_NE(NULL, j) TH_LOG("%s: stdout: %s", json_docs[i].name, self->o.out);
+		if (!j)
+			continue;
+		EXPECT_STREQ(json_docs[i].status, jstr(j, "status", NULL)) TH_LOG("%s", json_docs[i].name);
+		snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(json_docs[i].line, " "), json_docs[i].line);
+		EXPECT_STREQ(cmd, jstr(j, "command", NULL)) TH_LOG("%s", json_docs[i].name);
+		json_object_put(j);
+		EXPECT_EQ(0, save_json_doc(json_docs[i].name, self->o.out))
+			TH_LOG("%s: cannot write it into $IOPF_BENCH_JSON_DOCS", json_docs[i].name);
+	}
 }
 
 TEST_HARNESS_MAIN

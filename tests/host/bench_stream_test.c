@@ -29,6 +29,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "json_docs.h"
 #include "stream.h"
 
 /* ------------------------------------------------------------------------ */
@@ -698,6 +699,7 @@ TEST(run_timeseries)
 	EXPECT_EQ(2, json_object_get_uint64(json_object_object_get(t, "group_records")));
 	EXPECT_TRUE(json_object_get_boolean(json_object_object_get(t, "complete")));
 	json_object_put(j);
+	EXPECT_EQ(0, save_json_doc("timeseries", o.out));	/* for run_schema_test.sh */
 	/* The lost records are worth a warning, not a failure. */
 	EXPECT_NE(NULL, strstr(o.err, "dropped 2 time-series records"));
 	text = file_text(ts);
@@ -725,6 +727,21 @@ TEST(run_timeseries)
 	run(&o, cmd);
 	EXPECT_EQ(BENCH_EXIT_FAIL, o.rc);
 	EXPECT_NE(NULL, strstr(o.err, "the stream ended without its END record")) TH_LOG("%s", o.err);
+	/* ... and its JSON says so in "timeseries" (run_schema_test.sh validates it). */
+	m_reset(IOPF_BENCH_ABI_VERSION);
+	M.s.len -= sizeof(struct iopf_bench_ts_end);
+	snprintf(cmd, sizeof(cmd), "run --json --no-timestamps --duration 200ms --timeseries %s", ts);
+	run(&o, cmd);
+	EXPECT_EQ(BENCH_EXIT_FAIL, o.rc);
+	j = json_tokener_parse(o.out);
+	ASSERT_NE(NULL, j) TH_LOG("stdout: %s", o.out);
+	t = json_object_object_get(j, "timeseries");
+	EXPECT_FALSE(json_object_get_boolean(json_object_object_get(t, "complete")));
+	EXPECT_NE(NULL, strstr(json_object_get_string(json_object_object_get(t, "error")) ?: "",
+			       "the stream ended without its END record"));
+	json_object_put(j);
+	EXPECT_EQ(0, save_json_doc("timeseries-broken", o.out));
+	snprintf(cmd, sizeof(cmd), "run --no-timestamps --duration 200ms --timeseries %s", ts);
 
 	/* An ABI 2 module has no stream: refused before START. */
 	m_reset(2);
