@@ -34,6 +34,7 @@
 #include "cmd.h"
 #include "kmsg.h"
 #include "report.h"
+#include "bench_invoke.h"
 
 /* The checkout: this program is <top>/build/tests/host/bench_kmsg_test. */
 static const char *top(void)
@@ -266,37 +267,14 @@ static void fake_reset(void)
 	strcpy(F.ver.kernel_release, "6.12.57-fake");
 }
 
-struct out {
-	char *out, *err;
-	size_t olen, elen;
-	int rc;
-};
-
 /* iopf-bench <line> against the fake module, the kernel log being T_log. */
 static void run(struct out *o, const char *line)
 {
-	static char buf[1024];
-	char *argv[64];
-	int argc = 0;
-	FILE *out, *err;
 	struct bench_env env = { .open_dev = fake_open, .topo_synthetic = "pack:1 core:4 pu:1",
 				 .wq_cpumask = "/nonexistent/workqueue/cpumask", .kmsg = T_log,
 				 .git_rev = "0123abcd" };
 
-	free(o->out);
-	free(o->err);
-	memset(o, 0, sizeof(*o));
-	out = open_memstream(&o->out, &o->olen);
-	err = open_memstream(&o->err, &o->elen);
-	env.out = out;
-	env.err = err;
-	snprintf(buf, sizeof(buf), "iopf-bench %s", line);
-	for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	o->rc = bench_main(argc, argv, &env);
-	fclose(out);
-	fclose(err);
+	bench_invoke(o, &env, line);
 }
 
 static const char *jmsg(const char *text)

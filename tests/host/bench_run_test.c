@@ -40,6 +40,7 @@
 #include "hist.h"
 #include "json_docs.h"
 #include "report.h"
+#include "bench_invoke.h"
 
 #define NB IOPF_BENCH_HIST_NR_BUCKETS
 #define NOPS 8
@@ -289,12 +290,6 @@ static void fake_reset(void)
 
 /* ------------------------------------------------------------------------ */
 
-struct out {
-	char *out, *err;
-	size_t olen, elen;
-	int rc;
-};
-
 /*
  * The machine of run() (NULL: 2 packages x 2 cores x 2 PUs) and its
  * workqueue cpumask file (NULL: one that does not exist; never the real one).
@@ -304,28 +299,11 @@ static const char *T_topo, *T_wq;
 /* iopf-bench <line> on a synthetic 2-package x 2-core x 2-PU machine. */
 static void run(struct out *o, const char *line, int signals)
 {
-	static char buf[1024];
-	char *argv[64];
-	int argc = 0;
-	FILE *out, *err;
 	struct bench_env env = { .open_dev = fake_open, .topo_synthetic = T_topo ? T_topo : "pack:2 core:2 pu:2",
 				 .handle_signals = signals,
 				 .wq_cpumask = T_wq ? T_wq : "/nonexistent/workqueue/cpumask" };
 
-	free(o->out);
-	free(o->err);
-	memset(o, 0, sizeof(*o));
-	out = open_memstream(&o->out, &o->olen);
-	err = open_memstream(&o->err, &o->elen);
-	env.out = out;
-	env.err = err;
-	snprintf(buf, sizeof(buf), "iopf-bench %s", line);
-	for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	o->rc = bench_main(argc, argv, &env);
-	fclose(out);
-	fclose(err);
+	bench_invoke(o, &env, line);
 }
 
 /* stdout must be exactly one JSON document. */

@@ -31,6 +31,7 @@
 #include "cmd.h"
 #include "json_docs.h"
 #include "stream.h"
+#include "bench_invoke.h"
 
 /* ------------------------------------------------------------------------ */
 /* A synthetic stream */
@@ -620,35 +621,12 @@ static void m_reset(uint32_t abi)
 	syn_reference(&M.s);
 }
 
-struct out {
-	char *out, *err;
-	size_t olen, elen;
-	int rc;
-};
-
 static void run(struct out *o, const char *line)
 {
-	static char buf[1024];
-	char *argv[64];
-	int argc = 0;
-	FILE *out, *err;
 	struct bench_env env = { .open_dev = m_open, .topo_synthetic = "pack:1 core:2 pu:1",
 				 .wq_cpumask = "/nonexistent/workqueue/cpumask" };
 
-	free(o->out);
-	free(o->err);
-	memset(o, 0, sizeof(*o));
-	out = open_memstream(&o->out, &o->olen);
-	err = open_memstream(&o->err, &o->elen);
-	env.out = out;
-	env.err = err;
-	snprintf(buf, sizeof(buf), "iopf-bench %s", line);
-	for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	o->rc = bench_main(argc, argv, &env);
-	fclose(out);
-	fclose(err);
+	bench_invoke(o, &env, line);
 }
 
 static char *file_text(const char *path)
