@@ -660,7 +660,8 @@ struct iopf_bench_results {
 	__aligned_u64 discarded_partials;	/* partial requests of open groups dropped by
 						 * remove_device (the group restarts with a fresh grpid) */
 	__aligned_u64 restarted_groups;
-	__aligned_u64 violations;		/* sum of the three below */
+	__aligned_u64 violations;		/* unexpected + late + lost below, plus
+						 * viol_group (ABI 2) */
 	__aligned_u64 viol_unexpected;		/* response to a group that was not outstanding
 						 * (double, unknown grpid, non-last request) */
 	__aligned_u64 viol_late;		/* response after the device's remove_device

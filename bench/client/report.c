@@ -658,6 +658,8 @@ static void driver_json(struct json_object *root, const struct report *r, const 
 	o = json_object_new_object();
 	JADD(o, "groups", JU64(s->deferred_groups));
 	JADD(o, "late_answers", JU64(s->late_answers));
+	if (s->abi_version >= 7)	/* ABI 7: the group index is reused as hardware would */
+		JADD(o, "late_collisions", JU64(s->late_collisions));
 	JADD(root, "deferred", o);
 	o = json_object_new_object();
 	JADD(o, "reports_by_reporters", JU64(s->reports_by_reporters));
@@ -1011,11 +1013,15 @@ static void driver_text(FILE *f, const struct iopf_bench_results *s)
 	 * the device's IOPF was torn down (remove_device answered the group
 	 * INVALID) is ignored by the device: late, not a violation.
 	 */
-	if (s->deferred_groups || s->late_answers)
+	if (s->deferred_groups || s->late_answers) {
 		fprintf(f, "deferred: %llu groups, %llu answers after the device's IOPF was torn down (late "
-			"answers: remove_device had answered them; ignored by the device)\n",
+			"answers: remove_device had answered them; ignored by the device)",
 			U(s->deferred_groups), U(s->late_answers));
-	else
+		if (s->abi_version >= 7)
+			fprintf(f, ", %llu of them with the index of a newer group (late collisions)",
+				U(s->late_collisions));
+		fputc('\n', f);
+	} else
 		fprintf(f, "deferred: 0 groups\n");
 	fmt_ns(s->reporter_cpu_ns, a, sizeof(a));
 	if (s->reporter_requests)

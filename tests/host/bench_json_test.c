@@ -171,6 +171,7 @@ static void setup(struct fixture_data *d, const char *opts_line, unsigned int un
 	s->incomplete_groups = 7;
 	s->deferred_groups = 11;
 	s->late_answers = 13;
+	s->late_collisions = 4;
 	s->reports_by_reporters = 79959;
 	s->reports_by_others = 17;
 	s->reporter_requests = 80000;
@@ -286,7 +287,7 @@ TEST(required_names_and_types)
 		"responses_by_source.hw",
 		"prq.overflows", "prq.dropped", "prq.dropped_last", "prq.discards", "prq.max_fill",
 		"group_check.checked", "group_check.incomplete", "group_check.violations",
-		"deferred.groups", "deferred.late_answers",
+		"deferred.groups", "deferred.late_answers", "deferred.late_collisions",
 		"reporters.reports_by_reporters", "reporters.reports_by_others", "reporters.window_requests",
 		"reporters.cpu_ns", "reporters.cpu_ns_per_request",
 		"detach.flushes", "detach.drained", "detach.groups_during_pasid_unbind",
@@ -376,7 +377,7 @@ TEST(driver_model_keys)
 		{ "responses_by_source.hw", 5 },
 		{ "group_check.checked", 9995 }, { "group_check.incomplete", 7 },
 		{ "group_check.violations", 0 },
-		{ "deferred.groups", 11 }, { "deferred.late_answers", 13 },
+		{ "deferred.groups", 11 }, { "deferred.late_answers", 13 }, { "deferred.late_collisions", 4 },
 		{ "reporters.reports_by_reporters", 79959 }, { "reporters.reports_by_others", 17 },
 		{ "reporters.window_requests", 80000 }, { "reporters.cpu_ns", 240000000 },
 		{ "reporters.cpu_ns_per_request", 3000 },
@@ -594,6 +595,8 @@ TEST(driver_model_keys)
 	EXPECT_FALSE(json_object_get_boolean(get(j, "config.pasid_only")));
 	EXPECT_TRUE(json_object_object_get_ex(get(j, "config"), "vtd_wake", NULL));
 	EXPECT_EQ(NULL, get(j, "config.vtd_wake"));	/* prq had no such knob */
+	/* ABI 6 counted no late collisions: absent, not a zero that claims none happened. */
+	EXPECT_FALSE(json_object_object_get_ex(get(j, "deferred"), "late_collisions", NULL));
 	json_object_put(j);
 	setup(&D, "", 0);
 	D.res.abi_version = 6;
@@ -816,7 +819,8 @@ TEST(clean_text_summary)
 	EXPECT_NE(NULL, strstr(text, "group contents: checked 9995, incomplete 7 (short after PRQ drops, "
 			       "not a violation), violations 0\n"));
 	EXPECT_NE(NULL, strstr(text, "deferred: 11 groups, 13 answers after the device's IOPF was torn down "
-			       "(late answers: remove_device had answered them; ignored by the device)\n"))
+			       "(late answers: remove_device had answered them; ignored by the device), "
+			       "4 of them with the index of a newer group (late collisions)\n"))
 		TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "reporters: 79959 reports by the reporter threads, 17 by others; "
 			       "window: 80000 requests, CPU 240ms, 3us per request\n"));
