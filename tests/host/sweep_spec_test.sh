@@ -148,7 +148,7 @@ open-groups = 1 64"
 check "a refused --open-groups is one line" 1 "$(wc -l <<<"$out")"
 run "$B" sweep "$TESTS_TOP/bench/specs/partials.ini" --dry-run --target vm
 check "partials spec: 5 open-group counts x 4 group sizes, 7.3 designs, every point on a 65536-entry PRQ, closed loop" \
-	"20 20 20 200 runs in 10 boots rcu@debian-7.3 rcu-indexed@debian-7.3" \
+	"20 20 20 320 runs in 16 boots rcu@debian-7.3 rcu-indexed@debian-7.3" \
 	"$(grep -cE '^  partials\.open-groups=(1|8|64|256|512),group-size=(1|4|16|64) ' <<<"$out") $(grep -c -- '--prq-depth 65536 ' <<<"$out") $(grep -c -- '--pacing closed' <<<"$out") $(grep -oE '^[0-9]+ runs in [0-9]+ boots' <<<"$out") $(grep -oE '"rcu(-indexed)?@debian-7\.3"' <<<"$out" | tr -d '"' | paste -sd' ')"
 # ABI 7's knobs as axes: vtd's wake-ups, and iommufd beside defer with PASID unbinds.
 printf '%s\n' "$g" "[s]" "vtd-wake = one all" "handler = defer iommufd" "unbinders = 1" "pasids = 2" >"$tmp/abi7.ini"
