@@ -427,7 +427,10 @@ struct iopf_bench_run_config {
 				 * device, like a PRI credit; 0 = default
 				 * max(open_groups, 1 + pasids, W) capped at
 				 * max_credit, W = 64 (direct) or, in the PRQ model,
-				 * min(64, prq_depth / (devices per IOMMU * (group_size + 1))):
+				 * min(64, prq_depth / (devices per IOMMU * P)), P =
+				 * 2 * group_size for vtd (its head is written once
+				 * per batch, so answered groups keep their entries
+				 * until the batch ends) and group_size + 1 otherwise:
 				 * the devices' requests fit their IOMMU's queue, as
 				 * system software sizes PRI allocations; must be
 				 * >= open_groups and >= 1 + pasids.

@@ -192,12 +192,24 @@ static int iopf_validate(struct iopf_bench_run_config *c, u32 **cpus_out, u32 **
 		 * PRQ model: by default the devices' outstanding requests fit
 		 * in their IOMMU's queue, as system software sizes PRI
 		 * allocations; a bigger --credit (or a smaller queue) is how
-		 * to make it overflow. (group_size + 1: an inline answer frees
-		 * a slot before the reporter has moved past its last request.)
+		 * to make it overflow. A device's unanswered requests are at
+		 * most credit * group_size. vtd writes the head once per
+		 * batch (intel/prq.c): every entry of a batch was unanswered
+		 * when its tail was read, but groups answered during the
+		 * batch (inline, or by a worker on another CPU) free their
+		 * credit while their entries still hold the queue until the
+		 * head is written, so the queue holds up to twice the
+		 * unanswered requests: 2 * group_size per credit. amd and
+		 * smmuv3-stall move the head past an entry before reporting
+		 * it: group_size + 1 (one slot of slack).
 		 */
-		if (c->model != IOPF_BENCH_MODEL_DIRECT)
+		if (c->model != IOPF_BENCH_MODEL_DIRECT) {
+			u32 per = c->model == IOPF_BENCH_MODEL_VTD ? 2 * c->group_size :
+				  c->group_size + 1;
+
 			want = min(want, c->prq_depth /
-				   (DIV_ROUND_UP(c->nr_devices, c->nr_iommus) * (c->group_size + 1)));
+				   (DIV_ROUND_UP(c->nr_devices, c->nr_iommus) * per));
+		}
 		c->credit = min_t(u32, IOPF_BENCH_MAX_CREDIT,
 				  max3(c->open_groups, nstreams, want));
 	}
