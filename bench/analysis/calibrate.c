@@ -1392,7 +1392,8 @@ static const char usage[] =
 	"A/B: level 0 vs the slowdown).\n"
 	"\n"
 	"  --boots N         boots in the pool (default 30; two sets of --reps must fit)\n"
-	"  --reps N          repetitions per side of a trial (default: the default spec's)\n"
+	"  --reps N          repetitions per side of a trial (default: the default spec's;\n"
+	"                    with --from, the folder's last analysis's)\n"
 	"  --slowdowns LIST  percent of the per-request time (default 2,3,5,10)\n"
 	"  --path P          where the knob adds time: response (default), report, both\n"
 	"  --spec FILE       the calibration spec (default bench/specs/calibrate.ini)\n"
@@ -1616,6 +1617,24 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 
 		cfmt(sp, sizeof(sp), "%s/bench/specs/calibrate.ini", c->top);
 		c->spec = sp;
+	}
+	if (!c->n && c->from) {
+		/*
+		 * --from: the repetitions the folder was last analysed with
+		 * (its calibration.json), so that the command its README or
+		 * note quotes gives back its calibration.txt.
+		 */
+		struct json_object *cal;
+
+		cfmt(p, sizeof(p), "%s/calibration.json", c->from);
+		cal = json_object_from_file(p);
+		if (cal) {
+			int64_t n = json_object_get_int64(jget(jget(cal, "settings"), "repetitions_per_side"));
+
+			if (n > 0 && n <= 1000)
+				c->n = (unsigned int)n;
+			json_object_put(cal);
+		}
 	}
 	if (!c->n) {
 		/* The default spec's repetitions: what the gate compares. */

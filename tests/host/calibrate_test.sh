@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 33
+ktap_set_plan 34
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -151,6 +151,10 @@ rm -r "$d/test"
 check_match "--test-design of a design whose role is not test: exit 2" "^2 .*'mutex' has role 'compare', not 'test'" "$? $(cat "$tmp/err")"
 "$B" calibrate --from "$d" --reps 20 >/dev/null 2>"$tmp/err"
 check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
+# --from without --reps: the folder's last analysis's repetitions (6 here),
+# not the default spec's 10, so a quoted command gives its text back.
+"$B" calibrate --from "$d" --splits 100 --family 5 -q >/dev/null 2>&1
+check "--from without --reps keeps the folder's 6 repetitions" 6 "$(jq -r '.settings.repetitions_per_side' "$j")"
 "$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"
 check "a folder without a pool: exit 2" 2 "$?"
 "$B" calibrate --slowdowns 2,abc >/dev/null 2>&1
