@@ -85,7 +85,7 @@
 #include "stats.h"
 #include "xalloc.h"
 
-#define CAL_MAX_LEVELS	12
+#define CAL_MAX_LEVELS	16
 #define CAL_MAX_POINTS	32
 #define CAL_MAX_BOOTS	400
 #define CAL_MAX_METRICS	16
@@ -93,14 +93,20 @@
 struct cal {
 	const struct bench_env *env;
 	char top[PATH_MAX], self[PATH_MAX], dir[PATH_MAX];
+	char odir[PATH_MAX];		/* where the analysis writes: dir, or --out with --from */
+	int force;			/* --force: --from may replace an analysis there */
 	const char *spec, *from, *out, *path;
 	unsigned int boots, pilot_boots, n, splits, family, bootstrap;
 	unsigned long seed;
 	double alpha, threshold;
 	struct { char metric[64]; double t; } mthr[16];
 	unsigned int nmthr;
-	double levels[CAL_MAX_LEVELS];	/* [0] = 0 (A) */
-	unsigned int nlevels;
+	double levels[CAL_MAX_LEVELS];	/* [0] = 0 (A); a shift's: the shift */
+	unsigned int nlevels;		/* the pool's, then the shifts */
+	unsigned int npool;		/* the pool's levels: [0, npool); shifts: [npool, nlevels) */
+	double shifts[CAL_MAX_LEVELS];	/* --shift: a pure change of shift_metric, in its bad direction */
+	unsigned int nshift;
+	const char *shift_metric;	/* --shift-metric (default report_p50_ns) */
 	int quiet;
 	const char *only[CAL_MAX_POINTS];	/* --point: analyse these base points only */
 	unsigned int nonly;
@@ -117,6 +123,8 @@ struct cal {
 	unsigned int nboots;		/* boots in the pool (both pools with --holdout) */
 	unsigned int nboots1;		/* the first pool's: boots [0, nboots1); the held-out's after */
 	const char *holdout;		/* --holdout DIR: a pool measured in another session */
+	bool hlevel[CAL_MAX_LEVELS];	/* that level of the first pool is in the held-out pool too */
+	char pool_path[16];		/* where the first pool's knob acted (response, report, both) */
 	unsigned int lstride;		/* levels in v and fail: the pool's, then LV_TBASE and LV_TEST */
 	const char *test_design;	/* --test-design: the design of known slowdown (role test), or NULL */
 	char base_design[64];		/* the spec's one design: the test pool's baseline */
@@ -324,7 +332,7 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 	struct rj_run rj;
 	char *rjerr;
 	unsigned int nb, off = second ? c->nboots : 0;
-	int rc = -1;
+	int rc = -1, hmap[CAL_MAX_LEVELS];
 
 	cfmt(p, sizeof(p), "%s/pool/plan.json", dir);
 	plan = json_object_from_file(p);
@@ -345,12 +353,25 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 		goto out;
 	}
 	if (second) {
-		/* The same points and levels as the first pool, or it is not the same experiment. */
+		/*
+		 * The same points as the first pool, or it is not the same
+		 * experiment. Its levels are matched to the first pool's by
+		 * slowdown and path: A and A' (0) always, a slowdown only where
+		 * both pools measured it (hlevel); one only the held-out pool has
+		 * is left out, and the analysis says which of the first pool's
+		 * it lacks (a pool of another knob path still gives the A/A
+		 * across sessions).
+		 */
+		memset(c->hlevel, 0, sizeof(c->hlevel));
+		for (int i = 0; i < CAL_MAX_LEVELS; i++)
+			hmap[i] = -1;
 		pts = jget(plan, "points");
 		for (size_t i = 0; i < json_object_array_length(pts); i++) {
 			struct json_object *cal = jget(json_object_array_get_idx(pts, i), "calibration");
 			const char *bp = json_object_get_string(jget(cal, "base_point"));
+			const char *path = json_object_get_string(jget(cal, "path")) ?: "response";
 			int lv = json_object_get_int(jget(cal, "level"));
+			double sd = json_object_get_double(jget(cal, "slowdown"));
 			unsigned int q;
 
 			if (!cal || !bp || !jget(cal, "level") || lv < 0 || lv >= CAL_MAX_LEVELS)
@@ -364,12 +385,25 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 				}
 				continue;
 			}
-			if ((unsigned int)lv >= c->nlevels || fabs(c->levels[lv] - json_object_get_double(jget(cal,
-			    "slowdown"))) > 1e-12) {
-				cfmt(err, len, "%s/pool: level %d (slowdown %g) is not the first pool's", dir, lv,
-				     json_object_get_double(jget(cal, "slowdown")));
-				goto out;
+			if (lv <= 1) {
+				if (sd != 0) {
+					cfmt(err, len, "%s/pool: level %d has slowdown %g: A and A' (levels 0 and 1) "
+					     "are the knob off", dir, lv, sd);
+					goto out;
+				}
+				hmap[lv] = lv;
+			} else if (!strcmp(path, c->pool_path)) {
+				for (unsigned int l = 2; l < c->npool; l++)
+					if (fabs(c->levels[l] - sd) <= 1e-12)
+						hmap[lv] = (int)l;
 			}
+			if (hmap[lv] >= 0)
+				c->hlevel[hmap[lv]] = true;
+		}
+		if (!c->hlevel[0] || !c->hlevel[1]) {
+			cfmt(err, len, "%s/pool/plan.json has no calibration levels A and A' (0 and 1, the knob off)",
+			     dir);
+			goto out;
 		}
 		goto values;
 	}
@@ -401,6 +435,7 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 			c->per_request_ns[c->npts++] = json_object_get_double(jget(cal, "per_request_ns"));
 		}
 		c->levels[lv] = json_object_get_double(jget(cal, "slowdown"));
+		cfmt(c->pool_path, sizeof(c->pool_path), "%s", json_object_get_string(jget(cal, "path")) ?: "response");
 		if ((unsigned int)lv + 1 > c->nlevels)
 			c->nlevels = lv + 1;
 	}
@@ -413,6 +448,15 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 		     dir);
 		goto out;
 	}
+	/* The shifts (--shift): levels of their own past the pool's, filled by add_shifts(). */
+	c->npool = c->nlevels;
+	if (c->nlevels + c->nshift > CAL_MAX_LEVELS) {
+		cfmt(err, len, "%s/pool has %u levels: at most %u --shift beside them", dir, c->nlevels,
+		     CAL_MAX_LEVELS - c->nlevels);
+		goto out;
+	}
+	for (unsigned int i = 0; i < c->nshift; i++)
+		c->levels[c->nlevels++] = c->shifts[i];
 	c->nm = 0;
 	for (unsigned int i = 0; gate_default_metrics[i] && c->nm < CAL_MAX_METRICS; i++)
 		c->metrics[c->nm++] = gate_default_metrics[i];
@@ -449,7 +493,9 @@ values:
 				break;
 			}
 		}
-		if (pi == c->npts || li >= c->nlevels)
+		if (second && li < CAL_MAX_LEVELS)
+			li = hmap[li] < 0 ? c->npool : (unsigned int)hmap[li];
+		if (pi == c->npts || li >= c->npool)
 			continue;
 		for (size_t d = 0; d < pt->nd; d++) {
 			const struct rj_design *dd = &pt->designs[d];
@@ -515,6 +561,64 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 	json_object_put(run);
 	cfmt(src, len, "results/baselines/default: the gated cells a compare of the default spec judges");
 	return n;
+}
+
+/*
+ * The shifts (--shift): for each, a level of A' (the knob off, the same
+ * boots) with shift_metric changed by exactly that fraction in its bad
+ * direction (x (1 + s) where lower is better, x (1 - s) for throughput)
+ * and every other metric as measured: a slowdown of known size in the
+ * gated metric itself, on this machine's real noise. It assumes that a
+ * slowdown moves the whole distribution by a factor (the knob's levels,
+ * measured, show whether the rule finds a real change of the same size as
+ * often). Both pools' boots (--holdout too). Returns 0, -1 with err.
+ */
+static int add_shifts(struct cal *c, char *err, size_t len)
+{
+	const struct gate_metric *gm = gate_metric_find(c->shift_metric);
+	unsigned int sm;
+
+	if (!c->nshift)
+		return 0;
+	for (sm = 0; sm < c->nm && strcmp(c->metrics[sm], c->shift_metric); sm++)
+		;
+	if (!gm || sm == c->nm) {
+		cfmt(err, len, "--shift-metric %s: not one of the gated metrics (report_p50_ns, response_p50_ns, "
+		     "queue_p50_ns, throughput_rps)", c->shift_metric);
+		return -1;
+	}
+	for (unsigned int l = c->npool; l < c->nlevels; l++) {
+		double f = gm->better > 0 ? 1 - c->levels[l] : 1 + c->levels[l];
+
+		c->hlevel[l] = c->hlevel[1];
+		for (unsigned int p = 0; p < c->npts; p++)
+			for (unsigned int b = 0; b < c->nboots; b++) {
+				*F(c, p, l, b) = *F(c, p, 1, b);
+				for (unsigned int m = 0; m < c->nm; m++)
+					*V(c, p, l, m, b) = *V(c, p, 1, m, b) * (m == sm ? f : 1);
+			}
+	}
+	return 0;
+}
+
+/* A level's name in the tables: "5 %" (the knob's), "shift 3%" (a --shift). */
+static void level_name(const struct cal *c, unsigned int l, char *buf, size_t len)
+{
+	if (l >= c->npool)
+		cfmt(buf, len, "shift %g%%", 100 * c->levels[l]);
+	else
+		cfmt(buf, len, "%g %%", 100 * c->levels[l]);
+}
+
+/* A level's kind: A/A (1), a shift (--shift) or A/B (a knob level); in calibration.csv and in JSON. */
+static const char *kind_csv(const struct cal *c, unsigned int l)
+{
+	return l == 1 ? "aa" : l >= c->npool ? "shift" : "ab";
+}
+
+static const char *kind_json(const struct cal *c, unsigned int l)
+{
+	return l == 1 ? "A/A" : l >= c->npool ? "shift" : "A/B";
 }
 
 /*
@@ -923,8 +1027,9 @@ static void rate_head(const struct cal *c, FILE *out, const char *title, bool sr
  */
 static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const char *method, bool ab,
 				    const char *what, double level, const struct rate *r, const struct rate *sr,
-				    unsigned int per)
+				    unsigned int per, unsigned int li)
 {
+	bool shift = li != UINT_MAX && li >= c->npool;
 	double rate = r->trials ? (double)r->alarms / r->trials : NAN, lo, hi;
 	double wsep = r->trials ? (double)r->sep / r->trials : NAN;
 	double srate = sr && sr->trials ? (double)sr->alarms / sr->trials : NAN;
@@ -933,7 +1038,7 @@ static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const c
 	clopper_pearson(rate, per, &lo, &hi);
 	json_object_object_add(row, "slowdown", isnan(level) ? NULL : json_object_new_double(level));
 	json_object_object_add(row, "what", json_object_new_string(what));
-	json_object_object_add(row, "kind", json_object_new_string(ab ? "A/B" : "A/A"));
+	json_object_object_add(row, "kind", json_object_new_string(shift ? "shift" : ab ? "A/B" : "A/A"));
 	json_object_object_add(row, "trials", json_object_new_int64(r->trials));
 	json_object_object_add(row, "alarms", json_object_new_int64(r->alarms));
 	json_object_object_add(row, "rate", json_object_new_double(rate));
@@ -948,7 +1053,8 @@ static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const c
 		char ci[40];
 
 		cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
-		fprintf(out, "%-12s %-16s %7.3f %-20s %7.3f %9lu", what, ab ? "A/B detection" : "A/A false alarm",
+		fprintf(out, "%-12s %-16s %7.3f %-20s %7.3f %9lu", what, shift ? "shift detection" : ab ?
+			"A/B detection" : "A/A false alarm",
 			rate, ci, wsep, r->failed);
 		if (sr)
 			fprintf(out, " %7.3f", srate);
@@ -960,26 +1066,42 @@ static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const c
 			fprintf(csv, "%s,", what);
 		else
 			fprintf(csv, "%g,", 100 * level);
-		fprintf(csv, "%s,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", ab ? "ab" : "aa", method, c->n, r->trials,
+		fprintf(csv, "%s,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", shift ? "shift" : ab ? "ab" : "aa", method,
+			c->n, r->trials,
 			r->alarms, rate, lo, hi, per, wsep);
 	}
 	return row;
 }
 
-/* One table of rates per level (held-out, across sessions): printed, JSON rows, CSV lines. */
+/*
+ * One table of rates per level (held-out, across sessions): printed, JSON
+ * rows, CSV lines; the levels the held-out pool has (hlevel) only, the
+ * others named in a line below the table.
+ */
 static struct json_object *rate_rows(struct cal *c, FILE *out, FILE *csv, const char *title, const char *method,
 				     const struct rate *rates, const struct rate *srates, unsigned int per)
 {
 	struct json_object *rows = json_object_new_array();
+	char absent[256] = "";
+	size_t al = 0;
 
 	rate_head(c, out, title, srates != NULL);
 	for (unsigned int l = 1; l < c->nlevels; l++) {
 		char sd[24];
 
-		cfmt(sd, sizeof(sd), "%g", 100 * c->levels[l]);
+		if (!c->hlevel[l]) {
+			if (al < sizeof(absent) - 32)
+				al += snprintf(absent + al, sizeof(absent) - al, "%s%g %%", al ? ", " : "",
+					       100 * c->levels[l]);	/* a knob level: shifts are always there */
+			continue;
+		}
+
+		level_name(c, l, sd, sizeof(sd));
 		json_object_array_add(rows, rate_row(c, out, csv, method, l > 1, sd, c->levels[l], &rates[l],
-						     srates ? &srates[l] : NULL, per));
+						     srates ? &srates[l] : NULL, per, l));
 	}
+	if (al && !c->quiet)
+		fprintf(out, "(not in the held-out pool, at this knob path: %s)\n", absent);
 	return rows;
 }
 
@@ -999,7 +1121,7 @@ static int analyse(struct cal *c)
 	const double goal_aa = goal_of(false, 0);
 
 	if (load_pool(c, c->dir, false, err, sizeof(err)) || load_test(c, c->dir, err, sizeof(err)) ||
-	    (c->holdout && load_pool(c, c->holdout, true, err, sizeof(err)))) {
+	    (c->holdout && load_pool(c, c->holdout, true, err, sizeof(err))) || add_shifts(c, err, sizeof(err))) {
 		fprintf(c->env->err, "iopf-bench calibrate: %s\n", err);
 		return BENCH_EXIT_USAGE;
 	}
@@ -1104,22 +1226,34 @@ static int analyse(struct cal *c)
 		if (!c->quiet)
 			fprintf(out, "\nthe knob's levels in the gated metrics (each level against level 0, all %u boots, "
 				"Hodges-Lehmann, 95 %%):\n", c->nboots1);
+		struct json_object *se = json_object_new_object();
+
 		for (unsigned int l = 1; l < c->nlevels; l++) {
 			char k[32];
 
 			cfmt(k, sizeof(k), "%g", 100 * c->levels[l]);
-			if (!c->quiet)
+			if (!c->quiet && l < c->npool)
 				fprintf(out, " level %s %% of the per-request time%s:\n", k, l == 1 ? " (A', the A/A)" : "");
-			json_object_object_add(ke, k, effect(c, 0, l, 0, c->nboots1, out));
+			else if (!c->quiet)
+				fprintf(out, " shift %s %%: A' with %s x %.4g, the other metrics as measured "
+					"(synthetic):\n", k, c->shift_metric, 1 + c->levels[l] *
+					(gate_metric_find(c->shift_metric)->better > 0 ? -1 : 1));
+			json_object_object_add(l < c->npool ? ke : se, k, effect(c, 0, l, 0, c->nboots1, out));
 		}
 		json_object_object_add(o, "knob_effect", ke);
+		if (c->nshift) {
+			json_object_object_add(o, "shift_metric", json_object_new_string(c->shift_metric));
+			json_object_object_add(o, "shift_effect", se);
+		} else {
+			json_object_put(se);
+		}
 	}
 	if (!c->quiet)
 		fprintf(out, "\n%-9s %-16s %7s %-20s %7s %9s %-18s %7s %7s %s\n", "slowdown", "kind", "rate",
 			"95 % CI (indep.)", "with-sep", "bootstrap", "n for the goal", "paired", "s-rank",
 			"caught by (share of trials)");
 	rows = json_object_new_array();
-	cfmt(p, sizeof(p), "%s/calibration%s.csv", c->dir, c->tag);
+	cfmt(p, sizeof(p), "%s/calibration%s.csv", c->odir, c->tag);
 	csv = fopen(p, "w");
 	if (!csv) {
 		fprintf(c->env->err, "iopf-bench calibrate: cannot write %s: %s\n", p, strerror(errno));
@@ -1157,7 +1291,7 @@ static int analyse(struct cal *c)
 				need = bsizes[i];
 			if (csv)
 				fprintf(csv, "%g,%s,bootstrap,%u,%lu,%lu,%.6f,,,,%.6f\n", 100 * c->levels[l],
-					ab ? "ab" : "aa", bsizes[i], boot[i][l].trials, boot[i][l].alarms, r,
+					kind_csv(c, l), bsizes[i], boot[i][l].trials, boot[i][l].alarms, r,
 					boot[i][l].trials ? (double)boot[i][l].sep / boot[i][l].trials : NAN);
 		}
 		if (ab && !isnan(goal) && need)
@@ -1175,7 +1309,7 @@ static int analyse(struct cal *c)
 					       c->metrics[m], 100 * share);
 		}
 		json_object_object_add(row, "slowdown", json_object_new_double(c->levels[l]));
-		json_object_object_add(row, "kind", json_object_new_string(ab ? "A/B" : "A/A"));
+		json_object_object_add(row, "kind", json_object_new_string(kind_json(c, l)));
 		json_object_object_add(row, "trials", json_object_new_int64(rates[l].trials));
 		json_object_object_add(row, "alarms", json_object_new_int64(rates[l].alarms));
 		json_object_object_add(row, "rate", json_object_new_double(rate));
@@ -1197,20 +1331,20 @@ static int analyse(struct cal *c)
 		if (!c->quiet) {
 			char ci[40], sd[24];
 
-			cfmt(sd, sizeof(sd), "%g %%", 100 * c->levels[l]);
+			level_name(c, l, sd, sizeof(sd));
 			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
 			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9.3f %-18s %7.3f %7.3f %s\n", sd,
-				ab ? "A/B detection" : "A/A false alarm", rate, ci, wsep, brate, needs, prate, srate,
+				l >= c->npool ? "shift detection" : ab ? "A/B detection" : "A/A false alarm", rate, ci, wsep, brate, needs, prate, srate,
 				caught[0] ? caught : "-");
 		}
 		if (csv) {
 			fprintf(csv, "%g,%s,split,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", 100 * c->levels[l],
-				ab ? "ab" : "aa", c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per, wsep);
+				kind_csv(c, l), c->n, rates[l].trials, rates[l].alarms, rate, lo, hi, per, wsep);
 			fprintf(csv, "%g,%s,paired,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
-				ab ? "ab" : "aa", c->n, prates[l].trials, prates[l].alarms, prate, 2 * per,
+				kind_csv(c, l), c->n, prates[l].trials, prates[l].alarms, prate, 2 * per,
 				prates[l].trials ? (double)prates[l].sep / prates[l].trials : NAN);
 			fprintf(csv, "%g,%s,signrank,%u,%lu,%lu,%.6f,,,%u,\n", 100 * c->levels[l],
-				ab ? "ab" : "aa", c->n, srates[l].trials, srates[l].alarms, srate, 2 * per);
+				kind_csv(c, l), c->n, srates[l].trials, srates[l].alarms, srate, 2 * per);
 		}
 	}
 	json_object_object_add(o, "rows", rows);
@@ -1222,7 +1356,8 @@ static int analyse(struct cal *c)
 		fprintf(out, "\nalarm rate by repetitions per side, disjoint splits (fewer independent trials as n "
 			"grows) | bootstrap:\n%-6s", "n");
 		for (unsigned int l = 1; l < c->nlevels; l++)
-			fprintf(out, " %7g%%%s", 100 * c->levels[l], l == 1 ? "'" : " ");
+			fprintf(out, " %s%6g%%%s", l >= c->npool ? "s" : " ", 100 * c->levels[l],
+				l == 1 ? "'" : " ");
 		fputc('\n', out);
 	}
 	for (unsigned int si = 0; si < nsizes && !cal_sig; si++) {
@@ -1243,7 +1378,7 @@ static int analyse(struct cal *c)
 				fprintf(out, " %9.3f", rate);
 			if (csv && sizes[si] != c->n)
 				fprintf(csv, "%g,%s,split,%u,%lu,%lu,%.6f,,,%u,%.6f\n", 100 * c->levels[l],
-					l > 1 ? "ab" : "aa", sizes[si], r2[l].trials, r2[l].alarms, rate,
+					kind_csv(c, l), sizes[si], r2[l].trials, r2[l].alarms, rate,
 					c->nboots1 / (2 * sizes[si]), r2[l].trials ? (double)r2[l].sep / r2[l].trials : NAN);
 		}
 		if (!c->quiet)
@@ -1298,15 +1433,15 @@ static int analyse(struct cal *c)
 		     "repetitions per side", c->tdesign, c->base_design[0] ? c->base_design : "the baseline", c->n);
 		rate_head(c, out, title, false);
 		json_object_object_add(td, "aa", rate_row(c, out, csv, "test", false, c->base_design[0] ?
-							  c->base_design : "baseline", NAN, &taa, NULL, paa));
-		json_object_object_add(td, "ab", rate_row(c, out, csv, "test", true, c->tdesign, NAN, &tab, NULL, pab));
+							  c->base_design : "baseline", NAN, &taa, NULL, paa, UINT_MAX));
+		json_object_object_add(td, "ab", rate_row(c, out, csv, "test", true, c->tdesign, NAN, &tab, NULL, pab, UINT_MAX));
 		json_object_object_add(o, "test_design", td);
 	}
 	if (csv && fclose(csv))
 		rc = BENCH_EXIT_FAIL;
 	if (cal_sig)
 		goto stopped;
-	cfmt(p, sizeof(p), "%s/calibration%s.json", c->dir, c->tag);
+	cfmt(p, sizeof(p), "%s/calibration%s.json", c->odir, c->tag);
 	if (json_object_to_file_ext(p, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		fprintf(c->env->err, "iopf-bench calibrate: cannot write %s\n", p);
 		rc = BENCH_EXIT_FAIL;
@@ -1328,11 +1463,11 @@ static int plot(struct cal *c)
 	const char *gp = getenv("GNUPLOT");
 	int rc;
 
-	cfmt(fig, sizeof(fig), "%s/fig", c->dir);
+	cfmt(fig, sizeof(fig), "%s/fig", c->odir);
 	mkdir(fig, 0777);
 	cfmt(script, sizeof(script), "%s/scripts/plots/calibration.gp", c->top);
-	cfmt(outp, sizeof(outp), "%s/fig/detection%s", c->dir, c->tag);
-	cfmt(data, sizeof(data), "%s/calibration%s.csv", c->dir, c->tag);
+	cfmt(outp, sizeof(outp), "%s/fig/detection%s", c->odir, c->tag);
+	cfmt(data, sizeof(data), "%s/calibration%s.csv", c->odir, c->tag);
 	{
 		char ns[32];
 
@@ -1344,8 +1479,8 @@ static int plot(struct cal *c)
 		char goals[128];
 
 		goals_gnuplot(goals, sizeof(goals));
-		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'; goals='%s'",
-		     c->top, outp, data, c->n, ns, goals);
+		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'; goals='%s'; "
+		     "path='%s'", c->top, outp, data, c->n, ns, goals, c->pool_path[0] ? c->pool_path : c->path);
 	}
 	if (gp)
 		argv[0] = (char *)gp;
@@ -1382,7 +1517,8 @@ static const char usage[] =
 	"usage: iopf-bench calibrate [--boots N] [--reps N] [--slowdowns LIST] [--path response|report|both]\n"
 	"                            [--spec FILE] [--pilot-boots N] [--splits N] [--seed N]\n"
 	"                            [--alpha A] [--family M] [--threshold T | METRIC=T]... [--out DIR]\n"
-	"       iopf-bench calibrate --from DIR [--holdout DIR2] [--point ID]... [analysis options]\n"
+	"       iopf-bench calibrate --from DIR [--out DIR3] [--force] [--holdout DIR2] [--point ID]...\n"
+	"                            [analysis options]\n"
 	"\n"
 	"Measure the CI gate's false-alarm and detection rates on this machine: a pilot\n"
 	"sweep of the calibration spec measures each point's per-request time (median\n"
@@ -1405,9 +1541,15 @@ static const char usage[] =
 	"  --family M        its family of tests (default: the cells a compare of the\n"
 	"                    default spec judges, from results/baselines/default)\n"
 	"  --threshold T     the gate's practical threshold (default 5 %); METRIC=T per metric\n"
-	"  --out DIR         the folder (default results/runs/<YYYYmmdd-HHMMSS>-calibrate)\n"
+	"  --out DIR         the folder (default results/runs/<YYYYmmdd-HHMMSS>-calibrate);\n"
+	"                    with --from: where the analysis's files go (default DIR)\n"
 	"  --from DIR        analyse an existing calibration folder again; run nothing\n"
+	"  --force           with --from: replace an analysis the folder already holds\n"
 	"  --point ID        with --from: analyse only this point of the spec (repeatable)\n"
+	"  --shift LIST      also judge A' with one gated metric changed by\n"
+	"                    exactly these percents in its bad direction, the others as\n"
+	"                    measured (e.g. 3,5: the goals' sizes in the metric itself)\n"
+	"  --shift-metric M  the metric --shift changes (default report_p50_ns)\n"
 	"  --test-design D   a design of role test (a real kernel change of known size;\n"
 	"                    default slow-report; none: skip) swept interleaved with the\n"
 	"                    spec's design, knob off: its effect on each gated metric and\n"
@@ -1415,7 +1557,9 @@ static const char usage[] =
 	"  --holdout DIR2    a calibration folder measured in another session: the rates at\n"
 	"                    the settings chosen on DIR, reported on DIR2's boots (held out),\n"
 	"                    and DIR's A against DIR2's slowdowns (a stored baseline against\n"
-	"                    a later session); the same points and levels as DIR\n"
+	"                    a later session); the same points as DIR, its levels matched\n"
+	"                    by slowdown and knob path (A and A' always: the A/A across\n"
+	"                    sessions from a pool of any levels)\n"
 	"\n";
 
 static const char usage_exit[] =
@@ -1437,6 +1581,8 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		{ "boots", required_argument, NULL, 'b' },
 		{ "reps", required_argument, NULL, 'n' },
 		{ "slowdowns", required_argument, NULL, 's' },
+		{ "shift", required_argument, NULL, 'k' },
+		{ "shift-metric", required_argument, NULL, 'K' },
 		{ "path", required_argument, NULL, 'p' },
 		{ "spec", required_argument, NULL, 'S' },
 		{ "pilot-boots", required_argument, NULL, 'P' },
@@ -1448,6 +1594,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "from", required_argument, NULL, 'F' },
+		{ "force", no_argument, NULL, 'X' },
 		{ "holdout", required_argument, NULL, 'H' },
 		{ "test-design", required_argument, NULL, 'T' },
 		{ "point", required_argument, NULL, 'O' },
@@ -1473,6 +1620,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	c->test_design = "slow-report";
 	c->threshold = GATE_DEFAULT_THRESHOLD;
 	c->path = "response";
+	c->shift_metric = "report_p50_ns";
 	c->levels[0] = c->levels[1] = 0;	/* A and A' */
 	c->nlevels = 2;
 	optind = 1;
@@ -1520,6 +1668,26 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 			free(s);
 			break;
 		}
+		case 'k': {
+			char *s = strdup(optarg), *tok, *save = NULL;
+
+			c->nshift = 0;
+			for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				double x = strtod(tok, &end);
+
+				if (end == tok || *end || !(x > 0) || x >= 100 || c->nshift >= 8) {
+					fprintf(env->err, "iopf-bench calibrate: bad --shift '%s' (percents of the "
+						"metric, 0 < x < 100, at most 8)\n", optarg);
+					free(s);
+					free(c);
+					return BENCH_EXIT_USAGE;
+				}
+				c->shifts[c->nshift++] = x / 100;
+			}
+			free(s);
+			break;
+		}
+		case 'K': c->shift_metric = optarg; break;
 		case 'p':
 			if (strcmp(optarg, "response") && strcmp(optarg, "report") && strcmp(optarg, "both")) {
 				fprintf(env->err, "iopf-bench calibrate: --path must be response, report or both, "
@@ -1562,6 +1730,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		}
 		case 'o': c->out = optarg; break;
 		case 'F': c->from = optarg; break;
+		case 'X': c->force = 1; break;
 		case 'H': c->holdout = optarg; break;
 		case 'T': c->test_design = strcmp(optarg, "none") ? optarg : NULL; break;
 		case 'O':
@@ -1727,8 +1896,40 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		if (!(*q >= 'a' && *q <= 'z') && !(*q >= 'A' && *q <= 'Z') && !(*q >= '0' && *q <= '9') &&
 		    *q != '-' && *q != '.')
 			*q = '_';
+	if (c->force && !c->from) {
+		fprintf(env->err, "iopf-bench calibrate: --force replaces an analysis of --from DIR: give --from\n");
+		rc = BENCH_EXIT_USAGE;
+		goto out;
+	}
 	if (c->from) {
+		/*
+		 * The analysis goes to --out (made if missing) or, by default,
+		 * into DIR itself; an analysis already there (calibration.json,
+		 * or this --point's) is replaced only with --force, as report
+		 * rewrites a folder: a committed calibration is not changed by
+		 * looking at it with other settings.
+		 */
+		struct stat sb;
+
 		cfmt(c->dir, sizeof(c->dir), "%s", c->from);
+		cfmt(c->odir, sizeof(c->odir), "%s", c->out ? c->out : c->from);
+		if (stat(c->dir, &sb) || !S_ISDIR(sb.st_mode)) {
+			fprintf(env->err, "iopf-bench calibrate: --from %s: not a folder\n", c->dir);
+			rc = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		if (c->out && mkdir(c->odir, 0777) && errno != EEXIST) {
+			fprintf(env->err, "iopf-bench calibrate: cannot make %s: %s\n", c->odir, strerror(errno));
+			rc = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		cfmt(p, sizeof(p), "%s/calibration%s.json", c->odir, c->tag);
+		if (!c->force && !access(p, F_OK)) {
+			fprintf(env->err, "iopf-bench calibrate: %s holds an analysis already (calibration%s.json): "
+				"--out DIR for another folder, or --force to replace it\n", c->odir, c->tag);
+			rc = BENCH_EXIT_USAGE;
+			goto out;
+		}
 		rc = analyse(c);
 		if (!rc && plot(c))
 			rc = BENCH_EXIT_FAIL;
@@ -1745,6 +1946,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		mkdir(p, 0777);
 		cfmt(c->dir, sizeof(c->dir), "%s/results/runs/%s-calibrate", c->top, ts);
 	}
+	cfmt(c->odir, sizeof(c->odir), "%s", c->dir);
 	if (mkdir(c->dir, 0777)) {
 		fprintf(env->err, "iopf-bench calibrate: cannot make %s: %s\n", c->dir, strerror(errno));
 		rc = BENCH_EXIT_USAGE;

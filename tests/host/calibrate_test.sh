@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 34
+ktap_set_plan 45
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -67,10 +67,10 @@ check "paired 20 % detected in >= 0.95" yes "$(le 0.95 "$(jq -r '.rows[2].paired
 # family = 0.01, so it can never reject; at 10 pairs it does.
 check "signed-rank at 6 pairs: cannot reject at 0.05 / 5 (min p 1/64)" "0 0" \
 	"$(jq -r '"\(.rows[0].signrank_rate) \(.rows[2].signrank_rate)"' "$j")"
-"$B" calibrate --from "$d" --reps 10 --splits 100 --family 5 -q >/dev/null 2>&1
+"$B" calibrate --from "$d" --force --reps 10 --splits 100 --family 5 -q >/dev/null 2>&1
 check "signed-rank at 10 pairs: A/A <= 0.05, 20 % detected in >= 0.95" "yes yes" \
 	"$(le "$(jq -r '.rows[0].signrank_rate' "$j")" 0.05) $(le 0.95 "$(jq -r '.rows[2].signrank_rate' "$j")")"
-"$B" calibrate --from "$d" --reps 6 --splits 100 --family 5 -q >/dev/null 2>&1
+"$B" calibrate --from "$d" --force --reps 6 --splits 100 --family 5 -q >/dev/null 2>&1
 check "independent trials: 24 / (2 x 6) = 2" 2 "$(jq -r '.rows[0].independent_trials' "$j")"
 check "the interval brackets the rate" yes \
 	"$(jq -r '.rows[2] | if .ci_low <= .rate and .rate <= .ci_high then "yes" else "no" end' "$j")"
@@ -85,9 +85,42 @@ $(grep -q '>goals<' "$d/fig/detection.svg" && echo yes || echo no)"
 check "the figure exists as PNG and SVG" yes \
 	"$([[ -s $d/fig/detection.png && -s $d/fig/detection.svg ]] && echo yes || echo no)"
 cp "$j" "$tmp/first.json"
-"$B" calibrate --from "$d" --reps 6 --splits 100 --family 5 -q >/dev/null 2>&1
+"$B" calibrate --from "$d" --force --reps 6 --splits 100 --family 5 -q >/dev/null 2>&1
 check "the same seed gives the same rates" same \
 	"$(cmp -s <(jq -c '[.rows[].rate]' "$tmp/first.json") <(jq -c '[.rows[].rate]' "$j") && echo same || echo different)"
+# An analysis already in the folder is replaced only with --force; --out
+# writes a new folder and leaves DIR as it was.
+cp "$j" "$tmp/kept.json"
+"$B" calibrate --from "$d" --reps 8 --splits 20 --family 5 -q >/dev/null 2>"$tmp/err"
+check_match "--from a folder analysed before, no --force: exit 2, named, nothing changed" \
+	"^2 .*holds an analysis already \(calibration.json\): --out DIR for another folder, or --force .*unchanged" \
+	"$? $(cat "$tmp/err") $(cmp -s "$j" "$tmp/kept.json" && echo unchanged || echo changed)"
+"$B" calibrate --from "$d" --out "$tmp/again" --reps 8 --splits 20 --family 5 -q >/dev/null 2>"$tmp/err"
+check "--from DIR --out DIR3: the analysis in DIR3 (json, csv, figure), DIR unchanged" "0 8 yes unchanged" \
+	"$? $(jq -r '.settings.repetitions_per_side' "$tmp/again/calibration.json") $([[ -s $tmp/again/calibration.csv && -s $tmp/again/fig/detection.png ]] && echo yes || echo no) $(cmp -s "$j" "$tmp/kept.json" && echo unchanged || echo changed)"
+"$B" calibrate --force -q >/dev/null 2>"$tmp/err"
+check_match "--force without --from: exit 2" "^2 .*give --from" "$? $(cat "$tmp/err")"
+# --shift: A' with report p50 (10 % noise here) changed by exactly 3 % and
+# 50 %, the other metrics as measured: their own rows (kind shift), the
+# effect stated, the 50 % shift found by report_p50_ns and the 3 % one
+# rarely at 6 repetitions; throughput shifts downwards (its bad direction).
+"$B" calibrate --from "$d" --out "$tmp/shift" --shift 3,50 --reps 6 --splits 100 --family 5 >"$tmp/sout" 2>&1
+s=$tmp/shift/calibration.json
+check "--shift: rows A/A, 2 %, 20 %, shift 3 %, shift 50 %" "A/A 0,A/B 0.02,A/B 0.2,shift 0.03,shift 0.5" \
+	"$(jq -r '[.rows[] | "\(.kind) \(.slowdown)"] | join(",")' "$s")"
+check "--shift 50 %: stated as about +50 % report p50, found in >= 0.95 by report_p50_ns; 3 %: <= 0.3; goals 0.8, 0.95" \
+	"yes yes yes yes yes 0.8 0.95" \
+	"$(le 0.35 "$(jq -r '.shift_effect["50"]["steady.group-size=4"].report_p50_ns.change' "$s")") $(le "$(jq -r '.shift_effect["50"]["steady.group-size=4"].report_p50_ns.change' "$s")" 0.65) $(le 0.95 "$(jq -r '.rows[4].by_metric.report_p50_ns' "$s")") $(le 0.95 "$(jq -r '.rows[4].rate' "$s")") $(le "$(jq -r '.rows[3].rate' "$s")" 0.3) $(jq -r '.rows[3].goal, .rows[4].goal' "$s" | paste -sd' ')"
+check_match "--shift: printed, and its rows in calibration.csv as kind shift" \
+	"shift 50 %: A' with report_p50_ns x 1.5.*shift 50% +shift detection.* 3,shift,split,6,.*50,shift,split,6," \
+	"$(tr '\n' ' ' <"$tmp/sout") $(tr '\n' ' ' <"$tmp/shift/calibration.csv")"
+"$B" calibrate --from "$d" --out "$tmp/shift" --force --shift 30 --shift-metric throughput_rps --reps 6 --splits 50 --family 5 -q >/dev/null 2>&1
+check "--shift-metric throughput_rps: lowered by 30 %, found" "yes yes" \
+	"$(le "$(jq -r '.shift_effect["30"]["steady.group-size=4"].throughput_rps.change' "$s")" -0.25) $(le 0.95 "$(jq -r '.rows[3].rate' "$s")")"
+"$B" calibrate --from "$d" --out "$tmp/shift2" --shift 0 -q >/dev/null 2>"$tmp/err"
+check_match "bad --shift: exit 2" "^2 .*bad --shift '0'" "$? $(cat "$tmp/err")"
+"$B" calibrate --from "$d" --out "$tmp/shift2" --shift 5 --shift-metric response_p99_ns -q >/dev/null 2>"$tmp/err"
+check_match "--shift-metric not gated: exit 2, named" "^2 .*--shift-metric response_p99_ns: not one of the gated metrics" "$? $(cat "$tmp/err")"
 
 "$B" calibrate --from "$d" --reps 6 --splits 20 --family 5 --point steady.group-size=4 -q >/dev/null 2>"$tmp/err"
 check "--point: one point's analysis in its own files" "0 yes" \
@@ -100,7 +133,7 @@ check "--point without --from: exit 2" 2 "$?"
 cp -r "$d" "$tmp/calf"
 jq '(.sweeps[0].points[2].designs.rcu.repetitions[4]) |= (.status = "failure" | .reason = "3 invariant violations")' \
 	"$d/pool/run.json" >"$tmp/calf/pool/run.json"
-"$B" calibrate --from "$tmp/calf" --reps 6 --splits 200 --family 5 -q >/dev/null 2>&1
+"$B" calibrate --from "$tmp/calf" --force --reps 6 --splits 200 --family 5 -q >/dev/null 2>&1
 check "a failed run is an alarm: the 2 % level alarms about 1/4 of trials, said as failed_alarms" "yes yes yes" \
 	"$(le 0.15 "$(jq -r '.rows[1].rate' "$tmp/calf/calibration.json")") $(le "$(jq -r '.rows[1].rate' "$tmp/calf/calibration.json")" 0.35) $(le 1 "$(jq -r '.rows[1].failed_alarms' "$tmp/calf/calibration.json")")"
 # A held-out pool from "another session": the same points and levels, every
@@ -110,14 +143,26 @@ check "a failed run is an alarm: the 2 % level alarms about 1/4 of trials, said 
 mkdir -p "$tmp/cal2/pool"; cp "$d/pool/plan.json" "$tmp/cal2/pool/"
 jq '(.sweeps[0].points[].designs.rcu.repetitions[].metrics.response_p50_ns) |= . * 1.15' "$d/pool/run.json" \
 	>"$tmp/cal2/pool/run.json"
-"$B" calibrate --from "$d" --holdout "$tmp/cal2" --reps 6 --splits 100 --family 5 >"$tmp/hout" 2>&1
+"$B" calibrate --from "$d" --force --holdout "$tmp/cal2" --reps 6 --splits 100 --family 5 >"$tmp/hout" 2>&1
 h=$d/calibration.json
 check "--holdout: held-out A/A <= 0.05 and 20 % >= 0.95; across sessions the drift alarms the A/A" "yes yes yes" \
 	"$(le "$(jq -r '.holdout[0].rate' "$h")" 0.05) $(le 0.95 "$(jq -r '.holdout[2].rate' "$h")") $(le 0.5 "$(jq -r '.across_sessions[0].rate' "$h")")"
 check_match "--holdout: both tables printed" "held-out pool .*cal2 \(24 boots, another session\).*across sessions" "$(tr '\n' ' ' <"$tmp/hout")"
+# A held-out pool with a level the first has not: the levels both have are
+# reported, the missing one named; a pool of the other knob path gives the
+# A/A across sessions only; A or A' with the knob on is not a calibration.
 jq '.points[3].calibration.slowdown = 0.3' "$d/pool/plan.json" >"$tmp/cal2/pool/plan.json"
-"$B" calibrate --from "$d" --holdout "$tmp/cal2" --reps 6 -q >/dev/null 2>"$tmp/err"
-check_match "--holdout with other levels: exit 2, named" "^2 .*level 3 \(slowdown 0.3\) is not the first pool's" "$? $(cat "$tmp/err")"
+"$B" calibrate --from "$d" --force --holdout "$tmp/cal2" --reps 6 --splits 20 --family 5 >"$tmp/hout" 2>"$tmp/err"
+check_match "--holdout with another level: exit 0, its rows without the 20 % level, named" \
+	"^0 0,2 0,2 .*not in the held-out pool, at this knob path: 20 %" \
+	"$? $(jq -r '[.holdout[].slowdown * 100] | join(",")' "$h") $(jq -r '[.across_sessions[].slowdown * 100] | join(",")' "$h") $(tr '\n' ' ' <"$tmp/hout")"
+jq '.points[].calibration.path = "report"' "$d/pool/plan.json" >"$tmp/cal2/pool/plan.json"
+"$B" calibrate --from "$d" --force --holdout "$tmp/cal2" --reps 6 --splits 20 --family 5 -q >/dev/null 2>"$tmp/err"
+check "--holdout of the other knob path: the A/A across sessions only" "0 0 0" \
+	"$? $(jq -r '[.holdout[].slowdown * 100] | join(",")' "$h") $(jq -r '[.across_sessions[].slowdown * 100] | join(",")' "$h")"
+jq '.points[1].calibration.slowdown = 0.02' "$d/pool/plan.json" >"$tmp/cal2/pool/plan.json"
+"$B" calibrate --from "$d" --force --holdout "$tmp/cal2" --reps 6 -q >/dev/null 2>"$tmp/err"
+check_match "--holdout whose A' has the knob on: exit 2, named" "^2 .*level 1 has slowdown 0.02: A and A' \(levels 0 and 1\) are the knob off" "$? $(cat "$tmp/err")"
 "$B" calibrate --holdout "$tmp/cal2" -q >/dev/null 2>"$tmp/err"
 check "--holdout without --from: exit 2" 2 "$?"
 # The test design's pool (d/test): the calibration spec swept with rcu and a
@@ -142,18 +187,18 @@ run = {"schema_version": 2, "status": "complete", "sweeps": [{"name": "steady", 
 json.dump(plan, open(out + "/plan.json", "w"))
 json.dump(run, open(out + "/run.json", "w"))
 PY
-"$B" calibrate --from "$d" --reps 6 --splits 100 --family 5 >"$tmp/tout" 2>&1
+"$B" calibrate --from "$d" --force --reps 6 --splits 100 --family 5 >"$tmp/tout" 2>&1
 check "test design: its effect on report p50 (+20 %) stated, A/A <= 0.05, A/B >= 0.95" "yes yes yes" \
 	"$(le 0.15 "$(jq -r '.test_design.effect["steady.group-size=4"].report_p50_ns.change' "$j")") $(le "$(jq -r '.test_design.aa.rate' "$j")" 0.05) $(le 0.95 "$(jq -r '.test_design.ab.rate' "$j")")"
 check_match "test design: printed, with its effect in the gated metrics" "test design slow-report against .*steady.group-size=4 report_p50_ns: \+2[0-9]\.[0-9] %.*interleaved, slow-report against" "$(tr '\n' ' ' <"$tmp/tout")"
 rm -r "$d/test"
 "$B" calibrate --test-design mutex -q >/dev/null 2>"$tmp/err"
 check_match "--test-design of a design whose role is not test: exit 2" "^2 .*'mutex' has role 'compare', not 'test'" "$? $(cat "$tmp/err")"
-"$B" calibrate --from "$d" --reps 20 >/dev/null 2>"$tmp/err"
+"$B" calibrate --from "$d" --force --reps 20 >/dev/null 2>"$tmp/err"
 check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
 # --from without --reps: the folder's last analysis's repetitions (6 here),
 # not the default spec's 10, so a quoted command gives its text back.
-"$B" calibrate --from "$d" --splits 100 --family 5 -q >/dev/null 2>&1
+"$B" calibrate --from "$d" --force --splits 100 --family 5 -q >/dev/null 2>&1
 check "--from without --reps keeps the folder's 6 repetitions" 6 "$(jq -r '.settings.repetitions_per_side' "$j")"
 "$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"
 check "a folder without a pool: exit 2" 2 "$?"
