@@ -1605,7 +1605,7 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	struct cal *c = calloc(1, sizeof(*c));
 	struct sigaction sa = { .sa_handler = cal_on_signal }, old_int, old_term;
 	char p[PATH_MAX], err[1024], marker[PATH_MAX];
-	int opt, rc = BENCH_EXIT_OK, nsteps;
+	int opt, li = 0, rc = BENCH_EXIT_OK, nsteps;
 	ssize_t n;
 
 	if (!c)
@@ -1625,17 +1625,20 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 	c->nlevels = 2;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qh", lo, &li)) != -1) {
 		char *end;
 		long v = 0;
 
 		if (strchr("bnPxefB", opt)) {
 			errno = 0;
 			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < 1 || v > (opt == 'e' ? LONG_MAX :
-									   opt == 'b' ? CAL_MAX_BOOTS : 100000)) {
-				fprintf(env->err, "iopf-bench calibrate: bad value '%s' for --%s\n", optarg,
-					argv[optind - 1] + 2);
+			/* boots are a sweep's repetitions: at most SPEC_MAX_REPS (and CAL_MAX_BOOTS) */
+			long max = opt == 'e' ? LONG_MAX : strchr("bP", opt) ? (SPEC_MAX_REPS < CAL_MAX_BOOTS ?
+								   SPEC_MAX_REPS : CAL_MAX_BOOTS) : 100000;
+
+			if (errno || end == optarg || *end || v < 1 || v > max) {
+				fprintf(env->err, "iopf-bench calibrate: bad value '%s' for --%s (1 to %ld)\n", optarg,
+					lo[li].name, max);
 				put_usage(env->err);
 				free(c);
 				return BENCH_EXIT_USAGE;
@@ -2026,6 +2029,12 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		rc = run_child(c, av);
 		if (rc >= 128 || cal_sig) {
 			rc = rc >= 128 ? rc : 128 + cal_sig;
+			goto out;
+		}
+		if (rc == BENCH_EXIT_USAGE) {
+			/* The sweep refused what it was given: nothing ran, there is nothing to judge. */
+			fprintf(env->err, "iopf-bench calibrate: the pool sweep refused its options (exit 2): "
+				"see above\n");
 			goto out;
 		}
 		if (rc)

@@ -34,7 +34,7 @@ static const struct {
 	{ "designs", 1, 0, "design references (NAME, NAME@SOURCE, LABEL=BASE[+PATCH...], distro@SOURCE) "
 	  "whose role allows perf (baseline, compare, test; a test design never as the baseline)" },
 	{ "baseline", 1, 0, "the design the others are compared against, by label or reference (default: the first)" },
-	{ "repetitions", 1, 0, "runs of each point per design, 1 to 50 (default 5)" },
+	{ "repetitions", 1, 0, "runs of each point per design, 1 to " SPEC_MAX_REPS_STR " (default 5)" },
 	{ "boot-warmup", 1, 0, "the discarded run at the start of each boot (default 1s, 0 = none)" },
 	{ "vm-cpus", 0, 1, "the VM's vCPUs (default: the host's CPUs, at most 8)" },
 	{ "vm-topology", 0, 1, "the VM's sockets:cores:threads (emulated by QEMU)" },
@@ -201,10 +201,10 @@ static int check_sweep_value(const char *key, const char *v, char *why, size_t l
 	if (errno || *end || end == v || v[0] == '-' ||
 	    (!strcmp(key, "vm-cpus") && (n < 1 || n > 64)) ||
 	    (!strcmp(key, "vm-numa-nodes") && n > 8) ||
-	    (!strcmp(key, "repetitions") && (n < 1 || n > 50))) {
+	    (!strcmp(key, "repetitions") && (n < 1 || n > SPEC_MAX_REPS))) {
 		snprintf(why, len, "%s: '%s' is not valid; accepted: %s", key, v,
 			 !strcmp(key, "vm-cpus") ? "1 to 64" : !strcmp(key, "vm-numa-nodes") ? "0 to 8" :
-			 "1 to 50");
+			 "1 to " SPEC_MAX_REPS_STR);
 		return -1;
 	}
 	return 0;

@@ -23,6 +23,10 @@
 #ifndef BENCH_SPEC_H
 #define BENCH_SPEC_H
 
+/* Repetitions of a point per design (the spec's key, sweep --reps; calibrate's --boots): 1 to this. */
+#define SPEC_MAX_REPS 200
+#define SPEC_MAX_REPS_STR "200"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,7 +75,7 @@ struct spec {
 	struct spec_design dref[SPEC_MAX_DESIGNS];		/* the designs themselves */
 	unsigned int ndesigns;
 	char baseline[SPEC_NAME_LEN];
-	unsigned int repetitions;
+	unsigned int repetitions;	/* 1 to SPEC_MAX_REPS */
 	uint64_t boot_warmup_ms;	/* the discarded run at the start of each boot */
 	int designs_line, baseline_line;
 };

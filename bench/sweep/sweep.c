@@ -1757,8 +1757,9 @@ int cmd_sweep(int argc, char **argv, const struct bench_env *env)
 			char *end;
 			long n = strtol(optarg, &end, 10);
 
-			if (*end || n < 1 || n > 50) {
-				fprintf(env->err, "iopf-bench sweep: --reps must be 1 to 50, not '%s'\n", optarg);
+			if (*end || end == optarg || n < 1 || n > SPEC_MAX_REPS) {
+				fprintf(env->err, "iopf-bench sweep: --reps must be 1 to %d, not '%s'\n", SPEC_MAX_REPS,
+					optarg);
 				return BENCH_EXIT_USAGE;
 			}
 			w.reps_override = (int)n;

@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 45
+ktap_set_plan 46
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -202,6 +202,8 @@ check "two sets of 20 do not fit 24 boots: exit 2" 2 "$?"
 check "--from without --reps keeps the folder's 6 repetitions" 6 "$(jq -r '.settings.repetitions_per_side' "$j")"
 "$B" calibrate --from "$tmp/nothing" >/dev/null 2>"$tmp/err"
 check "a folder without a pool: exit 2" 2 "$?"
+"$B" calibrate --boots 300 >/dev/null 2>"$tmp/err"
+check_match "--boots above a sweep's 200 repetitions: exit 2 before anything runs, named" "^2 .*bad value '300' for --boots \(1 to 200\)" "$? $(cat "$tmp/err")"
 "$B" calibrate --slowdowns 2,abc >/dev/null 2>&1
 check "bad --slowdowns: exit 2" 2 "$?"
 "$B" calibrate --threshold nosuchmetric=5% >/dev/null 2>&1
