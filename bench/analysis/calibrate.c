@@ -131,6 +131,7 @@ struct cal {
 	unsigned int tboots;		/* boots per design in DIR/test (0: none) */
 	char tdesign[64];		/* the test design's label there */
 	unsigned int failed_runs;
+	unsigned int family_used;	/* the family the analysis used (for the figures' titles) */
 
 	/* trial()'s scratch, kept across trials (grown, never shrunk): values and tests */
 	double *tx, *ty;
@@ -1136,6 +1137,7 @@ static int analyse(struct cal *c)
 		if (!family)
 			family = 1;
 	}
+	c->family_used = family;
 	conf = 1 - 2 * c->alpha / family;	/* the Bonferroni-level interval; Holm steps down from it */
 	if (2 * c->n > c->nboots1) {
 		fprintf(c->env->err, "iopf-bench calibrate: the pool has %u boots: too few for two sets of %u "
@@ -1455,33 +1457,15 @@ stopped:
 	return 128 + cal_sig;
 }
 
-/* fig/detection.{png,svg}: alarm rate vs slowdown, one line per n, with the goals. */
-static int plot(struct cal *c)
+/* Run gnuplot on scripts/plots/NAME with the variables vars; 0 when outp.{png,svg} were made. */
+static int gnuplot(struct cal *c, const char *name, const char *vars, const char *outp)
 {
-	char script[PATH_MAX], outp[PATH_MAX], data[PATH_MAX], e[3 * PATH_MAX + 256], fig[PATH_MAX];
-	char *argv[] = { "gnuplot", "-e", e, script, NULL };
+	char script[PATH_MAX];
+	char *argv[] = { "gnuplot", "-e", (char *)vars, script, NULL };
 	const char *gp = getenv("GNUPLOT");
 	int rc;
 
-	cfmt(fig, sizeof(fig), "%s/fig", c->odir);
-	mkdir(fig, 0777);
-	cfmt(script, sizeof(script), "%s/scripts/plots/calibration.gp", c->top);
-	cfmt(outp, sizeof(outp), "%s/fig/detection%s", c->odir, c->tag);
-	cfmt(data, sizeof(data), "%s/calibration%s.csv", c->odir, c->tag);
-	{
-		char ns[32];
-
-		/* The bootstrap lines: at n (what the disjoint splits measure too), 20 and 40. */
-		if (c->n == 20 || c->n == 40)
-			cfmt(ns, sizeof(ns), "20 40");
-		else
-			cfmt(ns, sizeof(ns), "%u 20 40", c->n);
-		char goals[128];
-
-		goals_gnuplot(goals, sizeof(goals));
-		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'; goals='%s'; "
-		     "path='%s'", c->top, outp, data, c->n, ns, goals, c->pool_path[0] ? c->pool_path : c->path);
-	}
+	cfmt(script, sizeof(script), "%s/scripts/plots/%s", c->top, name);
 	if (gp)
 		argv[0] = (char *)gp;
 	{
@@ -1510,6 +1494,50 @@ static int plot(struct cal *c)
 	if (rc)
 		fprintf(c->env->err, "iopf-bench calibrate: the figure %s.{png,svg} could not be made (gnuplot "
 			"%s)\n", outp, script);
+	return rc ? -1 : 0;
+}
+
+/*
+ * The figures: fig/detection.{png,svg} (alarm rate vs slowdown, one line
+ * per n, with the goals) and fig/power-vs-n.{png,svg} (each level's alarm
+ * rate vs the repetitions per side, disjoint splits: what a goal takes).
+ */
+static int plot(struct cal *c)
+{
+	char outp[PATH_MAX], data[PATH_MAX], e[3 * PATH_MAX + 512], fig[PATH_MAX], goals[128];
+	char lp[256] = "", lk[256] = "";
+	size_t np = 0, nk = 0;
+	int rc;
+
+	cfmt(fig, sizeof(fig), "%s/fig", c->odir);
+	mkdir(fig, 0777);
+	cfmt(outp, sizeof(outp), "%s/fig/detection%s", c->odir, c->tag);
+	cfmt(data, sizeof(data), "%s/calibration%s.csv", c->odir, c->tag);
+	goals_gnuplot(goals, sizeof(goals));
+	{
+		char ns[32];
+
+		/* The bootstrap lines: at n (what the disjoint splits measure too), 20 and 40. */
+		if (c->n == 20 || c->n == 40)
+			cfmt(ns, sizeof(ns), "20 40");
+		else
+			cfmt(ns, sizeof(ns), "%u 20 40", c->n);
+		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'; goals='%s'; "
+		     "path='%s'; nshift=%u", c->top, outp, data, c->n, ns, goals, c->pool_path[0] ? c->pool_path : c->path,
+		     c->nshift);
+	}
+	rc = gnuplot(c, "calibration.gp", e, outp);
+	/* The levels, as calibration.csv names them: slowdown_pct and kind. */
+	for (unsigned int l = 1; l < c->nlevels && np < sizeof(lp) - 32 && nk < sizeof(lk) - 16; l++) {
+		np += snprintf(lp + np, sizeof(lp) - np, "%s%g", l > 1 ? " " : "", 100 * c->levels[l]);
+		nk += snprintf(lk + nk, sizeof(lk) - nk, "%s%s", l > 1 ? " " : "", kind_csv(c, l));
+	}
+	cfmt(outp, sizeof(outp), "%s/fig/power-vs-n%s", c->odir, c->tag);
+	cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; lp='%s'; lk='%s'; goals='%s'; path='%s'; "
+	     "alpha=%g; family=%u", c->top, outp, data, lp, lk, goals, c->pool_path[0] ? c->pool_path : c->path,
+	     c->alpha, c->family_used);
+	if (gnuplot(c, "calibration-n.gp", e, outp))
+		rc = -1;
 	return rc ? -1 : 0;
 }
 

@@ -10,7 +10,8 @@
 #   slowdown_pct, kind, method, n, trials, alarms, rate, ci_low, ci_high,
 #   independent_trials, rate_without_separation), nmain, ns (bootstrap n
 #   to draw, words), goals (words "SLOWDOWN_PCT,RATE": the A/A's at 0),
-#   path (where the knob acted: response, report, both). Rows of kind
+#   path (where the knob acted: response, report, both), nshift (how
+#   many --shift levels; their series is drawn only if any). Rows of kind
 #   "shift" (--shift: A' with one metric changed by exactly x %) are drawn
 #   apart, at x = the shift in % of the metric.
 load plotdir.'/common.gp'
@@ -27,6 +28,9 @@ do for [g in goals] { print g }
 unset print
 is(m, n) = (strcol(2) ne "shift" && strcol(3) eq m && column(4) == n) ? column(1) : NaN
 isshift(n) = (strcol(2) eq "shift" && strcol(3) eq "split" && column(4) == n) ? column(1) : NaN
+# The shifts' series only when there are shifts (an empty series makes gnuplot warn).
+shiftplot = nshift > 0 ? "data skip 1 using (isshift(nmain)):7:8:9 with yerrorbars lt 4 pt 9 ps 1.5 " . \
+	    "title sprintf('n = %d, a pure shift of the metric (synthetic)', nmain), " : ""
 do for [t in "png svg"] {
 	if (t eq "png") { @png_term } else { @svg_term }
 	set output out.'.'.t
@@ -37,8 +41,6 @@ do for [t in "png svg"] {
 	         title sprintf('n = %d, paired (same boots)', nmain), \
 	     for [n in ns] data skip 1 using (is("bootstrap", n+0)):7 with linespoints lt 8 dt 3 ps 0.8 \
 	         title 'bootstrap, n = '.n, \
-	     data skip 1 using (isshift(nmain)):7:8:9 with yerrorbars lt 4 pt 9 ps 1.5 \
-	         title sprintf('n = %d, a pure shift of the metric (synthetic)', nmain), \
-	     $goals using 1:2 with points lt 7 pt 6 ps 2.5 lw 2 title 'goals'
+	     @shiftplot $goals using 1:2 with points lt 7 pt 6 ps 2.5 lw 2 title 'goals'
 	unset output
 }

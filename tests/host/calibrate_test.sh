@@ -14,7 +14,7 @@ B=$TESTS_TOP/bench/iopf-bench
 tmp=$(mktemp -d); [[ -n ${KEEP:-} ]] || trap 'rm -rf "$tmp"' EXIT
 
 ktap_print_header
-ktap_set_plan 46
+ktap_set_plan 47
 
 # The pool: plan.json with the calibration entries, run.json with the runs.
 d=$tmp/cal
@@ -82,8 +82,9 @@ check "calibration.csv's header starts with the committed columns (tests/data/co
 check "the goals (cal_goals): A/A at most 0.05, 2 % none, 20 % at least 0.95; drawn in the figure" \
 	"0.05 null 0.95 yes" "$(jq -r '[.rows[0].goal, .rows[1].goal, .rows[2].goal] | map(tostring) | join(" ")' "$j") \
 $(grep -q '>goals<' "$d/fig/detection.svg" && echo yes || echo no)"
-check "the figure exists as PNG and SVG" yes \
-	"$([[ -s $d/fig/detection.png && -s $d/fig/detection.svg ]] && echo yes || echo no)"
+check "the figures exist as PNG and SVG (detection, power-vs-n)" yes \
+	"$([[ -s $d/fig/detection.png && -s $d/fig/detection.svg && -s $d/fig/power-vs-n.png && -s $d/fig/power-vs-n.svg ]] && echo yes || echo no)"
+check "gnuplot warned of nothing (no empty series drawn)" "" "$(grep -i 'warning' "$tmp/err")"
 cp "$j" "$tmp/first.json"
 "$B" calibrate --from "$d" --force --reps 6 --splits 100 --family 5 -q >/dev/null 2>&1
 check "the same seed gives the same rates" same \
