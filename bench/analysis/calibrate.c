@@ -295,6 +295,28 @@ static int parse_pct(const char *s, double *out)
 	return 0;
 }
 
+/*
+ * A comma-separated list of percents, each 0 < x < 100, into out[*n...]
+ * as fractions, at most max entries in all (--slowdowns, --shift);
+ * 0, -1 on a bad list.
+ */
+static int parse_pct_list(const char *arg, double *out, unsigned int *n, unsigned int max)
+{
+	char *s = strdup(arg), *tok, *save = NULL, *end;
+	int rc = s ? 0 : -1;
+
+	for (tok = s ? strtok_r(s, ",", &save) : NULL; tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		double x = strtod(tok, &end);
+
+		if (end == tok || *end || !(x > 0) || x >= 100 || *n >= max)
+			rc = -1;
+		else
+			out[(*n)++] = x / 100;
+	}
+	free(s);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Loading the pool */
 
@@ -319,6 +341,12 @@ static int store_rep(struct cal *c, unsigned int pi, unsigned int lv, unsigned i
 			*V(c, pi, lv, m, b) = rep->v[k];
 	}
 	return failed;
+}
+
+/* Where a pool point's knob acted: its plan's calibration.path (pools before it: response). */
+static const char *knob_path(struct json_object *cal)
+{
+	return json_object_get_string(jget(cal, "path")) ?: "response";
 }
 
 /*
@@ -370,7 +398,7 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 		for (size_t i = 0; i < json_object_array_length(pts); i++) {
 			struct json_object *cal = jget(json_object_array_get_idx(pts, i), "calibration");
 			const char *bp = json_object_get_string(jget(cal, "base_point"));
-			const char *path = json_object_get_string(jget(cal, "path")) ?: "response";
+			const char *path = knob_path(cal);
 			int lv = json_object_get_int(jget(cal, "level"));
 			double sd = json_object_get_double(jget(cal, "slowdown"));
 			unsigned int q;
@@ -436,7 +464,7 @@ static int load_pool(struct cal *c, const char *dir, bool second, char *err, siz
 			c->per_request_ns[c->npts++] = json_object_get_double(jget(cal, "per_request_ns"));
 		}
 		c->levels[lv] = json_object_get_double(jget(cal, "slowdown"));
-		cfmt(c->pool_path, sizeof(c->pool_path), "%s", json_object_get_string(jget(cal, "path")) ?: "response");
+		cfmt(c->pool_path, sizeof(c->pool_path), "%s", knob_path(cal));
 		if ((unsigned int)lv + 1 > c->nlevels)
 			c->nlevels = lv + 1;
 	}
@@ -564,6 +592,12 @@ static unsigned int default_family(struct cal *c, char *src, size_t len)
 	return n;
 }
 
+/* A shift level's factor on shift_metric: x (1 + s), or x (1 - s) where higher is better. */
+static double shift_factor(const struct cal *c, const struct gate_metric *gm, unsigned int l)
+{
+	return gm->better > 0 ? 1 - c->levels[l] : 1 + c->levels[l];
+}
+
 /*
  * The shifts (--shift): for each, a level of A' (the knob off, the same
  * boots) with shift_metric changed by exactly that fraction in its bad
@@ -589,7 +623,7 @@ static int add_shifts(struct cal *c, char *err, size_t len)
 		return -1;
 	}
 	for (unsigned int l = c->npool; l < c->nlevels; l++) {
-		double f = gm->better > 0 ? 1 - c->levels[l] : 1 + c->levels[l];
+		double f = shift_factor(c, gm, l);
 
 		c->hlevel[l] = c->hlevel[1];
 		for (unsigned int p = 0; p < c->npts; p++)
@@ -611,16 +645,25 @@ static void level_name(const struct cal *c, unsigned int l, char *buf, size_t le
 		cfmt(buf, len, "%g %%", 100 * c->levels[l]);
 }
 
-/* A level's kind: A/A (1), a shift (--shift) or A/B (a knob level); in calibration.csv and in JSON. */
-static const char *kind_csv(const struct cal *c, unsigned int l)
+/* A row's kind, as calibration.csv, the JSON and the tables name it. */
+enum cal_kind { CK_AA, CK_AB, CK_SHIFT };
+static const struct { const char *csv, *json, *words; } cal_kinds[] = {
+	[CK_AA] = { "aa", "A/A", "A/A false alarm" },
+	[CK_AB] = { "ab", "A/B", "A/B detection" },
+	[CK_SHIFT] = { "shift", "shift", "shift detection" },
+};
+
+/* Level l's kind: A/A (1), a shift (--shift) or A/B (a knob level). */
+static enum cal_kind level_kind(const struct cal *c, unsigned int l)
 {
-	return l == 1 ? "aa" : l >= c->npool ? "shift" : "ab";
+	return l == 1 ? CK_AA : l >= c->npool ? CK_SHIFT : CK_AB;
 }
 
-static const char *kind_json(const struct cal *c, unsigned int l)
+static const char *kind_csv(const struct cal *c, unsigned int l)
 {
-	return l == 1 ? "A/A" : l >= c->npool ? "shift" : "A/B";
+	return cal_kinds[level_kind(c, l)].csv;
 }
+
 
 /*
  * dir/test, when it is there: the calibration spec swept with two designs,
@@ -1030,7 +1073,8 @@ static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const c
 				    const char *what, double level, const struct rate *r, const struct rate *sr,
 				    unsigned int per, unsigned int li)
 {
-	bool shift = li != UINT_MAX && li >= c->npool;
+	/* a level's kind, or a design's row (li UINT_MAX): A/A or A/B by ab */
+	enum cal_kind k = li != UINT_MAX ? level_kind(c, li) : ab ? CK_AB : CK_AA;
 	double rate = r->trials ? (double)r->alarms / r->trials : NAN, lo, hi;
 	double wsep = r->trials ? (double)r->sep / r->trials : NAN;
 	double srate = sr && sr->trials ? (double)sr->alarms / sr->trials : NAN;
@@ -1039,7 +1083,7 @@ static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const c
 	clopper_pearson(rate, per, &lo, &hi);
 	json_object_object_add(row, "slowdown", isnan(level) ? NULL : json_object_new_double(level));
 	json_object_object_add(row, "what", json_object_new_string(what));
-	json_object_object_add(row, "kind", json_object_new_string(shift ? "shift" : ab ? "A/B" : "A/A"));
+	json_object_object_add(row, "kind", json_object_new_string(cal_kinds[k].json));
 	json_object_object_add(row, "trials", json_object_new_int64(r->trials));
 	json_object_object_add(row, "alarms", json_object_new_int64(r->alarms));
 	json_object_object_add(row, "rate", json_object_new_double(rate));
@@ -1054,9 +1098,8 @@ static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const c
 		char ci[40];
 
 		cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
-		fprintf(out, "%-12s %-16s %7.3f %-20s %7.3f %9lu", what, shift ? "shift detection" : ab ?
-			"A/B detection" : "A/A false alarm",
-			rate, ci, wsep, r->failed);
+		fprintf(out, "%-12s %-16s %7.3f %-20s %7.3f %9lu", what, cal_kinds[k].words, rate, ci, wsep,
+			r->failed);
 		if (sr)
 			fprintf(out, " %7.3f", srate);
 		fputc('\n', out);
@@ -1067,8 +1110,7 @@ static struct json_object *rate_row(struct cal *c, FILE *out, FILE *csv, const c
 			fprintf(csv, "%s,", what);
 		else
 			fprintf(csv, "%g,", 100 * level);
-		fprintf(csv, "%s,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", shift ? "shift" : ab ? "ab" : "aa", method,
-			c->n, r->trials,
+		fprintf(csv, "%s,%s,%u,%lu,%lu,%.6f,%.6f,%.6f,%u,%.6f\n", cal_kinds[k].csv, method, c->n, r->trials,
 			r->alarms, rate, lo, hi, per, wsep);
 	}
 	return row;
@@ -1238,8 +1280,8 @@ static int analyse(struct cal *c)
 				fprintf(out, " level %s %% of the per-request time%s:\n", k, l == 1 ? " (A', the A/A)" : "");
 			else if (!c->quiet)
 				fprintf(out, " shift %s %%: A' with %s x %.4g, the other metrics as measured "
-					"(synthetic):\n", k, c->shift_metric, 1 + c->levels[l] *
-					(gate_metric_find(c->shift_metric)->better > 0 ? -1 : 1));
+					"(synthetic):\n", k, c->shift_metric,
+					shift_factor(c, gate_metric_find(c->shift_metric), l));
 			json_object_object_add(l < c->npool ? ke : se, k, effect(c, 0, l, 0, c->nboots1, out));
 		}
 		json_object_object_add(o, "knob_effect", ke);
@@ -1311,7 +1353,7 @@ static int analyse(struct cal *c)
 					       c->metrics[m], 100 * share);
 		}
 		json_object_object_add(row, "slowdown", json_object_new_double(c->levels[l]));
-		json_object_object_add(row, "kind", json_object_new_string(kind_json(c, l)));
+		json_object_object_add(row, "kind", json_object_new_string(cal_kinds[level_kind(c, l)].json));
 		json_object_object_add(row, "trials", json_object_new_int64(rates[l].trials));
 		json_object_object_add(row, "alarms", json_object_new_int64(rates[l].alarms));
 		json_object_object_add(row, "rate", json_object_new_double(rate));
@@ -1336,7 +1378,7 @@ static int analyse(struct cal *c)
 			level_name(c, l, sd, sizeof(sd));
 			cfmt(ci, sizeof(ci), "[%.2f, %.2f] of %u", lo, hi, per);
 			fprintf(out, "%-9s %-16s %7.3f %-20s %7.3f %9.3f %-18s %7.3f %7.3f %s\n", sd,
-				l >= c->npool ? "shift detection" : ab ? "A/B detection" : "A/A false alarm", rate, ci, wsep, brate, needs, prate, srate,
+				cal_kinds[level_kind(c, l)].words, rate, ci, wsep, brate, needs, prate, srate,
 				caught[0] ? caught : "-");
 		}
 		if (csv) {
@@ -1507,6 +1549,7 @@ static int plot(struct cal *c)
 	char outp[PATH_MAX], data[PATH_MAX], e[3 * PATH_MAX + 512], fig[PATH_MAX], goals[128];
 	char lp[256] = "", lk[256] = "";
 	size_t np = 0, nk = 0;
+	const char *path = c->pool_path[0] ? c->pool_path : c->path;
 	int rc;
 
 	cfmt(fig, sizeof(fig), "%s/fig", c->odir);
@@ -1523,8 +1566,7 @@ static int plot(struct cal *c)
 		else
 			cfmt(ns, sizeof(ns), "%u 20 40", c->n);
 		cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; nmain=%u; ns='%s'; goals='%s'; "
-		     "path='%s'; nshift=%u", c->top, outp, data, c->n, ns, goals, c->pool_path[0] ? c->pool_path : c->path,
-		     c->nshift);
+		     "path='%s'; nshift=%u", c->top, outp, data, c->n, ns, goals, path, c->nshift);
 	}
 	rc = gnuplot(c, "calibration.gp", e, outp);
 	/* The levels, as calibration.csv names them: slowdown_pct and kind. */
@@ -1534,8 +1576,7 @@ static int plot(struct cal *c)
 	}
 	cfmt(outp, sizeof(outp), "%s/fig/power-vs-n%s", c->odir, c->tag);
 	cfmt(e, sizeof(e), "plotdir='%s/scripts/plots'; out='%s'; data='%s'; lp='%s'; lk='%s'; goals='%s'; path='%s'; "
-	     "alpha=%g; family=%u", c->top, outp, data, lp, lk, goals, c->pool_path[0] ? c->pool_path : c->path,
-	     c->alpha, c->family_used);
+	     "alpha=%g; family=%u", c->top, outp, data, lp, lk, goals, path, c->alpha, c->family_used);
 	if (gnuplot(c, "calibration-n.gp", e, outp))
 		rc = -1;
 	return rc ? -1 : 0;
@@ -1680,44 +1721,24 @@ int cmd_calibrate(int argc, char **argv, const struct bench_env *env)
 		case 'B': c->bootstrap = v; break;
 		case 'e': c->seed = v; break;
 		case 'f': c->family = v; break;
-		case 's': {
-			char *s = strdup(optarg), *tok, *save = NULL;
-
+		case 's':
 			c->nlevels = 2;
-			for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				double x = strtod(tok, &end);
-
-				if (end == tok || *end || !(x > 0) || x >= 100 || c->nlevels >= CAL_MAX_LEVELS) {
-					fprintf(env->err, "iopf-bench calibrate: bad --slowdowns '%s' (percents, "
-						"0 < x < 100, at most %d)\n", optarg, CAL_MAX_LEVELS - 1);
-					free(s);
-					free(c);
-					return BENCH_EXIT_USAGE;
-				}
-				c->levels[c->nlevels++] = x / 100;
+			if (parse_pct_list(optarg, c->levels, &c->nlevels, CAL_MAX_LEVELS)) {
+				fprintf(env->err, "iopf-bench calibrate: bad --slowdowns '%s' (percents, "
+					"0 < x < 100, at most %d)\n", optarg, CAL_MAX_LEVELS - 1);
+				free(c);
+				return BENCH_EXIT_USAGE;
 			}
-			free(s);
 			break;
-		}
-		case 'k': {
-			char *s = strdup(optarg), *tok, *save = NULL;
-
+		case 'k':
 			c->nshift = 0;
-			for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				double x = strtod(tok, &end);
-
-				if (end == tok || *end || !(x > 0) || x >= 100 || c->nshift >= 8) {
-					fprintf(env->err, "iopf-bench calibrate: bad --shift '%s' (percents of the "
-						"metric, 0 < x < 100, at most 8)\n", optarg);
-					free(s);
-					free(c);
-					return BENCH_EXIT_USAGE;
-				}
-				c->shifts[c->nshift++] = x / 100;
+			if (parse_pct_list(optarg, c->shifts, &c->nshift, 8)) {
+				fprintf(env->err, "iopf-bench calibrate: bad --shift '%s' (percents of the "
+					"metric, 0 < x < 100, at most 8)\n", optarg);
+				free(c);
+				return BENCH_EXIT_USAGE;
 			}
-			free(s);
 			break;
-		}
 		case 'K': c->shift_metric = optarg; break;
 		case 'p':
 			if (strcmp(optarg, "response") && strcmp(optarg, "report") && strcmp(optarg, "both")) {
